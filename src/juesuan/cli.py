@@ -1,0 +1,114 @@
+"""The ``juesuan`` command: one entry point, a subcommand per job.
+
+Each subcommand lives in its own module exposing ``run(args) -> int``; this file only declares
+the arguments (help in Chinese with the English beside it) and maps errors to exit statuses:
+0 success, 1 the check found errors, 2 the input could not be used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from juesuan.errors import InputError
+
+DEFAULT_FORMAT = "nmg-2023"
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="juesuan",
+        description="决算公开助手：填充、校验、生成说明、导出部门决算公开 "
+        "(fill, check, narrate and export a department's final-accounts disclosure)",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="命令 command")
+
+    def add(name: str, module: str, zh: str, en: str) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=f"{zh} ({en})", description=f"{zh}（{en}）")
+        sp.set_defaults(module=module)
+        return sp
+
+    sp = add("new", "juesuan.book_io", "由模板和数据文件新建工作簿并填充",
+             "write a workbook from the template, with a data file's inputs, filled")
+    sp.add_argument("--format", default=DEFAULT_FORMAT, help="格式 format id (default nmg-2023)")
+    sp.add_argument("--data", help="数据文件 DATA.json (inputs of one department)")
+    sp.add_argument("-o", "--output", required=True, help="输出工作簿 output BOOK.xlsx")
+    sp.add_argument("--no-fill", action="store_true", help="只填输入，不写公式 (inputs only, no formulas)")
+
+    sp = add("dump", "juesuan.book_io", "把工作簿的输入单元格导出为数据文件",
+             "read a workbook's input cells back into a data file")
+    sp.add_argument("book", help="工作簿 BOOK.xlsx")
+    sp.add_argument("-o", "--output", help="数据文件 DATA.json (default: standard output)")
+
+    sp = add("fill", "juesuan.fill_command", "填充：写入全部派生单元格的公式和值",
+             "fill every derived cell with its formula and value")
+    sp.add_argument("book", help="工作簿 BOOK.xlsx")
+    sp.add_argument("-o", "--output", help="另存为 write to OUT.xlsx instead of in place")
+
+    sp = add("check", "juesuan.check_command", "校验：表内、表间、跨期勾稽关系",
+             "check every table against every other")
+    sp.add_argument("book", help="工作簿 BOOK.xlsx")
+    sp.add_argument("--json", action="store_true", help="以 JSON 输出 (print JSON)")
+    sp.add_argument("--write", action="store_true",
+                    help="写入「校验结果」工作表并标记单元格 (write a 校验结果 sheet and mark cells)")
+
+    sp = add("narrate", "juesuan.narrate_command", "生成说明：由数字写出决算情况说明",
+             "write the narrative sheets from the numbers")
+    sp.add_argument("book", help="工作簿 BOOK.xlsx")
+    sp.add_argument("-o", "--output", help="另存为 write to OUT.xlsx instead of in place")
+    sp.add_argument("--print", action="store_true", dest="print_text", help="打印说明文本 (print the text)")
+
+    sp = add("export", "juesuan.export_command", "导出：生成可发布的 Word 和 PDF",
+             "export the publishable disclosure as Word and PDF")
+    sp.add_argument("book", help="工作簿 BOOK.xlsx")
+    sp.add_argument("--docx", required=True, help="Word 文件 OUT.docx")
+    sp.add_argument("--pdf", help="PDF 文件 OUT.pdf (needs LibreOffice)")
+
+    sp = add("synth", "juesuan.batch_command", "生成合成部门数据文件", "write synthetic departments")
+    sp.add_argument("--n", type=int, required=True, help="部门数 number of departments")
+    sp.add_argument("-o", "--output", required=True, help="输出目录 output DIR")
+    sp.add_argument("--seed", type=int, default=0, help="随机种子 random seed")
+
+    sp = add("batch", "juesuan.batch_command", "批量：填充、校验、生成说明一个目录下的全部数据文件",
+             "fill, check and narrate every data file in a directory")
+    sp.add_argument("dir", help="数据文件目录 DIR of DATA.json files")
+    sp.add_argument("-o", "--output", required=True, help="输出目录 output DIR")
+    sp.add_argument("--jobs", type=int, default=None, help="进程数 worker processes (default: cores)")
+    sp.add_argument("--force", action="store_true", help="不跳过未变化的输入 (redo unchanged inputs)")
+
+    sp = add("audit", "juesuan.audit.command", "审阅：从文本检查已发布的决算公开",
+             "check a published disclosure from its text")
+    sp.add_argument("doc", help="文档 DOC (.txt .docx .pdf .html)")
+    sp.add_argument("--json", action="store_true", help="以 JSON 输出 (print JSON)")
+    sp.add_argument("--write", metavar="REPORT.xlsx", help="写出审阅报告 (write a report workbook)")
+
+    sp = add("addin", "juesuan.addin.command", "Excel 加载项：构建、安装、诊断",
+             "the Excel add-in: build, install, doctor")
+    sp.add_argument("action", choices=["build", "install", "doctor"], help="build | install | doctor")
+    sp.add_argument("-o", "--output", help="build: 输出 output .xlam (default addin/juesuan.xlam)")
+
+    sp = add("build-templates", "juesuan.template", "由格式生成标准模板工作簿",
+             "build the template workbooks from the formats")
+    sp.add_argument("-o", "--output", default="workbook_templates",
+                    help="输出目录 output directory (default workbook_templates)")
+
+    sp = add("demo", "juesuan.demo", "演示：参考案例走完全部命令", "run the reference case through every command")
+    sp.add_argument("-o", "--output", default="juesuan-demo", help="输出目录 output DIR")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    module = importlib.import_module(args.module)
+    try:
+        return int(module.run(args) or 0)
+    except InputError as exc:
+        print(f"错误 error: {exc.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

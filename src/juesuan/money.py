@@ -1,0 +1,74 @@
+"""Money and numbers in ``Decimal``: parsing inputs, the printed two-decimal 万元, percentages.
+
+Inputs may carry 元 precision (four or more decimals of 万元); tables print two decimals.  A
+printed figure stands for the interval ±0.005 around it, so a printed total agrees with its
+printed parts when |Σparts − total| ≤ 0.005 × (n + 1) (their rounding intervals overlap).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+HALF_CENT = Decimal("0.005")
+ZERO = Decimal("0")
+HUNDRED = Decimal("100")
+
+
+def parse_amount(value: object) -> Decimal | None:
+    """A number from a JSON value or a cell: int/float/Decimal/str with commas. None when empty.
+
+    Raises ValueError for text that is not a number; callers add where it was.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"not a number: {value!r}")
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        text = value.strip().replace(",", "").replace("，", "")
+        if text == "":
+            return None
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"not a number: {value!r}") from None
+        if not number.is_finite():
+            raise ValueError(f"not a number: {value!r}")
+        return number
+    raise ValueError(f"not a number: {value!r}")
+
+
+def round2(value: Decimal) -> Decimal:
+    """Round half up to two decimals, as a printed 万元 figure or percentage."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def fmt_amount(value: Decimal) -> str:
+    """``3041.6912`` → ``3,041.69`` (two decimals, thousands separators)."""
+    return f"{round2(value):,.2f}"
+
+
+def fmt_percent(value: Decimal) -> str:
+    """A percentage already in percent units → ``93.33%``."""
+    return f"{round2(value):,.2f}%"
+
+
+def percent(part: Decimal, base: Decimal) -> Decimal | None:
+    """part / base × 100, or None when the base is zero (no percentage against a zero base)."""
+    if base == 0:
+        return None
+    return part / base * HUNDRED
+
+
+def canonical(value: Decimal) -> str:
+    """A Decimal as the shortest plain string that keeps its value: ``1314.6500`` → ``1314.65``."""
+    text = format(value.normalize(), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text if text not in ("-0", "") else "0"
