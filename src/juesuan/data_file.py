@@ -1,0 +1,264 @@
+"""Data files: one department's inputs as JSON ↔ a :class:`~juesuan.model.Book`.
+
+Structure (JSON Schema: ``formats/<id>.schema.json``; see the README)::
+
+    {"format": "nmg-2023",
+     "单位信息": {"部门名称": "…", …},                     key–value sheets are flat
+     "表1": {"年初结转和结余": {"金额": 0.02}, …},          fixed tables: row → column → value
+     "表5": {"2010301": {"基本支出": 1314.65, "项目支出": 0}}, code tables: 项 code → column → value
+     "绩效自评": [{"项目名称": "公务接待费", …}, …],          record tables: a list
+     "注": {"表9": "本单位无国有资本经营预算财政拨款收支，故本表为空表。"},
+     "科目名称": {"2010399": "…"}, "notes": {…}}
+
+Only input cells appear; a derived cell in a data file is an error.  Amounts are 万元 numbers
+(元 precision allowed), never negative.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from juesuan.errors import InputError, Location
+from juesuan.formats import load_format
+from juesuan.model import Book, Value, is_record_derived
+from juesuan.money import canonical, parse_amount
+from juesuan.schema import is_flat
+from juesuan.spec import INPUT, Format, Kind, Table
+
+RESERVED = {"format", "notes", "注", "科目名称"}
+
+
+def read_data(path: str | Path) -> Book:
+    """Load and validate a data file; any problem is an InputError naming the file and key."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("找不到数据文件", "data file not found", Location(file=str(path))) from None
+    except (UnicodeDecodeError, OSError) as exc:
+        raise InputError("无法读取数据文件（须为 UTF-8 编码的 JSON）", f"cannot read data file: {exc}",
+                         Location(file=str(path))) from None
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"数据文件不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）",
+                         f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
+                         Location(file=str(path))) from None
+    try:
+        return book_from_data(data)
+    except InputError as exc:
+        raise exc.at(file=str(path)) from None
+
+
+def book_from_data(data: Any) -> Book:
+    if not isinstance(data, dict):
+        raise InputError("数据文件的顶层须为对象", "the top level of a data file must be an object")
+    fmt = load_format(str(data.get("format", "nmg-2023")))
+    book = Book(fmt)
+    extra_codes = _text_map(data.get("科目名称", {}), "科目名称")
+    codes = {**fmt.function_codes, **extra_codes}
+    book.footnotes = _text_map(data.get("注", {}), "注")
+    for table_key in book.footnotes:
+        _table(fmt, table_key, "注")
+    book.notes = data.get("notes", {}) if isinstance(data.get("notes", {}), dict) else {}
+    book.names.update({("科目名称", c): n for c, n in extra_codes.items()})
+    for key, content in data.items():
+        if key in RESERVED:
+            continue
+        table = _table(fmt, key, key)
+        if table.kind == "record":
+            _load_records(book, table, content)
+        elif table.kind == "code":
+            _load_code_table(book, table, content, codes)
+        else:
+            _load_fixed(book, table, content)
+    return book
+
+
+def _table(fmt: Format, key: str, where: str) -> Table:
+    try:
+        return fmt.table(key)
+    except KeyError:
+        raise InputError(f"未知的表「{key}」", f"unknown table {key!r}", Location(key=where)) from None
+
+
+def _text_map(value: Any, where: str) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise InputError("须为「键: 文本」对象", "must be an object of texts", Location(key=where))
+    return dict(value)
+
+
+def _object(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InputError("须为对象（键值对）", "must be an object", Location(key=where))
+    return value
+
+
+def convert(value: Any, kind: Kind, where: str) -> Value:
+    """A JSON value as the model holds it, or an InputError naming ``where``."""
+    if value is None:
+        return None
+    if kind == "text":
+        if not isinstance(value, str):
+            raise InputError("此处应为文本", f"a text is expected here, got {value!r}", Location(key=where))
+        return value
+    if isinstance(value, str) and kind != "text":
+        pass
+    try:
+        number = parse_amount(value)
+    except ValueError:
+        raise InputError(f"此处应为数字，却是「{value}」", f"a number is expected here, got {value!r}",
+                         Location(key=where)) from None
+    if number is None:
+        return None
+    if kind == "count":
+        if number != number.to_integral_value():
+            raise InputError(f"此处应为整数，却是 {value}", f"a whole number is expected, got {value}",
+                             Location(key=where))
+        number = Decimal(int(number))
+    if kind in ("amount", "count") and number < 0:
+        raise InputError(f"金额或数量不能为负数：{value}", f"must not be negative: {value}", Location(key=where))
+    return int(number) if kind == "count" else number
+
+
+def _load_fixed(book: Book, table: Table, content: Any) -> None:
+    content = _object(content, table.key)
+    if is_flat(table):
+        col = table.columns()[0]
+        for row_key, value in content.items():
+            row = _fixed_row(table, row_key)
+            book.values[(table.key, row_key, col.key)] = convert(value, table.cell_kind(row, col),
+                                                                 f"{table.key}/{row_key}")
+        return
+    for row_key, cells in content.items():
+        row = _fixed_row(table, row_key)
+        block = table.block_of_row(row_key)
+        for col_key, value in _object(cells, f"{table.key}/{row_key}").items():
+            where = f"{table.key}/{row_key}/{col_key}"
+            if col_key not in row.cells:
+                raise InputError("该行没有此栏", "no such column in this row", Location(key=where))
+            if row.cells[col_key] is not INPUT:
+                raise InputError("这是自动计算的单元格，不能在数据文件中给出", "a derived cell cannot be given as input",
+                                 Location(key=where))
+            book.values[(table.key, row_key, col_key)] = convert(value, table.cell_kind(row, block.column(col_key)),
+                                                                 where)
+
+
+def _fixed_row(table: Table, row_key: str):  # type: ignore[no-untyped-def]
+    try:
+        return table.row(row_key)
+    except KeyError:
+        raise InputError("该表没有这一行", "no such row in this table", Location(key=f"{table.key}/{row_key}")) from None
+
+
+def _load_code_table(book: Book, table: Table, content: Any, codes: dict[str, str]) -> None:
+    content = _object(content, table.key)
+    items: list[str] = []
+    for code, cells in content.items():
+        where = f"{table.key}/{code}"
+        check_code(code, codes, where)
+        items.append(code)
+        for col_key, value in _object(cells, where).items():
+            try:
+                col = table.column(col_key)
+            except KeyError:
+                raise InputError("该表没有此栏", "no such column", Location(key=f"{where}/{col_key}")) from None
+            if col.derive is not None:
+                raise InputError("这是自动计算的栏，不能在数据文件中给出", "a derived column cannot be given as input",
+                                 Location(key=f"{where}/{col_key}"))
+            book.values[(table.key, code, col_key)] = convert(value, col.kind, f"{where}/{col_key}")
+    book.codes[table.key] = sorted(items)
+
+
+def check_code(code: str, codes: dict[str, str], where: str) -> None:
+    """A 项 code: 7 digits, in the code list (or declared), with its 类 and 款 known."""
+    if not (isinstance(code, str) and len(code) == 7 and code.isdigit()):
+        raise InputError(f"科目编码「{code}」应为7位项级编码", f"code {code!r} must be a 7-digit 项 code",
+                         Location(key=where))
+    if code not in codes:
+        raise InputError(f"未知的科目编码「{code}」（如确需使用，请在「科目名称」中给出名称）",
+                         f"unknown code {code!r} (declare its name under 科目名称 if it is real)", Location(key=where))
+    for prefix, lvl in ((code[:3], "类"), (code[:5], "款")):
+        if prefix not in codes:
+            raise InputError(f"科目编码「{code}」的上级{lvl}「{prefix}」不存在",
+                             f"the parent {prefix!r} of code {code!r} is unknown", Location(key=where))
+
+
+def _load_records(book: Book, table: Table, content: Any) -> None:
+    if not isinstance(content, list):
+        raise InputError("须为列表", "must be a list", Location(key=table.key))
+    inputs = {c.key: c for c in table.columns() if c.derive is None and not is_record_derived(table, c.key)}
+    for i, record in enumerate(content):
+        where = f"{table.key}/{i + 1}"
+        for col_key, value in _object(record, where).items():
+            if col_key not in inputs:
+                raise InputError("没有此栏，或这是自动计算的栏", "unknown or derived column", Location(key=f"{where}/{col_key}"))
+            book.values[(table.key, str(i + 1), col_key)] = convert(value, inputs[col_key].kind, f"{where}/{col_key}")
+        for col in table.columns():
+            if col.required and not book.values.get((table.key, str(i + 1), col.key)):
+                raise InputError(f"缺少必填栏「{col.key}」", f"required column {col.key!r} is missing", Location(key=where))
+    book.records[table.key] = len(content)
+
+
+def data_from_book(book: Book) -> dict[str, Any]:
+    """The data file of a book: every non-empty input cell."""
+    fmt = book.format
+    out: dict[str, Any] = {"format": fmt.id}
+    extra = {c: n for (t, c), n in book.names.items() if t == "科目名称"}
+    if extra:
+        out["科目名称"] = dict(sorted(extra.items()))
+    for table in fmt.tables:
+        content: Any
+        if table.kind == "record":
+            content = []
+            for row in book.rows(table):
+                rec = {ck: _json(v) for (_, r, ck) in book.input_keys_of_row(table, row)
+                       if (v := book.values.get((table.key, r, ck))) is not None}
+                content.append(rec)
+            if content:
+                out[table.key] = content
+            continue
+        content = {}
+        if table.kind == "code":
+            for code in book.codes.get(table.key, []):
+                content[code] = {c.key: _json(v) for c in table.columns() if c.derive is None
+                                 and (v := book.values.get((table.key, code, c.key))) is not None}
+        elif is_flat(table):
+            for row in table.fixed_rows():
+                v = book.values.get((table.key, row.key, "值"))
+                if v is not None:
+                    content[row.key] = _json(v)
+        else:
+            for row in table.fixed_rows():
+                cells = {ck: _json(v) for ck, spec in row.cells.items() if spec is INPUT
+                         and (v := book.values.get((table.key, row.key, ck))) is not None}
+                if cells:
+                    content[row.key] = cells
+        if content or (table.kind == "code" and table.key in book.codes and book.codes[table.key]):
+            out[table.key] = content
+    if book.footnotes:
+        out["注"] = dict(book.footnotes)
+    if book.notes:
+        out["notes"] = book.notes
+    return out
+
+
+def _json(value: Value) -> Any:
+    if isinstance(value, Decimal):
+        text = canonical(value)
+        return int(text) if "." not in text else float(text) if repr(float(text)) == text else value
+    return value
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """JSON text with Decimals written as exact numbers."""
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_decimal_default) + "\n"
+
+
+def _decimal_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(type(value))

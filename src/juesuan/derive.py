@@ -1,0 +1,105 @@
+"""Every derived cell of a book and its expression, from the format's declarations.
+
+- fixed tables: the expressions declared on their rows;
+- code tables: per-row identities declared on columns (e.g. 表2 本年收入合计 = Σ sources), and
+  for 合计/类/款 rows the sum of their children (合计 = Σ 类, 类 = Σ 款, 款 = Σ 项);
+- record tables: per-row identities (绩效 执行率, 得分, 总分) and 指标得分 = SUMIF over 绩效指标.
+
+:func:`compute` evaluates them all in ``Decimal`` (each once, in dependency order).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Callable
+
+from juesuan.expr import Expr, Key, Ref, Sum, SumIf
+from juesuan.model import Book, children, is_record_derived
+from juesuan.spec import INPUT, Table
+
+ZERO = Decimal(0)
+
+
+def derivations(book: Book) -> dict[Key, Expr]:
+    out: dict[Key, Expr] = {}
+    for table in book.format.tables:
+        if table.kind == "fixed":
+            for row in table.fixed_rows():
+                for col_key, spec in row.cells.items():
+                    if spec is not INPUT:
+                        out[(table.key, row.key, col_key)] = spec  # type: ignore[assignment]
+        elif table.kind == "code":
+            out.update(_code_table(book, table))
+        else:
+            out.update(_record_table(book, table))
+    return out
+
+
+def _same_row(table: str, row: str) -> Callable[[str], Expr]:
+    return lambda col: Ref(table, row, col)
+
+
+def _code_table(book: Book, table: Table) -> dict[Key, Expr]:
+    out: dict[Key, Expr] = {}
+    rows = book.rows(table)
+    total = table.total_label
+    for row in rows:
+        for col in table.columns():
+            if col.kind == "text":
+                continue
+            key = (table.key, row, col.key)
+            if col.derive is not None:
+                out[key] = col.derive(_same_row(table.key, row))
+            elif row == total:
+                out[key] = Sum(Ref(table.key, c, col.key) for c in rows if len(c) == 3)
+            elif len(row) < 7:
+                out[key] = Sum(Ref(table.key, c, col.key) for c in children(row, rows))
+    return out
+
+
+def _record_table(book: Book, table: Table) -> dict[Key, Expr]:
+    out: dict[Key, Expr] = {}
+    rows = book.rows(table)
+    for row in rows:
+        for col in table.columns():
+            key = (table.key, row, col.key)
+            if col.derive is not None:
+                out[key] = col.derive(_same_row(table.key, row))
+            elif is_record_derived(table, col.key):
+                ind = book.format.table("绩效指标")
+                ind_rows = book.rows(ind)
+                out[key] = SumIf(tuple((ind.key, r, "项目名称") for r in ind_rows), (table.key, row, "项目名称"),
+                                 tuple((ind.key, r, "得分") for r in ind_rows))
+    return out
+
+
+def compute(book: Book, exprs: dict[Key, Expr] | None = None) -> dict[Key, Decimal]:
+    """Values of every derived cell, in ``Decimal``, each computed once."""
+    exprs = derivations(book) if exprs is None else exprs
+    done: dict[Key, Decimal] = {}
+    visiting: set[Key] = set()
+
+    def get(key: Key):  # type: ignore[no-untyped-def]
+        if key in done:
+            return done[key]
+        expr = exprs.get(key)
+        if expr is None:
+            value = book.values.get(key)
+            if isinstance(value, str) or value is None:
+                return value if isinstance(value, str) else _zero_or_none(key)
+            return Decimal(value)
+        if key in visiting:
+            raise RuntimeError(f"cycle in derivations at {key}")
+        visiting.add(key)
+        result = expr.value(get)
+        visiting.discard(key)
+        done[key] = result
+        return result
+
+    for key in exprs:
+        get(key)
+    return done
+
+
+def _zero_or_none(key: Key) -> Decimal:
+    return ZERO

@@ -1,0 +1,106 @@
+"""The model: one department's workbook as plain values keyed by (table, row key, column key).
+
+A :class:`Book` holds the input values (``Decimal`` amounts, ``int`` counts, ``str`` texts),
+the 项 codes each code table uses, the number of records of each record table and each table's
+注 text.  Derived values are computed from it by :mod:`juesuan.derive`; nothing here knows
+about Excel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterator
+
+from juesuan.expr import Key
+from juesuan.spec import INPUT, Format, Table
+
+Value = Decimal | int | str | None
+
+
+@dataclass
+class Book:
+    format: Format
+    values: dict[Key, Value] = field(default_factory=dict)
+    codes: dict[str, list[str]] = field(default_factory=dict)  # code table → its 项 codes
+    records: dict[str, int] = field(default_factory=dict)  # record table → number of rows
+    footnotes: dict[str, str] = field(default_factory=dict)  # table → 注 text
+    names: dict[tuple[str, str], str] = field(default_factory=dict)  # (table, code) → name as typed
+    notes: dict = field(default_factory=dict)  # free-form notes of a data file (kept on round trip)
+
+    def get(self, key: Key) -> Value:
+        return self.values.get(key)
+
+    def amount(self, key: Key) -> Decimal:
+        v = self.values.get(key)
+        if v is None or isinstance(v, str):
+            return Decimal(0)
+        return Decimal(v)
+
+    def text(self, key: Key) -> str:
+        v = self.values.get(key)
+        return "" if v is None else str(v)
+
+    def rows(self, table: Table) -> list[str]:
+        """Row keys of a table in printed order (code tables: 合计, then 类/款/项 in code order)."""
+        if table.kind == "fixed":
+            return [r.key for r in table.fixed_rows()]
+        if table.kind == "record":
+            return [str(i + 1) for i in range(self.records.get(table.key, 0))]
+        return [table.total_label] + code_rows(self.codes.get(table.key, []))
+
+    def input_keys_of_row(self, table: Table, row: str) -> Iterator[Key]:
+        """The input cells of one row of a record table."""
+        for col in table.columns():
+            if col.derive is None and not _record_derived(table, col.key):
+                yield (table.key, row, col.key)
+
+    def input_keys(self, table: Table) -> Iterator[Key]:
+        """Every input cell of a table (in row order)."""
+        if table.kind == "fixed":
+            for row in table.fixed_rows():
+                for col_key, spec in row.cells.items():
+                    if spec is INPUT:
+                        yield (table.key, row.key, col_key)
+        elif table.kind == "code":
+            for code in self.codes.get(table.key, []):
+                for col in table.columns():
+                    if col.derive is None:
+                        yield (table.key, code, col.key)
+        else:
+            for i in range(self.records.get(table.key, 0)):
+                for col in table.columns():
+                    if col.derive is None and not _record_derived(table, col.key):
+                        yield (table.key, str(i + 1), col.key)
+
+
+def _record_derived(table: Table, col_key: str) -> bool:
+    return table.key == "绩效自评" and col_key == "指标得分"
+
+
+def is_record_derived(table: Table, col_key: str) -> bool:
+    """Columns of record tables derived from another table (not by a per-row identity)."""
+    return _record_derived(table, col_key)
+
+
+def code_name(book: Book, table: Table, code: str) -> str:
+    """The name of a code: from the format's code list, else as declared in the data file."""
+    return book.format.codes_for(table).get(code) or book.names.get(("科目名称", code), "")
+
+
+def code_rows(items: list[str]) -> list[str]:
+    """项 codes → the printed rows: each 类, then its 款, then that 款's 项, in code order."""
+    rows: set[str] = set()
+    for code in items:
+        rows.update({code[:3], code[:5], code})
+    return sorted(rows)
+
+
+def level(code: str) -> str:
+    return {3: "类", 5: "款", 7: "项"}.get(len(code), "?")
+
+
+def children(code: str, rows: list[str]) -> list[str]:
+    """The direct children of a code among ``rows`` (类 → 款, 款 → 项)."""
+    n = len(code) + 2
+    return [r for r in rows if len(r) == n and r.startswith(code)]

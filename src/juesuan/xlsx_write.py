@@ -1,0 +1,256 @@
+"""Writing a book into an openpyxl workbook: the sheet frame, the data rows, formulas and inputs.
+
+One writer serves the template builder (a fresh workbook), ``new`` (the template with a data
+file's inputs) and ``fill`` (a user's workbook): code and record tables are resized to the
+book's rows (rows inserted or deleted above the 注 row), every data row is rewritten, and each
+derived cell gets its formula.  Cached values are added after saving (:mod:`juesuan.cached`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.protection import SheetProtection
+from openpyxl.worksheet.worksheet import Worksheet
+
+from juesuan.expr import Expr, Key, column_letter
+from juesuan.layout import HEADER_ROW, LABEL_ROW, TITLE_ROW, UNIT_ROW, BookLayout, TableLayout, header_paths
+from juesuan.model import Book, code_name
+from juesuan.spec import INPUT, Column, LabelColumn, Row, Table
+from juesuan.styles import register
+
+
+def cell_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def department_line(book: Book) -> str:
+    name = book.text(("单位信息", "部门名称", "值"))
+    return f"部门：{name}"
+
+
+def write_frame(ws: Worksheet, tl: TableLayout) -> None:
+    """Title, label, unit line, headers, 栏次 row, widths, print setup, frozen panes."""
+    t = tl.table
+    last = column_letter(tl.ncols)
+    ws.merge_cells(f"A{TITLE_ROW}:{last}{TITLE_ROW}")
+    c = ws.cell(TITLE_ROW, 1, t.title)
+    c.style = "js_title"
+    ws.row_dimensions[TITLE_ROW].height = 28
+    if t.label:
+        ws.cell(LABEL_ROW, tl.ncols, t.label).style = "js_plain_right"
+    if t.unit_line:
+        ws.cell(UNIT_ROW, tl.ncols, t.unit_line).style = "js_plain_right"
+    _write_headers(ws, tl)
+    if tl.lineno_row:
+        _write_lineno_row(ws, tl)
+    for _, col, item in tl.columns():
+        ws.column_dimensions[column_letter(col)].width = item.width
+    ws.freeze_panes = ws.cell(tl.first_data_row, 1)
+    ws.print_title_rows = f"{HEADER_ROW}:{tl.first_data_row - 1}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if t.landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    growable = t.kind != "fixed"
+    ws.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False, formatCells=False,
+                                    insertRows=not growable, deleteRows=not growable, selectLockedCells=False,
+                                    selectUnlockedCells=False)
+
+
+def _write_headers(ws: Worksheet, tl: TableLayout) -> None:
+    depth = tl.header_rows
+    paths = header_paths(tl.table)
+    cols = [c for _, c, _ in tl.columns()]
+    for level in range(depth):
+        r = HEADER_ROW + level
+        i = 0
+        while i < len(paths):
+            path = paths[i]
+            if level >= len(path):
+                i += 1
+                continue
+            j = i
+            while (j + 1 < len(paths) and len(paths[j + 1]) > level and paths[j + 1][: level + 1] == path[: level + 1]
+                   and cols[j + 1] == cols[j] + 1):
+                j += 1
+            bottom = r if level < len(path) - 1 else HEADER_ROW + depth - 1
+            for k in range(i, j + 1):
+                for rr in range(r, bottom + 1):
+                    ws.cell(rr, cols[k]).style = "js_header"
+            ws.cell(r, cols[i], path[level])
+            if j > i or bottom > r:
+                ws.merge_cells(start_row=r, start_column=cols[i], end_row=bottom, end_column=cols[j])
+            i = j + 1
+    for level in range(depth):
+        ws.row_dimensions[HEADER_ROW + level].height = 30
+
+
+def _write_lineno_row(ws: Worksheet, tl: TableLayout) -> None:
+    r = tl.lineno_row
+    assert r is not None
+    for bi, col, item in tl.columns():
+        cell = ws.cell(r, col)
+        cell.style = "js_lineno"
+        if isinstance(item, LabelColumn):
+            cell.value = "栏次" if col == tl.block_starts[bi] else None
+        else:
+            cell.value = item.lineno
+
+
+def resize(ws: Worksheet, old: TableLayout, new: TableLayout) -> None:
+    """Insert or delete rows above the 注 row so the data region fits ``new``."""
+    old_n = old.last_data_row - old.first_data_row + 1
+    new_n = new.last_data_row - new.first_data_row + 1
+    if old_n == new_n:
+        return
+    below = [m for m in list(ws.merged_cells.ranges) if m.min_row > old.last_data_row]
+    for m in below:
+        ws.unmerge_cells(str(m))
+    if new_n > old_n:
+        ws.insert_rows(old.last_data_row + 1, new_n - old_n)
+    else:
+        ws.delete_rows(new.last_data_row + 1, old_n - new_n)
+    shift = new_n - old_n
+    for m in below:
+        ws.merge_cells(start_row=m.min_row + shift, start_column=m.min_col, end_row=m.max_row + shift,
+                       end_column=m.max_col)
+
+
+def write_rows(ws: Worksheet, book: Book, tl: TableLayout, exprs: dict[Key, Expr], layout: BookLayout,
+               write_inputs: bool = True) -> None:
+    """Every data row: labels, inputs (when ``write_inputs``) and derived formulas."""
+    t = tl.table
+    addr = layout.address
+    for i, row_key in enumerate(tl.row_keys):
+        r = tl.first_data_row + i
+        if t.kind == "fixed":
+            for bi, b in enumerate(t.blocks):
+                row = b.rows[i]
+                _write_fixed_row(ws, book, tl, bi, row, r, exprs, addr, write_inputs)
+        else:
+            _write_keyed_row(ws, book, tl, row_key, r, exprs, addr, write_inputs)
+    for s in range(tl.spare_rows):
+        _write_blank_row(ws, tl, tl.first_data_row + len(tl.row_keys) + s)
+    if tl.footnote_row:
+        _write_footnote(ws, book, tl)
+
+
+def _label_style(row: Row | None, bold: bool = False, indent: int = 0) -> str:
+    b = "_bold" if bold or (row is not None and row.bold) else ""
+    ind = row.indent if row is not None else indent
+    return f"js_label{b}{min(ind, 2)}"
+
+
+def _write_fixed_row(ws: Worksheet, book: Book, tl: TableLayout, bi: int, row: Row | None, r: int,
+                     exprs: dict[Key, Expr], addr: Any, write_inputs: bool) -> None:
+    t = tl.table
+    b = t.blocks[bi]
+    c = tl.block_starts[bi]
+    for lc in b.label_columns:
+        cell = ws.cell(r, c)
+        if row is None:
+            cell.value, cell.style = None, "js_blank"
+        else:
+            cell.value = {"label": row.label, "lineno": row.lineno, "code": row.code, "unit": row.unit}[lc.source]
+            cell.style = _label_style(row) if lc.source == "label" else "js_label_center"
+        c += 1
+    for col in b.columns:
+        cell = ws.cell(r, c)
+        spec = row.cells.get(col.key) if row is not None else None
+        kind = t.cell_kind(row, col)
+        if spec is None:
+            cell.value, cell.style = None, "js_blank"
+        elif spec is INPUT:
+            if write_inputs:
+                cell.value = cell_value(book.values.get((t.key, row.key, col.key)))  # type: ignore[union-attr]
+            cell.style = f"js_in_{kind}"
+        else:
+            cell.value = exprs[(t.key, row.key, col.key)].formula(addr, t.sheet)  # type: ignore[union-attr]
+            cell.style = f"js_out_{kind}" + ("_bold" if row is not None and row.bold else "")
+        c += 1
+
+
+def _write_keyed_row(ws: Worksheet, book: Book, tl: TableLayout, row_key: str, r: int, exprs: dict[Key, Expr],
+                     addr: Any, write_inputs: bool) -> None:
+    t = tl.table
+    b = t.blocks[0]
+    c = 1
+    is_total = t.kind == "code" and row_key == t.total_label
+    depth = {3: 0, 5: 1, 7: 2}.get(len(row_key), 0)
+    for lc in b.label_columns:
+        cell = ws.cell(r, c)
+        if lc.source == "code":
+            cell.value = None if is_total else row_key
+            cell.style = "js_label_center" if not is_total else "js_label_bold0"
+            if is_total:
+                cell.value = t.total_label
+        else:
+            cell.value = None if is_total else code_name(book, t, row_key)
+            cell.style = _label_style(None, bold=is_total or depth == 0, indent=depth)
+        c += 1
+    for col in b.columns:
+        cell = ws.cell(r, c)
+        key = (t.key, row_key, col.key)
+        if key in exprs:
+            cell.value = exprs[key].formula(addr, t.sheet)
+            cell.style = f"js_out_{col.kind}" + ("_bold" if is_total else "")
+        elif t.kind == "code" and (len(row_key) < 7 or is_total):
+            cell.value, cell.style = None, "js_blank"
+        else:
+            if write_inputs:
+                cell.value = cell_value(book.values.get(key))
+            cell.style = f"js_in_{col.kind}"
+        c += 1
+
+
+def _write_blank_row(ws: Worksheet, tl: TableLayout, r: int) -> None:
+    c = 1
+    for item in [*tl.table.blocks[0].label_columns, *tl.table.blocks[0].columns]:
+        cell = ws.cell(r, c)
+        cell.value = None
+        kind = item.kind if isinstance(item, Column) else "text"
+        cell.style = f"js_in_{kind}"
+        c += 1
+
+
+def _write_footnote(ws: Worksheet, book: Book, tl: TableLayout) -> None:
+    r = tl.footnote_row
+    assert r is not None
+    t = tl.table
+    for m in list(ws.merged_cells.ranges):
+        if m.min_row == r:
+            ws.unmerge_cells(str(m))
+    cell = ws.cell(r, 1, book.footnotes.get(t.key, t.footnote))
+    cell.style = "js_note"
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=tl.ncols)
+    ws.row_dimensions[r].height = 30
+
+
+def write_department(ws: Worksheet, book: Book, table: Table) -> None:
+    if table.dept_line:
+        cell = ws.cell(UNIT_ROW, 1, department_line(book))
+        cell.style = "js_plain"
+
+
+def new_workbook(book: Book, exprs: dict[Key, Expr], layout: BookLayout) -> Workbook:
+    """A workbook built from nothing: the template (empty book) or a book written fresh."""
+    wb = Workbook()
+    register(wb)
+    wb.remove(wb.active)
+    for t in book.format.tables:
+        ws = wb.create_sheet(t.sheet)
+        tl = layout.tables[t.key]
+        write_frame(ws, tl)
+        write_department(ws, book, t)
+        write_rows(ws, book, tl, exprs, layout)
+    return wb
