@@ -25,6 +25,7 @@ class TableLayout:
     row_index: dict[str, int] = field(default_factory=dict)
     block_starts: list[int] = field(default_factory=list)  # first column of each block
     spare_rows: int = 0  # blank input rows after the data (template only)
+    offset: int = 0  # rows a user inserted above the headers
 
     def __post_init__(self) -> None:
         t = self.table
@@ -33,7 +34,7 @@ class TableLayout:
             self.block_starts.append(col)
             col += len(b.label_columns) + len(b.columns)
         self.ncols = col - 1
-        self.first_data_row = HEADER_ROW + self.header_rows + (1 if t.lineno_row else 0)
+        self.first_data_row = self.header_row + self.header_rows + (1 if t.lineno_row else 0)
         if t.kind == "fixed":
             self.row_index = {r.key: self.first_data_row + i for b in t.blocks
                               for i, r in enumerate(b.rows) if r is not None}
@@ -41,8 +42,12 @@ class TableLayout:
             self.row_index = {k: self.first_data_row + i for i, k in enumerate(self.row_keys)}
 
     @property
+    def header_row(self) -> int:
+        return HEADER_ROW + self.offset
+
+    @property
     def lineno_row(self) -> int | None:
-        return HEADER_ROW + self.header_rows if self.table.lineno_row else None
+        return self.header_row + self.header_rows if self.table.lineno_row else None
 
     @property
     def last_data_row(self) -> int:
@@ -106,8 +111,8 @@ def table_rows(book: Book, table: Table) -> list[str]:
     return book.rows(table)
 
 
-def table_layout(book: Book, table: Table, spare_rows: int = 0) -> TableLayout:
-    return TableLayout(table, header_depth(table), table_rows(book, table), spare_rows=spare_rows)
+def table_layout(book: Book, table: Table, spare_rows: int = 0, offset: int = 0) -> TableLayout:
+    return TableLayout(table, header_depth(table), table_rows(book, table), spare_rows=spare_rows, offset=offset)
 
 
 @dataclass
@@ -119,7 +124,8 @@ class BookLayout:
         return None if tl is None else tl.address(key[1], key[2])
 
 
-def book_layout(book: Book, spare_rows: int = 0) -> BookLayout:
-    return BookLayout({t.key: table_layout(book, t, spare_rows if t.kind != "fixed" else 0)
+def book_layout(book: Book, spare_rows: int = 0, offsets: dict[str, int] | None = None) -> BookLayout:
+    offsets = offsets or {}
+    return BookLayout({t.key: table_layout(book, t, spare_rows if t.kind != "fixed" else 0, offsets.get(t.key, 0))
                        for t in book.format.tables})
 

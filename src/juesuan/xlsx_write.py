@@ -9,7 +9,7 @@ derived cell gets its formula.  Cached values are added after saving (:mod:`jues
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -17,10 +17,13 @@ from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
 from juesuan.expr import Expr, Key, column_letter
-from juesuan.layout import HEADER_ROW, LABEL_ROW, TITLE_ROW, UNIT_ROW, BookLayout, TableLayout, header_paths
+from juesuan.layout import LABEL_ROW, TITLE_ROW, UNIT_ROW, BookLayout, TableLayout, book_layout, header_paths
 from juesuan.model import Book, code_name
 from juesuan.spec import INPUT, Column, LabelColumn, Row, Table
 from juesuan.styles import register
+
+if TYPE_CHECKING:
+    from juesuan.locate import FoundBook
 
 
 def cell_value(value: Any) -> Any:
@@ -52,7 +55,7 @@ def write_frame(ws: Worksheet, tl: TableLayout) -> None:
     for _, col, item in tl.columns():
         ws.column_dimensions[column_letter(col)].width = item.width
     ws.freeze_panes = ws.cell(tl.first_data_row, 1)
-    ws.print_title_rows = f"{HEADER_ROW}:{tl.first_data_row - 1}"
+    ws.print_title_rows = f"{tl.header_row}:{tl.first_data_row - 1}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if t.landscape else "portrait"
     ws.page_setup.fitToWidth = 1
@@ -72,7 +75,7 @@ def _write_headers(ws: Worksheet, tl: TableLayout) -> None:
     paths = header_paths(tl.table)
     cols = [c for _, c, _ in tl.columns()]
     for level in range(depth):
-        r = HEADER_ROW + level
+        r = tl.header_row + level
         i = 0
         while i < len(paths):
             path = paths[i]
@@ -83,7 +86,7 @@ def _write_headers(ws: Worksheet, tl: TableLayout) -> None:
             while (j + 1 < len(paths) and len(paths[j + 1]) > level and paths[j + 1][: level + 1] == path[: level + 1]
                    and cols[j + 1] == cols[j] + 1):
                 j += 1
-            bottom = r if level < len(path) - 1 else HEADER_ROW + depth - 1
+            bottom = r if level < len(path) - 1 else tl.header_row + depth - 1
             for k in range(i, j + 1):
                 for rr in range(r, bottom + 1):
                     ws.cell(rr, cols[k]).style = "js_header"
@@ -92,7 +95,7 @@ def _write_headers(ws: Worksheet, tl: TableLayout) -> None:
                 ws.merge_cells(start_row=r, start_column=cols[i], end_row=bottom, end_column=cols[j])
             i = j + 1
     for level in range(depth):
-        ws.row_dimensions[HEADER_ROW + level].height = 30
+        ws.row_dimensions[tl.header_row + level].height = 30
 
 
 def _write_lineno_row(ws: Worksheet, tl: TableLayout) -> None:
@@ -107,17 +110,17 @@ def _write_lineno_row(ws: Worksheet, tl: TableLayout) -> None:
             cell.value = item.lineno
 
 
-def resize(ws: Worksheet, old: TableLayout, new: TableLayout) -> None:
+def resize(ws: Worksheet, old_first: int, old_last: int, new: TableLayout) -> None:
     """Insert or delete rows above the 注 row so the data region fits ``new``."""
-    old_n = old.last_data_row - old.first_data_row + 1
+    old_n = old_last - old_first + 1
     new_n = new.last_data_row - new.first_data_row + 1
     if old_n == new_n:
         return
-    below = [m for m in list(ws.merged_cells.ranges) if m.min_row > old.last_data_row]
+    below = [m for m in list(ws.merged_cells.ranges) if m.min_row > old_last]
     for m in below:
         ws.unmerge_cells(str(m))
     if new_n > old_n:
-        ws.insert_rows(old.last_data_row + 1, new_n - old_n)
+        ws.insert_rows(old_last + 1, new_n - old_n)
     else:
         ws.delete_rows(new.last_data_row + 1, old_n - new_n)
     shift = new_n - old_n
@@ -230,7 +233,7 @@ def _write_footnote(ws: Worksheet, book: Book, tl: TableLayout) -> None:
     for m in list(ws.merged_cells.ranges):
         if m.min_row == r:
             ws.unmerge_cells(str(m))
-    cell = ws.cell(r, 1, book.footnotes.get(t.key, t.footnote))
+    cell = ws.cell(r, 1, "注：" + book.footnotes.get(t.key, t.footnote or ""))
     cell.style = "js_note"
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=tl.ncols)
     ws.row_dimensions[r].height = 30
@@ -254,3 +257,24 @@ def new_workbook(book: Book, exprs: dict[Key, Expr], layout: BookLayout) -> Work
         write_department(ws, book, t)
         write_rows(ws, book, tl, exprs, layout)
     return wb
+
+
+def apply_book(wb: Workbook, book: Book, found: "FoundBook", exprs: dict[Key, Expr],
+               write_inputs: bool = True) -> BookLayout:
+    """Bring an existing workbook (template or user's) to ``book``: resize, rewrite rows, formulas.
+
+    Fixed tables keep their rows; code and record tables are resized above their 注 row and
+    every data row is rewritten in canonical order.  Returns the layout the workbook now has.
+    """
+    register(wb)
+    offsets = {k: f.layout.offset for k, f in found.tables.items()}
+    layout = book_layout(book, offsets=offsets)
+    for t in book.format.tables:
+        ws = wb[t.sheet]
+        f = found.tables[t.key]
+        tl = layout.tables[t.key]
+        if t.kind != "fixed":
+            resize(ws, f.first_data_row, f.last_data_row, tl)
+        write_department(ws, book, t)
+        write_rows(ws, book, tl, exprs, layout, write_inputs=write_inputs or t.kind != "fixed")
+    return layout

@@ -102,7 +102,7 @@ def table1() -> Table:
         (Block(ITEM_LABELS, amount, tuple(income), caption="收入"),
          Block(ITEM_LABELS, amount2, tuple(spending), caption="支出")),
         label="公开01表",
-        footnote="注：本表反映部门本年度的总收支和年末结转结余情况。",
+        footnote="本表反映部门本年度的总收支和年末结转结余情况。",
     )
 
 
@@ -121,14 +121,14 @@ def table2() -> Table:
     cols = [Column("本年收入合计", ("本年收入合计",), lineno="1", derive=col_sum(*INCOME_SOURCES))]
     cols += [Column(k, (k,), lineno=str(i + 2)) for i, k in enumerate(INCOME_SOURCES)]
     return code_table("表2", "收入决算表", "公开02表", cols,
-                      "注：本表反映部门本年度取得的各项收入情况。", landscape=True)
+                      "本表反映部门本年度取得的各项收入情况。", landscape=True)
 
 
 def table3() -> Table:
     cols = [Column("本年支出合计", ("本年支出合计",), lineno="1", derive=col_sum(*SPENDING_KINDS))]
     cols += [Column(k, (k,), lineno=str(i + 2)) for i, k in enumerate(SPENDING_KINDS)]
     return code_table("表3", "支出决算表", "公开03表", cols,
-                      "注：本表反映部门本年度各项支出情况。", landscape=True)
+                      "本表反映部门本年度各项支出情况。", landscape=True)
 
 
 # ── 表4 财政拨款收入支出决算总表 ─────────────────────────────────────────────────────────
@@ -184,7 +184,7 @@ def table4() -> Table:
         (Block(ITEM_LABELS, (Column("金额", ("金额",), lineno="1"),), tuple(income), caption="收入"),
          Block(ITEM_LABELS, spend_cols, tuple(spending), caption="支出")),
         label="公开04表", landscape=True,
-        footnote="注：本表反映部门本年度一般公共预算财政拨款、政府性基金预算财政拨款和国有资本经营预算财政拨款的总收支和年末结转结余情况。",
+        footnote="本表反映部门本年度一般公共预算财政拨款、政府性基金预算财政拨款和国有资本经营预算财政拨款的总收支和年末结转结余情况。",
     )
 
 
@@ -194,7 +194,7 @@ def table5() -> Table:
             Column("基本支出", ("本年支出", "基本支出"), lineno="2"),
             Column("项目支出", ("本年支出", "项目支出"), lineno="3")]
     return code_table("表5", "一般公共预算财政拨款支出决算表", "公开05表", cols,
-                      "注：本表反映部门本年度一般公共预算财政拨款实际支出情况。")
+                      "本表反映部门本年度一般公共预算财政拨款实际支出情况。")
 
 
 def table8() -> Table:
@@ -205,7 +205,7 @@ def table8() -> Table:
             Column("项目支出", ("本年支出", "项目支出"), lineno="5"),
             Column("年末结转和结余", ("年末结转和结余",), lineno="6")]
     return code_table("表8", "政府性基金预算财政拨款收入支出决算表", "公开08表", cols,
-                      "注：本表反映部门本年度政府性基金预算财政拨款收入、支出及结转和结余情况。", landscape=True)
+                      "本表反映部门本年度政府性基金预算财政拨款收入、支出及结转和结余情况。", landscape=True)
 
 
 def table9() -> Table:
@@ -213,7 +213,7 @@ def table9() -> Table:
             Column("基本支出", ("本年支出", "基本支出"), lineno="2"),
             Column("项目支出", ("本年支出", "项目支出"), lineno="3")]
     return code_table("表9", "国有资本经营预算财政拨款支出决算表", "公开09表", cols,
-                      "注：本表反映部门本年度国有资本经营预算财政拨款支出情况。")
+                      "本表反映部门本年度国有资本经营预算财政拨款支出情况。")
 
 
 # ── 表6, 表7: 经济分类, three blocks side by side ──────────────────────────────────────
@@ -255,7 +255,7 @@ def table6() -> Table:
     ]
     return econ_table("表6", "一般公共预算财政拨款基本支出决算明细表", "公开06表",
                       [PERSONNEL, ["302"], ["307", "310", "399"]], totals, ["人员经费", "公用经费", "公用经费"],
-                      "注：本表反映部门本年度一般公共预算财政拨款基本支出明细情况。")
+                      "本表反映部门本年度一般公共预算财政拨款基本支出明细情况。")
 
 
 PROJECT_CLASSES = ["301", "303", "307", "311", "302", "312", "313", "309", "310", "399"]
@@ -267,7 +267,7 @@ def table7() -> Table:
     return econ_table("表7", "一般公共预算财政拨款项目支出决算明细表", "公开07表",
                       [["301", "303", "307", "311"], ["302", "312", "313"], ["309", "310", "399"]],
                       totals, [None, None, None],
-                      "注：本表反映部门本年度一般公共预算财政拨款项目支出明细情况。")
+                      "本表反映部门本年度一般公共预算财政拨款项目支出明细情况。")
 
 
 # ── 表10 三公 ───────────────────────────────────────────────────────────────────────────
@@ -292,7 +292,7 @@ def table10() -> Table:
             cells[k(name)] = INPUT
     return Table("表10", "财政拨款“三公”经费支出决算表", "财政拨款“三公”经费支出决算表", "fixed",
                  (Block((), tuple(cols), (Row("金额", "金额", cells),)),), label="公开10表", landscape=True,
-                 footnote="注：本表反映部门本年度“三公”经费支出预决算情况。其中，预算数为“三公”经费全年预算数，"
+                 footnote="本表反映部门本年度“三公”经费支出预决算情况。其中，预算数为“三公”经费全年预算数，"
                           "反映按规定程序调整后的预算数；决算数是包括当年财政拨款和以前年度结转资金安排的实际支出。")
 
 
@@ -328,7 +328,7 @@ def table11() -> Table:
                  "机构运行经费支出、国有资产占用情况及政府采购支出信息表", "fixed",
                  (Block(labels, (Column("数值", ("金额/数量",), lineno="1", width=16),), tuple(rows)),),
                  label="公开11表", unit_line=None,
-                 footnote="注：本表反映部门本年度机构运行经费支出、政府采购支出及国有资产占用情况。")
+                 footnote="本表反映部门本年度机构运行经费支出、政府采购支出及国有资产占用情况。")
 
 
 # ── input sheets ────────────────────────────────────────────────────────────────────────

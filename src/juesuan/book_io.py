@@ -1,0 +1,57 @@
+"""``juesuan new`` and ``juesuan dump``: data file → filled workbook, workbook → data file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from juesuan.data_file import data_from_book, dumps, read_data
+from juesuan.errors import InputError, Location
+from juesuan.formats import load_format
+from juesuan.locate import read_book
+from juesuan.model import Book
+from juesuan.templates import template_path
+from juesuan.workbook_file import grids, load, write_atomic
+
+
+def new_book(book: Book, output: str | Path, fill: bool = True) -> None:
+    """Write ``book`` into a copy of its format's template at ``output`` (filled unless told not)."""
+    from juesuan.fill import write_filled
+
+    wb = load(template_path(book.format.id))
+    _, found = read_book(book.format, grids(wb))
+    write_filled(wb, book, found, output, formulas=fill)
+
+
+def read_workbook(path: str | Path) -> Book:
+    """The inputs of a workbook file (its format is the default one; detection comes with more formats)."""
+    fmt = load_format()
+    wb = load(path)
+    try:
+        book, _ = read_book(fmt, grids(wb))
+    except InputError as exc:
+        raise exc.at(file=str(path)) from None
+    return book
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.command == "new":
+        if args.data:
+            book = read_data(args.data)
+            if book.format.id != args.format and args.format != "nmg-2023":
+                raise InputError("数据文件的格式与 --format 不一致", "the data file's format differs from --format",
+                                 Location(file=args.data))
+        else:
+            book = Book(load_format(args.format))
+        new_book(book, args.output, fill=not args.no_fill)
+        print(f"已写出 wrote {args.output}")
+        return 0
+    book = read_workbook(args.book)
+    text = dumps(data_from_book(book))
+    if args.output:
+        write_atomic(args.output, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+        print(f"已写出 wrote {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0

@@ -1,0 +1,317 @@
+"""Reading a workbook: find each table by its headers, its rows by their keys, and its inputs.
+
+Works on plain grids (a sheet as rows of cell values), so the same code reads a file through
+openpyxl and a live book through xlwings.  Rows are located by 科目编码 or 项目 label and
+columns by header, never by fixed addresses: a customised title or rows inserted above the
+headers still read; a missing sheet or header, a row inserted inside a fixed table, a code row
+without a code, text in an amount cell or a formula error is an :class:`InputError` naming the
+sheet and cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Mapping, Sequence
+
+from juesuan.errors import InputError, Location
+from juesuan.expr import Address, Key, column_letter
+from juesuan.layout import HEADER_ROW, TableLayout, header_depth, header_paths, table_layout
+from juesuan.model import Book, Value, is_record_derived
+from juesuan.money import parse_amount
+from juesuan.spec import INPUT, Format, Kind, Table
+
+Grid = Sequence[Sequence[Any]]
+ERRORS = {"#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
+SPACES = re.compile(r"\s+")
+
+
+@dataclass
+class Found:
+    """Where a table's parts are on its sheet as it stands (1-based rows)."""
+
+    table: Table
+    layout: TableLayout  # header offset, and the rows as found
+    first_data_row: int
+    last_data_row: int  # inclusive; first − 1 when there are none
+    footnote_row: int | None
+    rows: dict[str, int] = field(default_factory=dict)  # row key → sheet row (codes incl. 类/款/合计)
+
+    def address(self, row_key: str, col_key: str) -> Address | None:
+        r = self.rows.get(row_key)
+        if r is None:
+            return None
+        try:
+            col = self.layout.value_col(self.layout.block_index(row_key) if self.table.kind == "fixed" else 0, col_key)
+        except KeyError:
+            return None
+        return Address(self.table.sheet, r, col)
+
+
+@dataclass
+class FoundBook:
+    tables: dict[str, Found]
+
+    def address(self, key: Key) -> Address | None:
+        f = self.tables.get(key[0])
+        return None if f is None else f.address(key[1], key[2])
+
+
+def norm(value: Any) -> str:
+    return "" if value is None else SPACES.sub("", str(value))
+
+
+def cell(grid: Grid, r: int, c: int) -> Any:
+    """1-based access that tolerates ragged grids."""
+    if r - 1 < len(grid):
+        row = grid[r - 1]
+        if c - 1 < len(row):
+            return row[c - 1]
+    return None
+
+
+def _where(table: Table, r: int, c: int) -> Location:
+    return Location(sheet=table.sheet, cell=f"{column_letter(c)}{r}")
+
+
+def read_book(fmt: Format, sheets: Mapping[str, Grid]) -> tuple[Book, FoundBook]:
+    """The inputs of every table, and where everything was found."""
+    book = Book(fmt)
+    found: dict[str, Found] = {}
+    for table in fmt.tables:
+        grid = sheets.get(table.sheet)
+        if grid is None:
+            raise InputError(f"缺少工作表「{table.sheet}」（被删除或改名？现有：{'、'.join(sheets)}）",
+                             f"sheet {table.sheet!r} is missing (deleted or renamed?)", Location(sheet=table.sheet))
+        offset = _find_header(table, grid)
+        if table.kind == "fixed":
+            found[table.key] = _read_fixed(book, table, grid, offset)
+        elif table.kind == "code":
+            found[table.key] = _read_code(book, table, grid, offset)
+        else:
+            found[table.key] = _read_records(book, table, grid, offset)
+    return book, FoundBook(found)
+
+
+def _expected_headers(table: Table) -> list[tuple[int, int, str]]:
+    """(level, column, label) of the top-left cell of every header label."""
+    out = []
+    paths = header_paths(table)
+    for level in range(header_depth(table)):
+        prev = None
+        for i, path in enumerate(paths):
+            key = path[: level + 1] if level < len(path) else None
+            if key is not None and key != prev:
+                out.append((level, i + 1, path[level]))
+            prev = key
+    return out
+
+
+def _find_header(table: Table, grid: Grid) -> int:
+    """Rows inserted above the header (0 when it is where the template has it)."""
+    expected = _expected_headers(table)
+    top = [(c, label) for level, c, label in expected if level == 0]
+    best: tuple[int, int] = (-1, 0)
+    for r in range(1, min(len(grid), 40) + 1):
+        hits = sum(1 for c, label in top if norm(cell(grid, r, c)) == norm(label))
+        if hits > best[1]:
+            best = (r, hits)
+        if hits == len(top):
+            offset = r - HEADER_ROW
+            for level, c, label in expected:
+                if norm(cell(grid, r + level, c)) != norm(label):
+                    raise InputError(f"表头缺失或被修改：应为「{label}」，实为「{cell(grid, r + level, c) or ''}」",
+                                     f"missing or changed header: expected {label!r}", _where(table, r + level, c))
+            return offset
+    r = best[0] if best[0] > 0 else HEADER_ROW
+    for c, label in top:
+        if norm(cell(grid, r, c)) != norm(label):
+            raise InputError(f"找不到表头「{label}」（表头缺失或被修改？）", f"header {label!r} not found",
+                             _where(table, r, c))
+    raise InputError("找不到表头", "header not found", Location(sheet=table.sheet))
+
+
+def read_value(table: Table, kind: Kind, value: Any, r: int, c: int) -> Value:
+    """A cell's input value, or an InputError naming the cell."""
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return None
+    where = _where(table, r, c)
+    if isinstance(value, str):
+        s = value.strip()
+        if s in ERRORS or (s.startswith("#") and s.endswith(("!", "?"))):
+            raise InputError(f"输入单元格是公式错误 {s}", f"the input cell holds a formula error {s}", where)
+        if s.startswith("="):
+            raise InputError(f"输入单元格应填数值或文字，不应是公式「{s}」", f"an input cell holds a formula {s!r}", where)
+    if kind == "text":
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        if isinstance(value, (dt.datetime, dt.date)):
+            return f"{value.year}年{value.month}月{value.day}日"
+        return str(value)
+    if isinstance(value, bool) or isinstance(value, (dt.datetime, dt.date)):
+        raise InputError(f"此处应为数字，却是「{value}」", f"a number is expected, got {value!r}", where)
+    try:
+        number = parse_amount(value)
+    except ValueError:
+        raise InputError(f"金额单元格中有文字「{value}」", f"text {value!r} in an amount cell", where) from None
+    if number is None:
+        return None
+    if kind == "count":
+        if number != number.to_integral_value():
+            raise InputError(f"此处应为整数，却是 {value}", f"a whole number is expected, got {value}", where)
+        return int(number)
+    return number
+
+
+def _footnote_at(grid: Grid, r: int) -> str | None:
+    text = cell(grid, r, 1)
+    if isinstance(text, str) and text.strip().startswith("注"):
+        return text
+    return None
+
+
+def _read_fixed(book: Book, table: Table, grid: Grid, offset: int) -> Found:
+    tl = table_layout(book, table, offset=offset)
+    nrows = len(table.blocks[0].rows)
+    for i in range(nrows):
+        r = tl.first_data_row + i
+        for bi, block in enumerate(table.blocks):
+            row = block.rows[i]
+            label_col = _label_col(tl, bi)
+            found_label = cell(grid, r, label_col) if label_col else None
+            if label_col and norm(found_label) != norm(row.label if row else None):
+                expect = row.label if row else "（空行）"
+                raise InputError(f"此行应为「{expect}」，实为「{found_label or ''}」（表内插入或删除了行？）",
+                                 f"expected row {expect!r}, found {found_label!r} (rows inserted or deleted?)",
+                                 _where(table, r, label_col))
+            if row is None:
+                continue
+            for ck, spec in row.cells.items():
+                if spec is INPUT:
+                    c = tl.value_col(bi, ck)
+                    v = read_value(table, table.cell_kind(row, block.column(ck)), cell(grid, r, c), r, c)
+                    book.values[(table.key, row.key, ck)] = v
+    last = tl.first_data_row + nrows - 1
+    foot = last + 1 if _footnote_at(grid, last + 1) else None
+    if foot:
+        _keep_footnote(book, table, cell(grid, foot, 1))
+    return Found(table, tl, tl.first_data_row, last, foot, dict(tl.row_index))
+
+
+def _label_col(tl: TableLayout, bi: int) -> int | None:
+    b = tl.table.blocks[bi]
+    for i, lc in enumerate(b.label_columns):
+        if lc.source == "label":
+            return tl.block_starts[bi] + i
+    return None
+
+
+def strip_note(text: str) -> str:
+    """The 注 text without its ``注：`` lead, as data files hold it."""
+    t = text.strip()
+    for lead in ("注：", "注:", "注"):
+        if t.startswith(lead):
+            return t[len(lead):].strip()
+    return t
+
+
+def _keep_footnote(book: Book, table: Table, text: str) -> None:
+    text = strip_note(text)
+    if text != (table.footnote or ""):
+        book.footnotes[table.key] = text
+
+
+def _data_end(grid: Grid, first: int) -> tuple[int, int | None]:
+    """Last data row (inclusive) and the 注 row, scanning down from ``first``."""
+    last_nonblank = first - 1
+    for r in range(first, len(grid) + 1):
+        if _footnote_at(grid, r):
+            return r - 1, r
+        if any(v is not None and str(v).strip() != "" for v in grid[r - 1]):
+            last_nonblank = r
+    return max(last_nonblank, first - 1), None
+
+
+def _code_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
+
+
+def _read_code(book: Book, table: Table, grid: Grid, offset: int) -> Found:
+    tl = table_layout(book, table, offset=offset)
+    first = tl.first_data_row
+    last, foot = _data_end(grid, first)
+    code_col, name_col = 1, 2
+    ncols = len(table.block.label_columns) + len(table.block.columns)
+    rows: dict[str, int] = {}
+    items: list[str] = []
+    for r in range(first, last + 1):
+        values = [cell(grid, r, c) for c in range(1, ncols + 1)]
+        if all(v is None or str(v).strip() == "" for v in values):
+            continue
+        code = _code_text(cell(grid, r, code_col))
+        name = cell(grid, r, name_col)
+        if code == table.total_label or norm(name) == table.total_label:
+            rows[table.total_label] = r
+            continue
+        if code == "":
+            raise InputError("此行有数据但缺少科目编码", "a row with data but no 科目编码 (code)", _where(table, r, code_col))
+        if not (code.isdigit() and len(code) in (3, 5, 7)):
+            raise InputError(f"科目编码「{code}」应为3位（类）、5位（款）或7位（项）数字",
+                             f"code {code!r} must have 3, 5 or 7 digits", _where(table, r, code_col))
+        if code in rows:
+            raise InputError(f"科目编码「{code}」重复（又见第 {rows[code]} 行）", f"duplicate code {code!r}",
+                             _where(table, r, code_col))
+        rows[code] = r
+        if name is not None:
+            book.names[(table.key, code)] = str(name).strip()
+        if len(code) != 7:
+            continue
+        items.append(code)
+        for i, col in enumerate(table.block.columns):
+            if col.derive is None:
+                c = len(table.block.label_columns) + i + 1
+                book.values[(table.key, code, col.key)] = read_value(table, col.kind, cell(grid, r, c), r, c)
+    book.codes[table.key] = sorted(items)
+    if foot:
+        _keep_footnote(book, table, cell(grid, foot, 1))
+    return Found(table, tl, first, last, foot, rows)
+
+
+def _read_records(book: Book, table: Table, grid: Grid, offset: int) -> Found:
+    tl = table_layout(book, table, offset=offset)
+    first = tl.first_data_row
+    last, foot = _data_end(grid, first)
+    cols = table.block.columns
+    n = 0
+    rows: dict[str, int] = {}
+    for r in range(first, last + 1):
+        values = [cell(grid, r, c) for c in range(1, len(cols) + 1)]
+        if all(v is None or str(v).strip() == "" for v in values):
+            continue
+        n += 1
+        rows[str(n)] = r
+        for i, col in enumerate(cols):
+            if col.derive is None and not is_record_derived(table, col.key):
+                book.values[(table.key, str(n), col.key)] = read_value(table, col.kind, values[i], r, i + 1)
+        for col in cols:
+            if col.required and not book.values.get((table.key, str(n), col.key)):
+                c = [x.key for x in cols].index(col.key) + 1
+                raise InputError(f"缺少必填栏「{col.key}」", f"required column {col.key!r} is empty", _where(table, r, c))
+    book.records[table.key] = n
+    return Found(table, tl, first, last, foot, rows)
+
+
+def decimal_of(value: Any) -> Decimal | None:
+    """A stored cell value as Decimal (for comparing cached values), None when not a number."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    try:
+        return parse_amount(value)
+    except ValueError:
+        return None
