@@ -11,6 +11,8 @@ import argparse
 import datetime as dt
 import io
 import json
+import re
+import zipfile
 from pathlib import Path
 
 from openpyxl.workbook import Workbook
@@ -40,7 +42,22 @@ def build_template(format_id: str) -> Workbook:
 def template_bytes(format_id: str) -> bytes:
     buf = io.BytesIO()
     build_template(format_id).save(buf)
-    return buf.getvalue()
+    return reproducible(buf.getvalue())
+
+
+def reproducible(data: bytes) -> bytes:
+    """The same workbook with fixed dates (openpyxl stamps the save time), so builds are byte-identical."""
+    stamp = FIXED_DATE.strftime("%Y-%m-%dT%H:%M:%SZ")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), content)
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_DATE.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, content)
+    return out.getvalue()
 
 
 def schema_text(format_id: str) -> str:

@@ -1,0 +1,26 @@
+# Two commands do all the set-up on a fresh machine:
+#   make demo   install juesuan and run the reference case through every command
+#   make test   install everything the tests need (Python and Debian packages) and run them
+PYTHON ?= python3
+DEBIAN_PACKAGES = libreoffice-calc-nogui libreoffice-writer-nogui fonts-noto-cjk poppler-utils
+
+.PHONY: demo test install install-test system-packages
+
+install:
+	$(PYTHON) -m pip install -q -e .
+
+install-test:
+	$(PYTHON) -m pip install -q -e ".[test]"
+
+# LibreOffice (the independent spreadsheet engine and PDF exporter), CJK fonts and poppler, when missing.
+system-packages:
+	@if ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null || ! fc-list :lang=zh | grep -q .; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
+	fi
+
+demo: install
+	juesuan demo -o juesuan-demo
+
+test: system-packages install-test
+	$(PYTHON) -m pytest
