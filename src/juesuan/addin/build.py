@@ -232,9 +232,50 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def build(output: Path | None = None, root: Path | None = None) -> Path:
-    """Build the add-in into ``output`` (default ``addin/juesuan.xlam``); return the path."""
+def build(output: Path | None = None, root: Path | None = None) -> list[Path]:
+    """Build the add-in into ``output``, or by default into :func:`outputs`; return the paths."""
     root = root or source_root()
-    target = output or default_output(root)
-    write_atomic(target, build_bytes(root, "xlam"))
-    return target
+    targets = [output] if output else outputs(root)
+    data = build_bytes(root, "xlam")
+    for target in targets:
+        write_atomic(target, data)
+    return targets
+
+
+PACKAGED_ADDIN = Path(__file__).resolve().parent / ADDIN_FILENAME
+
+
+def outputs(root: Path) -> list[Path]:
+    """Where the default build goes: ``addin/juesuan.xlam`` and the copy shipped inside the package.
+
+    The copy lets ``pip install juesuan`` users run ``juesuan addin install`` without a checkout
+    (package data ``**/*.xlam`` already ships it); a test keeps both equal to a fresh build.
+    """
+    return [default_output(root), PACKAGED_ADDIN]
+
+
+def locate_addin() -> Path:
+    """The built add-in to install: the packaged copy, else the checkout's ``addin/juesuan.xlam``."""
+    if PACKAGED_ADDIN.is_file():
+        return PACKAGED_ADDIN
+    try:
+        built = default_output()
+    except InputError:
+        built = None
+    if built is not None and built.is_file():
+        return built
+    raise InputError("找不到已构建的加载项 juesuan.xlam：请先运行 juesuan addin build",
+                     "no built juesuan.xlam found: run juesuan addin build first")
+
+
+def built_for_xlwings(xlam: Path) -> str | None:
+    """The ``XlwingsVersion`` custom property of an .xlam, or None if absent or unreadable."""
+    try:
+        with zipfile.ZipFile(xlam) as zf:
+            element = ET.fromstring(zf.read("docProps/custom.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile, ET.ParseError):
+        return None
+    for prop in element:
+        if prop.get("name") == "XlwingsVersion" and len(prop):
+            return prop[0].text
+    return None
