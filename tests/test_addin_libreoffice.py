@@ -54,6 +54,7 @@ def test_libreoffice_keeps_every_module(tmp_path: Path) -> None:
     ods = convert(xlsm, "ods", tmp_path)
 
     with zipfile.ZipFile(ods) as zf:
+        content = zf.read("content.xml").decode("utf-8")
         basic = {Path(n).stem: zf.read(n) for n in zf.namelist()
                  if n.startswith(f"Basic/{VBA_PROJECT_NAME}/") and not Path(n).name.startswith("script-")}
     sources = {p.stem: p for p in (ROOT / "macros").iterdir() if p.suffix in (".bas", ".cls")}
@@ -66,3 +67,6 @@ def test_libreoffice_keeps_every_module(tmp_path: Path) -> None:
         assert got[:2] == [LO_HEADER[kind], "Option VBASupport 1"], name
         want = [line for line in code_lines(path.read_text(encoding="cp1252")) if not line.startswith("Attribute VB_")]
         assert got[2:] == want, name
+    # the workbook part came through too: the add-in's xlwings settings sheet and its one row
+    assert 'table:name="juesuan.conf"' in content
+    assert "ADD_WORKBOOK_TO_PYTHONPATH" in content and "<text:p>False</text:p>" in content

@@ -82,9 +82,12 @@ def default_output(root: Path | None = None) -> Path:
 
 
 def read_customui(root: Path) -> bytes:
-    """The ribbon XML, checked to parse and to use the Office 2010+ namespace."""
+    """The ribbon XML, checked to parse and to use the Office 2010+ namespace.
+
+    Line ends are normalised to LF so a checkout with ``core.autocrlf`` builds the same bytes.
+    """
     path = root / "addin" / "customUI.xml"
-    data = path.read_bytes()
+    data = path.read_bytes().replace(b"\r\n", b"\n")
     try:
         element = ET.fromstring(data)
     except ET.ParseError as exc:
