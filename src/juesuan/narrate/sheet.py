@@ -1,0 +1,160 @@
+"""Writing the narrative into the workbook: the sheet 决算情况说明, print-ready, with its charts.
+
+One paragraph per row in column A (width 100, wrapped, top-aligned), row heights estimated from
+the text's display width so Excel, WPS and LibreOffice print every line (a row too short cuts
+text off on paper; a little slack is harmless).  A4 portrait, fit to one page wide, print area
+column A only.  Charts sit in the text flow, in a tall row under their caption, so they print
+with the section they illustrate.
+
+Regenerating replaces the sheet and touches no other sheet.  The SHA-256 of the text as written
+is kept in a hidden cell (:data:`HASH_CELL`); if the sheet's text no longer matches it, someone
+edited the narrative by hand, and the old sheet is kept as ``决算情况说明(手改1)`` (next free
+number) instead of being overwritten.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass
+
+from openpyxl.styles import Alignment, Font
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from juesuan.locate import FoundBook, read_book
+from juesuan.model import Book
+from juesuan.narrate.charts import CHARTS, HEIGHT_CM
+from juesuan.narrate.document import Narrative, Paragraph, text_hash
+from juesuan.workbook_file import grids
+
+SHEET = "决算情况说明"
+HASH_CELL = "C1"  # in a hidden column, outside the print area
+HASH_PREFIX = "juesuan-narrative-sha256:"
+WIDTH = 100  # column A width, in characters of the default font
+FONT = "宋体"
+INDENT = "\u3000\u3000"  # two full-width spaces: the first-line indent of a Chinese paragraph
+STYLES: dict[str, tuple[int, bool, str]] = {  # kind → (font size, bold, horizontal alignment)
+    "title": (16, True, "center"),
+    "part": (14, True, "left"),
+    "section": (12, True, "left"),
+    "heading": (11, True, "left"),
+    "body": (11, False, "left"),
+    "figure": (11, True, "center"),
+}
+CHART_ROW_HEIGHT = HEIGHT_CM / 2.54 * 72 + 12  # points
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    sheet: str
+    kept_copy: str | None  # the name the hand-edited sheet was kept under, if any
+    paragraphs: int
+    digest: str
+
+
+def display_width(text: str) -> int:
+    """Width in half-width units: CJK and full-width characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+
+
+def row_height(text: str, size: int) -> float:
+    """Points needed to show ``text`` wrapped in column A at ``size`` pt, with 10 % slack.
+
+    Column width 100 ≈ 700 px ≈ 95 half-width units of 11 pt text; lines are 1.5 × the font size
+    (CJK fonts in LibreOffice are taller than Excel's default)."""
+    per_line = max(10.0, 95 * 11 / size * 0.9)
+    lines = max(1, math.ceil(display_width(text) / per_line))
+    return round(lines * size * 1.5 + 4, 1)
+
+
+def written_text(p: Paragraph) -> str:
+    return INDENT + p.text if p.kind == "body" else p.text
+
+
+def stored_digest(ws: Worksheet) -> str | None:
+    value = ws[HASH_CELL].value
+    if isinstance(value, str) and value.startswith(HASH_PREFIX):
+        return value[len(HASH_PREFIX):]
+    return None
+
+
+def sheet_lines(ws: Worksheet) -> list[str]:
+    """The texts of column A, top to bottom, empty rows skipped (what the hash covers)."""
+    return [v for (v,) in ws.iter_rows(min_col=1, max_col=1, values_only=True) if isinstance(v, str) and v != ""]
+
+
+def hand_edited(ws: Worksheet) -> bool:
+    """True when the sheet's text differs from what juesuan last wrote (or it never did)."""
+    digest = stored_digest(ws)
+    return digest is None or digest != text_hash(sheet_lines(ws))
+
+
+def _free_copy_name(wb: Workbook) -> str:
+    n = 1
+    while f"{SHEET}(手改{n})" in wb.sheetnames:
+        n += 1
+    return f"{SHEET}(手改{n})"
+
+
+def write_narrative_sheet(wb: Workbook, narrative: Narrative, book: Book,
+                          found: FoundBook | None = None) -> WriteResult:
+    """Replace (or create) the sheet 决算情况说明 with ``narrative``; other sheets are untouched.
+
+    ``found`` (where the tables are) feeds the chart references; read from ``wb`` when omitted.
+    """
+    if found is None:
+        _, found = read_book(book.format, grids(wb))
+    kept = None
+    index = len(wb.sheetnames)
+    if SHEET in wb.sheetnames:
+        old = wb[SHEET]
+        index = wb.sheetnames.index(SHEET)
+        if hand_edited(old):
+            kept = _free_copy_name(wb)
+            old.title = kept
+            index += 1
+        else:
+            wb.remove(old)
+    ws = wb.create_sheet(SHEET, index)
+    lines = _write_paragraphs(ws, wb, narrative, found)
+    digest = text_hash(lines)
+    ws[HASH_CELL] = HASH_PREFIX + digest
+    ws.column_dimensions["C"].hidden = True
+    _page_setup(ws)
+    return WriteResult(SHEET, kept, len(lines), digest)
+
+
+def _write_paragraphs(ws: Worksheet, wb: Workbook, narrative: Narrative, found: FoundBook) -> list[str]:
+    ws.column_dimensions["A"].width = WIDTH
+    ws.sheet_view.showGridLines = False
+    lines: list[str] = []
+    r = 1
+    for p in narrative.paragraphs():
+        text = written_text(p)
+        size, bold, h = STYLES[p.kind]
+        cell = ws.cell(r, 1, text)
+        cell.data_type = "s"  # a paragraph is never a formula, even if typed text starts with "="
+        cell.font = Font(name=FONT, size=size, bold=bold)
+        cell.alignment = Alignment(horizontal=h, vertical="top", wrap_text=True)
+        ws.row_dimensions[r].height = row_height(text, size)
+        lines.append(text)
+        r += 1
+        if p.kind == "figure" and p.figure in CHARTS:
+            ws.row_dimensions[r].height = round(CHART_ROW_HEIGHT, 1)
+            ws.add_chart(CHARTS[p.figure](wb, found), f"A{r}")
+            r += 1
+    ws.print_area = f"A1:A{r - 1}"
+    return lines
+
+
+def _page_setup(ws: Worksheet) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins.left = ws.page_margins.right = 0.7
+    ws.page_margins.top = ws.page_margins.bottom = 0.8
+    ws.print_options.horizontalCentered = True

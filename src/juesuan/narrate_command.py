@@ -1,0 +1,66 @@
+"""``juesuan narrate BOOK.xlsx [-o OUT.xlsx] [--print]``: write the narrative sheet from the numbers.
+
+Reads the workbook's inputs, computes every figure, writes the sheet 决算情况说明 (replacing the
+previous one, or keeping it as 决算情况说明(手改N) when it was edited by hand) and saves
+atomically.  Only the narrative sheet changes; the tables and input sheets are written back as
+they were read.  Missing 变动原因 and other texts appear as 【请填写…】 and are listed here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable
+
+from openpyxl.workbook import Workbook
+
+from juesuan.errors import InputError
+from juesuan.formats import load_format
+from juesuan.locate import FoundBook, read_book
+from juesuan.model import Book
+from juesuan.narrate import narrative
+from juesuan.narrate.sheet import SHEET, write_narrative_sheet
+from juesuan.workbook_file import grids, load, write_atomic
+
+
+def save_workbook(wb: Workbook, book: Book, found: FoundBook, path: Path) -> None:
+    """Save atomically, through the fill engineer's save path when it exists, so the formulas'
+    cached values survive (openpyxl alone drops them); plain atomic save otherwise."""
+    saver: Callable[..., None] | None = None
+    try:
+        from juesuan import fill
+
+        saver = getattr(fill, "save_workbook", None)
+    except ImportError:  # pragma: no cover - fill is part of the package
+        saver = None
+    if saver is not None:
+        saver(wb, book, found, path)
+    else:
+        write_atomic(path, lambda tmp: wb.save(tmp))
+
+
+def run(args: argparse.Namespace) -> int:
+    source = Path(args.book)
+    target = Path(args.output) if getattr(args, "output", None) else source
+    wb = load(source)
+    try:
+        book, found = read_book(load_format(), grids(wb))
+    except InputError as exc:
+        raise exc.at(file=str(source)) from None
+    text = narrative(book)
+    result = write_narrative_sheet(wb, text, book, found)
+    save_workbook(wb, book, found, target)
+    printing = bool(getattr(args, "print_text", False))
+    if printing:
+        sys.stdout.write(text.text())
+    status = sys.stderr if printing else sys.stdout  # keep --print output pure text
+    print(f"已写出 wrote {target}：工作表「{SHEET}」{result.paragraphs} 段 paragraphs，图1、图2", file=status)
+    if result.kept_copy:
+        print(f"注意 note：「{SHEET}」在上次生成后被手工修改过，原表已保留为「{result.kept_copy}」"
+              f"(the sheet was edited by hand; the old one is kept as {result.kept_copy!r})", file=status)
+    if text.placeholders:
+        print(f"待填写 to fill：{len(text.placeholders)} 处【请填写…】", file=sys.stderr)
+        for p in text.placeholders:
+            print(f"  - 「{p.cell[0]}」{p.label}", file=sys.stderr)
+    return 0
