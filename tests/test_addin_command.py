@@ -81,3 +81,29 @@ def test_install_keeps_other_settings_and_replaces_ours(monkeypatch: pytest.Monk
 
 def test_ribbon_tags_constant() -> None:
     assert RIBBON_TAGS == ("fill", "check", "narrate", "export", "doctor")
+
+
+def test_install_copies_the_addin_and_writes_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """The real install into a stand-in user profile (APPDATA, USERPROFILE point into tmp_path)."""
+    from juesuan.addin import doctor, install
+    from juesuan.addin.build import PACKAGED_ADDIN
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("APPDATA", str(tmp_path / "Roaming"))
+    monkeypatch.setenv("USERPROFILE", str(tmp_path / "me"))
+    monkeypatch.delenv("CONDA_DEFAULT_ENV", raising=False)
+    conf = tmp_path / "me" / ".juesuan" / "juesuan.conf"
+    conf.parent.mkdir(parents=True)
+    conf.write_bytes(b'"SHOW CONSOLE","True"\r\n"INTERPRETER_WIN","C:\\old\\python.exe"\r\n')
+
+    assert doctor.check_addin_file().ok is False
+    assert cli.main(["addin", "install"]) == 0
+    assert "XLSTART" in capsys.readouterr().out
+    target = tmp_path / "Roaming" / "Microsoft" / "Excel" / "XLSTART" / "juesuan.xlam"
+    assert target.read_bytes() == PACKAGED_ADDIN.read_bytes()
+    assert install.read_config() == {"SHOW CONSOLE": "True", "INTERPRETER_WIN": sys.executable}
+    assert sorted(p.name for p in target.parent.iterdir()) == ["juesuan.xlam"]  # Excel opens every file here
+    assert doctor.check_addin_file().ok and doctor.check_settings().ok
+    assert cli.main(["addin", "install"]) == 0  # idempotent
+    assert install.read_config() == {"SHOW CONSOLE": "True", "INTERPRETER_WIN": sys.executable}

@@ -137,8 +137,10 @@ def check_settings() -> Check:
 
 
 def _registry_dword(path: str, name: str) -> int | None:
-    import winreg  # type: ignore[import-not-found]  # Windows only
-
+    try:
+        import winreg  # type: ignore[import-not-found]  # Windows only
+    except ImportError:
+        return None
     try:
         with winreg.OpenKey(winreg.HKEY_CURRENT_USER, path) as key:
             return int(winreg.QueryValueEx(key, name)[0])

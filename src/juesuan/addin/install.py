@@ -13,6 +13,7 @@ line the user added.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -54,8 +55,11 @@ def config_path() -> Path:
 
 
 def config_encoding() -> str:
-    """VBA reads the file in the ANSI code page; ``mbcs`` is that code page on Windows."""
-    return "mbcs" if is_windows() else "utf-8"
+    """VBA reads the file in the ANSI code page; ``mbcs`` is that code page (Windows only)."""
+    try:
+        return codecs.lookup("mbcs").name
+    except LookupError:
+        return "utf-8"
 
 
 def parse_config(text: str) -> dict[str, str]:
