@@ -1,0 +1,13 @@
+"""``juesuan fill BOOK.xlsx [-o OUT.xlsx]``: fill in place (atomically) or into OUT, print the report."""
+
+from __future__ import annotations
+
+import argparse
+
+from juesuan.fill import fill_workbook
+
+
+def run(args: argparse.Namespace) -> int:
+    report = fill_workbook(args.book, args.output)
+    print(report.text())
+    return 0
