@@ -1,0 +1,366 @@
+"""The fast writer: a department's filled workbook rendered as XML text from the model.
+
+Why: the openpyxl path (load the template → ``apply_book`` → save → re-insert cached values)
+costs a few hundred milliseconds per workbook, mostly building and serialising cell objects.
+A batch of hundreds of departments needs tens of milliseconds.  The template is parsed once
+per process (:mod:`juesuan.batch.template_parts`); per department only ``<sheetData>`` is
+rendered, straight from the book, its layout, the derivations and their values::
+
+    <c r="D8" s="12"><f>SUM(D9:D12)</f><v>2657.4</v></c>
+
+The cells are the ones :func:`juesuan.xlsx_write.apply_book` writes into the template (same
+values, formulas, named styles, merges); ``tests/test_batch_fastxlsx.py`` compares the two
+paths cell by cell.  Fixed tables are compiled once per process into constant XML with slots
+for inputs and formulas; a formula that refers only to fixed tables is rendered once too.
+Strings are inline (``t="inlineStr"``) as openpyxl writes them; the workbook keeps
+``fullCalcOnLoad="1"`` so Excel and WPS recalculate on opening.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable, Sequence, Union
+
+from juesuan.batch.template_parts import SheetParts, TemplateParts, template_parts
+from juesuan.batch.zipwrite import Member, archive, deflate
+from juesuan.errors import FormatError, InputError, Location
+from juesuan.expr import Expr, Key, column_letter
+from juesuan.layout import UNIT_ROW, BookLayout, TableLayout, book_layout
+from juesuan.model import Book, code_name
+from juesuan.spec import INPUT, Row, Table
+
+LEVEL = 6  # zlib level: see bench/batch.py (1 is ~5 % bigger and barely faster on these parts)
+ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+# ── cells ───────────────────────────────────────────────────────────────────────────────
+def esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def number(value: Decimal | int | float) -> str:
+    """A number as ``<v>`` text: what openpyxl writes for ``float(value)``, integers without ``.0``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    f = float(value)
+    if f.is_integer() and abs(f) < 1e15:
+        return str(int(f))
+    return repr(f)
+
+
+def text_cell(ref: str, s: int, text: str, where: Callable[[], Location] | None = None) -> str:
+    if ILLEGAL.search(text):
+        raise InputError("文本中含有 Excel 不能保存的控制字符", "the text holds control characters Excel cannot store",
+                         where() if where else None)
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'<c r="{ref}" s="{s}" t="inlineStr"><is><t{space}>{esc(text)}</t></is></c>'
+
+
+def value_cell(ref: str, s: int, value: object, where: Callable[[], Location] | None = None) -> str:
+    """An input or label cell; ``None`` is an empty styled cell."""
+    if value is None:
+        return f'<c r="{ref}" s="{s}"/>'
+    if isinstance(value, str):
+        return text_cell(ref, s, value, where)
+    return f'<c r="{ref}" s="{s}"><v>{number(value)}</v></c>'  # type: ignore[arg-type]
+
+
+def formula_cell(ref: str, s: int, formula: str, value: object) -> str:
+    """A derived cell: its formula (without ``=``) and the cached value readers show."""
+    if value is None:
+        return f'<c r="{ref}" s="{s}"><f>{esc(formula)}</f></c>'
+    if isinstance(value, str):
+        return f'<c r="{ref}" s="{s}" t="str"><f>{esc(formula)}</f><v>{esc(value)}</v></c>'
+    return f'<c r="{ref}" s="{s}"><f>{esc(formula)}</f><v>{number(value)}</v></c>'  # type: ignore[arg-type]
+
+
+# ── styles, mirroring xlsx_write ────────────────────────────────────────────────────────
+def label_style(row: Row | None, bold: bool = False, indent: int = 0) -> str:
+    b = "_bold" if bold or (row is not None and row.bold) else ""
+    ind = row.indent if row is not None else indent
+    return f"js_label{b}{min(ind, 2)}"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A cell of a compiled fixed row whose content varies: an input, or a formula."""
+
+    ref: str
+    style: int
+    key: Key
+    formula: str | None  # constant formula text, or None when it depends on the department
+    derived: bool
+
+
+Piece = Union[str, Slot]
+
+
+@dataclass
+class Frame:
+    """A sheet's rows above the data, rendered once; row 3 (部门：…) is filled per department."""
+
+    before: str = ""
+    unit_open: str | None = None
+    unit_rest: str = ""
+    after: str = ""
+    width: int = 0  # widest column the frame uses
+
+
+@dataclass
+class ExtraSheet:
+    """A sheet appended after the format's sheets (the narrative): name and ``<sheetData>`` rows."""
+
+    name: str
+    xml: str  # the whole worksheet part
+
+
+class FastWriter:
+    """Renders workbooks of one format; build once per process (see :func:`writer`)."""
+
+    def __init__(self, parts: TemplateParts, level: int = LEVEL) -> None:
+        self.parts = parts
+        self.level = level
+        self.s = parts.style
+        fmt = parts.format
+        empty = book_layout(Book(fmt))
+        self.fixed: dict[str, list[tuple[int, list[Piece]]]] = {
+            t.key: self._compile_fixed(t, empty.tables[t.key], empty) for t in fmt.tables if t.kind == "fixed"}
+        self.frames = {p.table.key: self._compile_frame(p) for p in parts.sheets}
+        self._static: dict[tuple[str, ...], list[Member]] = {}
+
+    # ── compile (once per process) ──
+    def _compile_fixed(self, t: Table, tl: TableLayout, empty: BookLayout) -> list[tuple[int, list[Piece]]]:
+        s = self.s
+        fixed_only = lambda e: all(self.parts.format.table(k[0]).kind == "fixed" for k in e.refs())  # noqa: E731
+        rows = []
+        for i in range(len(tl.row_keys)):
+            r = tl.first_data_row + i
+            pieces: list[Piece] = []
+            for bi, b in enumerate(t.blocks):
+                row = b.rows[i]
+                c = tl.block_starts[bi]
+                for lc in b.label_columns:
+                    ref = f"{column_letter(c)}{r}"
+                    if row is None:
+                        pieces.append(value_cell(ref, s["js_blank"], None))
+                    else:
+                        v = {"label": row.label, "lineno": row.lineno, "code": row.code, "unit": row.unit}[lc.source]
+                        st = label_style(row) if lc.source == "label" else "js_label_center"
+                        pieces.append(value_cell(ref, s[st], v))
+                    c += 1
+                for col in b.columns:
+                    ref = f"{column_letter(c)}{r}"
+                    spec = row.cells.get(col.key) if row is not None else None
+                    kind = t.cell_kind(row, col)
+                    if spec is None:
+                        pieces.append(value_cell(ref, s["js_blank"], None))
+                    elif spec is INPUT:
+                        pieces.append(Slot(ref, s[f"js_in_{kind}"], (t.key, row.key, col.key), None, False))  # type: ignore[union-attr]
+                    else:
+                        assert isinstance(spec, Expr) and row is not None
+                        f = spec.excel(empty.address, t.sheet) if fixed_only(spec) else None
+                        st = f"js_out_{kind}" + ("_bold" if row.bold else "")
+                        pieces.append(Slot(ref, s[st], (t.key, row.key, col.key), f, True))
+                    c += 1
+            rows.append((r, _merge_strings(pieces)))
+        return rows
+
+    def _compile_frame(self, p: SheetParts) -> Frame:
+        """The rows above the data as text; the unit line (row 3) is left open for the department's name."""
+        f = Frame()
+        for row in p.frame:
+            for col in row.cells:
+                f.width = max(f.width, _col_index(col))
+            if row.number == UNIT_ROW and p.table.dept_line:
+                f.unit_open = f'<row r="{row.number}"{row.attrs}>'
+                f.unit_rest = "".join(x for c, x in row.cells.items() if c != "A")
+                continue
+            xml = f'<row r="{row.number}"{row.attrs}>' + "".join(row.cells.values()) + "</row>"
+            if f.unit_open is None:
+                f.before += xml
+            else:
+                f.after += xml
+        if p.table.dept_line and f.unit_open is None:
+            raise FormatError(f"template sheet {p.table.sheet}: no 部门 line in row {UNIT_ROW}")
+        return f
+
+    # ── render (per department) ──
+    def sheet_xml(self, book: Book, table: Table, tl: TableLayout, exprs: dict[Key, Expr], values: dict[Key, Decimal],
+                  layout: BookLayout) -> str:
+        p = self.parts.sheet(table.key)
+        s = self.s
+        frame = self.frames[table.key]
+        out = [frame.before]
+        if frame.unit_open is not None:
+            name = book.text(("单位信息", "部门名称", "值"))
+            out += (frame.unit_open, text_cell(f"A{UNIT_ROW}", s["js_plain"], f"部门：{name}"), frame.unit_rest, "</row>")
+        out.append(frame.after)
+        if table.kind == "fixed":
+            self._fixed_rows(out, book, table, exprs, values, layout)
+        else:
+            self._keyed_rows(out, book, table, tl, exprs, values, layout)
+        last_row = tl.first_data_row + len(tl.row_keys) - 1 if tl.row_keys else tl.first_data_row - 1
+        merges = list(p.merges)
+        if p.footnote is not None and tl.footnote_row is not None:
+            r = tl.footnote_row
+            last_row = r
+            text = "注：" + book.footnotes.get(table.key, table.footnote or "")
+            out.append(p.footnote.xml(r, first=text_cell(f"A{r}", s["js_note"], text), skip="A"))
+            merges.append(f'<mergeCell ref="A{r}:{column_letter(tl.ncols)}{r}"/>')
+        for k, spare in enumerate(p.spare):
+            last_row = tl.first_data_row + len(tl.row_keys) + k
+            out.append(spare.xml(last_row))
+        width = max(frame.width, tl.ncols)
+        merge_xml = f'<mergeCells count="{len(merges)}">' + "".join(merges) + "</mergeCells>" if merges else ""
+        return "".join([p.head, f'<dimension ref="A1:{column_letter(width)}{max(last_row, 1)}"/>', p.after_dimension,
+                        "<sheetData>", *out, "</sheetData>", p.before_merges, merge_xml, p.after_merges])
+
+    def _fixed_rows(self, out: list[str], book: Book, table: Table, exprs: dict[Key, Expr],
+                    values: dict[Key, Decimal], layout: BookLayout) -> None:
+        get = book.values.get
+        addr = layout.address
+        for r, pieces in self.fixed[table.key]:
+            out.append(f'<row r="{r}">')
+            for piece in pieces:
+                if isinstance(piece, str):
+                    out.append(piece)
+                elif piece.derived:
+                    f = piece.formula if piece.formula is not None else exprs[piece.key].excel(addr, table.sheet)
+                    out.append(formula_cell(piece.ref, piece.style, f, values.get(piece.key)))
+                else:
+                    out.append(value_cell(piece.ref, piece.style, get(piece.key), _where(table, piece.ref)))
+            out.append("</row>")
+
+    def _keyed_rows(self, out: list[str], book: Book, table: Table, tl: TableLayout, exprs: dict[Key, Expr],
+                    values: dict[Key, Decimal], layout: BookLayout) -> None:
+        s = self.s
+        b = table.blocks[0]
+        addr = layout.address
+        get = book.values.get
+        is_code = table.kind == "code"
+        for i, row_key in enumerate(tl.row_keys):
+            r = tl.first_data_row + i
+            out.append(f'<row r="{r}">')
+            is_total = is_code and row_key == table.total_label
+            depth = {3: 0, 5: 1, 7: 2}.get(len(row_key), 0)
+            c = 1
+            for lc in b.label_columns:
+                ref = f"{column_letter(c)}{r}"
+                if lc.source == "code":
+                    out.append(value_cell(ref, s["js_label_bold0" if is_total else "js_label_center"],
+                                          table.total_label if is_total else row_key))
+                else:
+                    out.append(value_cell(ref, s[label_style(None, bold=is_total or depth == 0, indent=depth)],
+                                          None if is_total else code_name(book, table, row_key)))
+                c += 1
+            for col in b.columns:
+                ref = f"{column_letter(c)}{r}"
+                key = (table.key, row_key, col.key)
+                e = exprs.get(key)
+                if e is not None:
+                    st = s[f"js_out_{col.kind}_bold" if is_total else f"js_out_{col.kind}"]
+                    out.append(formula_cell(ref, st, e.excel(addr, table.sheet), values.get(key)))
+                elif is_code and (len(row_key) < 7 or is_total):
+                    out.append(f'<c r="{ref}" s="{s["js_blank"]}"/>')
+                else:
+                    out.append(value_cell(ref, s[f"js_in_{col.kind}"], get(key), _where(table, ref)))
+                c += 1
+            out.append("</row>")
+
+    # ── archive ──
+    def static_members(self, extra: Sequence[str] = ()) -> list[Member]:
+        """Deflated constant parts (once per process per set of extra sheet names), core.xml excluded."""
+        key = tuple(extra)
+        if key not in self._static:
+            parts = dict(self.parts.static)
+            if extra:
+                parts.update(_with_extra_sheets(parts, len(self.parts.sheets), list(extra)))
+            self._static[key] = [deflate(n, c, self.level) for n, c in parts.items() if n != "docProps/core.xml"]
+        return self._static[key]
+
+    def render(self, book: Book, exprs: dict[Key, Expr], values: dict[Key, Decimal], layout: BookLayout | None = None,
+               extra: Sequence[ExtraSheet] = (), now: dt.datetime | None = None) -> bytes:
+        """The .xlsx bytes of ``book`` written fresh from the template, filled, with cached values."""
+        layout = layout or book_layout(book)
+        sheets = {}
+        for p in self.parts.sheets:
+            t = p.table
+            sheets[p.path] = self.sheet_xml(book, t, layout.tables[t.key], exprs, values, layout).encode("utf-8")
+        n = len(self.parts.sheets)
+        for i, x in enumerate(extra):
+            sheets[f"xl/worksheets/sheet{n + i + 1}.xml"] = x.xml.encode("utf-8")
+        static = {m.name: m for m in self.static_members([x.name for x in extra])}
+        core = _core(self.parts.static["docProps/core.xml"], now or dt.datetime.now(dt.timezone.utc))
+        members = []
+        for name in self.parts.order + [p for p in sheets if p not in self.parts.order]:
+            if name in sheets:
+                members.append(deflate(name, sheets[name], self.level))
+            elif name == "docProps/core.xml":
+                members.append(deflate(name, core, self.level))
+            else:
+                members.append(static[name])
+        return archive(members)
+
+
+def _merge_strings(pieces: list[Piece]) -> list[Piece]:
+    """Adjacent constant cells joined into one string (fewer appends per department)."""
+    out: list[Piece] = []
+    for p in pieces:
+        if isinstance(p, str) and out and isinstance(out[-1], str):
+            out[-1] += p
+        else:
+            out.append(p)
+    return out
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _where(table: Table, ref: str) -> Callable[[], Location]:
+    return lambda: Location(sheet=table.sheet, cell=ref)
+
+
+def _core(xml: bytes, now: dt.datetime) -> bytes:
+    stamp = now.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, xml)
+
+
+def _with_extra_sheets(parts: dict[str, bytes], n: int, names: list[str]) -> dict[str, bytes]:
+    """workbook.xml, its relationships and the content types with sheets appended after the ``n`` sheets."""
+    wb = parts["xl/workbook.xml"].decode("utf-8")
+    rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
+    types = parts["[Content_Types].xml"].decode("utf-8")
+    ids = [int(x) for x in re.findall(r'sheetId="(\d+)"', wb)]
+    sheet_tags, rel_tags, type_tags = [], [], []
+    for i, name in enumerate(names):
+        num = n + i + 1
+        rid = f"rIdJs{i + 1}"
+        sheet_tags.append(f'<sheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+                          f'name="{esc(name)}" sheetId="{max(ids) + i + 1}" state="visible" r:id="{rid}"/>')
+        rel_tags.append('<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                        f'worksheet" Target="/xl/worksheets/sheet{num}.xml" Id="{rid}"/>')
+        type_tags.append(f'<Override PartName="/xl/worksheets/sheet{num}.xml" ContentType="application/'
+                         'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>')
+    wb = wb.replace("</sheets>", "".join(sheet_tags) + "</sheets>")
+    rels = rels.replace("</Relationships>", "".join(rel_tags) + "</Relationships>")
+    types = types.replace("</Types>", "".join(type_tags) + "</Types>")
+    return {"xl/workbook.xml": wb.encode(), "xl/_rels/workbook.xml.rels": rels.encode(),
+            "[Content_Types].xml": types.encode()}
+
+
+_WRITERS: dict[str, FastWriter] = {}
+
+
+def writer(format_id: str) -> FastWriter:
+    """The process's writer for a format: the template is parsed and compiled on first use."""
+    w = _WRITERS.get(format_id)
+    if w is None:
+        w = _WRITERS[format_id] = FastWriter(template_parts(format_id))
+    return w
