@@ -216,7 +216,6 @@ def reproduced(fig: Fig) -> bool:
     return round2(Decimal(got)) == number(fig.printed)
 
 
-F = Fig
 FIGS: list[Fig] = []
 
 
