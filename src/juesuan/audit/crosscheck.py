@@ -1,0 +1,329 @@
+"""Checks between sections: the same item stated twice, scopes, carry-overs, implied parts.
+
+Concepts (:data:`CONCEPTS`) say where an item is stated: as the main figure of a section kind
+(the first actual amount of 七 is the 一般公共预算财政拨款项目支出) or as an amount whose name
+matches a pattern in some section kinds (公务接待费 in 七 and 八).  The relations between them
+are declared once below:
+
+- :data:`CONSISTENT`: every mention of the concept states the same figure; mentions in the
+  concept's ``soft`` kinds (which may differ in scope, e.g. 公务接待费 in 项目支出明细 vs 三公)
+  only warn;
+- :data:`EQUAL`: two concepts that should agree (机构运行经费 vs 公用经费: soft);
+- :data:`DERIVED`: a concept equals a signed sum of others (七 = 五 − 六);
+- :data:`SCOPE`: a broad figure is at least the sum of narrower ones (三 项目支出 ≥ 七 + 九).
+
+A share's named base ("占政府采购支出总额的 75.42%") is looked up by name in its own section
+first, then through the concepts' ``alias`` patterns (:func:`resolve_bases`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from juesuan.audit.model import Amount, Doc, SectionFacts, Share, Skip, key
+from juesuan.audit.relations import quote_at, quote_of, severity_of
+from juesuan.audit.rules import finding, show
+from juesuan.audit.tolerance import judge, rounded, sum_band
+from juesuan.findings import Finding, Severity
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+
+@dataclass(frozen=True)
+class Concept:
+    """An item the narrative states: where (section kinds), how to spot it, its aliases."""
+
+    id: str
+    zh: str
+    kinds: tuple[str, ...]
+    name: str | None = None  # regex on an amount's name; None: the main figure of the section
+    alias: str | None = None  # regex recognising it as a share's base
+    soft: tuple[str, ...] = ()  # kinds whose mentions may differ in scope (warning only)
+
+
+CONCEPTS: dict[str, Concept] = {c.id: c for c in (
+    Concept("income_year", "本年收入合计", ("income", "overall"), r"本年收入(决算)?合计", r"^本年收入(合计)?$"),
+    Concept("expend_year", "本年支出合计", ("expend", "overall"), r"本年支出(决算)?合计", r"^本年支出(合计)?$"),
+    Concept("basic_all", "本年基本支出", ("expend",), r"^(本年)?基本支出$"),
+    Concept("project_all", "本年项目支出", ("expend",), r"^(本年)?项目支出$"),
+    Concept("gpb_income", "一般公共预算财政拨款收入", ("income",), r"一般公共预算(财政拨款)?收入"),
+    Concept("gf_income", "政府性基金预算财政拨款收入", ("income",), r"政府性基金(预算)?(财政拨款)?收入"),
+    Concept("soe_income", "国有资本经营预算财政拨款收入", ("income",), r"国有资本经营(预算)?(财政拨款)?收入"),
+    Concept("fiscal_total", "财政拨款收入支出决算总计", ("fiscal_overall",), None, r"财政拨款收(入)?、?支(出)?"),
+    Concept("gpb_expend", "一般公共预算财政拨款支出", ("gpb_expend",), None,
+            r"^一般公共预算(财政拨款)?支出$"),
+    Concept("gpb_basic", "一般公共预算财政拨款基本支出", ("gpb_basic",), None, r"一般公共预算.*基本支出"),
+    Concept("gpb_project", "一般公共预算财政拨款项目支出", ("gpb_project",), None, r"一般公共预算.*项目支出"),
+    Concept("personnel", "人员经费", ("gpb_basic",), r"^人员经费$"),
+    Concept("public_use", "公用经费", ("gpb_basic",), r"^(日常)?公用经费$"),
+    Concept("sangong", "财政拨款“三公”经费", ("sangong",), r"三公", r"三公"),
+    Concept("reception", "公务接待费", ("sangong", "gpb_project", "gpb_basic"), r"^公务接待费$",
+            soft=("gpb_project", "gpb_basic")),
+    Concept("gf_expend", "政府性基金预算财政拨款支出", ("govfund",)),
+    Concept("soe_expend", "国有资本经营预算财政拨款支出", ("soe",)),
+    Concept("running", "机构运行经费", ("running",), None, r"(机构|机关)运行经费"),
+    Concept("procurement", "政府采购支出总额", ("procurement",), None, r"^政府采购支出$"),
+)}
+CONSISTENT = ("income_year", "expend_year", "sangong", "reception")
+EQUAL = (("running", "public_use", WARNING,
+          "按名词解释，机构运行经费是基本支出中的日常公用经费，口径不同时请核对"),)
+DERIVED = (("gpb_project", ((1, "gpb_expend"), (-1, "gpb_basic")), ERROR,
+            "一般公共预算财政拨款支出 − 基本支出"),)
+SCOPE = (("basic_all", ("gpb_basic",)), ("project_all", ("gpb_project", "gf_expend", "soe_expend")))
+
+
+@dataclass(frozen=True)
+class Mention:
+    facts: SectionFacts
+    amount: Amount
+
+
+def mentions(all_facts: list[SectionFacts], cid: str) -> list[Mention]:
+    """Where concept ``cid`` is stated, in section order."""
+    c = CONCEPTS[cid]
+    out = []
+    for facts in all_facts:
+        if facts.kind not in c.kinds:
+            continue
+        if c.name is None:
+            head = facts.head()
+            if head is not None:
+                out.append(Mention(facts, head))
+            continue
+        for a in facts.amounts:
+            if a.role == "actual" and a.fig.is_money and re.search(c.name, a.name):
+                out.append(Mention(facts, a))
+    order = {k: n for n, k in enumerate(c.kinds)}
+    return sorted(out, key=lambda m: order.get(m.facts.kind or "", 99))
+
+
+def first(all_facts: list[SectionFacts], cid: str) -> Mention | None:
+    found = mentions(all_facts, cid)
+    return found[0] if found else None
+
+
+def hint_for(all_facts: list[SectionFacts]):
+    """A function that names another section stating the same figure (to explain a mismatch)."""
+    def hint(value: Decimal, amount: Amount) -> str:
+        for facts in all_facts:
+            for a in facts.amounts:
+                if a is not amount and a.role == "actual" and a.fig.is_money and a.value == value \
+                        and a.fig.places == amount.fig.places and a.fig.start != amount.fig.start:
+                    if amount in facts.amounts:
+                        continue
+                    return f"；{show(value)} 与「{facts.section.title}」中的「{a.name}」相同"
+        return ""
+    return hint
+
+
+# ------------------------------------------------------------------ bases of shares
+
+def resolve_bases(all_facts: list[SectionFacts], doc: Doc) -> None:
+    """Find the named base of each share, in its section first, then through concept aliases."""
+    for facts in all_facts:
+        for sh in facts.shares:
+            if not sh.base_text or sh.base is not None:
+                continue
+            base = _in_section(facts, sh)
+            if base is not None:
+                sh.base, sh.base_where = base, ""
+                continue
+            for c in CONCEPTS.values():
+                if c.alias and re.search(c.alias, key(sh.base_text) if c.alias.startswith("^") else sh.base_text):
+                    m = first(all_facts, c.id)
+                    if m is not None and m.amount is not sh.amount:
+                        sh.base, sh.base_where = m.amount, m.facts.section.title
+                        break
+            if sh.base is None and not (sh.amount is not None and sh.amount.value == 0 and sh.pct.value != 0) \
+                    and sh.amount is not None:
+                facts.skipped.append(Skip(facts.section.title, f"比重的基数「{sh.base_text}」在文中找不到，未检查",
+                                          f"the base {sh.base_text!r} of a share was not found; not checked",
+                                          quote_at(facts, doc, sh.para, sh.start)))
+
+
+def _in_section(facts: SectionFacts, sh: Share) -> Amount | None:
+    k = key(sh.base_text)
+    if len(k) < 2:
+        return None
+    before = [a for a in facts.amounts if a.role == "actual" and a is not sh.amount
+              and (a.para, a.at) < (sh.para, sh.start)]
+    exact = [a for a in before if key(a.name) == k]
+    if exact:
+        return exact[-1]
+    near = [a for a in before if len(key(a.name)) >= 2 and (key(a.name).endswith(k) or k.endswith(key(a.name)))]
+    return near[-1] if near else None
+
+
+# ------------------------------------------------------------------ checks
+
+def check(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
+    out: list[Finding] = []
+    out += check_consistent(all_facts, doc)
+    out += check_equal(all_facts, doc)
+    out += check_derived(all_facts, doc)
+    out += check_scope(all_facts, doc)
+    out += check_fund_carry(all_facts, doc)
+    out += check_implied_sums(all_facts, doc)
+    return out
+
+
+def _where(m: Mention) -> str:
+    return m.facts.section.title.split("、", 1)[0] + "、" if "、" in m.facts.section.title else m.facts.section.title
+
+
+def _same(a: Mention, b: Mention, severity: Severity | None, label: str, note: str,
+          doc: Doc, hint) -> Finding | None:
+    v = judge(b.amount.fig, a.amount.value, a.amount.fig.half)
+    if v.ok:
+        return None
+    sev = severity_of(v, severity)
+    extra = hint(b.amount.value, b.amount) if hint and v.status == "fail" else ""
+    return finding("A-SAME-ITEM", quotes=[quote_of(a.facts, doc, a.amount), quote_of(b.facts, doc, b.amount)],
+                   severity=sev, expected=v.expected, actual=v.actual, difference=v.difference,
+                   tolerance=v.tolerance, label=label, where_a=f"「{a.facts.section.title}」",
+                   a=a.amount.value, where_b=f"「{b.facts.section.title}」", b=b.amount.value,
+                   diff=v.difference, note=(f"（{note}）" if note else "") + (f"（{extra.lstrip('；')}）" if extra else ""))
+
+
+def check_consistent(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
+    out = []
+    for cid in CONSISTENT:
+        c = CONCEPTS[cid]
+        found = mentions(all_facts, cid)
+        hard = [m for m in found if m.facts.kind not in c.soft]
+        soft = [m for m in found if m.facts.kind in c.soft]
+        if not hard:
+            continue
+        ref = hard[0]
+        for m in hard[1:]:
+            f = _same(ref, m, None, c.zh, "", doc, None)
+            if f:
+                out.append(f)
+        for m in soft:
+            f = _same(ref, m, WARNING, c.zh, "两处口径可能不同", doc, None)
+            if f:
+                out.append(f)
+    return out
+
+
+def check_equal(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
+    out = []
+    for a_id, b_id, severity, note in EQUAL:
+        a, b = first(all_facts, a_id), first(all_facts, b_id)
+        if a and b:
+            f = _same(a, b, severity, f"{CONCEPTS[a_id].zh}/{CONCEPTS[b_id].zh}", note, doc, None)
+            if f:
+                out.append(f)
+    return out
+
+
+def check_derived(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
+    out = []
+    for target, terms, severity, how in DERIVED:
+        t = first(all_facts, target)
+        parts = [(s, first(all_facts, cid)) for s, cid in terms]
+        if t is None or any(m is None for _, m in parts):
+            continue
+        value = sum(s * m.amount.value for s, m in parts)  # type: ignore[union-attr]
+        band = sum(m.amount.fig.half for _, m in parts)  # type: ignore[union-attr]
+        v = judge(t.amount.fig, value, band)
+        if v.ok:
+            continue
+        sources = "、".join(f"「{m.facts.section.title}」" for _, m in parts)  # type: ignore[union-attr]
+        out.append(finding("A-SAME-ITEM", quotes=[quote_of(t.facts, doc, t.amount)]
+                           + [quote_of(m.facts, doc, m.amount) for _, m in parts],  # type: ignore[union-attr]
+                           severity=severity_of(v, severity), expected=v.expected, actual=v.actual,
+                           difference=v.difference, tolerance=v.tolerance, label=CONCEPTS[target].zh,
+                           where_a=f"「{t.facts.section.title}」", a=t.amount.value,
+                           where_b=f"按{sources}计算（{how}）", b=v.expected, diff=v.difference, note=""))
+    return out
+
+
+def check_scope(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
+    out = []
+    for broad_id, narrow_ids in SCOPE:
+        broad = first(all_facts, broad_id)
+        narrow = [m for m in (first(all_facts, n) for n in narrow_ids) if m is not None]
+        if broad is None or not narrow:
+            continue
+        total, band = sum_band(m.amount.fig for m in narrow)
+        if total > broad.amount.value + band + broad.amount.fig.half:
+            names = " + ".join(f"{m.amount.name} {show(m.amount.value)}" for m in narrow)
+            out.append(finding("A-SCOPE", quotes=[quote_of(broad.facts, doc, broad.amount)]
+                               + [quote_of(m.facts, doc, m.amount) for m in narrow],
+                               expected=f"≥ {show(total)}", actual=broad.amount.value,
+                               difference=broad.amount.value - total,
+                               tolerance=band + broad.amount.fig.half, narrow_label=names if len(narrow) > 1 else
+                               f"「{narrow[0].amount.name}」", narrow=total if len(narrow) > 1 else narrow[0].amount.value,
+                               broad_label=f"「{broad.facts.section.title}」的「{broad.amount.name}」",
+                               broad=broad.amount.value, note=""))
+    return out
+
+
+FISCAL_CLAIM = re.compile(r"(一般公共预算|财政拨款|政府性基金)[^。；，]{0,6}(结转|结余)")
+
+
+def check_fund_carry(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
+    """A carry-over called fiscal when 财政拨款收支总计 equals this year's fiscal income."""
+    total = first(all_facts, "fiscal_total")
+    incomes = [first(all_facts, c) for c in ("gpb_income", "gf_income", "soe_income")]
+    if total is None or incomes[0] is None:
+        return []
+    present = [m for m in incomes if m is not None]
+    income, band = sum_band(m.amount.fig for m in present)
+    v = judge(total.amount.fig, income, band)
+    if v.status not in ("ok", "info"):
+        return []
+    out = []
+    for facts in all_facts:
+        if facts.kind != "overall":
+            continue
+        for a in facts.amounts:
+            if a.role != "actual" or not re.search(r"年末结转和结余", a.name) or a.value == 0:
+                continue
+            text = facts.section.paras[a.para].text
+            m = FISCAL_CLAIM.search(text, a.at)
+            if m is None:
+                continue
+            parts = " + ".join(show(x.amount.value) for x in present)
+            evidence = (f"「{total.facts.section.title}」财政拨款收支总计 {show(total.amount.value)} 等于本年财政拨款收入 "
+                        f"{parts} = {show(income)}")
+            out.append(finding("A-FUND-CARRY", quotes=[quote_of(facts, doc, a), quote_of(total.facts, doc, total.amount)],
+                               expected=Decimal(0), actual=a.value, label=f"「{a.name}」", amount=a.value,
+                               claim=m.group(0), evidence=evidence))
+    return out
+
+
+def check_implied_sums(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
+    """Shares without amounts inside one list, whose bases are all parts of one complete list:
+    the amounts they imply must add up to the list's head (政府采购 中小企业 by 货物/工程/服务)."""
+    out = []
+    for facts in all_facts:
+        groups: dict[int, list[Share]] = {}
+        for sh in facts.shares:
+            if sh.amount is None and sh.in_list is not None and sh.base is not None:
+                groups.setdefault(id(sh.in_list), []).append(sh)
+        for shares in groups.values():
+            head = shares[0].in_list.head  # type: ignore[union-attr]
+            bases = {id(s.base) for s in shares}
+            whole = next((l for l in facts.lists if l.complete and l.items
+                          and {id(i.amount) for i in l.items} == bases), None)
+            if whole is None or len(shares) < 2:
+                continue
+            implied = [s.base.value * s.pct.value / 100 for s in shares]  # type: ignore[union-attr]
+            band = sum(s.base.value * s.pct.half / 100 + s.pct.value * s.base.fig.half / 100  # type: ignore[union-attr]
+                       for s in shares)
+            total = sum(implied)
+            shown = sum(rounded(x, 2) for x in implied)
+            v = judge(head.fig, total, band)
+            if v.status in ("ok", "info"):
+                continue
+            parts = "、".join(f"{s.label} {show(rounded(x, 2))}（{show(s.base.value)}×{show(s.pct.value)}%）"  # type: ignore[union-attr]
+                             for s, x in zip(shares, implied))
+            out.append(finding("A-IMPLIED-SUM", quotes=[quote_at(facts, doc, shares[0].para, shares[0].start)],
+                               expected=v.expected, actual=v.actual, difference=v.difference, tolerance=v.tolerance,
+                               parts=parts, sum=shown, total_label=f"「{head.name}」",
+                               total=head.value, diff=v.actual - shown))
+    return out

@@ -1,0 +1,78 @@
+"""The audit from a file to findings: load, normalise, outline, extract, check.
+
+Sections of a kind the audit does not check, unrecognised sections and standard sections that
+are missing are reported as skipped, each with its reason, so a reader knows what was *not*
+verified.  A document in which no section of a disclosure's narrative can be found is unusable
+(InputError, exit 2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from juesuan.audit import crosscheck, perfcheck
+from juesuan.audit.extract import extract
+from juesuan.audit.load import Loaded, load
+from juesuan.audit.model import Doc, SectionFacts, Skip
+from juesuan.audit.perf import table_spans
+from juesuan.audit.relations import check_section
+from juesuan.audit.sections import EXPECTED, KIND_NAMES, UNCHECKED, outline, paragraphs
+from juesuan.audit.text import normalise
+from juesuan.errors import InputError, Location
+from juesuan.findings import Finding
+
+
+@dataclass
+class AuditResult:
+    """What the audit found, what it skipped, and which sections it read."""
+
+    file: str
+    findings: list[Finding]
+    skipped: list[Skip] = field(default_factory=list)
+    sections: list[tuple[str, str | None]] = field(default_factory=list)  # (title, kind)
+
+
+def audit(path: str | Path) -> AuditResult:
+    """Audit the disclosure at ``path`` (.txt .docx .pdf .html)."""
+    return audit_loaded(load(path))
+
+
+def audit_loaded(loaded: Loaded) -> AuditResult:
+    mapped = normalise(loaded.text)
+    paras = paragraphs(mapped, table_spans(mapped.text), pdf=loaded.kind == "pdf")
+    out = outline(paras)
+    doc = Doc(loaded, mapped, out)
+    recognised = [s for s in out.sections if s.kind is not None]
+    if not recognised:
+        raise InputError("文档中没有识别到部门决算情况说明的任何章节（如「收入支出决算总体情况说明」）",
+                         "no section of a final-accounts narrative was recognised", Location(file=loaded.path))
+    skipped: list[Skip] = [Skip(None, zh, en) for zh, en in out.notes]
+    checked: list[SectionFacts] = []
+    for s in out.sections:
+        if s.kind is None:
+            skipped.append(Skip(s.title, "未识别的章节标题，本节未检查", "unrecognised section title; not checked",
+                                doc.quote(s, s.heading, 0, len(s.heading.text))))
+        elif s.kind in UNCHECKED:
+            skipped.append(Skip(s.title, f"本节未检查：{UNCHECKED[s.kind]}", "section kind not checked",
+                                doc.quote(s, s.heading, 0, len(s.heading.text))))
+        else:
+            checked.append(extract(s, doc))
+    found = {s.kind for s in out.sections}
+    for kind in EXPECTED:
+        if kind not in found:
+            skipped.append(Skip(KIND_NAMES[kind], "未找到此章节，相关检查未做", "section not found; its checks not done"))
+
+    crosscheck.resolve_bases(checked, doc)
+    hint = crosscheck.hint_for(checked)
+    findings: list[Finding] = []
+    for facts in checked:
+        findings += check_section(facts, doc, hint)
+    findings += crosscheck.check(checked, doc)
+    for facts in checked:
+        if facts.kind == "performance":
+            findings += perfcheck.check(facts, checked, doc)
+    for facts in checked:
+        skipped += facts.skipped
+    findings.sort(key=lambda f: min((q.position or 0) for q in f.quotes) if f.quotes else 0)
+    return AuditResult(loaded.path, findings, skipped, [(s.title, s.kind) for s in out.sections])

@@ -1,0 +1,399 @@
+"""Reading the statements of one section: amounts, changes, completion rates, shares and lists.
+
+Everything is regex-based on the normalised paragraph text, in this order, each step claiming
+the figures it uses so that no figure is read twice:
+
+1. reason texts (变动原因：… 。, 主要用于…, 开支内容：…) — their figures are background, not data;
+2. changes: "与上年决算相比，增加 830.53 万元，增加 37.56%", "较上年下降 5%", "持平";
+3. completion rates: "完成年初预算的 96.42%", "执行率为 …%";
+4. shares: "占 99.88%", "占政府采购支出总额的 75.42%";
+5. the remaining money and count figures, each with a role read from the words before it
+   (预算 → budget, 上年 → prior, 单价…以上 → threshold, otherwise actual) and a name;
+6. lists: a total followed by "其中：/包括：/主要包括：" and its parts, either inline up to the
+   end of the sentence or as the numbered items that follow ((一)(二)…, 1. 2. …).
+
+A statement whose other half cannot be found (a change without the amount it applies to, a
+share without a base) is recorded as skipped, with the sentence, rather than guessed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from juesuan.audit.model import (Amount, Change, Doc, Item, ListStmt, Rate, SectionFacts, Share, Skip,
+                                 segment_span, sentence_span)
+from juesuan.audit.sections import Para, Section
+from juesuan.audit.text import Figure, figures, parse_number
+
+NUM = r"\d+(?:\.\d+)?"
+REASON_RX = re.compile(r"(?:变动|差异|增减变化|变化|增减)?(?:的)?原因(?:是|为|主要是|主要为|如下|分析)?[：:]?"
+                       r"|主要用于|开支内容[：:]|结转和结余事项[：:]")
+BASIS = (r"(?:(?:与|比|较)?(?P<b_prior>上年度?(?:决算)?|上一年度?(?:决算)?)|(?:与|比|较)(?P<b_year>\d{4}年度?(?:决算)?)"
+         r"|(?:与|比|较)?(?P<b_budget>(?:年初|全年|调整后?)?预算)|(?P<b_yoy>同比))(?:数)?(?:相比|比较|对比)?")
+DIRS = r"增加|减少|增长|下降|上升|降低|节约|超支|持平|无变化|无差异|相同"
+CHANGE_RX = re.compile(
+    rf"{BASIS}[，]?(?P<filler>[^，。；\d%]{{0,12}}?)(?P<dir>{DIRS})了?"
+    rf"(?:(?P<amt>{NUM})(?P<unit>万元|亿元|元)|(?P<pct1>{NUM})%)?"
+    rf"(?:[，（]?(?:幅度|比例)?(?P<dir2>增加|减少|增长|下降|上升|降低)了?(?:幅度)?(?:为|达)?(?P<pct>{NUM})%）?)?")
+RATE_RX = re.compile(rf"完成了?(?:年初|全年|调整后?)?预算(?:数)?的?(?P<pct>{NUM})%"
+                     rf"|(?:预算)?(?:执行|完成)(?:率|进度)(?:为|达到|达)?(?P<pct2>{NUM})%")
+SHARE_RX = re.compile(rf"(?:所)?占(?P<base>[^，。；%\d]{{0,40}}?)(?:的)?(?:比重|比例|份额)?(?:为|是|达)?(?P<pct>{NUM})%")
+LIST_RX = re.compile(r"(?P<word>主要包括|具体包括|主要有|包括|其中|分别为|分别是)[：，]")
+BOUNDARY = "，。；：、"
+ROLE_WORDS = re.compile(r"(?:(?:年初|全年|调整后?)?(?:预算|决算)(?:数)?|执行数|为|是|共计|达到|达)+$")
+GENERIC = {"", "支出", "收入", "决算", "预算", "合计", "总计", "金额", "资金", "本年", "累计", "接待"}
+PAIR_RX = re.compile(r"收入、支出|收、支|收支")
+
+
+def extract(section: Section, doc: Doc) -> SectionFacts:
+    """All statements of ``section`` (see the module docstring)."""
+    facts = SectionFacts(section)
+    paras = section.paras
+    for i, p in enumerate(paras):
+        if p.table or p.heading and not _has_figures(p):
+            continue
+        _read_paragraph(facts, doc, i, p)
+    for i, p in enumerate(paras):
+        if not p.table:
+            _read_lists(facts, doc, i, p)
+    _link(facts, doc)
+    return facts
+
+
+def _has_figures(p: Para) -> bool:
+    return bool(figures(p.text))
+
+
+def _reason_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in REASON_RX.finditer(text):
+        stop = "；。" if m.group(0).startswith("开支内容") else "。"
+        ends = [j for j in (text.find(ch, m.end()) for ch in stop) if j >= 0]
+        spans.append((m.start(), min(ends) if ends else len(text)))
+    return spans
+
+
+def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= at < e for s, e in spans)
+
+
+def _fig(text: str, start: int, unit: str) -> Figure:
+    value, places = parse_number(text)
+    if unit in ("元", "亿元"):
+        shift = -4 if unit == "元" else 4
+        value, places = value.scaleb(shift), max(places - shift, 0)
+        unit = "万元"
+    return Figure(value, places, unit, text + unit, start, start + len(text) + len(unit))
+
+
+def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
+    text = p.text
+    reasons = _reason_spans(text)
+    claimed: list[tuple[int, int]] = []
+    for m in CHANGE_RX.finditer(text):
+        if _inside(m.start("dir"), reasons):
+            continue
+        basis = "预算" if m.group("b_budget") else "上年"
+        amount = _fig(m.group("amt"), m.start("amt"), m.group("unit")) if m.group("amt") else None
+        pct_text = m.group("pct") or m.group("pct1")
+        pct_start = m.start("pct") if m.group("pct") else m.start("pct1")
+        pct = _fig(pct_text, pct_start, "%") if pct_text else None
+        word = m.group("dir")
+        if amount is None and pct is None and word not in ("持平", "无变化", "无差异", "相同"):
+            continue
+        facts.changes.append(Change(basis, _sign_of(word), word, amount, pct,
+                                    m.group("dir2") or (word if m.group("pct1") else None),
+                                    i, m.start(), m.end()))
+        claimed.append((m.start("dir"), m.end()))
+    for m in RATE_RX.finditer(text):
+        if _inside(m.start(), reasons) or _inside(m.start(), claimed):
+            continue
+        g = "pct" if m.group("pct") else "pct2"
+        facts.rates.append(Rate(_fig(m.group(g), m.start(g), "%"), i, m.start(), m.end()))
+        claimed.append((m.start(), m.end()))
+    for m in SHARE_RX.finditer(text):
+        if _inside(m.start(), reasons) or _inside(m.start("pct"), claimed):
+            continue
+        base = re.sub(r"^(比重|比例|比)", "", m.group("base")).strip()
+        facts.shares.append(Share(_fig(m.group("pct"), m.start("pct"), "%"), base, "", i, m.start(), m.end()))
+        claimed.append((m.start(), m.end()))
+    for f in figures(text):
+        if f.is_percent or _inside(f.start, claimed):
+            continue
+        label = _label(text, f.start, p)
+        if _inside(f.start, reasons):
+            role = "reason"
+        elif re.search(r"单价$", label) or re.match(r"（含）以上|以上|以下", text[f.end:]):
+            role = "threshold"
+        elif re.search(r"预算(?:数)?(?:为|是|安排)?$", label):
+            role = "budget"
+        elif re.search(r"上年(?:决算)?(?:数)?(?:为|是)?$", label):
+            role = "prior"
+        else:
+            role = "actual"
+        facts.amounts.append(Amount(f, role, label, "", i, f.start))
+    for a in facts.amounts:
+        if a.para == i and not a.name:
+            a.name = _name(a, facts, doc)
+
+
+def _sign_of(word: str) -> int:
+    if word in ("增加", "增长", "上升", "超支"):
+        return 1
+    if word in ("减少", "下降", "降低", "节约"):
+        return -1
+    return 0
+
+
+def _label(text: str, at: int, p: Para) -> str:
+    """The words just before position ``at``: back to the last punctuation or figure."""
+    start = max(text.rfind(ch, 0, at) for ch in BOUNDARY) + 1
+    prev = [m.end() for m in re.finditer(rf"{NUM}\s*(?:万元|亿元|元|%|个|辆|批次|人次|台（套）|台|套|人|次|项|件|份|名)",
+                                         text[:at])]
+    if prev:
+        start = max(start, prev[-1])
+    if p.marker and start < len(p.marker):
+        start = len(p.marker)
+    return text[start:at].strip()
+
+
+def _strip(name: str) -> str:
+    name = re.sub(r"^.*?\d{4}年度?", "", name)
+    name = re.sub(r"^(其中|包括|主要包括|主要有)[：，]?", "", name)
+    return ROLE_WORDS.sub("", name).strip("：，、 ")
+
+
+def _name(a: Amount, facts: SectionFacts, doc: Doc) -> str:
+    """What ``a`` is an amount of: its label, else its segment's subject, else its item's title."""
+    p = facts.section.paras[a.para]
+    own = _strip(a.label)
+    if own not in GENERIC and len(re.findall(r"[\u4e00-\u9fff]", own)) >= 2:
+        return own[-40:]
+    s, _ = segment_span(p.text, a.at)
+    first = [b for b in facts.amounts if b.para == a.para and s <= b.at < a.at]
+    if first:
+        subject = _strip(first[0].label)
+        if subject not in GENERIC and len(re.findall(r"[\u4e00-\u9fff]", subject)) >= 2:
+            return subject[-40:]
+    title = _block_title(facts.section, a.para)
+    return title[-40:] if title else facts.section.title
+
+
+def _block_title(section: Section, i: int) -> str:
+    for k in range(i, -1, -1):
+        p = section.paras[k]
+        if p.marker:
+            title = re.split(r"[。：，]|\d", p.title, maxsplit=1)[0]
+            return _strip(title) or title
+    return ""
+
+
+def block_start(section: Section, i: int) -> int:
+    """The first paragraph of the numbered item (or the section's opening text) holding ``i``."""
+    for k in range(i, -1, -1):
+        if section.paras[k].marker or section.paras[k].heading:
+            return k
+    return 0
+
+
+def _same_unit(a: Amount, unit: str) -> bool:
+    return a.fig.unit == unit
+
+
+def _nearest(facts: SectionFacts, i: int, at: int, role: str, unit: str | None,
+             first_in_block: bool = False) -> Amount | None:
+    """The amount of ``role`` before ``at``: in its segment, its sentence, then its block."""
+    p = facts.section.paras[i]
+    cands = [a for a in facts.amounts if a.role == role and (unit is None or _same_unit(a, unit))]
+    for span in (segment_span(p.text, at), sentence_span(p.text, at)):
+        hits = [a for a in cands if a.para == i and span[0] <= a.at < at]
+        if hits:
+            return hits[-1]
+    start = block_start(facts.section, i)
+    hits = [a for a in cands if start <= a.para < i or (a.para == i and a.at < at)]
+    if not hits:
+        return None
+    return hits[0] if first_in_block else hits[-1]
+
+
+def _read_lists(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
+    reasons = _reason_spans(p.text)
+    paras = facts.section.paras
+    for m in LIST_RX.finditer(p.text):
+        if _inside(m.start(), reasons):
+            continue
+        word = m.group("word")
+        s, _ = sentence_span(p.text, m.start())
+        before = [a for a in facts.amounts if a.para == i and s <= a.at < m.start() and a.role == "actual"]
+        head = before[-1] if before else _nearest(facts, i, m.start(), "actual", None, first_in_block=True)
+        rest = p.text[m.end():].strip()
+        items: list[Item] = []
+        stream = None
+        if not rest and i + 1 < len(paras) and paras[i + 1].marker and not paras[i + 1].table:
+            if head is None:
+                continue
+            items = _numbered_items(facts, i + 1, head)
+        else:
+            stream = _stream(paras, i, m.end())
+            if head is None:
+                continue
+            items = _stream_items(facts, stream, head)
+        if not items:
+            continue
+        partial_word = word in ("主要包括", "主要有")
+        ends_with_etc = stream is not None and re.search(r"等[^，。；、]{0,6}$", _stream_text(paras, stream))
+        numbered = stream is None
+        complete = not partial_word and not ends_with_etc and (word != "其中" or len(items) >= 2 or numbered)
+        head_text = paras[head.para].text
+        pair = bool(PAIR_RX.search(head_text[segment_span(head_text, head.at)[0]:head.at])) and not stream
+        facts.lists.append(ListStmt(head, word, items, complete, pair, i, m.start(), stream))
+
+
+def _numbered_items(facts: SectionFacts, j: int, head: Amount) -> list[Item]:
+    paras = facts.section.paras
+    level = paras[j].level
+    blocks: list[list[int]] = []
+    for k in range(j, len(paras)):
+        q = paras[k]
+        if q.table:
+            break
+        if q.marker and q.level is not None and level is not None and q.level < level:
+            break
+        if q.marker and q.level == level:
+            blocks.append([k])
+        elif blocks:
+            blocks[-1].append(k)
+    items = []
+    for block in blocks:
+        amounts = [a for a in facts.amounts if a.para in block and a.role == "actual" and _same_unit(a, head.fig.unit)]
+        if not amounts:
+            continue
+        first = amounts[0]
+        lists_at = [m.start() for m in LIST_RX.finditer(paras[first.para].text)]
+        cut = min([x for x in lists_at if x > first.at], default=None)
+        budgets = [a for a in facts.amounts if a.role == "budget" and a.para == first.para
+                   and (cut is None or a.at < cut)]
+        items.append(Item(first, budgets[0] if len(budgets) == 1 else None))
+    return items
+
+
+def _stream(paras: list[Para], i: int, start: int) -> tuple[int, int, int, int]:
+    """Inline list items: from ``start`` to the end of the sentence, across unnumbered paragraphs."""
+    k, pos = i, start
+    while True:
+        text = paras[k].text
+        end = text.find("。", pos)
+        if end >= 0:
+            return i, start, k, end
+        nxt = k + 1
+        if nxt >= len(paras) or paras[nxt].marker or paras[nxt].heading or paras[nxt].table:
+            return i, start, k, len(text)
+        k, pos = nxt, 0
+
+
+def _in_stream(a: Amount, stream: tuple[int, int, int, int]) -> bool:
+    i, start, k, end = stream
+    if a.para == i == k:
+        return start <= a.at < end
+    if a.para == i:
+        return a.at >= start
+    if a.para == k:
+        return a.at < end
+    return i < a.para < k
+
+
+def _stream_text(paras: list[Para], stream: tuple[int, int, int, int]) -> str:
+    i, start, k, end = stream
+    if i == k:
+        return paras[i].text[start:end]
+    return paras[i].text[start:] + "".join(paras[x].text for x in range(i + 1, k)) + paras[k].text[:end]
+
+
+def _stream_items(facts: SectionFacts, stream: tuple[int, int, int, int], head: Amount) -> list[Item]:
+    items = []
+    for a in facts.amounts:
+        if a.role != "actual" or a is head or not _same_unit(a, head.fig.unit) or not _in_stream(a, stream):
+            continue
+        p = facts.section.paras[a.para]
+        seg = segment_span(p.text, a.at)
+        budgets = [b for b in facts.amounts if b.para == a.para and b.role == "budget" and seg[0] <= b.at < seg[1]]
+        items.append(Item(a, budgets[0] if len(budgets) == 1 else None))
+    return items
+
+
+def _link(facts: SectionFacts, doc: Doc) -> None:
+    """Give changes their subject, rates their amounts, shares their amount and unnamed base."""
+    section = facts.section
+    for ch in facts.changes:
+        unit = "万元" if ch.amount is not None else None
+        ch.subject = _nearest_subject(facts, ch.para, ch.start, unit)
+        if ch.subject is None:
+            facts.skipped.append(Skip(section.title, "增减说明找不到所指的本年数，未检查",
+                                      "a change whose current figure could not be found; not checked",
+                                      doc.sentence(section, section.paras[ch.para], ch.start)))
+    for r in facts.rates:
+        r.budget = _nearest(facts, r.para, r.start, "budget", "万元")
+        r.actual = _nearest(facts, r.para, r.start, "actual", "万元")
+        if r.budget is None or r.actual is None:
+            facts.skipped.append(Skip(section.title, "完成率找不到对应的预算数或决算数，未检查",
+                                      "a completion rate without its budget or actual figure; not checked",
+                                      doc.sentence(section, section.paras[r.para], r.start)))
+    for sh in facts.shares:
+        p = section.paras[sh.para]
+        seg_start, _ = segment_span(p.text, sh.start)
+        fence = max([seg_start] + [x.end for x in facts.shares if x.para == sh.para and x.end <= sh.start]
+                    + [x.end for x in facts.rates if x.para == sh.para and x.end <= sh.start]
+                    + [x.end for x in facts.changes if x.para == sh.para and x.end <= sh.start])
+        own = [a for a in facts.amounts if a.para == sh.para and fence <= a.at < sh.start and a.role == "actual"]
+        sh.amount = own[-1] if own else None
+        sh.label = sh.amount.name if sh.amount else _strip(p.text[fence:sh.start]) or p.text[fence:sh.start]
+        for lst in facts.lists:
+            if lst.stream and _in_stream_pos(sh.para, sh.start, lst.stream):
+                sh.in_list = lst
+        if not sh.base_text:
+            if sh.in_list is not None and sh.in_list.head is not sh.amount:
+                sh.base, sh.base_where = sh.in_list.head, "同一列表的合计"
+            else:
+                start = block_start(section, sh.para)
+                heads = [a for a in facts.amounts if a.role == "actual" and start <= a.para <= sh.para
+                         and (a.para < sh.para or a.at < sh.start) and a.fig.is_money]
+                if heads and heads[0] is not sh.amount:
+                    sh.base, sh.base_where = heads[0], "本段的总数"
+    for lst in facts.lists:
+        lst.budget = _budget_of(facts, lst.head)
+        for item in lst.items:
+            for other in facts.lists:
+                if other.head is item.amount and other is not lst:
+                    item.sublist = other
+
+
+def _budget_of(facts: SectionFacts, head: Amount) -> Amount | None:
+    """The budget stated for ``head``: by a completion rate on it, or alone in its segment."""
+    for r in facts.rates:
+        if r.actual is head and r.budget is not None:
+            return r.budget
+    text = facts.section.paras[head.para].text
+    seg = segment_span(text, head.at)
+    budgets = [a for a in facts.amounts if a.para == head.para and a.role == "budget" and seg[0] <= a.at < seg[1]]
+    return budgets[0] if len(budgets) == 1 else None
+
+
+def _in_stream_pos(para: int, at: int, stream: tuple[int, int, int, int]) -> bool:
+    i, start, k, end = stream
+    if para == i == k:
+        return start <= at < end
+    if para == i:
+        return at >= start
+    if para == k:
+        return at < end
+    return i < para < k
+
+
+def _nearest_subject(facts: SectionFacts, i: int, at: int, unit: str | None) -> Amount | None:
+    p = facts.section.paras[i]
+    s, _ = segment_span(p.text, at)
+    hits = [a for a in facts.amounts if a.para == i and s <= a.at < at and a.role == "actual"
+            and (unit is None or a.fig.unit == unit)]
+    if hits:
+        return hits[-1]
+    return _nearest(facts, i, at, "actual", unit, first_in_block=True)

@@ -1,0 +1,182 @@
+"""Loading a published disclosure as plain text: .txt, .docx, .pdf (poppler) or .html.
+
+Each loader returns the document's text in reading order, one paragraph or table row per line
+(table cells separated by a tab).  Anything that cannot give text raises
+:class:`~juesuan.errors.InputError` naming the file: a missing or empty file, a binary file
+with a text extension, a damaged .docx, a PDF without a text layer, a missing ``pdftotext``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from juesuan.errors import InputError, Location
+
+SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A document's text and the kind of file it came from (``txt``, ``docx``, ``pdf``, ``html``)."""
+
+    path: str
+    text: str
+    kind: str
+
+
+def load(path: str | Path) -> Loaded:
+    """Read ``path`` by its extension; raise InputError when it gives no usable text."""
+    p = Path(path)
+    where = Location(file=str(path))
+    if not p.is_file():
+        raise InputError("文件不存在", "file not found", where)
+    suffix = p.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(f"不支持的文件类型「{suffix or '无扩展名'}」，请使用 .txt .docx .pdf .html",
+                         f"unsupported file type {suffix!r}; use .txt .docx .pdf .html", where)
+    if p.stat().st_size == 0:
+        raise InputError("文件为空", "the file is empty", where)
+    if suffix == ".txt":
+        text, kind = _decode(p.read_bytes(), where), "txt"
+    elif suffix == ".docx":
+        text, kind = _docx(p, where), "docx"
+    elif suffix == ".pdf":
+        text, kind = _pdf(p, where), "pdf"
+    else:
+        text, kind = _html(_decode(p.read_bytes(), where, html=True)), "html"
+    if not text.strip():
+        zh, en = "文档中没有文字", "the document has no text"
+        if kind == "pdf":
+            zh, en = "PDF 没有文字层（可能是扫描件），请提供文字版", "the PDF has no text layer (scanned?)"
+        raise InputError(zh, en, where)
+    return Loaded(str(path), text, kind)
+
+
+def _decode(data: bytes, where: Location, html: bool = False) -> str:
+    """Bytes → text: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030; refuse binary."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    elif b"\x00" not in data:
+        encodings = ["utf-8-sig", "gb18030"]
+        if html:
+            m = re.search(rb"charset\s*=\s*[\"']?([A-Za-z0-9_-]+)", data[:4096])
+            if m:
+                encodings.insert(0, m.group(1).decode("ascii").lower())
+        for enc in encodings:
+            try:
+                text = data.decode(enc)
+            except (UnicodeDecodeError, LookupError):
+                continue
+            if _looks_textual(text):
+                return text
+    raise InputError("文件不是文本（可能是二进制文件或编码无法识别）",
+                     "not a text file (binary, or an unknown encoding)", where)
+
+
+def _looks_textual(text: str) -> bool:
+    """False when control characters make up more than 1% of the text."""
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    return controls <= max(1, len(text) // 100)
+
+
+def _docx(p: Path, where: Location) -> str:
+    """Paragraphs and table rows of a .docx body, in document order."""
+    try:
+        import docx  # python-docx
+        from docx.opc.exceptions import PackageNotFoundError
+    except ImportError:  # pragma: no cover - python-docx is a dependency
+        raise InputError("读取 .docx 需要 python-docx", "python-docx is needed to read .docx", where)
+    try:
+        document = docx.Document(str(p))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise InputError(f"无法打开 Word 文件：{exc}", f"cannot open the Word file: {exc}", where) from None
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    lines: list[str] = []
+    body = document.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            for row in Table(child, document).rows:
+                cells, seen = [], set()
+                for cell in row.cells:  # merged cells repeat: keep each once
+                    if id(cell._tc) in seen:
+                        continue
+                    seen.add(id(cell._tc))
+                    cells.append(" ".join(cell.text.split()))
+                lines.append("\t".join(cells))
+    return "\n".join(lines)
+
+
+def _pdf(p: Path, where: Location) -> str:
+    """The PDF's text layer through poppler's ``pdftotext -layout``."""
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        raise InputError("读取 PDF 需要 poppler 的 pdftotext（Debian/Ubuntu: apt-get install poppler-utils）",
+                         "reading a PDF needs poppler's pdftotext (apt-get install poppler-utils)", where)
+    try:
+        done = subprocess.run([exe, "-layout", "-enc", "UTF-8", str(p), "-"],
+                              capture_output=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        raise InputError("pdftotext 超时", "pdftotext timed out", where) from None
+    if done.returncode != 0:
+        msg = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = msg[-1] if msg else f"exit status {done.returncode}"
+        raise InputError(f"无法读取 PDF：{detail}", f"cannot read the PDF: {detail}", where)
+    return done.stdout.decode("utf-8", "replace").replace("\f", "\n")
+
+
+class _HtmlText(HTMLParser):
+    """Visible text of an HTML page: block elements end lines, table cells are tab-separated."""
+
+    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
+             "article", "header", "footer", "ul", "ol", "blockquote", "pre", "hr", "title"}
+    SKIP = {"script", "style", "noscript", "template", "head"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self.skip += 1
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+        elif tag in ("td", "th"):
+            self.parts.append("\t")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(re.sub(r"[ \t\r\n]+", " ", data))
+
+
+def _html(source: str) -> str:
+    parser = _HtmlText()
+    parser.feed(source)
+    parser.close()
+    lines = []
+    for line in "".join(parser.parts).split("\n"):
+        line = line.strip(" ")
+        if line.startswith("\t"):  # a row's first cell
+            line = line[1:]
+        lines.append(line.rstrip())
+    return "\n".join(lines)

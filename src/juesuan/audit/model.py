@@ -1,0 +1,211 @@
+"""The values the audit passes between its steps: the document, what was read, what was skipped.
+
+Extraction (:mod:`juesuan.audit.extract`, :mod:`juesuan.audit.perf`) produces statements —
+amounts with their role, changes, completion rates, shares, lists of parts — each remembering
+the paragraph and the characters it came from; the checks turn them into findings whose quotes
+are the sentences as printed (:meth:`Doc.quote`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from juesuan.audit.load import Loaded
+from juesuan.audit.sections import Outline, Para, Section
+from juesuan.audit.text import Figure, Mapped, collapse
+from juesuan.findings import Quote
+
+SENTENCE_STOP = "。！？"
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Something the audit read but did not check, and why (Chinese and English)."""
+
+    section: str | None
+    zh: str
+    en: str
+    quote: Quote | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {"section": self.section, "reason": self.zh, "reason_en": self.en,
+                "quote": self.quote.to_json() if self.quote else None}
+
+
+@dataclass
+class Doc:
+    """A loaded document, its normalised text and its outline."""
+
+    loaded: Loaded
+    mapped: Mapped
+    outline: Outline
+
+    def quote(self, section: Section | None, para: Para, start: int, end: int) -> Quote:
+        """The printed text of ``para.text[start:end]``, with its offset in the loaded text."""
+        start = max(0, min(start, len(para.pos) - 1))
+        end = max(start + 1, min(end, len(para.pos)))
+        raw_start, _ = self.mapped.source(para.pos[start], para.pos[start] + 1)
+        _, raw_end = self.mapped.source(para.pos[end - 1], para.pos[end - 1] + 1)
+        text = collapse(self.loaded.text[raw_start:raw_end])
+        return Quote(text=text, section=section.title if section else None, position=raw_start)
+
+    def quote_span(self, section: Section | None, start: int, end: int) -> Quote:
+        """The printed text of ``mapped.text[start:end]`` (normalised offsets), e.g. a table row."""
+        raw_start, raw_end = self.mapped.source(start, end)
+        return Quote(text=collapse(self.loaded.text[raw_start:raw_end]),
+                     section=section.title if section else None, position=raw_start)
+
+    def sentence(self, section: Section | None, para: Para, at: int) -> Quote:
+        """The sentence of ``para`` around character ``at``."""
+        s, e = sentence_span(para.text, at)
+        return self.quote(section, para, s, e)
+
+
+def sentence_span(text: str, at: int) -> tuple[int, int]:
+    """Start and end (after the 。) of the sentence containing position ``at``."""
+    at = max(0, min(at, len(text) - 1)) if text else 0
+    start = max((text.rfind(ch, 0, at) for ch in SENTENCE_STOP), default=-1) + 1
+    ends = [i for i in (text.find(ch, at) for ch in SENTENCE_STOP) if i >= 0]
+    end = (min(ends) + 1) if ends else len(text)
+    return start, end
+
+
+def segment_span(text: str, at: int) -> tuple[int, int]:
+    """Like :func:`sentence_span`, but a ``；`` also ends a segment."""
+    stops = SENTENCE_STOP + "；"
+    start = max((text.rfind(ch, 0, at) for ch in stops), default=-1) + 1
+    ends = [i for i in (text.find(ch, at) for ch in stops) if i >= 0]
+    return start, (min(ends) if ends else len(text))
+
+
+@dataclass(eq=False)
+class Amount:
+    """A money or count figure in a paragraph, with its role and what it is an amount of.
+
+    role: ``actual`` (决算/执行数/a stated amount), ``budget`` (预算), ``change`` (增减额),
+    ``prior`` (上年数), ``reason`` (inside a 变动原因 text), ``threshold`` (单价100万元以上).
+    """
+
+    fig: Figure
+    role: str
+    label: str
+    name: str
+    para: int
+    at: int  # position of the figure in the paragraph text
+
+    @property
+    def value(self) -> Decimal:
+        return self.fig.value
+
+
+@dataclass(eq=False)
+class Change:
+    """"与上年决算相比，增加 830.53 万元，增加 37.56%": amount and/or percentage vs a basis."""
+
+    basis: str  # "上年" or "预算"
+    sign: int  # +1, -1, 0
+    word: str
+    amount: Figure | None
+    pct: Figure | None
+    pct_word: str | None
+    para: int
+    start: int
+    end: int
+    subject: Amount | None = None
+
+    @property
+    def pct_sign(self) -> int | None:
+        return None if self.pct_word is None else _sign(self.pct_word)
+
+
+def _sign(word: str) -> int:
+    if word in ("增加", "增长", "上升", "超支", "提高"):
+        return 1
+    if word in ("减少", "下降", "降低", "节约", "减"):
+        return -1
+    return 0
+
+
+@dataclass(eq=False)
+class Rate:
+    """"年初预算 A 万元，支出决算 B 万元，完成年初预算的 P%"."""
+
+    pct: Figure
+    para: int
+    start: int
+    end: int
+    actual: Amount | None = None
+    budget: Amount | None = None
+
+
+@dataclass(eq=False)
+class Share:
+    """"X a 万元，占 p%" or "X 占 Y 的 p%" (no amount: the share implies one)."""
+
+    pct: Figure
+    base_text: str
+    label: str
+    para: int
+    start: int
+    end: int
+    amount: Amount | None = None
+    base: Amount | None = None
+    base_where: str | None = None  # where the base was found, for messages
+    in_list: "ListStmt | None" = None
+
+
+@dataclass(eq=False)
+class Item:
+    """One part of a list: its amount, and its budget or changes when the text gives them."""
+
+    amount: Amount
+    budget: Amount | None = None
+    sublist: "ListStmt | None" = None
+
+
+@dataclass(eq=False)
+class ListStmt:
+    """A total and its listed parts ("其中：…", "包括：…", "主要包括：…")."""
+
+    head: Amount
+    word: str
+    items: list[Item]
+    complete: bool
+    pair: bool  # "收入、支出决算总计…其中：（一）收入…（二）支出…": each side equals the head
+    para: int
+    at: int
+    stream: tuple[int, int, int, int] | None = None  # (para, start, para, end) of inline items
+    budget: Amount | None = None
+
+
+@dataclass
+class SectionFacts:
+    """Everything read from one section."""
+
+    section: Section
+    amounts: list[Amount] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    rates: list[Rate] = field(default_factory=list)
+    shares: list[Share] = field(default_factory=list)
+    lists: list[ListStmt] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str | None:
+        return self.section.kind
+
+    def head(self) -> Amount | None:
+        """The section's main figure: its first actual money amount."""
+        for a in self.amounts:
+            if a.role == "actual" and a.fig.is_money:
+                return a
+        return None
+
+
+def key(label: str) -> str:
+    """A name reduced for matching: no department prefix, years, filler words or punctuation."""
+    text = re.sub(r"^.*?\d{4}年度?", "", label)
+    text = re.sub(r"[（）()“”\"'《》\s【】]|本年|决算|金额|总额|合计|财政拨款|数|的|为|共计|共有", "", text)
+    return text

@@ -1,0 +1,228 @@
+"""Finding the parts, sections and paragraphs of a disclosure's text.
+
+Lines become paragraphs: a line continues the previous one unless that one ends a sentence
+(。！？；：), either is a heading, a numbered item or a table row.  Wrapped lines of a PDF and
+the blank lines a PDF-to-text conversion leaves inside a paragraph are therefore joined, while
+list items ("其中：" followed by lines) stay apart.  In a PDF a line that fills the page width is
+a wrapped line, whatever its last character.
+
+The narrative is the part (第X部分) titled 情况说明 with the most 万元 in it; the table of
+contents, which repeats the titles, has none.  Inside it a numbered heading (一、 （一） 1. （1）)
+whose title names a known subject starts a section of that kind (see :data:`KINDS`); a heading at
+a deeper level inside a recognised section is a sub-heading of it; a heading such as
+"关于2019年度决算情况说明" or "其他重要事项的情况说明" only groups sections; any other heading
+starts an unrecognised section, which the audit skips and reports.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from juesuan.audit.text import Mapped
+
+# (kind, Chinese name, title pattern): first match wins, so specific subjects come first.
+KINDS: tuple[tuple[str, str, str], ...] = (
+    ("performance", "预算绩效情况说明", r"绩效"),
+    ("sangong", "财政拨款“三公”经费支出决算情况说明", r"三公"),
+    ("running", "机构运行经费支出决算情况说明", r"(机构|机关)运行经费|运行经费"),
+    ("procurement", "政府采购支出决算情况说明", r"政府采购"),
+    ("assets", "国有资产占用情况说明", r"国有资产|资产占用"),
+    ("general", "一般性支出情况说明", r"一般性支出"),
+    ("govfund", "政府性基金预算财政拨款支出决算情况说明", r"政府性基金"),
+    ("soe", "国有资本经营预算财政拨款支出决算情况说明", r"国有资本经营"),
+    ("fiscal_overall", "财政拨款收入支出决算总体情况说明", r"财政拨款收入支出.*总体|财政拨款收支.*总体"),
+    ("gpb_basic", "一般公共预算财政拨款基本支出决算情况说明", r"(一般公共预算|财政拨款).*基本支出"),
+    ("gpb_project", "一般公共预算财政拨款项目支出决算情况说明", r"(一般公共预算|财政拨款).*项目支出"),
+    ("gpb_expend", "一般公共预算财政拨款支出决算情况说明", r"一般公共预算.*支出"),
+    ("project_all", "项目支出决算情况说明", r"^项目支出"),
+    ("overall", "收入支出决算总体情况说明", r"收入支出.*总体|收支.*总体"),
+    ("income", "收入决算情况说明", r"收入决算"),
+    ("expend", "支出决算情况说明", r"支出决算"),
+)
+KIND_NAMES = {kind: zh for kind, zh, _ in KINDS}
+# Kinds recognised but not checked (their statements follow no relation this audit knows).
+UNCHECKED = {"general": "一般性支出（会议费、培训费等）的说明没有可复核的勾稽关系"}
+# The 14 sections of the IM 2023 format; a missing one is reported as skipped.
+EXPECTED = ("overall", "income", "expend", "fiscal_overall", "gpb_expend", "gpb_basic", "gpb_project",
+            "sangong", "govfund", "soe", "running", "procurement", "assets", "performance")
+CONTAINER = re.compile(r"关于.*决算.*说明|^部门决算情况说明$|决算情况说明$|其他重要事项|^情况说明$")
+
+MARKERS: tuple[tuple[int, str], ...] = (
+    (1, r"[一二三四五六七八九十]{1,3}[、.]"),
+    (2, r"（[一二三四五六七八九十]{1,3}）"),
+    (3, r"\d{1,2}(?:[、.](?!\d))"),
+    (4, r"（\d{1,2}）"),
+    (5, r"[①-⑳]"),
+)
+MARKER_RX = re.compile("|".join(f"(?P<m{level}>{rx})" for level, rx in MARKERS))
+PART_RX = re.compile(r"^第[一二三四五六七八九十]+部分")
+PAGE_NUMBER_RX = re.compile(r"^[-—－\s]*(第?\s*\d{1,3}\s*页?(\s*/\s*\d+)?|\d{1,3}\s*/\s*\d{1,3})[-—－\s]*$")
+SENTENCE_END = "。！？；："
+
+
+@dataclass
+class Para:
+    """A paragraph (joined lines) with, for each character, its offset in the normalised text."""
+
+    text: str
+    pos: list[int]
+    marker: str | None = None
+    level: int | None = None
+    heading: bool = False
+    table: bool = False
+    part: bool = False
+
+    @property
+    def start(self) -> int:
+        return self.pos[0] if self.pos else 0
+
+    @property
+    def title(self) -> str:
+        """The text after the numbering marker."""
+        return self.text[len(self.marker):].strip() if self.marker else self.text
+
+
+@dataclass
+class Section:
+    """A section of the narrative: its kind (None when unrecognised), heading and paragraphs."""
+
+    kind: str | None
+    heading: Para
+    level: int
+    paras: list[Para] = field(default_factory=list)
+    container: bool = False
+
+    @property
+    def title(self) -> str:
+        return self.heading.text.rstrip("。")
+
+
+@dataclass
+class Outline:
+    """The narrative's sections, and notes on what could not be found."""
+
+    sections: list[Section]
+    part_title: str | None
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en)
+
+
+def _marker(text: str) -> tuple[str | None, int | None]:
+    m = MARKER_RX.match(text)
+    if not m:
+        return None, None
+    for level, _ in MARKERS:
+        if m.group(f"m{level}"):
+            return m.group(0), level
+    return None, None  # pragma: no cover
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _is_heading(text: str, marker: str | None, table: bool) -> bool:
+    if table or PART_RX.match(text):
+        return bool(PART_RX.match(text)) and not table
+    if not marker:
+        return False
+    title = text[len(marker):].strip().rstrip("。")
+    return 0 < len(title) <= 40 and not re.search(r"\d\s*(万元|元|%)|[，；]", title)
+
+
+def paragraphs(doc: Mapped, table_spans: list[tuple[int, int]] = (), pdf: bool = False) -> list[Para]:
+    """Join the lines of ``doc`` into paragraphs (see the module docstring)."""
+    lines: list[tuple[str, list[int], bool]] = []
+    offset = 0
+    for raw in doc.text.split("\n"):
+        start = offset
+        offset += len(raw) + 1
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        text = stripped
+        pos = list(range(start + lead, start + lead + len(stripped)))
+        bullet = re.match(r"[-•·]\s+", text)
+        if bullet:
+            text, pos = text[bullet.end():], pos[bullet.end():]
+        if PAGE_NUMBER_RX.match(text):
+            continue
+        in_table = any(s <= start + lead < e for s, e in table_spans)
+        table = in_table or "\t" in raw.strip(" ")
+        lines.append((text, pos, table))
+    full = 0
+    if pdf:
+        widths = sorted(_display_width(t) for t, _, tab in lines if not tab)
+        if widths:
+            full = int(widths[int(len(widths) * 0.9)] * 0.92)
+
+    out: list[Para] = []
+    cur: Para | None = None
+    cur_full = False
+    for text, pos, table in lines:
+        marker, level = (None, None) if table else _marker(text)
+        heading = _is_heading(text, marker, table)
+        part = bool(PART_RX.match(text)) and not table
+        joinable = (cur is not None and not cur.heading and not cur.table and not table and not heading
+                    and marker is None and not part
+                    and (cur.text[-1] not in SENTENCE_END or cur_full))
+        if joinable:
+            cur.text += text
+            cur.pos += pos
+        else:
+            cur = Para(text, list(pos), marker, level, heading, table, part)
+            out.append(cur)
+        cur_full = bool(full) and _display_width(text) >= full
+    return out
+
+
+def _kind(title: str) -> str | None:
+    for kind, _, rx in KINDS:
+        if re.search(rx, title):
+            return kind
+    return None
+
+
+def outline(paras: list[Para]) -> Outline:
+    """The sections of the narrative part (see the module docstring)."""
+    notes: list[tuple[str, str]] = []
+    parts = [i for i, p in enumerate(paras) if p.part]
+    body = paras
+    part_title = None
+    if parts:
+        blocks = []
+        for n, i in enumerate(parts):
+            j = parts[n + 1] if n + 1 < len(parts) else len(paras)
+            money = sum(p.text.count("万元") for p in paras[i + 1:j] if not p.table)
+            narrative = bool(re.search(r"情况说明|决算说明", paras[i].text))
+            blocks.append((narrative, money, i, j))
+        narrative, money, i, j = max(blocks, key=lambda b: (b[0] and b[1] > 0, b[1]))
+        body, part_title = paras[i + 1:j], paras[i].text
+    else:
+        notes.append(("未找到「第X部分」标题，在全文中识别章节",
+                      "no 第X部分 headings: sections are looked for in the whole text"))
+
+    sections: list[Section] = []
+    stack: list[Section] = []
+    for p in body:
+        if p.heading and p.level is not None:
+            while stack and stack[-1].level >= p.level:
+                stack.pop()
+            if stack and stack[-1].kind is not None and not stack[-1].container:
+                stack[-1].paras.append(p)  # a sub-heading of a recognised section
+                continue
+            title = p.title.rstrip("。")
+            container = bool(CONTAINER.search(title)) and _kind(title) in (None, "overall") \
+                and not re.search(r"收入支出|收支", title)
+            section = Section(None if container else _kind(title), p, p.level, container=container)
+            stack.append(section)
+            if not container:
+                sections.append(section)
+            continue
+        if stack and not stack[-1].container:
+            stack[-1].paras.append(p)
+        elif stack:  # text directly under a grouping heading: keep it with the group
+            pass
+    return Outline(sections, part_title, notes)

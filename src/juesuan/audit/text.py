@@ -1,0 +1,173 @@
+"""Normalising a disclosure's text, keeping every character's offset in the loaded document.
+
+Published disclosures mix full- and half-width digits and punctuation, put spaces inside figures
+("3,041.69 万元", "4300 余件") and wrap lines in the middle of a sentence.  :func:`normalise`
+turns the loaded text into one canonical form:
+
+- full-width digits, letters, ``％`` and ``．`` become ASCII; ``(`` ``)`` ``,`` ``:`` ``;``
+  between Chinese words become ``（`` ``）`` ``，`` ``：`` ``；``;
+- thousands separators go (``3,041.69`` → ``3041.69``, ``5，645`` → ``5645``);
+- spaces next to a Chinese character, and before ``%``, go (``2023 年度`` → ``2023年度``); spaces between
+  two figures stay, so table rows keep their cells;
+- zero-width characters and Markdown emphasis (``**``) go.
+
+Every character of the result remembers where it came from (:attr:`Mapped.origin`), so a finding
+quotes the sentence as printed and gives its character offset in the loaded document.
+
+:func:`parse_figure` reads one printed figure: its value in the canonical unit (万元 for money,
+percent for ``%``) and its printed decimals, which set its rounding tolerance.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable
+
+CJK_CHARS = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’—…、"
+
+
+@dataclass
+class Mapped:
+    """A text and, for each of its characters, the offset of its source in the loaded text."""
+
+    text: str
+    origin: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> "Mapped":
+        return cls(text, list(range(len(text))))
+
+    def sub(self, pattern: str | re.Pattern[str], repl: str | Callable[[re.Match[str]], str]) -> "Mapped":
+        """``re.sub`` that carries the origins along (new characters take their match's start)."""
+        rx = re.compile(pattern) if isinstance(pattern, str) else pattern
+        out: list[str] = []
+        origin: list[int] = []
+        last = 0
+        for m in rx.finditer(self.text):
+            out.append(self.text[last:m.start()])
+            origin.extend(self.origin[last:m.start()])
+            new = repl(m) if callable(repl) else m.expand(repl)
+            old = m.group(0)
+            if len(new) == len(old):
+                origin.extend(self.origin[m.start():m.end()])
+            else:
+                anchor = self.origin[m.start()] if m.start() < len(self.origin) else len(self.origin)
+                origin.extend([anchor] * len(new))
+            out.append(new)
+            last = m.end()
+        out.append(self.text[last:])
+        origin.extend(self.origin[last:])
+        return Mapped("".join(out), origin)
+
+    def source(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the loaded text that ``text[start:end]`` came from."""
+        if not self.origin:
+            return 0, 0
+        s = self.origin[min(start, len(self.origin) - 1)]
+        e = self.origin[min(max(end - 1, start), len(self.origin) - 1)] + 1
+        return s, max(e, s)
+
+
+_FULLWIDTH_KEEP = set("，：；（）！？")
+
+
+def _width(ch: str) -> str:
+    """Map one full-width ASCII variant to ASCII, except the Chinese punctuation we keep."""
+    if ch in _FULLWIDTH_KEEP:
+        return ch
+    return unicodedata.normalize("NFKC", ch)
+
+
+def normalise(raw: str) -> Mapped:
+    """The canonical form of a loaded document (see the module docstring)."""
+    m = Mapped.of(raw)
+    m = m.sub(r"\r\n?", "\n")
+    m = m.sub(r"[\u200b\u200c\u200d\u2060\ufeff]", "")
+    m = m.sub(r"[\u3000\xa0\u2002\u2003\u2009]", " ")
+    m = m.sub(r"[\uff01-\uff5e]", lambda x: _width(x.group(0)))
+    m = m.sub(r"[﹪]", "%")
+    m = m.sub(r"\*\*", "")
+    # half-width punctuation between Chinese words → the full-width form
+    m = m.sub(r"\(", "（").sub(r"\)", "）")
+    m = m.sub(r"(?<!\d),|,(?!\d)", "，")
+    m = m.sub(r"(?<!\d):|:(?!\d)", "：")
+    m = m.sub(r";", "；")
+    # thousands separators
+    m = m.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "")
+    # spaces next to Chinese text or a percent sign; spaces between two figures stay
+    m = m.sub(rf"(?<=[{CJK_CHARS}]) +| +(?=[{CJK_CHARS}%])", "")
+    return m
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A printed figure: value in its canonical unit, printed decimals, unit, span in the text."""
+
+    value: Decimal
+    places: int
+    unit: str  # "万元", "%", or a count unit such as "辆"
+    text: str
+    start: int
+    end: int
+
+    @property
+    def half(self) -> Decimal:
+        """Half a unit of the last printed digit: the rounding interval's half-width."""
+        return Decimal(5).scaleb(-(self.places + 1))
+
+    @property
+    def number(self) -> str:
+        """The number as printed (normalised: no thousands separators), without its unit."""
+        m = re.match(r"-?\d+(?:\.\d+)?", self.text)
+        return m.group(0) if m else self.text
+
+    @property
+    def is_money(self) -> bool:
+        return self.unit == "万元"
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == "%"
+
+
+MONEY_UNITS = {"万元": 0, "元": -4, "亿元": 4}
+COUNT_UNITS = ("台（套）", "人次", "批次", "辆", "个", "台", "套", "人", "次", "项", "件", "份", "名", "家", "分")
+
+NUMBER = r"(?<![\d.])-?\d+(?:\.\d+)?(?![\d.]*\d)"
+FIGURE_RX = re.compile(
+    rf"(?P<num>{NUMBER})\s*(?P<unit>万元|亿元|元|%|{'|'.join(COUNT_UNITS)})")
+
+
+def parse_number(text: str) -> tuple[Decimal, int]:
+    """``"3041.69"`` → (Decimal('3041.69'), 2)."""
+    clean = text.replace(",", "").replace("，", "").strip()
+    value = Decimal(clean)
+    places = len(clean.split(".", 1)[1]) if "." in clean else 0
+    return value, places
+
+
+def parse_figure(m: re.Match[str], offset: int = 0) -> Figure:
+    """A :class:`Figure` from a :data:`FIGURE_RX` match; 元 and 亿元 become 万元."""
+    value, places = parse_number(m.group("num"))
+    unit = m.group("unit")
+    if unit in MONEY_UNITS:
+        shift = MONEY_UNITS[unit]
+        value = value.scaleb(shift)
+        places = max(places - shift, 0)
+        unit = "万元"
+    return Figure(value, places, unit, m.group(0), m.start() + offset, m.end() + offset)
+
+
+def figures(text: str, offset: int = 0) -> list[Figure]:
+    """Every figure with a unit in ``text``, in order."""
+    return [parse_figure(m, offset) for m in FIGURE_RX.finditer(text)]
+
+
+def collapse(text: str) -> str:
+    """A quote as readers see it: line breaks inside Chinese text gone, space runs single."""
+    text = re.sub(r"[ \t]*\n\s*", "\n", text)
+    text = re.sub(rf"(?<=[{CJK_CHARS}\w%])\n(?=[{CJK_CHARS}\w])", "", text)
+    return re.sub(r"\s+", " ", text).strip()
