@@ -2,8 +2,8 @@
 
 One paragraph per row in column A (width 100, wrapped, top-aligned), row heights estimated from
 the text's display width so Excel, WPS and LibreOffice print every line (a row too short cuts
-text off on paper; a little slack is harmless).  A4 portrait, fit to one page wide, print area
-column A only.  Charts sit in the text flow, in a tall row under their caption, so they print
+text off on paper; a little slack is harmless).  A4 portrait at a fixed 85 % scale (see
+:data:`SCALE`), print area column A only.  Charts sit in the text flow, in a tall row under their caption, so they print
 with the section they illustrate.
 
 Regenerating replaces the sheet and touches no other sheet.  The SHA-256 of the text as written
@@ -32,16 +32,19 @@ from juesuan.workbook_file import grids
 SHEET = "决算情况说明"
 HASH_CELL = "C1"  # in a hidden column, outside the print area
 HASH_PREFIX = "juesuan-narrative-sha256:"
-WIDTH = 100  # column A width, in characters of the default font
+WIDTH = 100  # column A width, in characters of the workbook's default font
+SCALE = 85  # print scale: column A (≈ 705 px in Calibri, ≈ 805 px where LibreOffice substitutes
+# DejaVu Sans) then fits the 697 px between 0.5-inch A4 margins.  An explicit scale, because
+# LibreOffice 7 ignores "fit to 1 page wide, any height" and clips a column wider than the page.
 FONT = "宋体"
 INDENT = "\u3000\u3000"  # two full-width spaces: the first-line indent of a Chinese paragraph
 STYLES: dict[str, tuple[int, bool, str]] = {  # kind → (font size, bold, horizontal alignment)
     "title": (16, True, "center"),
     "part": (14, True, "left"),
     "section": (12, True, "left"),
-    "heading": (11, True, "left"),
-    "body": (11, False, "left"),
-    "figure": (11, True, "center"),
+    "heading": (12, True, "left"),
+    "body": (12, False, "left"),
+    "figure": (12, True, "center"),
 }
 CHART_ROW_HEIGHT = HEIGHT_CM / 2.54 * 72 + 12  # points
 
@@ -60,11 +63,13 @@ def display_width(text: str) -> int:
 
 
 def row_height(text: str, size: int) -> float:
-    """Points needed to show ``text`` wrapped in column A at ``size`` pt, with 10 % slack.
+    """Points needed to show ``text`` wrapped in column A at ``size`` pt, with slack.
 
-    Column width 100 ≈ 700 px ≈ 95 half-width units of 11 pt text; lines are 1.5 × the font size
-    (CJK fonts in LibreOffice are taller than Excel's default)."""
-    per_line = max(10.0, 95 * 11 / size * 0.9)
+    Column A is ``WIDTH × 7 + 5`` px wide in Excel's Calibri (the narrowest case, so the most
+    lines); a full-width character is ``size × 4/3`` px, a half-width one half that.  Lines are
+    1.5 × the font size (CJK fonts in LibreOffice and WPS are taller than Excel's default)."""
+    column_px = WIDTH * 7 + 5
+    per_line = column_px / (size * 4 / 3 / 2) * 0.93  # half-width units per line
     lines = max(1, math.ceil(display_width(text) / per_line))
     return round(lines * size * 1.5 + 4, 1)
 
@@ -152,9 +157,8 @@ def _write_paragraphs(ws: Worksheet, wb: Workbook, narrative: Narrative, found: 
 def _page_setup(ws: Worksheet) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_margins.left = ws.page_margins.right = 0.7
-    ws.page_margins.top = ws.page_margins.bottom = 0.8
+    ws.page_setup.scale = SCALE
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
     ws.print_options.horizontalCentered = True
