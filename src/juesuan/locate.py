@@ -11,6 +11,7 @@ sheet and cell.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -92,7 +93,25 @@ def read_book(fmt: Format, sheets: Mapping[str, Grid]) -> tuple[Book, FoundBook]
             found[table.key] = _read_code(book, table, grid, offset)
         else:
             found[table.key] = _read_records(book, table, grid, offset)
+    if NOTES_SHEET in sheets:
+        book.notes = read_notes(sheets[NOTES_SHEET])
     return book, FoundBook(found)
+
+
+NOTES_SHEET = "数据文件说明"  # hidden sheet keeping a data file's free-form notes on round trip
+
+
+def read_notes(grid: Grid) -> dict:
+    """The notes JSON kept in column A of the hidden notes sheet (split into ≤30,000-char cells)."""
+    text = "".join(str(r[0]) for r in grid[1:] if r and r[0] is not None)
+    if not text:
+        return {}
+    try:
+        notes = json.loads(text)
+    except ValueError:
+        raise InputError("隐藏工作表中的数据文件说明已损坏", "the hidden notes sheet is damaged",
+                         Location(sheet=NOTES_SHEET, cell="A2")) from None
+    return notes if isinstance(notes, dict) else {}
 
 
 def _expected_headers(table: Table) -> list[tuple[int, int, str]]:

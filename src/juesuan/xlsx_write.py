@@ -8,6 +8,7 @@ derived cell gets its formula.  Cached values are added after saving (:mod:`jues
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -277,4 +278,24 @@ def apply_book(wb: Workbook, book: Book, found: "FoundBook", exprs: dict[Key, Ex
             resize(ws, f.first_data_row, f.last_data_row, tl)
         write_department(ws, book, t)
         write_rows(ws, book, tl, exprs, layout, write_inputs=write_inputs or t.kind != "fixed")
+    write_notes(wb, book)
     return layout
+
+
+NOTE_CHUNK = 30000
+
+
+def write_notes(wb: Workbook, book: Book) -> None:
+    """Keep a data file's free-form notes in a hidden sheet (column A, JSON in ≤30,000-char cells)."""
+    from juesuan.locate import NOTES_SHEET
+
+    if NOTES_SHEET in wb.sheetnames:
+        wb.remove(wb[NOTES_SHEET])
+    if not book.notes:
+        return
+    ws = wb.create_sheet(NOTES_SHEET)
+    ws.sheet_state = "hidden"
+    ws.cell(1, 1, "数据文件中的说明（notes），由 juesuan 保存，请勿编辑")
+    text = json.dumps(book.notes, ensure_ascii=False, separators=(",", ":"))
+    for i in range(0, len(text), NOTE_CHUNK):
+        ws.cell(2 + i // NOTE_CHUNK, 1, text[i:i + NOTE_CHUNK])
