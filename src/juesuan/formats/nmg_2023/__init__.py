@@ -426,7 +426,8 @@ def sangong_stats() -> Table:
 
 PERF_MANAGEMENT = [("一般公共预算一级项目数", "count"), ("一般公共预算二级项目数", "count"),
                    ("一般公共预算自评资金", "amount"), ("政府性基金一级项目数", "count"), ("政府性基金二级项目数", "count"),
-                   ("政府性基金自评资金", "amount"), ("部门评价项目", "text"), ("部门评价一般公共预算资金", "amount"),
+                   ("政府性基金自评资金", "amount"), ("应纳入自评的政府性基金项目支出", "amount"),
+                   ("部门评价项目", "text"), ("部门评价一般公共预算资金", "amount"),
                    ("部门评价政府性基金资金", "amount"), ("第三方评价情况", "text"), ("评价总体情况", "text"),
                    ("部门评价结果", "text")]
 
@@ -450,6 +451,9 @@ def perf_projects() -> Table:
                            derive=lambda col, s=stage: Sum(col(f"{m}{s}") for m in PERF_MONEY[1:])))
     for money in PERF_MONEY[1:]:
         cols += [Column(f"{money}{stage}", (money, stage), width=11) for stage in PERF_STAGES]
+    cols += [Column(f"{money}执行率", (money, "执行率（%）"), "number", 9,
+                    derive=lambda col, m=money: RatePercent(col(f"{m}全年执行数"), col(f"{m}全年预算数")))
+             for money in PERF_MONEY[1:]]
     cols += [
         Column("资金分值", ("资金执行", "分值"), "number", 8),
         Column("执行率", ("资金执行", "执行率（%）"), "number", 9,
