@@ -1,0 +1,132 @@
+"""图1 收入决算图 and 图2 支出决算图: pie charts drawn as PNG with Pillow.
+
+Why Pillow: matplotlib is not installed and a chart must be drawn offline on a server and on a
+government PC alike.  Pillow is one small wheel (openpyxl already uses it for images); drawing
+with LibreOffice from an xlsx chart would make the Word export depend on LibreOffice, which the
+PDF step alone needs.  The pie is drawn at twice the size and scaled down, which smooths its
+edges; Chinese labels use a CJK font file found by :func:`juesuan.export.fonts.cjk_font_file`.
+
+A chart shows the non-zero lines of its section with their shares; the figures in the text are
+the narrative's, the chart only illustrates them.  With nothing to show it says so
+(本年无数据) instead of drawing an empty circle.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from juesuan.export.fonts import cjk_font_file
+from juesuan.money import fmt_amount, fmt_percent
+
+WIDTH, HEIGHT = 1500, 760  # final pixels (about 270 dpi at 14 cm)
+SCALE = 2  # drawn at twice the size, then scaled down (anti-aliasing)
+COLOURS = ["#4472C4", "#ED7D31", "#A5A5A5", "#FFC000", "#5B9BD5", "#70AD47", "#264478", "#9E480E", "#636363",
+           "#997300", "#255E91", "#43682B"]
+NOTHING = "本年无数据"
+
+
+@dataclass(frozen=True)
+class Slice:
+    label: str
+    amount: Decimal
+    share: Decimal | None = None  # percent as the narrative states it; computed when None
+
+    def percent(self, total: Decimal) -> Decimal:
+        return self.share if self.share is not None else self.amount / total * 100
+
+
+def pie_png(slices: list[Slice]) -> bytes:
+    """A pie of the positive ``slices`` with a legend (名称 金额万元 占比), as PNG bytes."""
+    from PIL import Image, ImageDraw
+
+    w, h = WIDTH * SCALE, HEIGHT * SCALE
+    image = Image.new("RGB", (w, h), "white")
+    draw = ImageDraw.Draw(image)
+    shown = [s for s in slices if s.amount > 0]
+    total = sum((s.amount for s in shown), Decimal(0))
+    radius = int(h * 0.42)
+    cx, cy = int(h * 0.5), h // 2
+    box = (cx - radius, cy - radius, cx + radius, cy + radius)
+    if total <= 0:
+        draw.ellipse(box, fill="#E7E6E6", outline="#BFBFBF", width=2 * SCALE)
+        _centred(draw, (cx, cy), NOTHING, _font(34))
+        return _png(image)
+    start = -90.0
+    for i, s in enumerate(shown):
+        extent = float(s.amount / total) * 360.0
+        colour = COLOURS[i % len(COLOURS)]
+        if len(shown) == 1:
+            draw.ellipse(box, fill=colour)
+        else:
+            draw.pieslice(box, start, start + extent, fill=colour, outline="white", width=2 * SCALE)
+        start += extent
+    _slice_labels(draw, shown, total, (cx, cy), radius)
+    _legend(draw, shown, total, x=int(h * 1.02), width=w - int(h * 1.02) - 20 * SCALE, height=h)
+    return _png(image)
+
+
+def _slice_labels(draw, shown: list[Slice], total: Decimal, centre: tuple[int, int], radius: int) -> None:  # type: ignore[no-untyped-def]
+    """The share printed inside every slice large enough to hold it (5 % and more)."""
+    import math
+
+    font = _font(30)
+    start = -90.0
+    for s in shown:
+        extent = float(s.amount / total) * 360.0
+        if extent >= 18.0:
+            mid = math.radians(start + extent / 2)
+            r = radius * (0.62 if len(shown) > 1 else 0.0)
+            pos = (centre[0] + r * math.cos(mid), centre[1] + r * math.sin(mid))
+            _centred(draw, pos, fmt_percent(s.percent(total)), font, fill="white")
+        start += extent
+
+
+def _legend(draw, shown: list[Slice], total: Decimal, x: int, width: int, height: int) -> None:  # type: ignore[no-untyped-def]
+    """One line per slice: colour swatch, name, amount and share; smaller type for many lines."""
+    size = 26 if len(shown) <= 6 else 22
+    font = _font(size)
+    line = int(size * SCALE * 1.9)
+    top = max(20 * SCALE, (height - line * len(shown)) // 2)
+    sw = int(size * SCALE * 0.9)
+    for i, s in enumerate(shown):
+        y = top + i * line
+        draw.rectangle((x, y, x + sw, y + sw), fill=COLOURS[i % len(COLOURS)])
+        text = f"{s.label}  {fmt_amount(s.amount)}万元  {fmt_percent(s.percent(total))}"
+        draw.text((x + sw + 14 * SCALE, y + sw // 2), _fit(draw, text, font, width - sw - 14 * SCALE), font=font,
+                  fill="#262626", anchor="lm")
+
+
+def _fit(draw, text: str, font, width: int) -> str:  # type: ignore[no-untyped-def]
+    """Shorten the label part of a legend line (never the figures) until it fits ``width``."""
+    if draw.textlength(text, font=font) <= width:
+        return text
+    label, rest = text.split("  ", 1)
+    while label and draw.textlength(f"{label}…  {rest}", font=font) > width:
+        label = label[:-1]
+    return f"{label}…  {rest}"
+
+
+def _centred(draw, pos: tuple[float, float], text: str, font, fill: str = "#262626") -> None:  # type: ignore[no-untyped-def]
+    draw.text(pos, text, font=font, fill=fill, anchor="mm")
+
+
+@lru_cache(maxsize=None)
+def _font(points: int):  # type: ignore[no-untyped-def]
+    from PIL import ImageFont
+
+    found = cjk_font_file()
+    if found is None:
+        return ImageFont.load_default(points * SCALE)
+    path, index = found
+    return ImageFont.truetype(path, points * SCALE, index=index)
+
+
+def _png(image) -> bytes:  # type: ignore[no-untyped-def]
+    from PIL import Image
+
+    out = io.BytesIO()
+    image.resize((WIDTH, HEIGHT), Image.LANCZOS).save(out, "PNG", optimize=True)
+    return out.getvalue()

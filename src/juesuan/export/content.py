@@ -1,0 +1,83 @@
+"""What the exported document shows, computed from a book before any Word code runs.
+
+Values: the book's inputs overlaid with every derived cell from :func:`juesuan.derive.compute`
+— the workbook's cached results are never read, so a workbook saved without recalculation
+(openpyxl, a script) still exports correct tables.  Text: :func:`juesuan.narrate.narrative`.
+Charts: the narrative's figure lines (图1 收入, 图2 支出) drawn by :mod:`juesuan.export.charts`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from juesuan.derive import compute
+from juesuan.export.charts import Slice, pie_png
+from juesuan.export.perf_tables import PerfTable, perf_tables
+from juesuan.export.public_tables import PrintedTable, printed_tables
+from juesuan.expr import Key
+from juesuan.model import Book, Value
+from juesuan.narrate import Narrative, narrative
+from juesuan.narrate.build import department, year
+from juesuan.narrate.metrics import metrics
+
+COVER_FIELDS = ["部门名称", "部门负责人", "财务负责人", "编制人", "报送日期"]
+INFO = "单位信息"
+
+
+@dataclass
+class Content:
+    """Everything the document shows (no arithmetic happens in the Word layer)."""
+
+    narrative: Narrative
+    cover: list[tuple[str, str]]  # (label, text) lines under the title
+    year: str
+    tables: list[PrintedTable]
+    perf: list[PerfTable] = field(default_factory=list)
+    charts: dict[str, bytes] = field(default_factory=dict)  # figure id → PNG
+    missing: list[str] = field(default_factory=list)  # 【请填写…】 texts the document shows
+
+    @property
+    def tables_title(self) -> str:
+        return f"第五部分 {self.year}年度部门决算表"
+
+
+def book_values(book: Book) -> dict[Key, Value | Decimal]:
+    """Inputs as entered, derived cells as computed."""
+    return {**book.values, **compute(book)}
+
+
+def content_of(book: Book) -> Content:
+    values = book_values(book)
+    story = narrative(book)
+    cover, missing = cover_lines(book)
+    return Content(story, cover, year(book), printed_tables(book, values), perf_tables(book, values),
+                   charts(book), missing + [p.text for p in story.placeholders])
+
+
+def cover_lines(book: Book) -> tuple[list[tuple[str, str]], list[str]]:
+    """The cover's lines from 单位信息; a missing entry shows a 【请填写…】 placeholder."""
+    lines, missing = [], []
+    for name in COVER_FIELDS:
+        text = book.text((INFO, name, "值")).strip()
+        if name == "部门名称":
+            text = text or department(book)
+        if not text:
+            text = f"【请填写「{INFO}」表：{name}】"
+            missing.append(text)
+        lines.append((name, text))
+    return lines, missing
+
+
+def charts(book: Book) -> dict[str, bytes]:
+    """图1 (income) and 图2 (spending) from the lines the narrative's sections 二 and 三 state."""
+    m = metrics(book)
+    out = {}
+    for figure, shares in (("income", m.income), ("spending", m.spending)):
+        out[figure] = pie_png([Slice(_legend_name(i.name), i.amount, i.share) for i in shares.lines])
+    return out
+
+
+def _legend_name(name: str) -> str:
+    """"本年一般公共预算财政拨款收入" → "一般公共预算财政拨款收入" (the chart says 本年 once, in its caption)."""
+    return name.removeprefix("本年") or name

@@ -1,0 +1,115 @@
+"""The whole disclosure as one Word document: cover, 目录, 第一至第四部分, 第五部分 tables.
+
+Order and wording follow the seed (``reference/seed_2023.txt``).  The text of 第一至第四部分 is the
+narrative of :mod:`juesuan.narrate` (one source for the sheet, the printout and this document);
+this module only lays it out: parts start on a new page, 第二部分's charts are inserted where the
+narrative places them, and the 绩效自评 tables follow the project summaries of 十四（二）, as in
+the seed.  第五部分 puts each public table in its own section, landscape where the format says.
+"""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document as new_document
+from docx.document import Document
+from docx.shared import Cm
+
+from juesuan.export import page
+from juesuan.export.content import Content
+from juesuan.export.tables import add_grid, add_printed_table
+from juesuan.export.word_styles import (BODY, CAPTION, COVER_LINE, FIGURE, PART, PERF_TITLE, SECTION, SUBHEADING,
+                                        TITLE, TOC_LINE, TOC_PART, TOC_TITLE, apply_styles)
+from juesuan.formats.nmg_2023 import cn
+from juesuan.narrate.document import Paragraph, Section
+
+PERF_SECTION, PERF_BEFORE = "十四", "（三）"  # the 绩效自评 tables go before 十四（三）
+FIGURE_WIDTH = Cm(15.5)
+
+
+def build_document(content: Content) -> Document:
+    doc = new_document()
+    apply_styles(doc)
+    first = doc.sections[0]
+    page.setup(first)
+    page.page_numbers(first)
+    first.different_first_page_header_footer = True  # no number on the cover
+    _cover(doc, content)
+    _contents(doc, content)
+    for part in content.narrative.parts:
+        _heading(doc, part.title, PART.name, new_page=True)
+        for section in part.sections:
+            _section(doc, content, section)
+    _tables(doc, content)
+    return doc
+
+
+def _heading(doc: Document, text: str, style: str, new_page: bool = False) -> None:
+    p = doc.add_paragraph(text, style=style)
+    if new_page:
+        p.paragraph_format.page_break_before = True
+
+
+def _cover(doc: Document, content: Content) -> None:
+    doc.add_paragraph(content.narrative.title, style=TITLE.name)
+    for label, text in content.cover:
+        p = doc.add_paragraph(style=COVER_LINE.name)
+        p.paragraph_format.left_indent = Cm(3.0)
+        p.add_run(f"{label}：{text}")
+
+
+def _contents(doc: Document, content: Content) -> None:
+    """A static 目录 as the seed prints it: parts, their sections, the eleven tables."""
+    _heading(doc, "目录", TOC_TITLE.name, new_page=True)
+    for part in content.narrative.parts:
+        doc.add_paragraph(part.title, style=TOC_PART.name)
+        for section in part.sections:
+            if section.title:
+                doc.add_paragraph(section.title, style=TOC_LINE.name).paragraph_format.left_indent = Cm(0.8)
+    doc.add_paragraph(content.tables_title, style=TOC_PART.name)
+    for i, t in enumerate(content.tables):
+        doc.add_paragraph(f"{cn(i + 1)}、{t.title}", style=TOC_LINE.name).paragraph_format.left_indent = Cm(0.8)
+
+
+def _section(doc: Document, content: Content, section: Section) -> None:
+    if section.title:
+        doc.add_paragraph(section.title, style=SECTION.name)
+    perf_placed = section.key != PERF_SECTION or not content.perf
+    for p in section.paragraphs:
+        if not perf_placed and p.kind == "heading" and p.text.startswith(PERF_BEFORE):
+            _perf_tables(doc, content)
+            perf_placed = True
+        _paragraph(doc, content, p)
+    if not perf_placed:
+        _perf_tables(doc, content)
+
+
+def _paragraph(doc: Document, content: Content, p: Paragraph) -> None:
+    if p.kind == "figure":
+        png = content.charts.get(p.figure or "")
+        if png:
+            doc.add_paragraph(style=FIGURE.name).add_run().add_picture(io.BytesIO(png), width=FIGURE_WIDTH)
+        doc.add_paragraph(p.text, style=CAPTION.name)
+    elif p.kind == "heading":
+        doc.add_paragraph(p.text, style=SUBHEADING.name)
+    elif p.kind in ("section", "part", "title"):
+        doc.add_paragraph(p.text, style={"section": SECTION, "part": PART, "title": TITLE}[p.kind].name)
+    else:
+        doc.add_paragraph(p.text, style=BODY.name)
+
+
+def _perf_tables(doc: Document, content: Content) -> None:
+    usable = page.usable_width(doc.sections[-1])
+    for t in content.perf:
+        doc.add_paragraph(t.title, style=PERF_TITLE.name)
+        add_grid(doc, t.grid, usable)
+
+
+def _tables(doc: Document, content: Content) -> None:
+    """第五部分: its heading and list on a portrait page, then one section per table."""
+    _heading(doc, content.tables_title, PART.name, new_page=True)
+    for i, t in enumerate(content.tables):
+        doc.add_paragraph(f"{cn(i + 1)}、{t.title}", style=BODY.name)
+    for t in content.tables:
+        section = page.new_section(doc, landscape=t.table.landscape, tables=True)
+        add_printed_table(doc, t, page.usable_width(section))

@@ -1,0 +1,66 @@
+"""Word → PDF through LibreOffice headless (:mod:`juesuan.lo`), with Chinese font stand-ins.
+
+The conversion runs in a private LibreOffice profile (never the user's) whose font replacement
+table maps the Chinese font names this machine lacks to installed stand-ins
+(:func:`juesuan.export.fonts.missing_fonts`).  Without LibreOffice the export stops before
+writing anything, with a bilingual :class:`~juesuan.errors.InputError` (exit status 2).
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from juesuan import lo
+from juesuan.errors import InputError
+from juesuan.export.fonts import missing_fonts, substitution_registry
+
+_PROFILE: Path | None = None
+
+
+def require_libreoffice() -> str:
+    """The LibreOffice program, or an InputError saying how to get the PDF anyway."""
+    try:
+        return lo.find_soffice()
+    except InputError as exc:
+        raise InputError(f"{exc.zh}。导出 PDF 需要 LibreOffice；也可以只导出 Word（去掉 --pdf），再用 Word 或 WPS "
+                         "另存为 PDF", f"{exc.en}. The PDF needs LibreOffice; export Word only (without --pdf) "
+                         "and save it as PDF from Word or WPS") from None
+
+
+def profile() -> Path:
+    """A LibreOffice profile for documents: lo's settings plus the font replacement table."""
+    global _PROFILE
+    if _PROFILE is None:
+        root = Path(tempfile.mkdtemp(prefix="juesuan-export-lo-"))
+        lo.make_profile(root)
+        registry = root / "user" / "registrymodifications.xcu"
+        text = registry.read_text(encoding="utf-8")
+        pairs = missing_fonts()
+        if pairs:
+            text = text.replace("</oor:items>", substitution_registry(pairs) + "</oor:items>")
+        registry.write_text(text, encoding="utf-8")
+        _PROFILE = root
+        atexit.register(shutil.rmtree, root, True)
+    return _PROFILE
+
+
+def docx_to_pdf(docx: str | Path, pdf: str | Path) -> Path:
+    """Convert ``docx`` to ``pdf`` (replacing it only once the conversion succeeded)."""
+    require_libreoffice()
+    docx, pdf = Path(docx), Path(pdf)
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".juesuan-pdf-", dir=pdf.parent) as tmp:
+        staged = Path(tmp) / "document.docx"  # ASCII name: LibreOffice names the output by stem
+        shutil.copyfile(docx, staged)
+        try:
+            (out,) = lo.convert([staged], Path(tmp) / "out", "pdf", profile_dir=profile())
+        except InputError as exc:
+            raise exc.at(file=str(pdf)) from None
+        os.replace(out, pdf)
+    return pdf
+
+

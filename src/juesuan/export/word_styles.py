@@ -1,0 +1,154 @@
+"""The paragraph styles of the exported document, declared once and written into styles.xml.
+
+Why rebuild the built-in styles instead of tweaking them: python-docx's default template gives
+``Heading 1``…``Title`` theme fonts, a blue colour, borders and English spacing.  Each style we
+use is cleared and set from a :class:`StyleSpec` — East Asian font named explicitly
+(:mod:`juesuan.export.fonts`), size, bold, alignment, first-line indent in characters, line
+spacing, outline level — so the document looks the same in Word, WPS and LibreOffice.
+
+The built-in headings are kept (not custom styles) so the navigation pane, a Word TOC field and
+the PDF bookmarks see the parts and sections.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from docx.document import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+
+from juesuan.export.fonts import FANGSONG, HEI, KAI, SONG, set_run_fonts
+
+
+@dataclass(frozen=True)
+class StyleSpec:
+    name: str  # as Word shows it
+    style_id: str  # ASCII id in styles.xml
+    font: str  # East Asian font
+    size: float  # points
+    bold: bool = False
+    align: str = "both"  # w:jc value
+    first_line_chars: int = 0  # first-line indent in characters (2 for body text)
+    line: int | None = None  # exact line pitch in twips (None: single)
+    before: int = 0  # space before, twips
+    after: int = 0  # space after, twips
+    outline: int | None = None  # outline level 0–8 (bookmarks, navigation)
+    keep_next: bool = False
+    builtin: bool = False  # one of python-docx's default styles (Normal, Heading 1, Title …)
+
+
+BODY = StyleSpec("Normal", "Normal", FANGSONG, 14, first_line_chars=2, line=520, builtin=True)
+TITLE = StyleSpec("Title", "Title", SONG, 22, bold=True, align="center", line=720, before=1200, after=600,
+                  builtin=True)
+PART = StyleSpec("Heading 1", "Heading1", HEI, 16, align="center", line=600, before=240, after=240, outline=0,
+                 keep_next=True, builtin=True)
+SECTION = StyleSpec("Heading 2", "Heading2", HEI, 14, align="left", first_line_chars=2, line=520, before=120,
+                    outline=1, keep_next=True, builtin=True)
+SUBHEADING = StyleSpec("Heading 3", "Heading3", KAI, 14, bold=True, align="left", first_line_chars=2, line=520,
+                       outline=2, keep_next=True, builtin=True)
+COVER_LINE = StyleSpec("封面信息", "JsCoverLine", FANGSONG, 16, align="left", line=640)
+TOC_TITLE = StyleSpec("目录标题", "JsTocTitle", HEI, 16, align="center", line=600, after=240)
+TOC_LINE = StyleSpec("目录条目", "JsTocLine", FANGSONG, 14, align="left", line=440)
+TOC_PART = StyleSpec("目录部分", "JsTocPart", HEI, 14, align="left", line=480, before=120)
+TABLE_TITLE = StyleSpec("表格标题", "JsTableTitle", SONG, 16, bold=True, align="center", line=480, after=60,
+                        outline=1, keep_next=True)
+TABLE_LABEL = StyleSpec("表号", "JsTableLabel", SONG, 9, align="right", keep_next=True)
+UNIT_LINE = StyleSpec("表头说明", "JsUnitLine", SONG, 9, align="left", after=40, keep_next=True)
+TABLE_TEXT = StyleSpec("表格文字", "JsTableText", SONG, 9, align="left")
+NOTE = StyleSpec("表注", "JsNote", SONG, 9, align="left", before=60)
+CAPTION = StyleSpec("图题", "JsCaption", SONG, 10.5, align="center", after=120)
+FIGURE = StyleSpec("图片", "JsFigure", SONG, 10.5, align="center", before=120, keep_next=True)
+PERF_TITLE = StyleSpec("自评表标题", "JsPerfTitle", SONG, 14, bold=True, align="center", line=440, before=240,
+                       after=60, keep_next=True)
+
+ALL = (BODY, TITLE, PART, SECTION, SUBHEADING, COVER_LINE, TOC_TITLE, TOC_LINE, TOC_PART, TABLE_TITLE, TABLE_LABEL,
+       UNIT_LINE, TABLE_TEXT, NOTE, CAPTION, FIGURE, PERF_TITLE)
+
+
+def _el(tag: str, **attrs: str) -> BaseOxmlElement:
+    el = OxmlElement(tag)
+    for k, v in attrs.items():
+        el.set(qn(f"w:{k}"), v)
+    return el
+
+
+def apply_styles(doc: Document) -> None:
+    """Declare every style of :data:`ALL` in ``doc`` and make the defaults Chinese."""
+    _defaults(doc)
+    for spec in ALL:
+        _define(doc, spec)
+
+
+def _defaults(doc: Document) -> None:
+    """docDefaults: Chinese fonts and language, no theme fonts, no space after paragraphs."""
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    set_run_fonts(rpr, SONG)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = _el("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    for child in list(ppr):
+        ppr.remove(child)
+    ppr.append(_el("w:spacing", after="0", line="240", lineRule="auto"))
+
+
+def _define(doc: Document, spec: StyleSpec) -> None:
+    try:
+        style = doc.styles[spec.name]
+    except KeyError:
+        style = doc.styles.add_style(spec.name, WD_STYLE_TYPE.PARAGRAPH)
+        style.style_id = spec.style_id
+        style.base_style = doc.styles["Normal"]
+    el = style.element
+    for tag in ("w:pPr", "w:rPr"):
+        old = el.find(qn(tag))
+        if old is not None:
+            el.remove(old)
+    if spec.name != "Normal" and el.find(qn("w:qFormat")) is None:
+        el.append(_el("w:qFormat"))
+    el.append(_paragraph_properties(spec))
+    el.append(_run_properties(spec))
+
+
+def _paragraph_properties(spec: StyleSpec) -> BaseOxmlElement:
+    ppr = _el("w:pPr")
+    if spec.keep_next:
+        ppr.append(_el("w:keepNext"))
+    ppr.append(_el("w:widowControl"))
+    spacing = _el("w:spacing", before=str(spec.before), after=str(spec.after))
+    if spec.line:
+        spacing.set(qn("w:line"), str(spec.line))
+        spacing.set(qn("w:lineRule"), "exact")
+    else:
+        spacing.set(qn("w:line"), "240")
+        spacing.set(qn("w:lineRule"), "auto")
+    ppr.append(spacing)
+    if spec.first_line_chars:
+        ppr.append(_el("w:ind", firstLineChars=str(spec.first_line_chars * 100),
+                       firstLine=str(int(spec.first_line_chars * spec.size * 20))))
+    else:
+        ppr.append(_el("w:ind", firstLineChars="0", firstLine="0"))
+    ppr.append(_el("w:jc", val=spec.align))
+    if spec.outline is not None:
+        ppr.append(_el("w:outlineLvl", val=str(spec.outline)))
+    return ppr
+
+
+def _run_properties(spec: StyleSpec) -> BaseOxmlElement:
+    rpr = _el("w:rPr")
+    set_run_fonts(rpr, spec.font)
+    rpr.append(_el("w:b", val="1" if spec.bold else "0"))
+    rpr.append(_el("w:bCs", val="1" if spec.bold else "0"))
+    rpr.append(_el("w:color", val="000000"))
+    half = str(int(spec.size * 2))
+    rpr.append(_el("w:sz", val=half))
+    rpr.append(_el("w:szCs", val=half))
+    return rpr
