@@ -11,38 +11,20 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Callable
-
-from openpyxl.workbook import Workbook
 
 from juesuan.errors import InputError
 from juesuan.formats import load_format
-from juesuan.locate import FoundBook, read_book
-from juesuan.model import Book
+from juesuan.locate import read_book
 from juesuan.narrate import narrative
+from juesuan.narrate.save import save_workbook
 from juesuan.narrate.sheet import SHEET, write_narrative_sheet
-from juesuan.workbook_file import grids, load, write_atomic
-
-
-def save_workbook(wb: Workbook, book: Book, found: FoundBook, path: Path) -> None:
-    """Save atomically, through the fill engineer's save path when it exists, so the formulas'
-    cached values survive (openpyxl alone drops them); plain atomic save otherwise."""
-    saver: Callable[..., None] | None = None
-    try:
-        from juesuan import fill
-
-        saver = getattr(fill, "save_workbook", None)
-    except ImportError:  # pragma: no cover - fill is part of the package
-        saver = None
-    if saver is not None:
-        saver(wb, book, found, path)
-    else:
-        write_atomic(path, lambda tmp: wb.save(tmp))
+from juesuan.workbook_file import grids, load, refuse_if_open
 
 
 def run(args: argparse.Namespace) -> int:
     source = Path(args.book)
     target = Path(args.output) if getattr(args, "output", None) else source
+    refuse_if_open(target)
     wb = load(source)
     try:
         book, found = read_book(load_format(), grids(wb))

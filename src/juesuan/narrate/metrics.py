@@ -444,7 +444,7 @@ class Coverage:
     level1: int
     level2: int
     funds: Decimal
-    base: Decimal  # project spending of that fund (表5 / 表8 合计 项目支出)
+    base: Decimal  # 表5 合计 项目支出; for 政府性基金 the typed 应纳入自评的政府性基金项目支出, else 表8 合计 项目支出
     share: Decimal | None
 
 
@@ -477,6 +477,8 @@ def performance(src: Source) -> Performance:
         funds = g(funds_row)
         return Coverage(n(f"{prefix}一级项目数"), n(f"{prefix}二级项目数"), funds, base, ratio(funds, base))
 
+    typed_base = src.book.get(("绩效管理", "应纳入自评的政府性基金项目支出", "值"))
+    fund_base = g("应纳入自评的政府性基金项目支出") if typed_base is not None else src.amount("表8", "合计", "项目支出")
     projects = []
     for row in src.book.rows(src.book.format.table("绩效自评")):
         a = lambda col: src.amount("绩效自评", row, col)  # noqa: E731
@@ -485,7 +487,7 @@ def performance(src: Source) -> Performance:
                                      a("执行率"), a("总分"), t("目标完成情况"), t("主要问题"), t("改进措施")))
     return Performance(
         coverage("一般公共预算", "一般公共预算自评资金", src.amount("表5", "合计", "项目支出")),
-        coverage("政府性基金", "政府性基金自评资金", src.amount("表8", "合计", "项目支出")),
+        coverage("政府性基金", "政府性基金自评资金", fund_base),
         split_names(src.text("绩效管理", "部门评价项目")), g("部门评价一般公共预算资金"), g("部门评价政府性基金资金"),
         src.text("绩效管理", "第三方评价情况"), src.text("绩效管理", "评价总体情况"), src.text("绩效管理", "部门评价结果"),
         projects,

@@ -1,0 +1,74 @@
+"""Saving a narrated workbook so that it keeps its formulas' stored values.
+
+openpyxl drops every formula's cached value when it saves; a narrated workbook read by pandas,
+calamine or a viewer would then show blank tables.  The fill engineer's :mod:`juesuan.cached`
+puts values back after saving.  Narrate must not rewrite the tables (fill's ``fill_book`` does),
+so the values come from two places, cell by cell, as fill itself decides them:
+
+- a cell holding *our* formula for a derived cell (same formula as the declaration gives at the
+  address the reader found): the value :func:`juesuan.derive.compute` gives;
+- any other formula of the workbook: fill's Decimal evaluator (:func:`juesuan.fill.evaluate_others`).
+
+If those modules are unavailable the workbook is saved plainly (atomic), values recalculated by
+Excel/WPS on open (``fullCalcOnLoad``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from openpyxl.workbook import Workbook
+
+from juesuan.derive import compute, derivations
+from juesuan.locate import FoundBook
+from juesuan.model import Book
+from juesuan.workbook_file import write_atomic
+
+CellValues = dict[str, dict[str, Any]]
+
+
+def formula_values(wb: Workbook, book: Book, found: FoundBook) -> CellValues:
+    """sheet → {A1: value} for every formula of ``wb`` that can be computed."""
+    from juesuan.expr import Address
+    from juesuan.fill import evaluate_others, same_formula
+    from juesuan.lint import lint_workbook
+
+    exprs = derivations(book)
+    values = compute(book, exprs)
+    lint = lint_workbook(wb)
+    texts = {k: getattr(f, "text", None) for k, f in lint.formulas.items()}
+    ours: dict[tuple[str, int, int], Any] = {}
+    for key, expr in exprs.items():
+        a = found.address(key)
+        if a is None:
+            continue
+        where = (a.sheet, a.row, a.col)
+        held = texts.get(where) or _cell_formula(wb, where)
+        if held and same_formula(held, expr.formula(found.address, a.sheet), a.sheet):
+            ours[where] = values[key]
+    others = {k: f for k, f in lint.formulas.items() if k not in ours}
+    computed, _problems = evaluate_others(wb, lint, ours, others)
+    out: CellValues = {}
+    for (sheet, r, c), v in [*ours.items(), *computed.items()]:
+        out.setdefault(sheet, {})[Address(sheet, r, c).a1()] = v
+    return out
+
+
+def _cell_formula(wb: Workbook, where: tuple[str, int, int]) -> str | None:
+    cell = wb[where[0]]._cells.get((where[1], where[2]))  # never create cells while reading
+    value = None if cell is None else cell.value
+    return value if isinstance(value, str) and value.startswith("=") else None
+
+
+def save_workbook(wb: Workbook, book: Book, found: FoundBook, path: str | Path) -> int:
+    """Save ``wb`` atomically at ``path`` with stored formula values; returns how many were stored
+    (0 when saved without them)."""
+    try:
+        from juesuan.cached import save_with_values
+
+        values = formula_values(wb, book, found)
+    except ImportError:  # the fill modules are not there: plain atomic save
+        write_atomic(path, lambda tmp: wb.save(tmp))
+        return 0
+    return save_with_values(wb, path, values).written
