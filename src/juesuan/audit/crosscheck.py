@@ -44,10 +44,10 @@ class Concept:
 
 
 CONCEPTS: dict[str, Concept] = {c.id: c for c in (
-    Concept("income_year", "本年收入合计", ("income", "overall"), r"本年收入(决算)?合计", r"^本年收入(合计)?$"),
-    Concept("expend_year", "本年支出合计", ("expend", "overall"), r"本年支出(决算)?合计", r"^本年支出(合计)?$"),
+    Concept("income_year", "本年收入合计", ("income", "overall"), r"本年收入(决算)?合计", r"^本年收入(决算)?(合计)?$"),
+    Concept("expend_year", "本年支出合计", ("expend", "overall"), r"本年支出(决算)?合计", r"^本年支出(决算)?(合计)?$"),
     Concept("basic_all", "本年基本支出", ("expend",), r"^(本年)?基本支出$"),
-    Concept("project_all", "本年项目支出", ("expend",), r"^(本年)?项目支出$"),
+    Concept("project_all", "本年项目支出", ("expend",), r"^(本年)?项目支出$", r"^(本年)?项目支出$"),
     Concept("gpb_income", "一般公共预算财政拨款收入", ("income",), r"一般公共预算(财政拨款)?收入"),
     Concept("gf_income", "政府性基金预算财政拨款收入", ("income",), r"政府性基金(预算)?(财政拨款)?收入"),
     Concept("soe_income", "国有资本经营预算财政拨款收入", ("income",), r"国有资本经营(预算)?(财政拨款)?收入"),
@@ -131,7 +131,7 @@ def resolve_bases(all_facts: list[SectionFacts], doc: Doc) -> None:
                 sh.base, sh.base_where = base, ""
                 continue
             for c in CONCEPTS.values():
-                if c.alias and re.search(c.alias, key(sh.base_text) if c.alias.startswith("^") else sh.base_text):
+                if c.alias and re.search(c.alias, base_name(sh.base_text)):
                     m = first(all_facts, c.id)
                     if m is not None and m.amount is not sh.amount:
                         sh.base, sh.base_where = m.amount, m.facts.section.title
@@ -143,6 +143,12 @@ def resolve_bases(all_facts: list[SectionFacts], doc: Doc) -> None:
                                           quote_at(facts, doc, sh.para, sh.start)))
 
 
+def base_name(text: str) -> str:
+    """A share's base as a name: "政府采购支出总额的" → "政府采购支出"."""
+    text = re.sub(r"[“”\s]", "", text)
+    return re.sub(r"(的)?(总额|金额|总数)?(的)?$", "", text)
+
+
 def _in_section(facts: SectionFacts, sh: Share) -> Amount | None:
     k = key(sh.base_text)
     if len(k) < 2:
@@ -152,7 +158,8 @@ def _in_section(facts: SectionFacts, sh: Share) -> Amount | None:
     exact = [a for a in before if key(a.name) == k]
     if exact:
         return exact[-1]
-    near = [a for a in before if len(key(a.name)) >= 2 and (key(a.name).endswith(k) or k.endswith(key(a.name)))]
+    near = [a for a in before if len(k) >= 4 and len(key(a.name)) >= 4
+            and (key(a.name).endswith(k) or k.endswith(key(a.name)))]
     return near[-1] if near else None
 
 

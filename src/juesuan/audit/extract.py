@@ -27,7 +27,7 @@ from juesuan.audit.text import Figure, figures, parse_number
 
 NUM = r"\d+(?:\.\d+)?"
 REASON_RX = re.compile(r"(?:变动|差异|增减变化|变化|增减)?(?:的)?原因(?:是|为|主要是|主要为|如下|分析)?[：:]?"
-                       r"|主要用于|开支内容[：:]|结转和结余事项[：:]")
+                       r"|主要用于(?!以下|如下)|开支内容[：:]|结转和结余事项[：:]")
 BASIS = (r"(?:(?:与|比|较)?(?P<b_prior>上年度?(?:决算)?|上一年度?(?:决算)?)|(?:与|比|较)(?P<b_year>\d{4}年度?(?:决算)?)"
          r"|(?:与|比|较)?(?P<b_budget>(?:年初|全年|调整后?)?预算)|(?P<b_yoy>同比))(?:数)?(?:相比|比较|对比)?")
 DIRS = r"增加|减少|增长|下降|上升|降低|节约|超支|持平|无变化|无差异|相同"
@@ -235,6 +235,7 @@ def _read_lists(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
             items = _numbered_items(facts, i + 1, head)
         else:
             stream = _stream(paras, i, m.end())
+            stream = _cut_at_next_list(paras, stream, word)
             if head is None:
                 continue
             items = _stream_items(facts, stream, head)
@@ -247,6 +248,17 @@ def _read_lists(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
         head_text = paras[head.para].text
         pair = bool(PAIR_RX.search(head_text[segment_span(head_text, head.at)[0]:head.at])) and not stream
         facts.lists.append(ListStmt(head, word, items, complete, pair, i, m.start(), stream))
+    _drop_nested(facts)
+
+
+def _drop_nested(facts: SectionFacts) -> None:
+    """An inline list's items exclude the items (and heads' lists) of lists nested inside it."""
+    for outer in facts.lists:
+        if outer.stream is None:
+            continue
+        inner_items = {id(it.amount) for other in facts.lists if other is not outer and other.stream
+                       and _in_stream(other.head, outer.stream) for it in other.items}
+        outer.items = [it for it in outer.items if id(it.amount) not in inner_items]
 
 
 def _numbered_items(facts: SectionFacts, j: int, head: Amount) -> list[Item]:
@@ -289,6 +301,26 @@ def _stream(paras: list[Para], i: int, start: int) -> tuple[int, int, int, int]:
         if nxt >= len(paras) or paras[nxt].marker or paras[nxt].heading or paras[nxt].table:
             return i, start, k, len(text)
         k, pos = nxt, 0
+
+
+def _cut_at_next_list(paras: list[Para], stream: tuple[int, int, int, int],
+                      word: str) -> tuple[int, int, int, int]:
+    """End an inline list before a parallel one: a later clause opening a list with the same
+    word ("人员经费…，主要包括：…；公用经费…，主要包括：…").  Lists opened with another word are
+    nested in this one ("其中：人员经费…，主要包括：…") and do not end it."""
+    i, start, k, end = stream
+    for x in range(i, k + 1):
+        text = paras[x].text
+        lo = start if x == i else 0
+        hi = end if x == k else len(text)
+        for m in LIST_RX.finditer(text, lo, hi):
+            if m.group("word") != word:
+                continue
+            seg = segment_span(text, m.start())[0]
+            cut = max(seg - 1, lo) if seg > lo else None
+            if cut is not None and (x > i or seg > start):
+                return i, start, x, cut
+    return stream
 
 
 def _in_stream(a: Amount, stream: tuple[int, int, int, int]) -> bool:

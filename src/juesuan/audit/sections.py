@@ -128,7 +128,7 @@ def _is_heading(text: str, marker: str | None, table: bool) -> bool:
     if not marker:
         return False
     title = text[len(marker):].strip().rstrip("。")
-    return 0 < len(title) <= 40 and not re.search(r"\d\s*(万元|元|%)|[，；]", title)
+    return 0 < len(title) <= 40 and not re.search(r"\d\s*(万元|元|%)|[，；。]", title)
 
 
 def paragraphs(doc: Mapped, table_spans: list[tuple[int, int]] = (), pdf: bool = False) -> list[Para]:
