@@ -22,14 +22,19 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable, Sequence, Union
+from typing import Callable, Union
 
-from juesuan.batch.template_parts import SheetParts, TemplateParts, template_parts
-from juesuan.batch.zipwrite import Member, archive, deflate
+from juesuan.batch.narrative_sheet import NarrativeParts
+from juesuan.batch.notes_sheet import NotesParts
+from juesuan.batch.prerender import prerendered_template
+from juesuan.batch.template_parts import SheetParts, TemplateParts, parse_template, template_parts
+from juesuan.batch.zipwrite import archive, deflate
 from juesuan.errors import FormatError, InputError, Location
 from juesuan.expr import Expr, Key, column_letter
+from juesuan.formats import load_format
 from juesuan.layout import UNIT_ROW, BookLayout, TableLayout, book_layout
 from juesuan.model import Book, code_name
+from juesuan.narrate.document import Narrative
 from juesuan.spec import INPUT, Row, Table
 
 LEVEL = 6  # zlib level: see bench/batch.py (1 is ~5 % bigger and barely faster on these parts)
@@ -109,19 +114,14 @@ class Frame:
     width: int = 0  # widest column the frame uses
 
 
-@dataclass
-class ExtraSheet:
-    """A sheet appended after the format's sheets (the narrative): name and ``<sheetData>`` rows."""
-
-    name: str
-    xml: str  # the whole worksheet part
-
-
 class FastWriter:
     """Renders workbooks of one format; build once per process (see :func:`writer`)."""
 
-    def __init__(self, parts: TemplateParts, level: int = LEVEL) -> None:
+    def __init__(self, parts: TemplateParts, narrative: NarrativeParts | None = None, notes: NotesParts | None = None,
+                 level: int = LEVEL) -> None:
         self.parts = parts
+        self.narrative = narrative
+        self.notes = notes
         self.level = level
         self.s = parts.style
         fmt = parts.format
@@ -129,7 +129,12 @@ class FastWriter:
         self.fixed: dict[str, list[tuple[int, list[Piece]]]] = {
             t.key: self._compile_fixed(t, empty.tables[t.key], empty) for t in fmt.tables if t.kind == "fixed"}
         self.frames = {p.table.key: self._compile_frame(p) for p in parts.sheets}
-        self._static: dict[tuple[str, ...], list[Member]] = {}
+        dynamic = {p.path for p in parts.sheets} | {"docProps/core.xml"}
+        if narrative is not None:
+            dynamic |= {narrative.sheet.path, narrative.drawing_path, "xl/workbook.xml"}
+        if notes is not None:
+            dynamic.add(notes.sheet.path)
+        self.static = {n: deflate(n, c, level) for n, c in parts.static.items() if n not in dynamic}
 
     # ── compile (once per process) ──
     def _compile_fixed(self, t: Table, tl: TableLayout, empty: BookLayout) -> list[tuple[int, list[Piece]]]:
@@ -271,38 +276,45 @@ class FastWriter:
             out.append("</row>")
 
     # ── archive ──
-    def static_members(self, extra: Sequence[str] = ()) -> list[Member]:
-        """Deflated constant parts (once per process per set of extra sheet names), core.xml excluded."""
-        key = tuple(extra)
-        if key not in self._static:
-            parts = dict(self.parts.static)
-            if extra:
-                parts.update(_with_extra_sheets(parts, len(self.parts.sheets), list(extra)))
-            self._static[key] = [deflate(n, c, self.level) for n, c in parts.items() if n != "docProps/core.xml"]
-        return self._static[key]
-
     def render(self, book: Book, exprs: dict[Key, Expr], values: dict[Key, Decimal], layout: BookLayout | None = None,
-               extra: Sequence[ExtraSheet] = (), now: dt.datetime | None = None) -> bytes:
-        """The .xlsx bytes of ``book`` written fresh from the template, filled, with cached values."""
-        layout = layout or book_layout(book)
-        sheets = {}
+               narrative: Narrative | None = None, now: dt.datetime | None = None) -> bytes:
+        """The .xlsx bytes of ``book`` written fresh from the template, filled, with cached values.
+
+        A writer built with the narrative sheet needs the department's ``narrative``.
+        """
+        cached = _Cached(layout or book_layout(book))
+        dynamic: dict[str, bytes] = {}
         for p in self.parts.sheets:
             t = p.table
-            sheets[p.path] = self.sheet_xml(book, t, layout.tables[t.key], exprs, values, layout).encode("utf-8")
-        n = len(self.parts.sheets)
-        for i, x in enumerate(extra):
-            sheets[f"xl/worksheets/sheet{n + i + 1}.xml"] = x.xml.encode("utf-8")
-        static = {m.name: m for m in self.static_members([x.name for x in extra])}
-        core = _core(self.parts.static["docProps/core.xml"], now or dt.datetime.now(dt.timezone.utc))
-        members = []
-        for name in self.parts.order + [p for p in sheets if p not in self.parts.order]:
-            if name in sheets:
-                members.append(deflate(name, sheets[name], self.level))
-            elif name == "docProps/core.xml":
-                members.append(deflate(name, core, self.level))
-            else:
-                members.append(static[name])
+            xml = self.sheet_xml(book, t, cached.tables[t.key], exprs, values, cached)  # type: ignore[arg-type]
+            dynamic[p.path] = xml.encode("utf-8")
+        dynamic["docProps/core.xml"] = _core(self.parts.static["docProps/core.xml"], now or dt.datetime.now(dt.timezone.utc))
+        if self.narrative is not None:
+            if narrative is None:
+                raise ValueError("this writer includes the narrative sheet: pass the department's narrative")
+            dynamic.update(self.narrative.render(narrative))
+        if self.notes is not None:
+            dynamic.update(self.notes.render(book.notes))
+        elif book.notes:
+            raise ValueError("this writer has no notes sheet: use writer(…, notes=True) for a book with notes")
+        members = [deflate(n, dynamic[n], self.level) if n in dynamic else self.static[n] for n in self.parts.order]
         return archive(members)
+
+
+class _Cached:
+    """A layout whose ``address`` is memoised: code-table sums ask for the same cells many times."""
+
+    def __init__(self, layout: BookLayout) -> None:
+        self.tables = layout.tables
+        self._layout = layout
+        self._memo: dict[Key, object] = {}
+
+    def address(self, key: Key):  # type: ignore[no-untyped-def]
+        try:
+            return self._memo[key]
+        except KeyError:
+            a = self._memo[key] = self._layout.address(key)
+            return a
 
 
 def _merge_strings(pieces: list[Piece]) -> list[Piece]:
@@ -332,35 +344,32 @@ def _core(xml: bytes, now: dt.datetime) -> bytes:
     return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, xml)
 
 
-def _with_extra_sheets(parts: dict[str, bytes], n: int, names: list[str]) -> dict[str, bytes]:
-    """workbook.xml, its relationships and the content types with sheets appended after the ``n`` sheets."""
-    wb = parts["xl/workbook.xml"].decode("utf-8")
-    rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
-    types = parts["[Content_Types].xml"].decode("utf-8")
-    ids = [int(x) for x in re.findall(r'sheetId="(\d+)"', wb)]
-    sheet_tags, rel_tags, type_tags = [], [], []
-    for i, name in enumerate(names):
-        num = n + i + 1
-        rid = f"rIdJs{i + 1}"
-        sheet_tags.append(f'<sheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
-                          f'name="{esc(name)}" sheetId="{max(ids) + i + 1}" state="visible" r:id="{rid}"/>')
-        rel_tags.append('<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-                        f'worksheet" Target="/xl/worksheets/sheet{num}.xml" Id="{rid}"/>')
-        type_tags.append(f'<Override PartName="/xl/worksheets/sheet{num}.xml" ContentType="application/'
-                         'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>')
-    wb = wb.replace("</sheets>", "".join(sheet_tags) + "</sheets>")
-    rels = rels.replace("</Relationships>", "".join(rel_tags) + "</Relationships>")
-    types = types.replace("</Types>", "".join(type_tags) + "</Types>")
-    return {"xl/workbook.xml": wb.encode(), "xl/_rels/workbook.xml.rels": rels.encode(),
-            "[Content_Types].xml": types.encode()}
+_WRITERS: dict[tuple[str, bool, bool], FastWriter] = {}
 
 
-_WRITERS: dict[str, FastWriter] = {}
+def writer(format_id: str, narrate: bool = True, notes: bool = False, prerendered: bytes | None = None) -> FastWriter:
+    """The process's writer for a format and set of optional sheets; built on first use.
 
-
-def writer(format_id: str) -> FastWriter:
-    """The process's writer for a format: the template is parsed and compiled on first use."""
-    w = _WRITERS.get(format_id)
+    ``notes``: the hidden 数据文件说明 sheet (books whose data file has notes, see
+    :func:`writer_for`).  ``prerendered`` (the bytes of
+    :func:`~juesuan.batch.prerender.prerendered_template` for the same options) lets a pool's
+    workers skip running openpyxl: the parent makes it once.
+    """
+    key = (format_id, narrate, notes)
+    w = _WRITERS.get(key)
     if w is None:
-        w = _WRITERS[format_id] = FastWriter(template_parts(format_id))
+        if not narrate and not notes:
+            w = FastWriter(template_parts(format_id))
+        else:
+            data = prerendered if prerendered is not None else prerendered_template(format_id, narrate, notes)
+            parts = parse_template(load_format(format_id), data)
+            parts.digest = template_parts(format_id).digest  # the shipped template identifies the output
+            w = FastWriter(parts, NarrativeParts.parse(parts) if narrate else None,
+                           NotesParts.parse(parts) if notes else None)
+        _WRITERS[key] = w
     return w
+
+
+def writer_for(book: Book, narrate: bool = True) -> FastWriter:
+    """The writer that gives ``book`` the same sheets as the openpyxl path."""
+    return writer(book.format.id, narrate, bool(book.notes))

@@ -44,12 +44,17 @@ class TemplateRow:
     number: int
     attrs: str
     cells: dict[str, str]
+    _patterns: dict[tuple[bool, str], str] = field(default_factory=dict, repr=False)
 
 
     def xml(self, number: int, first: str = "", skip: str = "") -> str:
         """The row moved to ``number`` (its cells' references follow), ``first`` in place of column ``skip``."""
-        cells = "".join(CELL_ROW.sub(rf'<c r="\g<1>{number}"', x, count=1) for c, x in self.cells.items() if c != skip)
-        return f'<row r="{number}"{self.attrs}>{first}{cells}</row>'
+        key = (first != "", skip)
+        pattern = self._patterns.get(key)
+        if pattern is None:
+            cells = "".join(CELL_ROW.sub(lambda m: f'<c r="{m.group(1)}\x00"', x, count=1) for c, x in self.cells.items() if c != skip)
+            pattern = self._patterns[key] = f'<row r="\x00"{self.attrs}>\x01{cells}</row>'
+        return pattern.replace("\x00", str(number)).replace("\x01", first)
 
 
 @dataclass
@@ -67,12 +72,22 @@ class SheetParts:
 
 
 @dataclass
+class ExtraSheet:
+    """A sheet after the format's sheets (the narrative), kept as text for its own renderer."""
+
+    name: str
+    path: str
+    xml: str
+
+
+@dataclass
 class TemplateParts:
     format: Format
     digest: str  # sha256 of the template file: a batch redoes every department when it changes
-    static: dict[str, bytes]  # every part that is not a sheet, in archive order
+    static: dict[str, bytes]  # every part that is not a format sheet, in archive order
     order: list[str]  # archive order of all parts (sheets included)
     sheets: list[SheetParts]
+    extra: list[ExtraSheet] = field(default_factory=list)
     style: dict[str, int] = field(default_factory=dict)  # named style → cellXfs index
 
     def sheet(self, table_key: str) -> SheetParts:
@@ -94,14 +109,16 @@ def parse_template(fmt: Format, data: bytes) -> TemplateParts:
         order = z.namelist()
         parts = {n: z.read(n) for n in order}
     paths = _sheet_paths(parts)
-    if [name for name, _ in paths] != [t.sheet for t in fmt.tables]:
+    n = len(fmt.tables)
+    if [name for name, _ in paths[:n]] != [t.sheet for t in fmt.tables]:
         raise FormatError(f"template sheets {[n for n, _ in paths]} differ from format {fmt.id}")
     styles, style_map = _styles(parts["xl/styles.xml"].decode("utf-8"))
     sheets = [_sheet(fmt, t, path, parts[path].decode("utf-8")) for t, (_, path) in zip(fmt.tables, paths)]
-    sheet_paths = {p for _, p in paths}
-    static = {n: parts[n] for n in order if n not in sheet_paths}
+    extra = [ExtraSheet(name, path, parts[path].decode("utf-8")) for name, path in paths[n:]]
+    sheet_paths = {p for _, p in paths[:n]}
+    static = {name: parts[name] for name in order if name not in sheet_paths}
     static["xl/styles.xml"] = styles.encode("utf-8")
-    return TemplateParts(fmt, hashlib.sha256(data).hexdigest(), static, order, sheets, style_map)
+    return TemplateParts(fmt, hashlib.sha256(data).hexdigest(), static, order, sheets, extra, style_map)
 
 
 def _sheet_paths(parts: dict[str, bytes]) -> list[tuple[str, str]]:
