@@ -1,0 +1,116 @@
+"""校验: every table checked against every other, with findings that point at cells.
+
+The API for every front end (CLI, ribbon, batch)::
+
+    check_book(book, found, stored_values, formulas) -> list[Finding]   # model + grids, no openpyxl
+    check_grids(fmt, values, formulas) -> list[Finding]                 # sheets as rows (xlwings, calamine)
+    check_file(path) -> list[Finding]                                   # an .xlsx file
+
+``stored_values`` are the cells as stored/shown ({(table, row, column): raw value}: a typed
+number, a formula's cached value, text, an error string); ``formulas`` the formula text of the
+cells that hold one (``None``: unknown, so no formula checks).  Rules run on the stored values,
+never on a recomputation, so a hand-typed workbook and a filled one are judged alike.  Checking
+never raises on data problems; only a file that cannot be read at all raises InputError.
+
+The rules are listed, once, in :mod:`juesuan.check.rules`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from juesuan.check import acknowledge, relations
+from juesuan.check.context import Context, Prepared
+from juesuan.check.read import Grids, load_grids, read_lenient, stored_and_formulas
+from juesuan.check.rules import FORMATS, ORDER, RULE_LIST, RULES
+from juesuan.errors import InputError, Location
+from juesuan.expr import Key
+from juesuan.findings import Finding, Severity
+from juesuan.formats import load_format
+from juesuan.locate import FoundBook
+from juesuan.model import Book
+from juesuan.spec import Format
+
+SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def check_book(book: Book | Prepared, found: FoundBook | None = None,
+               stored_values: Mapping[Key, Any] | None = None, formulas: Mapping[Key, str] | None = None,
+               explanations: Mapping[str, str] | None = None) -> list[Finding]:
+    """Every rule of the book's format on the stored values; sorted: errors first, rule order.
+
+    ``book`` may be a :class:`Prepared` (``prepare(book, found)``) to check the same workbook
+    again quickly.  ``explanations`` (identity → 出错说明, see
+    :mod:`~juesuan.check.acknowledge`) mark warnings and infos as acknowledged.
+    """
+    fmt = book.fmt if isinstance(book, Prepared) else book.format
+    if fmt.id not in FORMATS:
+        raise InputError(f"格式「{fmt.id}」没有校验规则", f"no check rules for format {fmt.id}", Location())
+    ctx = Context(book, found, stored_values, formulas)
+    findings = list(relations.run(ctx, RULES))
+    for rule in RULE_LIST:
+        if rule.run is not None:
+            findings.extend(rule.run(ctx, rule))
+    findings = sort_findings(ctx, findings)
+    if explanations:
+        acknowledge.apply(findings, dict(explanations))
+    return findings
+
+
+def prepare(book: Book, found: FoundBook | None = None) -> Prepared:
+    """The value-independent part of checking ``book`` (reuse it for repeated checks)."""
+    return Prepared(book, found)
+
+
+def sort_findings(ctx: Context, findings: list[Finding]) -> list[Finding]:
+    sheets = {t.sheet: i for i, t in enumerate(ctx.fmt.tables)}
+
+    def key(f: Finding) -> tuple:  # type: ignore[type-arg]
+        first = f.cells[0] if f.cells else None
+        where = (sheets.get(first.sheet, 99), _row_col(first.cell)) if first else (99, (0, 0))
+        return (SEVERITY_RANK[f.severity], ORDER.get(f.rule, 999), where)
+
+    return sorted(findings, key=key)
+
+
+def _row_col(a1: str | None) -> tuple[int, int]:
+    if not a1:
+        return (0, 0)
+    letters = "".join(ch for ch in a1 if ch.isalpha())
+    digits = "".join(ch for ch in a1 if ch.isdigit())
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return (int(digits or 0), col)
+
+
+def check_grids(fmt: Format, values: Grids, formulas: Grids | None = None) -> list[Finding]:
+    """Check sheets given as rows of values (and, when known, of formula text)."""
+    book, found, read_findings = read_lenient(fmt, values)
+    ctx_keys = _all_keys(book)
+    stored, texts = stored_and_formulas(book, found, values, formulas, ctx_keys)
+    explanations = acknowledge.read(values.get(acknowledge.SHEET))
+    findings = check_book(book, found, stored, texts)
+    out = read_findings + findings
+    acknowledge.apply(out, explanations)
+    return out
+
+
+def _all_keys(book: Book) -> list[Key]:
+    from juesuan.derive import derivations
+
+    keys = [k for t in book.format.tables for k in book.input_keys(t)]
+    return keys + list(derivations(book))
+
+
+def check_file(path: str | Path) -> list[Finding]:
+    """Check an .xlsx file; InputError (exit status 2) only when it cannot be read at all."""
+    try:
+        values, formulas = load_grids(path)
+        return check_grids(load_format(), values, formulas)
+    except InputError as exc:
+        raise exc.at(file=str(path)) from None
+
+
+__all__ = ["check_book", "check_file", "check_grids", "prepare", "Prepared", "Finding", "RULES"]

@@ -1,0 +1,276 @@
+"""What every rule sees: the book's structure, the numbers AS STORED in the cells, the formulas,
+and where each cell is.
+
+The checker must catch what a reader of the workbook would see, so numbers come from the stored
+values (a hand-typed total, or a formula's cached value), never from recomputing the inputs.
+Three sources, in order of preference:
+
+- ``stored_values`` (a workbook's cells, read as values) — every rule compares these;
+- a formula cell without a cached value (a file saved by a program that does not calculate)
+  gets its formula's value computed from the other stored values (reported once, F-4);
+- with no ``stored_values`` at all (a data file), the inputs and ``derive.compute`` — then only
+  the relations that are not derivations can fail.
+
+Example: 表5 row 2010301 stored as 基本支出 100, 项目支出 50, 小计 151 (typed):
+``ctx.value(("表5", "2010301", "小计"))`` is 151, and the derivation pass compares it with 150.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Iterable, Mapping
+
+from juesuan import derive
+from juesuan.check.values import Problem, normalize
+from juesuan.expr import Address, Expr, Key
+from juesuan.findings import CellRef, Finding
+from juesuan.layout import book_layout
+from juesuan.locate import FoundBook
+from juesuan.model import Book, code_name
+from juesuan.spec import Kind, Table
+
+ZERO = Decimal(0)
+MISSING = object()
+SINGLE_COLUMNS = {"金额", "决算数", "数值", "值"}  # the one value column of a table: not named
+
+
+class Prepared:
+    """What does not depend on the cell values, computed once per book and sheet layout.
+
+    Derivations, cell kinds, addresses, the formula each derived cell should hold.  A front end
+    checking the same workbook again (the ribbon after an edit, the mutation test) reuses it.
+    """
+
+    def __init__(self, book: Book, found: FoundBook | None) -> None:
+        self.book = book
+        self.fmt = book.format
+        self.found = found
+        self._where = found.address if found is not None else book_layout(book).address
+        self.exprs: dict[Key, Expr] = derive.derivations(book)
+        self._kinds: dict[Key, Kind] = {}
+        self._addresses: dict[Key, Address | None] = {}
+        self._formulas: dict[Key, str] = {}
+        self._rule_ids: dict[Key, str] = {}
+        self._by_table: dict[str, list[Key]] | None = None
+        self.input_keys: list[Key] = [k for t in self.fmt.tables for k in book.input_keys(t)]
+        self.numeric_inputs = [k for k in self.input_keys if self.kind(k) != "text"]
+        self.numeric_derived = [k for k in self.exprs if self.kind(k) != "text"]
+        self.parts: dict[Key, list[Key]] = {
+            k: [r for r in self.exprs[k].refs() if self.kind(r) != "text"] for k in self.numeric_derived}
+
+    def numeric_keys_of(self, table_key: str) -> list[Key]:
+        """The number cells (inputs and derived) of one table."""
+        if self._by_table is None:
+            self._by_table = {}
+            for k in [*self.numeric_inputs, *self.numeric_derived]:
+                self._by_table.setdefault(k[0], []).append(k)
+        return self._by_table.get(table_key, [])
+
+    def kind(self, key: Key) -> Kind:
+        kind = self._kinds.get(key)
+        if kind is None:
+            kind = self._kinds[key] = _kind(self.fmt.table(key[0]), key)
+        return kind
+
+    def address(self, key: Key) -> Address | None:
+        try:
+            return self._addresses[key]
+        except KeyError:
+            a = self._addresses[key] = self._where(key)
+            return a
+
+    def rule_id(self, key: Key) -> str:
+        """The rule a derived cell embodies (see :data:`juesuan.check.relations.DERIVED_RULES`)."""
+        r = self._rule_ids.get(key)
+        if r is None:
+            from juesuan.check.relations import rule_of
+
+            r = self._rule_ids[key] = rule_of(key)
+        return r
+
+    def expected_formula(self, key: Key) -> str:
+        """The formula the format declares for a derived cell, where the cells now are."""
+        f = self._formulas.get(key)
+        if f is None:
+            f = self._formulas[key] = self.exprs[key].formula(self.address, self.fmt.table(key[0]).sheet)
+        return f
+
+
+class Context:
+    """The stored numbers and formulas of one check, and helpers to name and point at cells."""
+
+    def __init__(self, book: Book | Prepared, found: FoundBook | None, stored_values: Mapping[Key, Any] | None,
+                 formulas: Mapping[Key, str] | None) -> None:
+        self.prep = book if isinstance(book, Prepared) else Prepared(book, found)
+        self.book = self.prep.book
+        self.fmt = self.prep.fmt
+        self.found = self.prep.found
+        self.exprs = self.prep.exprs
+        self.input_keys = self.prep.input_keys
+        self.formulas = formulas
+        self.raw = stored_values
+        self.values: dict[Key, Decimal | None] = {}
+        self.problems: dict[Key, Problem] = {}
+        self.computed: set[Key] = set()  # formula cells without a cached value: computed here
+        self.unplaced: set[Key] = set()  # derived cells of rows missing from the sheet: computed here
+        self.formula_states: dict[Key, str] = {}
+        self._load()
+
+    # ── loading ────────────────────────────────────────────────────────────────────────
+    def _load(self) -> None:
+        book, prep = self.book, self.prep
+        if self.raw is None:
+            for key in prep.numeric_inputs:
+                v = book.values.get(key)
+                self.values[key] = None if v is None or isinstance(v, str) else Decimal(v)
+            self.values.update(derive.compute(book, self.exprs))
+            return
+        for key in prep.numeric_inputs:
+            raw = self.raw.get(key, MISSING)
+            self._store(key, book.values.get(key) if raw is MISSING else raw)
+        missing: list[Key] = []
+        for key in prep.numeric_derived:
+            raw = self.raw.get(key)
+            if prep.address(key) is None or (raw is None and self.formulas is not None and key in self.formulas):
+                missing.append(key)  # no cached value, or a 类/款 row missing from the sheet: computed
+                continue
+            self._store(key, raw)
+        if missing:
+            self._compute_missing(missing)
+
+    def _store(self, key: Key, raw: Any) -> None:
+        whole = self.prep.kind(key) == "count"
+        if raw is None or (raw.__class__ is Decimal and not whole):
+            self.values[key] = raw
+            return
+        v = normalize(raw, whole=whole)
+        if isinstance(v, Problem):
+            self.problems[key] = v
+            v = None
+        self.values[key] = v
+
+    def _compute_missing(self, keys: list[Key]) -> None:
+        pending = set(keys)
+
+        def get(key: Key) -> Any:
+            if key in pending:
+                pending.discard(key)
+                self.values[key] = self.exprs[key].value(get)
+                (self.computed if self.prep.address(key) is not None else self.unplaced).add(key)
+            return self.getter(key)
+
+        for key in keys:
+            get(key)
+
+    # ── structure ──────────────────────────────────────────────────────────────────────
+    def kind(self, key: Key) -> Kind:
+        return self.prep.kind(key)
+
+    def table(self, key: str) -> Table:
+        return self.fmt.table(key)
+
+    # ── values ─────────────────────────────────────────────────────────────────────────
+    def value(self, key: Key) -> Decimal:
+        """The stored number of a cell (zero when blank, unreadable or absent)."""
+        v = self.values.get(key)
+        return ZERO if v is None else v
+
+    def present(self, key: Key) -> bool:
+        """Whether the cell holds a number (typed or cached; a blank cell does not)."""
+        return self.values.get(key) is not None
+
+    def text(self, key: Key) -> str:
+        if self.raw is not None:
+            raw = self.raw.get(key)
+            if isinstance(raw, str):
+                return raw
+            if raw is not None and not isinstance(raw, (int, float, Decimal)):
+                return str(raw)
+        return self.book.text(key)
+
+    def getter(self, key: Key) -> Any:
+        """For Expr.value: numbers as Decimal (blank = 0), text cells as text (SUMIF criteria)."""
+        if key in self.values:
+            v = self.values[key]
+            return ZERO if v is None else v
+        if self.prep.kind(key) == "text":
+            return self.text(key)
+        return ZERO
+
+    def formula(self, key: Key) -> str | None:
+        if self.formulas is None:
+            return None
+        return self.formulas.get(key)
+
+    # ── where ──────────────────────────────────────────────────────────────────────────
+    def address(self, key: Key) -> Address | None:
+        return self.prep.address(key)
+
+    def ref(self, key: Key) -> CellRef | None:
+        a = self.prep.address(key)
+        if a is None:
+            return None
+        return CellRef(a.sheet, a.a1(), key[0], key[1], key[2])
+
+    def refs(self, keys: Iterable[Key]) -> list[CellRef]:
+        out: list[CellRef] = []
+        seen: set[Key] = set()
+        for k in keys:
+            if k in seen:
+                continue
+            seen.add(k)
+            r = self.ref(k)
+            if r is not None:
+                out.append(r)
+        return out
+
+    def row_label(self, table_key: str, row: str) -> str:
+        """A row as an accountant names it: 表5「2010301 行政运行」, 绩效自评「第1行」."""
+        table = self.fmt.table(table_key)
+        if table.kind == "code" and row != table.total_label:
+            row = f"{row} {code_name(self.book, table, row)}".strip()
+        elif table.kind == "record":
+            row = f"第{row}行"
+        elif table.codes == "economic":
+            try:
+                spec = table.row(row)
+            except KeyError:
+                spec = None
+            if spec is not None and spec.code:
+                row = f"{spec.code} {spec.label}"
+        elif row.startswith("支出") and row[2:].isdigit():
+            row = f"{row[2:]} {self.fmt.function_codes.get(row[2:], '')}".strip()
+        return f"{table.key}「{row}」"
+
+    def label(self, key: Key) -> str:
+        """A cell as an accountant names it: 表5「2010301 行政运行」基本支出, 表1「收入总计」."""
+        col = "" if key[2] in SINGLE_COLUMNS else key[2]
+        return self.row_label(key[0], key[1]) + col
+
+
+def _kind(table: Table, key: Key) -> Kind:
+    col = None
+    for b in table.blocks:
+        for c in b.columns:
+            if c.key == key[2]:
+                col = c
+                break
+        if col:
+            break
+    if col is None:
+        return "amount"
+    if table.kind == "fixed":
+        try:
+            row = table.row(key[1])
+        except KeyError:
+            return col.kind
+        block = table.block_of_row(key[1])
+        try:
+            col = block.column(key[2])
+        except KeyError:
+            pass
+        return table.cell_kind(row, col)
+    return col.kind
+
+
+__all__ = ["Context", "Finding"]

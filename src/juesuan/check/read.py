@@ -1,0 +1,155 @@
+"""Reading a workbook for checking: leniently, values and formulas both, without crashing on data.
+
+:func:`juesuan.locate.read_book` stops at the first unusable cell (text in an amount cell, a
+formula error, a code row without a code).  The checker must report those and go on, so
+:func:`read_lenient` repairs a private copy of the grids and reads again: an unusable value cell
+is blanked (the stored value still holds the text, so S-5 reports it), an unusable code row is
+blanked and reported (S-2), a record row missing its name gets a placeholder (S-2).  Structural
+problems (a missing sheet, a changed header, rows inserted into a fixed table) stay InputErrors:
+the file cannot be checked (exit status 2).
+
+A file is read twice, as values (python-calamine: the numbers as shown, i.e. the cached values
+of formula cells) and as formulas (openpyxl read-only), about 0.1 s each for the reference case.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Mapping
+
+from juesuan.errors import InputError, Location
+from juesuan.expr import Key
+from juesuan.findings import CellRef, Finding
+from juesuan.locate import FoundBook, Grid, cell, read_book
+from juesuan.model import Book
+from juesuan.spec import Format
+from juesuan.workbook_file import check_readable
+
+Grids = Mapping[str, Grid]
+MAX_REPAIRS = 2000
+VALUE_PROBLEMS = ("输入单元格是公式错误", "输入单元格应填数值或文字", "此处应为数字", "金额单元格中有文字", "此处应为整数")
+CODE_PROBLEMS = ("此行有数据但缺少科目编码", "科目编码「")
+A1 = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def load_grids(path: str | Path) -> tuple[dict[str, Grid], dict[str, Grid]]:
+    """(values, formulas): every sheet as rows, once as shown and once with formula text."""
+    path = Path(path)
+    check_readable(path)
+    try:
+        values = _calamine_grids(path)
+    except Exception:  # noqa: BLE001 — any reader failure falls back to openpyxl
+        values = _openpyxl_grids(path, data_only=True)
+    return values, _openpyxl_grids(path, data_only=False)
+
+
+def _calamine_grids(path: Path) -> dict[str, Grid]:
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    out: dict[str, Grid] = {}
+    for name in wb.sheet_names:
+        out[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    return out
+
+
+def _openpyxl_grids(path: Path, data_only: bool) -> dict[str, Grid]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    except Exception as exc:  # noqa: BLE001 — openpyxl raises many kinds on damaged files
+        raise InputError("工作簿已损坏或格式不受支持，无法打开", f"cannot open the workbook: {exc}",
+                         Location(file=str(path))) from None
+    try:
+        return {ws.title: [tuple(_formula_text(v) for v in row) for row in ws.iter_rows(values_only=True)]
+                for ws in wb.worksheets}
+    finally:
+        wb.close()
+
+
+def _formula_text(value: Any) -> Any:
+    text = getattr(value, "text", None)  # ArrayFormula
+    return text if isinstance(text, str) else value
+
+
+def read_lenient(fmt: Format, grids: Grids) -> tuple[Book, FoundBook, list[Finding]]:
+    """``read_book`` that reports unusable cells and rows instead of stopping at the first."""
+    from juesuan.check.rules import get
+
+    work: dict[str, list[list[Any]]] | None = None
+    findings: list[Finding] = []
+    for _ in range(MAX_REPAIRS):
+        try:
+            book, found = read_book(fmt, work if work is not None else grids)
+            return book, found, findings
+        except InputError as exc:
+            where = _cell_of(exc)
+            if where is None:
+                raise
+            sheet, r, c = where
+            if work is None:
+                work = {name: [list(row) for row in g] for name, g in grids.items()}
+            grid = work.get(sheet)
+            if grid is None or r > len(grid):
+                raise
+            if exc.zh.startswith(VALUE_PROBLEMS):
+                _set(grid, r, c, None)
+            elif exc.zh.startswith(CODE_PROBLEMS):
+                table = fmt.table_by_sheet(sheet)
+                findings.append(get("S-2").at([CellRef(sheet, exc.where.cell, table.key)], table=table.key,
+                                              code=str(cell(grid, r, 1) or "").strip() or f"第{r}行",
+                                              problem=_why(exc.zh)))
+                grid[r - 1] = [None] * len(grid[r - 1])
+            elif exc.zh.startswith("缺少必填栏"):
+                table = fmt.table_by_sheet(sheet)
+                findings.append(get("S-2").at([CellRef(sheet, exc.where.cell, table.key)], table=table.key,
+                                              code=f"第{r}行", problem=exc.zh + "（已按「（未命名）」校验）"))
+                _set(grid, r, c, "（未命名）")
+            else:
+                raise
+    raise InputError("工作簿中无法读取的单元格过多", "too many unreadable cells", Location())
+
+
+def _why(zh: str) -> str:
+    return "：" + zh.replace("此行有数据但", "此行有数据，但").strip()
+
+
+def _set(grid: list[list[Any]], r: int, c: int, value: Any) -> None:
+    row = grid[r - 1]
+    if len(row) < c:
+        row.extend([None] * (c - len(row)))
+    row[c - 1] = value
+
+
+def _cell_of(exc: InputError) -> tuple[str, int, int] | None:
+    w = exc.where
+    if not w.sheet or not w.cell:
+        return None
+    m = A1.match(w.cell)
+    if not m:
+        return None
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return w.sheet, int(m.group(2)), col
+
+
+def stored_and_formulas(book: Book, found: FoundBook, values: Grids, formulas: Grids | None,
+                        keys: list[Key]) -> tuple[dict[Key, Any], dict[Key, str] | None]:
+    """The stored value (as shown) and the formula text (if any) of each of ``keys``."""
+    stored: dict[Key, Any] = {}
+    texts: dict[Key, str] | None = {} if formulas is not None else None
+    for key in keys:
+        a = found.address(key)
+        if a is None:
+            continue
+        grid = values.get(a.sheet)
+        stored[key] = None if grid is None else cell(grid, a.row, a.col)
+        if formulas is not None and texts is not None:
+            fgrid = formulas.get(a.sheet)
+            f = None if fgrid is None else cell(fgrid, a.row, a.col)
+            if isinstance(f, str) and f.startswith("="):
+                texts[key] = f
+    return stored, texts

@@ -1,0 +1,205 @@
+"""Every derived cell's declared relation must hold on the STORED values.
+
+The format declares each derived cell once as an Expr (the same tree ``derive`` and the filler
+use).  Here that tree is evaluated on the values as they stand in the workbook and compared with
+the cell's own stored value, so one generic pass covers every hierarchy and identity of the
+format (合计 = Σ 类, 类 = Σ 款, 小计 = 基本 + 项目, 表1 lines = 表2/表3/表4 cells …).  Each
+derived cell maps to the tables.md rule it embodies (:data:`DERIVED_RULES`), so a finding says
+"W5-2" or "X8", not "derivation failed".
+
+A formula cell whose formula is the declared one and that has a cached value is held to the
+exact result (its value IS the formula on the stored cells; a difference means the cached values
+are stale, F-2).  A typed total is held to the rounding band.  Example, a filled 表5 after a
+user changed 2010301 基本支出 from 100.00 to 100.01 with a tool that does not recalculate::
+
+    小计 (=SUM(D9:E9), cached 150.00) vs 基本 100.01 + 项目 50.00 = 150.01  →  F-2 error
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import TYPE_CHECKING, Callable, Iterator
+
+from juesuan.check.tolerance import Mode, compare, is_precise, round2
+from juesuan.errors import FormatError
+from juesuan.expr import Expr, Key, RatePercent, Ref, ScoreOf, Sum, SumIf
+from juesuan.findings import Finding
+from juesuan.formats.nmg_2023 import FUNDS, INCOME_LINES
+
+if TYPE_CHECKING:
+    from juesuan.check.context import Context
+    from juesuan.check.registry import Rule
+
+Match = Callable[[str], bool]
+ANY: Match = lambda _: True  # noqa: E731
+ZERO = Decimal(0)
+
+
+def one_of(*names: str) -> Match:
+    s = set(names)
+    return lambda x: x in s
+
+
+def starts(prefix: str) -> Match:
+    return lambda x: x.startswith(prefix)
+
+
+def ends(suffix: str) -> Match:
+    return lambda x: x.endswith(suffix)
+
+
+INCOME_FISCAL = [k for k, _ in INCOME_LINES[:3]]
+INCOME_OTHER = [k for k, _ in INCOME_LINES[3:]]
+
+# (table, row matcher, column matcher, rule id): the first match wins.
+DERIVED_RULES: list[tuple[str, Match, Match, str]] = [
+    ("表1", one_of(*INCOME_FISCAL), ANY, "X6"),
+    ("表1", one_of(*INCOME_OTHER), ANY, "X3"),
+    ("表1", one_of("本年收入合计"), ANY, "W1-1"),
+    ("表1", one_of("收入总计"), ANY, "W1-3"),
+    ("表1", one_of("本年支出合计"), ANY, "W1-2"),
+    ("表1", one_of("支出总计"), ANY, "W1-4"),
+    ("表1", starts("支出"), ANY, "X5"),
+    ("表2", ANY, one_of("本年收入合计"), "W2-1"),
+    ("表2", ANY, ANY, "W2-2"),
+    ("表3", ANY, one_of("本年支出合计"), "W3-1"),
+    ("表3", ANY, ANY, "W3-2"),
+    ("表4", one_of(FUNDS[1]), ANY, "X10"),
+    ("表4", one_of("本年收入合计"), ANY, "W4-1"),
+    ("表4", one_of("年初财政拨款结转和结余"), ANY, "W4-4"),
+    ("表4", one_of(f"年初{FUNDS[1]}"), ANY, "X11"),
+    ("表4", one_of("收入总计"), ANY, "W4-3"),
+    ("表4", ANY, one_of("合计"), "W4-2"),
+    ("表4", one_of("本年支出合计"), ANY, "W4-6"),
+    ("表4", one_of("年末财政拨款结转和结余"), one_of(FUNDS[1]), "X11"),
+    ("表4", one_of("支出总计"), ANY, "W4-3"),
+    ("表4", starts("支出"), one_of(FUNDS[0]), "X8"),
+    ("表4", starts("支出"), one_of(FUNDS[1]), "X9"),
+    ("表4", starts("支出"), one_of(FUNDS[2]), "X12"),
+    ("表5", ANY, one_of("小计"), "W5-1"),
+    ("表5", ANY, ANY, "W5-2"),
+    ("表6", one_of("301", "303", "人员经费合计"), ANY, "W6-1"),
+    ("表6", ANY, ANY, "W6-2"),
+    ("表7", ANY, ANY, "W7-1"),
+    ("表8", ANY, one_of("本年支出小计"), "W8-1"),
+    ("表8", ANY, ANY, "W8-3"),
+    ("表9", ANY, ANY, "W9-1"),
+    ("表10", ANY, one_of("预算数合计", "决算数合计"), "W10-1"),
+    ("表10", ANY, ANY, "W10-2"),
+    ("表11", one_of("政府采购支出总额"), ANY, "W11-1"),
+    ("表11", one_of("车辆数合计"), ANY, "W11-3"),
+    ("年初预算", ANY, ANY, "WB-1"),
+    ("绩效自评", ANY, starts("年度资金总额"), "WP-1"),
+    ("绩效自评", ANY, ends("执行率"), "WP-2"),
+    ("绩效自评", ANY, one_of("资金得分"), "WP-3"),
+    ("绩效自评", ANY, one_of("指标得分"), "WP-4"),
+    ("绩效自评", ANY, one_of("总分"), "WP-5"),
+]
+
+
+def rule_of(key: Key) -> str:
+    """The rule id a derived cell embodies; a derived cell no rule claims is a bug in this pack."""
+    for table, rows, cols, rule_id in DERIVED_RULES:
+        if key[0] == table and rows(key[1]) and cols(key[2]):
+            return rule_id
+    raise FormatError(f"no rule id for the derived cell {key}; add it to check.relations.DERIVED_RULES")
+
+
+def normalize_formula(text: str) -> str:
+    """``= sum($D$8, d11)`` → ``SUM(D8,D11)``: compare formulas regardless of case, $ and spaces."""
+    return re.sub(r"\s+|\$", "", text.lstrip("=")).upper()
+
+
+def expected_formula(ctx: "Context", key: Key) -> str:
+    return ctx.prep.expected_formula(key)
+
+
+def formula_state(ctx: "Context", key: Key) -> str:
+    """'declared' (the format's formula), 'other' (another formula), 'constant' or 'none' (no info)."""
+    state = ctx.formula_states.get(key)
+    if state is None:
+        if ctx.formulas is None:
+            state = "none"
+        elif (f := ctx.formulas.get(key)) is None:
+            state = "constant"
+        elif f == expected_formula(ctx, key) or normalize_formula(f) == normalize_formula(expected_formula(ctx, key)):
+            state = "declared"
+        else:
+            state = "other"
+        ctx.formula_states[key] = state
+    return state
+
+
+def run(ctx: "Context", rules: dict[str, "Rule"]) -> Iterator[Finding]:
+    """One pass over every derived cell: F-2 for stale formula cells, else the cell's own rule."""
+    stale = rules["F-2"]
+    prep = ctx.prep
+    for key in prep.numeric_derived:
+        if key in ctx.computed or key in ctx.unplaced or key in ctx.problems:
+            continue
+        expr = prep.exprs[key]
+        rule = rules[prep.rule_id(key)]
+        parts = prep.parts[key]
+        actual = ctx.value(key)
+        expected = expr.value(ctx.getter)
+        if formula_state(ctx, key) == "declared":
+            mode = Mode.RATE if rule.mode is Mode.RATE else Mode.EXACT
+            gap = compare(mode, actual, expected)
+            if gap is not None and gap.beyond:
+                yield stale.finding(ctx, [key, *parts], gap, cell=ctx.label(key), relation=describe(ctx, expr),
+                                    rule_id=rule.id)
+                continue
+        values = [ctx.value(k) for k in parts]
+        precise = is_precise([actual, *values])
+        if not precise and actual == expected:
+            continue  # two-decimal figures that agree: nothing to round
+        n = sum(1 for v in values if v != 0)
+        printed = expr.value(_printed(ctx)) if precise and rule.mode is Mode.ROUNDED else expected
+        gap = compare(rule.mode, actual, expected, expected_printed=printed, n_parts=n, precise=precise)
+        if gap is not None:
+            yield rule.finding(ctx, [key, *_pointed(ctx, parts)], gap, cell=ctx.label(key),
+                               relation=describe(ctx, expr))
+
+
+def _printed(ctx: "Context") -> Callable[[Key], object]:
+    def get(key: Key) -> object:
+        v = ctx.getter(key)
+        return round2(v) if isinstance(v, Decimal) else v
+    return get
+
+
+def _pointed(ctx: "Context", parts: list[Key]) -> list[Key]:
+    """The parts worth pointing at: those that exist on the sheet."""
+    return [k for k in parts if ctx.address(k) is not None]
+
+
+def describe(ctx: "Context", expr: Expr) -> str:
+    """A relation in words: 「基本支出」+「项目支出」, 下级 3 行之和, 表4「一般公共预算财政拨款」."""
+    if isinstance(expr, Ref):
+        return ctx.label(expr.key)
+    if isinstance(expr, Sum):
+        refs = [t for t in expr.terms if isinstance(t, Ref)]
+        present = [r for r in refs if ctx.address(r.key) is not None]
+        if not refs:
+            return "0"
+        same_row = len({(r.table, r.row) for r in refs}) == 1
+        same_col = len({(r.table, r.col) for r in refs}) == 1
+        if same_row and len(refs) <= 6:
+            return " + ".join(f"「{r.col}」" for r in refs)
+        if same_col and refs[0].table == expr_table(refs) and len(present) <= 4:
+            return " + ".join(f"「{r.row}」" for r in present) or "0"
+        if same_col:
+            return f"{len(present)} 行之和"
+        return " + ".join(ctx.label(r.key) for r in present[:4]) + (" 等" if len(present) > 4 else "")
+    if isinstance(expr, RatePercent):
+        return f"{describe(ctx, expr.part)} ÷ {describe(ctx, expr.base)} × 100（保留两位小数）"
+    if isinstance(expr, ScoreOf):
+        return f"{describe(ctx, expr.points)} × min({describe(ctx, expr.rate)}, 100) ÷ 100"
+    if isinstance(expr, SumIf):
+        return "绩效指标表中该项目各指标得分之和"
+    return "声明的公式"
+
+
+def expr_table(refs: list[Ref]) -> str:
+    return refs[0].table

@@ -1,0 +1,90 @@
+"""A cell's stored value as the checker sees it: a Decimal, nothing, or a problem to report.
+
+Excel stores binary floats, so a total computed by Excel may come back as
+``3041.6899999999996``.  Taking that at face value would make a clean two-decimal workbook look
+like one with 元 precision.  Floats are therefore rounded to nine decimals (far below 1 元 =
+0.0001 万元, far above float noise) before anything else::
+
+    normalize(3041.6899999999996)  → Decimal("3041.69")
+    normalize(12.6345)             → Decimal("12.6345")
+    normalize("1,234.50")          → Decimal("1234.50")
+    normalize("#REF!")             → Problem("error", …)
+
+Never raises: the checker reports problems as findings (S-5, F-6).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from juesuan.money import parse_amount
+
+NINE = Decimal("1e-9")
+ERROR_TEXTS = {"#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+               "#GETTING_DATA"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a stored value cannot be used as a number: kind ∈ text/error/date/bool/fraction."""
+
+    kind: str
+    shown: str
+
+    @property
+    def zh(self) -> str:
+        return {"text": f"金额单元格中是文字「{self.shown}」", "error": f"单元格是公式错误 {self.shown}",
+                "date": f"金额单元格中是日期「{self.shown}」", "bool": f"金额单元格中是逻辑值 {self.shown}",
+                "fraction": f"此处应为整数，却是 {self.shown}"}[self.kind]
+
+
+def is_blank(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and raw.strip() == "")
+
+
+def normalize(raw: Any, whole: bool = False) -> Decimal | Problem | None:
+    """A stored cell value as Decimal (None when blank), or the Problem that prevents it.
+
+    ``whole``: the cell holds a count (vehicles, devices), so a fraction is a problem.
+    """
+    if is_blank(raw):
+        return None
+    if isinstance(raw, bool):
+        return Problem("bool", "TRUE" if raw else "FALSE")
+    if isinstance(raw, (dt.datetime, dt.date, dt.time, dt.timedelta)):
+        return Problem("date", str(raw))
+    if isinstance(raw, float):
+        value = Decimal(repr(raw))
+        if abs(value) < Decimal("1e15"):
+            value = value.quantize(NINE)
+    elif isinstance(raw, str):
+        text = raw.strip()
+        if text in ERROR_TEXTS or (text.startswith("#") and text.endswith(("!", "?"))):
+            return Problem("error", text)
+        try:
+            value = parse_amount(text)  # type: ignore[assignment]
+        except ValueError:
+            return Problem("text", text)
+        if value is None:
+            return None
+    else:
+        try:
+            value = parse_amount(raw)  # type: ignore[assignment]
+        except ValueError:
+            return Problem("text", str(raw))
+        if value is None:
+            return None
+    value = tidy(value)
+    if whole and value != value.to_integral_value():
+        return Problem("fraction", str(raw))
+    return value
+
+
+def tidy(value: Decimal) -> Decimal:
+    """Drop trailing zeros without switching to exponent form: 100.00 → 100, 1.50 → 1.5."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
