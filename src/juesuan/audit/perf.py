@@ -113,8 +113,8 @@ def _parse(block: str, offset: int) -> PerfTable:
         cells: list[Figure | None] = []
         for cm in CELL_RX.finditer(block, e, nxt):
             tok = cm.group(0)
-            cells.append(_figure(tok, offset + cm.start(), "%" if len(cells) == 4 else "")
-                         if tok[0].isdigit() else None)
+            unit = ("万元", "万元", "万元", "分", "%", "分")[min(len(cells), 5)]
+            cells.append(_figure(tok, offset + cm.start(), unit) if tok[0].isdigit() else None)
         table.rows[key] = FundRow(key, label, cells[:6], offset + s, offset + nxt)
     if "total" not in table.rows:
         table.problems.append(("未找到「年度资金总额」行", "no 年度资金总额 row"))
@@ -124,14 +124,15 @@ def _parse(block: str, offset: int) -> PerfTable:
     for im in INDICATOR_RX.finditer(block, max(ind_from, 0), ind_to):
         before = block[max(0, im.start() - 40):im.start()]
         name = re.split(r"[\t\n]| {2,}", before.strip())[-1] if before.strip() else ""
-        table.indicators.append(Indicator(name, _figure(im.group("weight"), offset + im.start("weight")),
-                                          _figure(im.group("score"), offset + im.start("score")),
-                                          offset + im.start(), offset + im.end()))
+        table.indicators.append(Indicator(name, _figure(im.group("weight"), offset + im.start("weight"), "分"),
+                                          _figure(im.group("score"), offset + im.start("score"), "分"),
+                                          offset + (block.rfind(name, 0, im.start()) if name else im.start()),
+                                          offset + im.end()))
     if not table.indicators:
         table.problems.append(("未识别到绩效指标行", "no indicator rows recognised"))
     if total_m:
-        table.total_weight = _figure(total_m.group("weight"), offset + total_m.start("weight"))
-        table.total_score = _figure(total_m.group("score"), offset + total_m.start("score"))
+        table.total_weight = _figure(total_m.group("weight"), offset + total_m.start("weight"), "分")
+        table.total_score = _figure(total_m.group("score"), offset + total_m.start("score"), "分")
         table.total_at = (offset + total_m.start(), offset + total_m.end())
     return table
 
@@ -164,7 +165,7 @@ def text_item(text: str, marker: str | None, para: int) -> TextItem | None:
     bm = re.search(r"全年预算(?:数)?(?:为)?(?P<v>\d+(?:\.\d+)?)万元", text)
     dm = re.search(r"执行(?:数)?(?:为)?(?P<v>\d+(?:\.\d+)?)万元", text)
     return TextItem(m.group("name").strip("“”「」"), para,
-                    _figure(sm.group("v"), sm.start("v")) if sm else None,
+                    _figure(sm.group("v"), sm.start("v"), "分") if sm else None,
                     _figure(bm.group("v"), bm.start("v"), "万元") if bm else None,
                     _figure(dm.group("v"), dm.start("v"), "万元") if dm else None,
                     sm.start() if sm else shift, bm.start() if bm else shift, dm.start() if dm else shift)

@@ -11,6 +11,8 @@ row are checked against the sources' sum.  Rows whose budget and execution are b
 资金 0.00 0 0.00 — 0 —) mean "none" and are not checked.  Scores are compared at two decimals, the
 precision the tables themselves use (98.07), with the tolerance of the printed 执行率: 公务接待费's
 8.3 against 10 × 66.20/80 = 8.275 is a 尾差 (info), since 83% printed whole stands for 82.5–83.5%.
+分值 and 得分 are points awarded as printed (exact), so 总分 = Σ 指标得分 + 资金得分 has no other
+tolerance than the rounding of the 资金得分 itself.
 """
 
 from __future__ import annotations
@@ -141,7 +143,8 @@ def _check_score(t: PerfTable, perf: SectionFacts, doc: Doc, done: Figure | None
         return out
     ratio = min(done.value / budget.value, Decimal(1))
     exact = weight.value * ratio
-    rate_half = rate.half if rate is not None else Decimal("0.005")
+    # a rate printed "90.00" may be a whole number shown with decimals: allow its whole-number half
+    rate_half = Decimal("0.5") if rate is None or rate.value == rate.value.to_integral_value() else rate.half
     band = weight.value * rate_half / 100
     v = judge(score, exact, band, compare_places=2)
     if not v.ok:

@@ -115,8 +115,14 @@ class Figure:
 
     @property
     def half(self) -> Decimal:
-        """Half a unit of the last printed digit: the rounding interval's half-width."""
-        return Decimal(5).scaleb(-(self.places + 1))
+        """Half a unit of the last printed digit: the rounding interval's half-width.
+
+        Money and percentages are rounded when printed; counts (辆, 批次, 个) and points (分:
+        分值 and 得分 of a 绩效自评表, awarded as printed) are exact, so their half-width is 0.
+        """
+        if self.unit in ("万元", "%"):
+            return Decimal(5).scaleb(-(self.places + 1))
+        return Decimal(0)
 
     @property
     def number(self) -> str:
