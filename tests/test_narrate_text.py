@@ -229,3 +229,15 @@ def test_main_items_lists_are_in_table_order_and_skip_zero_lines():
     ref = section_text(reference(), "七")
     assert ref.index("工资福利支出") < ref.index("商品和服务支出") < ref.index("对个人和家庭的补助支出") \
         < ref.index("资本性支出")
+
+
+def test_every_reason_the_accountant_types_appears_in_the_text():
+    """No comparison without its sentence: each 变动原因 of the reference case, replaced by a
+    marker, is printed — except 国有资本经营.上年, where the empty table's standard sentence
+    (本年无国有资本经营预算财政拨款收、支、余) says it all and 0.00 equals last year's 0.00."""
+    data = reference_data()
+    keys = [c.key for c in reference().format.comparisons]
+    data["变动原因"] = {k: {"原因": f"标记{i}号"} for i, k in enumerate(keys)}
+    text = narrative(book_with({k: v for k, v in data.items() if k != "format"})).text()
+    absent = [k for i, k in enumerate(keys) if f"标记{i}号" not in text]
+    assert absent == ["国有资本经营.上年"]
