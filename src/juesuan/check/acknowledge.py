@@ -19,6 +19,7 @@ from juesuan.findings import Finding, Severity
 from juesuan.locate import Grid
 
 SHEET = "校验结果"
+NOT_FOR_ERRORS = "（错误不能以说明确认，须更正）"
 HEADERS = ["序号", "规则", "级别", "说明", "单元格", "期望值", "实际值", "差额", "容差", "出错说明", "识别码"]
 
 
@@ -43,7 +44,7 @@ def read(grid: Grid | None) -> dict[str, str]:
     start, cols = header
     out: dict[str, str] = {}
     for row in grid[start + 1:]:
-        text = _at(row, cols.get("出错说明"))
+        text = _at(row, cols.get("出错说明")).replace(NOT_FOR_ERRORS, "").strip()
         if not text:
             continue
         ident = _at(row, cols.get("识别码"))

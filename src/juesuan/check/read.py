@@ -40,8 +40,29 @@ def load_grids(path: str | Path) -> tuple[dict[str, Grid], dict[str, Grid]]:
     try:
         values = _calamine_grids(path)
     except Exception:  # noqa: BLE001 — any reader failure falls back to openpyxl
-        values = _openpyxl_grids(path, data_only=True)
-    return values, _openpyxl_grids(path, data_only=False)
+        return _openpyxl_grids(path, data_only=True), _openpyxl_grids(path, data_only=False)
+    formulas = _openpyxl_grids(path, data_only=False)
+    blank = _blank_formula_cells(values, formulas)
+    if blank:  # calamine shows a cached error (#REF!) as blank: ask openpyxl what is stored there
+        cached = _openpyxl_grids(path, data_only=True)
+        for sheet, r, c in blank:
+            v = cell(cached.get(sheet, []), r, c)
+            if v is not None:
+                _set(values[sheet], r, c, v)  # type: ignore[arg-type]
+    return values, formulas
+
+
+def _blank_formula_cells(values: dict[str, Grid], formulas: dict[str, Grid]) -> list[tuple[str, int, int]]:
+    out = []
+    for sheet, fgrid in formulas.items():
+        vgrid = values.get(sheet)
+        if vgrid is None:
+            continue
+        for r, row in enumerate(fgrid, 1):
+            for c, f in enumerate(row, 1):
+                if isinstance(f, str) and f.startswith("=") and cell(vgrid, r, c) in (None, ""):
+                    out.append((sheet, r, c))
+    return out
 
 
 def _calamine_grids(path: Path) -> dict[str, Grid]:
@@ -50,7 +71,7 @@ def _calamine_grids(path: Path) -> dict[str, Grid]:
     wb = CalamineWorkbook.from_path(str(path))
     out: dict[str, Grid] = {}
     for name in wb.sheet_names:
-        out[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        out[name] = [list(row) for row in wb.get_sheet_by_name(name).to_python(skip_empty_area=False)]
     return out
 
 
