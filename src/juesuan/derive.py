@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Callable
 
 from juesuan.expr import Expr, Key, Ref, Sum, SumIf
-from juesuan.model import Book, children, is_record_derived
+from juesuan.model import Book, is_record_derived
 from juesuan.spec import INPUT, Table
 
 ZERO = Decimal(0)
@@ -43,6 +43,10 @@ def _code_table(book: Book, table: Table) -> dict[Key, Expr]:
     out: dict[Key, Expr] = {}
     rows = book.rows(table)
     total = table.total_label
+    kids: dict[str, list[str]] = {}  # children(row, rows) for every row at once (rows are in code order)
+    for c in rows:
+        if len(c) in (5, 7):
+            kids.setdefault(c[:-2], []).append(c)
     for row in rows:
         for col in table.columns():
             if col.kind == "text":
@@ -53,7 +57,7 @@ def _code_table(book: Book, table: Table) -> dict[Key, Expr]:
             elif row == total:
                 out[key] = Sum(Ref(table.key, c, col.key) for c in rows if len(c) == 3)
             elif len(row) < 7:
-                out[key] = Sum(Ref(table.key, c, col.key) for c in children(row, rows))
+                out[key] = Sum(Ref(table.key, c, col.key) for c in kids.get(row, []))
     return out
 
 
