@@ -50,6 +50,7 @@ SOE_PREFIXES = ("223",)  # 国有资本经营预算支出
 STAFF_CODES = ["2080505", "2080506", "2101101", "2101102", "2210201"]  # every unit pays these
 PERSONNEL_ECON = ("301", "303")
 SANGONG_ECON = {"出国": "30212", "接待": "30217", "运维": "30231", "购置": "31013"}
+CAR_PURCHASE_309 = "30913"  # also 公务用车购置 (X23 sums it with 31013): left empty
 REASON_TEXTS = ["严格落实过紧日子要求，压减一般性支出。", "新增重点工作任务，相应增加项目经费。", "人员调整导致工资福利支出变化。",
                 "部分项目跨年度实施，资金结转下年使用。", "上级追加专项资金。", "会议、培训等活动减少。",
                 "按照预算批复执行，变化不大。", "年中调整预算，压减非刚性支出。"]
@@ -312,7 +313,8 @@ class _Department:
         t6_lines = [r.key for r in self.fmt.table("表6").fixed_rows() if len(r.key) == 5]
         t7_lines = [r.key for r in self.fmt.table("表7").fixed_rows() if len(r.key) == 5]
         personnel = [c for c in t6_lines if c.startswith(PERSONNEL_ECON)]
-        office = [c for c in t6_lines if not c.startswith(PERSONNEL_ECON) and c not in SANGONG_ECON.values()]
+        reserved = {*SANGONG_ECON.values(), CAR_PURCHASE_309}
+        office = [c for c in t6_lines if not c.startswith(PERSONNEL_ECON) and c not in reserved]
         people = basic * rng.randint(55, 85) // 100 // u * u
         common = basic - people
         # 三公 (决算) within what the tables can carry
@@ -343,7 +345,7 @@ class _Department:
         for c, v in zip(chosen_o, split(rng, common, len(chosen_o), u, zeros=0.1)):
             t6[c] = t6.get(c, 0) + v
         rest = project - sum(t7.values())
-        other7 = [c for c in t7_lines if c not in SANGONG_ECON.values()]
+        other7 = [c for c in t7_lines if c not in reserved]
         chosen7 = rng.sample(other7, min(len(other7), rng.randint(3, 20)))
         for c, v in zip(chosen7, split(rng, rest, len(chosen7), u, zeros=0.1)):
             t7[c] = t7.get(c, 0) + v
@@ -477,9 +479,14 @@ class _Department:
                  "国有资本经营预算财政拨款支出": near(sum(b + p for b, p in self.t9.values())),
                  "机构运行经费": near(self.office_total)}
         out = {k: wan(v) for k, v in prior.items()}
-        if self.missing:
-            for k in rng.sample(sorted(out), rng.randint(2, 5)):
-                del out[k]
+        if self.missing:  # leave out whole groups, so what remains still adds up (X25-1 … X25-3)
+            groups = [["财政拨款收支总计"], ["政府性基金预算财政拨款支出"], ["国有资本经营预算财政拨款支出"], ["机构运行经费"],
+                      ["三公经费合计", "因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费"],
+                      ["收支总计", "本年收入合计", "使用非财政拨款结余", "年初结转和结余", "本年支出合计", "结余分配",
+                       "年末结转和结余"]]
+            for group in rng.sample(groups, rng.randint(1, 3)):
+                for k in group:
+                    del out[k]
             self.notes["上年决算"] = "故意缺少部分上年决算数 (some prior-year figures left out on purpose)"
         self.data["上年决算"] = out
 

@@ -1,0 +1,56 @@
+"""Fixtures shared across the suite.
+
+- ``reference_path`` / ``reference_book``: the reference case's data file (committed; a missing
+  file fails loudly, never skips);
+- ``filled_reference``: the reference case written and filled once per session (a path; copy it
+  before changing it);
+- ``lo``: the LibreOffice runner (:mod:`juesuan.lo`; ``lo.convert(files, out_dir, "xlsx")``
+  recalculates on load); fails when LibreOffice is not installed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from juesuan import lo as lo_runner
+from juesuan.book_io import new_book
+from juesuan.data_file import read_data
+from juesuan.errors import InputError
+from juesuan.model import Book
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT / "src" / "juesuan" / "reference" / "nmg-2023-reference.json"
+SMALL = ROOT / "tests" / "data" / "small.json"
+
+
+@pytest.fixture(scope="session")
+def reference_path() -> Path:
+    if not REFERENCE.exists():
+        pytest.fail(f"the reference data file {REFERENCE} is missing: it is part of the repository "
+                    "(issue 参考案例); restore it rather than skipping these tests")
+    return REFERENCE
+
+
+@pytest.fixture(scope="session")
+def reference_book(reference_path: Path) -> Book:
+    return read_data(reference_path)
+
+
+@pytest.fixture(scope="session")
+def filled_reference(tmp_path_factory: pytest.TempPathFactory, reference_path: Path) -> Path:
+    """The reference workbook as ``juesuan new --data`` writes it: filled, values stored."""
+    path = tmp_path_factory.mktemp("filled_reference") / "reference.xlsx"
+    new_book(read_data(reference_path), path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def lo() -> ModuleType:
+    try:
+        lo_runner.find_soffice()
+    except InputError as exc:
+        pytest.fail(f"LibreOffice is needed for this test: {exc}")
+    return lo_runner
