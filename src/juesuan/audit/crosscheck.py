@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Callable
 
 from juesuan.audit.model import Amount, Doc, SectionFacts, Share, Skip, key
 from juesuan.audit.relations import quote_at, quote_of, severity_of
@@ -104,15 +105,15 @@ def first(all_facts: list[SectionFacts], cid: str) -> Mention | None:
     return found[0] if found else None
 
 
-def hint_for(all_facts: list[SectionFacts]):
-    """A function that names another section stating the same figure (to explain a mismatch)."""
+def hint_for(all_facts: list[SectionFacts]) -> Callable[[Decimal, Amount], str]:
+    """A function naming another section that states the same figure (to explain a mismatch:
+    十四's 1,572.62 "一般公共预算项目支出" is 三's all-fund 本年项目支出)."""
     def hint(value: Decimal, amount: Amount) -> str:
         for facts in all_facts:
+            if any(a is amount for a in facts.amounts):
+                continue
             for a in facts.amounts:
-                if a is not amount and a.role == "actual" and a.fig.is_money and a.value == value \
-                        and a.fig.places == amount.fig.places and a.fig.start != amount.fig.start:
-                    if amount in facts.amounts:
-                        continue
+                if a.role == "actual" and a.fig.is_money and a.value == value and a.fig.places == amount.fig.places:
                     return f"；{show(value)} 与「{facts.section.title}」中的「{a.name}」相同"
         return ""
     return hint

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from juesuan.audit.model import (Amount, Change, Doc, Item, ListStmt, Rate, SectionFacts, Share, Skip,
-                                 segment_span, sentence_span)
+                                 segment_span, sentence_span, sign_of)
 from juesuan.audit.sections import Para, Section
 from juesuan.audit.text import Figure, figures, parse_number
 
@@ -101,7 +101,7 @@ def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
         word = m.group("dir")
         if amount is None and pct is None and word not in ("持平", "无变化", "无差异", "相同"):
             continue
-        facts.changes.append(Change(basis, _sign_of(word), word, amount, pct,
+        facts.changes.append(Change(basis, sign_of(word), word, amount, pct,
                                     m.group("dir2") or (word if m.group("pct1") else None),
                                     i, m.start(), m.end()))
         claimed.append((m.start("dir"), m.end()))
@@ -135,14 +135,6 @@ def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
     for a in facts.amounts:
         if a.para == i and not a.name:
             a.name = _name(a, facts, doc)
-
-
-def _sign_of(word: str) -> int:
-    if word in ("增加", "增长", "上升", "超支"):
-        return 1
-    if word in ("减少", "下降", "降低", "节约"):
-        return -1
-    return 0
 
 
 def _label(text: str, at: int, p: Para) -> str:
@@ -324,14 +316,7 @@ def _cut_at_next_list(paras: list[Para], stream: tuple[int, int, int, int],
 
 
 def _in_stream(a: Amount, stream: tuple[int, int, int, int]) -> bool:
-    i, start, k, end = stream
-    if a.para == i == k:
-        return start <= a.at < end
-    if a.para == i:
-        return a.at >= start
-    if a.para == k:
-        return a.at < end
-    return i < a.para < k
+    return _in_stream_pos(a.para, a.at, stream)
 
 
 def _stream_text(paras: list[Para], stream: tuple[int, int, int, int]) -> str:

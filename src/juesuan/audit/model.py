@@ -117,13 +117,14 @@ class Change:
 
     @property
     def pct_sign(self) -> int | None:
-        return None if self.pct_word is None else _sign(self.pct_word)
+        return None if self.pct_word is None else sign_of(self.pct_word)
 
 
-def _sign(word: str) -> int:
+def sign_of(word: str) -> int:
+    """+1 for 增加/增长/上升/超支, −1 for 减少/下降/降低/节约, 0 for 持平 and the like."""
     if word in ("增加", "增长", "上升", "超支", "提高"):
         return 1
-    if word in ("减少", "下降", "降低", "节约", "减"):
+    if word in ("减少", "下降", "降低", "节约"):
         return -1
     return 0
 

@@ -74,43 +74,54 @@ def item_budget(item: Item) -> tuple[Decimal, Decimal] | None:
 
 
 def check_lists(facts: SectionFacts, doc: Doc) -> list[Finding]:
+    """Each list against its head: a pair's sides equal it, a complete list adds up to it, a
+    partial list ("主要包括") does not exceed it; then budgets and changes of complete lists."""
     out: list[Finding] = []
     changes = effective_changes(facts)
     for lst in facts.lists:
-        head = lst.head
-        q = [quote_of(facts, doc, head)]
+        q = [quote_of(facts, doc, lst.head)]
         if lst.pair:
-            for item in lst.items:
-                v = judge(item.amount.fig, head.value, head.fig.half)
-                if not v.ok:
-                    out.append(finding("A-SAME-ITEM", quotes=q + [quote_of(facts, doc, item.amount)],
-                                       severity=severity_of(v), expected=v.expected, actual=v.actual,
-                                       difference=v.difference, tolerance=v.tolerance,
-                                       label=item.amount.name, where_a="分项", a=item.amount.value,
-                                       where_b=f"「{head.name}」", b=head.value, diff=v.difference, note=""))
+            out += _check_pair(facts, doc, lst, q)
             continue
-        total, band = sum_band(it.amount.fig for it in lst.items)
-        v = judge(head.fig, total, band)
-        common = dict(quotes=q, expected=v.expected, actual=v.actual, difference=v.difference,
-                      tolerance=v.tolerance, total_label=f"「{head.name}」", total=head.value, sum=total)
+        out += _check_sum(lst, q)
         if lst.complete:
-            if not v.ok:
-                out.append(finding("A-SUM-PARTS", severity=severity_of(v), diff=v.difference, note="", **common))
-        elif total > head.value + v.tolerance:
-            out.append(finding("A-SUM-PARTS", diff=v.difference,
-                               note=f"（「{lst.word}」所列分项之和已超过总数）", **common))
-        elif v.status == "info":
-            out.append(finding("A-SUM-PARTS", severity=INFO, diff=v.difference, note="", **common))
-        elif v.status != "ok" and lst.word in ("主要包括", "主要有"):
-            common["quotes"] = q
-            out.append(finding("A-LIST-PARTIAL", diff=head.value - total,
-                               **{k: common[k] for k in ("quotes", "total_label", "total", "sum")},
-                               expected=total, actual=head.value, difference=head.value - total))
-        if not lst.complete:
-            continue
-        out += _list_budget(facts, doc, lst, q)
-        out += _list_changes(facts, doc, lst, q, changes)
+            out += _list_budget(facts, doc, lst, q)
+            out += _list_changes(facts, doc, lst, q, changes)
     return out
+
+
+def _check_pair(facts: SectionFacts, doc: Doc, lst: ListStmt, q: list[Quote]) -> list[Finding]:
+    """"收入、支出决算总计 X。其中：（一）收入决算总计 X …（二）支出决算总计 X": each side is X."""
+    out = []
+    head = lst.head
+    for item in lst.items:
+        v = judge(item.amount.fig, head.value, head.fig.half)
+        if not v.ok:
+            out.append(finding("A-SAME-ITEM", quotes=q + [quote_of(facts, doc, item.amount)],
+                               severity=severity_of(v), expected=v.expected, actual=v.actual,
+                               difference=v.difference, tolerance=v.tolerance,
+                               label=item.amount.name, where_a="分项", a=item.amount.value,
+                               where_b=f"「{head.name}」", b=head.value, diff=v.difference, note=""))
+    return out
+
+
+def _check_sum(lst: ListStmt, q: list[Quote]) -> list[Finding]:
+    head = lst.head
+    total, band = sum_band(it.amount.fig for it in lst.items)
+    v = judge(head.fig, total, band)
+    if v.ok:
+        return []
+    common = dict(quotes=q, total_label=f"「{head.name}」", total=head.value, sum=total)
+    measured = dict(expected=v.expected, actual=v.actual, difference=v.difference, tolerance=v.tolerance)
+    if lst.complete or v.status == "info":
+        return [finding("A-SUM-PARTS", severity=severity_of(v), diff=v.difference, note="", **common, **measured)]
+    if total > head.value:  # a partial list may fall short of its total, never exceed it
+        return [finding("A-SUM-PARTS", diff=v.difference, note=f"（「{lst.word}」所列分项之和已超过总数）",
+                        **common, **measured)]
+    if lst.word in ("主要包括", "主要有"):
+        return [finding("A-LIST-PARTIAL", diff=head.value - total, expected=total, actual=head.value,
+                        difference=head.value - total, **common)]
+    return []  # "其中：" one sub-part, smaller than its total: nothing to say
 
 
 def _list_budget(facts: SectionFacts, doc: Doc, lst: ListStmt, q: list[Quote]) -> list[Finding]:
@@ -250,13 +261,13 @@ def check_changes(facts: SectionFacts, doc: Doc, flagged: set[int]) -> list[Find
             out.append(finding("A-CHANGE", quotes=q, label=label,
                                detail=f"增减额为「{ch.word}」，增减率却为「{ch.pct_word}」，方向不一致"))
             continue
-        if abs(prior) <= now.fig.half + c.half and (prior == 0 or ch.pct.value != 0):
-            if prior == 0 or c.value != 0:
+        if prior == 0:
+            if c.value != 0 or ch.pct.value != 0:
                 flagged.add(id(ch.pct))
                 out.append(finding("A-ZERO-BASE", quotes=q, actual=ch.pct.value, label=label,
-                                   detail=f"{base_word}为 {show(prior)}，却写「{ch.word}{show(ch.pct.value)}%」",
+                                   detail=f"{base_word}为 0，却写「{ch.word}{show(ch.pct)}%」",
                                    advice="上年为 0，只写增减额" if ch.basis == "上年" else "年初未安排预算"))
-                continue
+            continue
         s = ch.sign or 1
         band = extreme_band(lambda cc, nn: cc / (nn - s * cc) * 100 if nn - s * cc > 0 else None,
                             fig_pair(c), fig_pair(now.fig))
