@@ -9,7 +9,8 @@ Fixtures (tests/data/audit/, written for these tests in each format's wording):
 - ``hunan_2022_style.txt`` — Hunan 2022: the narrative is 第三部分, a 一般性支出情况说明 section,
   a 财政拨款支出决算结构 paragraph ("主要用于以下方面：…占…%"); one deliberate error (卫生健康支出
   30.00 of 860.10 printed as 3.94%);
-- ``county_no_parts.txt`` — a county centre: no 第X部分 headings, an unknown "专项资金使用情况".
+- ``county_no_parts.txt`` — a county centre: no 第X部分 headings, an unknown "专项资金使用情况",
+  a change given only as a percentage ("较上年增长3%").
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ def test_county_without_parts() -> None:
     skipped = _skipped(result)
     assert skipped[0] == (None, "未找到「第X部分」标题，在全文中识别章节")
     assert ("五、专项资金使用情况", "未识别的章节标题，本节未检查") in skipped
+    # "较上年增长3%" without the amount: the prior year cannot be recovered, so it is skipped
+    assert ("三、支出决算情况", "只给出增减率、没有增减额，无法推算上年数，未检查") in skipped
 
 
 @pytest.mark.parametrize("name", ["im_2019_style.txt", "hunan_2022_style.txt", "county_no_parts.txt"])

@@ -60,7 +60,7 @@ CONCEPTS: dict[str, Concept] = {c.id: c for c in (
     Concept("personnel", "人员经费", ("gpb_basic",), r"^人员经费$"),
     Concept("public_use", "公用经费", ("gpb_basic",), r"^(日常)?公用经费$"),
     Concept("sangong", "财政拨款“三公”经费", ("sangong",), r"三公", r"三公"),
-    Concept("reception", "公务接待费", ("sangong", "gpb_project", "gpb_basic"), r"^公务接待费$",
+    Concept("reception", "公务接待费", ("sangong", "gpb_project", "gpb_basic"), r"^公务接待费(支出)?$",
             soft=("gpb_project", "gpb_basic")),
     Concept("gf_expend", "政府性基金预算财政拨款支出", ("govfund",)),
     Concept("soe_expend", "国有资本经营预算财政拨款支出", ("soe",)),

@@ -344,7 +344,11 @@ def _link(facts: SectionFacts, doc: Doc) -> None:
     for ch in facts.changes:
         unit = "万元" if ch.amount is not None else None
         ch.subject = _nearest_subject(facts, ch.para, ch.start, unit)
-        if ch.subject is None:
+        if ch.amount is None and ch.pct is not None:
+            facts.skipped.append(Skip(section.title, "只给出增减率、没有增减额，无法推算上年数，未检查",
+                                      "a percentage change without its amount; not checked",
+                                      doc.sentence(section, section.paras[ch.para], ch.start)))
+        elif ch.subject is None:
             facts.skipped.append(Skip(section.title, "增减说明找不到所指的本年数，未检查",
                                       "a change whose current figure could not be found; not checked",
                                       doc.sentence(section, section.paras[ch.para], ch.start)))
