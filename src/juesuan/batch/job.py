@@ -1,0 +1,147 @@
+"""One department of a batch: data file → filled, checked, narrated workbook, timed by stage.
+
+Runs in a worker process and returns an :class:`Outcome`: a few hundred bytes (status, counts,
+the first findings, seconds per stage, peak memory), never the workbook, so the pool's pipes
+stay small.  The check runs on the in-memory model — the cells the fast writer just wrote
+(inputs and cached values) — instead of re-reading the file::
+
+    read    data_file.read_data          JSON → validated Book (InputError → failed)
+    derive  derivations, compute, layout every derived cell's Expr, value and address
+    narrate narrative(book)              the text of 决算情况说明
+    write   FastWriter.render            the .xlsx bytes (sheets rendered, zip deflated)
+    save    write_atomic                 temp file + os.replace
+    check   check_book                   findings on the stored values
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from juesuan.errors import InputError
+from juesuan.findings import Finding, summarize
+
+STAGES = ("read", "derive", "narrate", "write", "save", "check")
+FIRST_FINDINGS = 5  # findings listed per department in the summary
+
+
+@dataclass
+class Outcome:
+    """What the summary needs to know about one department (picklable, small)."""
+
+    name: str  # the data file's stem; the workbook is <name>.xlsx
+    input: str
+    status: str  # ok | errors | failed
+    output: str | None = None
+    department: str = ""  # 部门名称
+    counts: dict[str, int] = field(default_factory=dict)  # error / warning / info / acknowledged
+    findings: list[dict[str, Any]] = field(default_factory=list)  # the first few: rule, severity, message, cell
+    reason: str | None = None  # why it failed (the InputError message)
+    input_error: bool = False  # failed because of the input itself (same content → same failure)
+    detail: str | None = None  # traceback of an unexpected failure (for batch.log)
+    seconds: dict[str, float] = field(default_factory=dict)
+    maxrss_kb: int = 0  # the worker's peak resident memory so far
+    skipped: bool = False  # unchanged since the last run: not redone
+    key: str = ""  # hash of input content + juesuan version + template (see state.py)
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("detail")
+        return d
+
+
+def found_of(layout: Any) -> Any:
+    """Where everything is on a freshly written workbook: the layout as a FoundBook."""
+    from juesuan.locate import Found, FoundBook
+
+    tables = {}
+    for key, tl in layout.tables.items():
+        last = tl.first_data_row + len(tl.row_keys) - 1
+        tables[key] = Found(tl.table, tl, tl.first_data_row, last, tl.footnote_row, dict(tl.row_index))
+    return FoundBook(tables)
+
+
+def printed_names(book: Any, layout: Any) -> None:
+    """Record the 科目名称 the writer printed, as a reader of the workbook would find them (S-3)."""
+    from juesuan.model import code_name
+
+    for t in book.format.tables:
+        if t.kind == "code":
+            for code in layout.tables[t.key].row_keys:
+                if code != t.total_label:
+                    book.names.setdefault((t.key, code), code_name(book, t, code))
+
+
+def finding_row(f: Finding) -> dict[str, Any]:
+    cell = next((f"{c.sheet}!{c.cell}" if c.cell else c.sheet for c in f.cells), "")
+    return {"rule": f.rule, "severity": f.severity.value, "message": f.message, "cell": cell}
+
+
+def process(path: Path, out_dir: Path, key: str, narrate: bool = True) -> Outcome:
+    """Fill, check and narrate one data file into ``out_dir/<stem>.xlsx``; never raises."""
+    outcome = Outcome(path.stem, str(path), "failed", key=key)
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        outcome.seconds[stage] = outcome.seconds.get(stage, 0.0) + now - clock
+        clock = now
+
+    try:
+        _run(path, out_dir, outcome, narrate, lap)
+    except InputError as exc:
+        outcome.status, outcome.reason = "failed", exc.message
+        # the same content gives the same failure, except when saving (a workbook open in Excel)
+        outcome.input_error = _stage_in_progress(outcome, narrate) != "save"
+    except Exception as exc:  # a bug must not stop the batch: report it with its traceback
+        outcome.status = "failed"
+        outcome.reason = f"内部错误 internal error: {type(exc).__name__}: {exc}"
+        outcome.detail = traceback.format_exc()
+    outcome.maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return outcome
+
+
+def _stage_in_progress(outcome: Outcome, narrate: bool) -> str:
+    return next((s for s in STAGES if s not in outcome.seconds and (narrate or s != "narrate")), "")
+
+
+def _run(path: Path, out_dir: Path, outcome: Outcome, narrate: bool, lap: Any) -> None:
+    from juesuan.batch.fastxlsx import writer_for
+    from juesuan.check import check_book
+    from juesuan.data_file import read_data
+    from juesuan.derive import compute, derivations
+    from juesuan.layout import book_layout
+    from juesuan.workbook_file import write_atomic
+
+    book = read_data(path)
+    lap("read")
+    outcome.department = book.text(("单位信息", "部门名称", "值"))
+    exprs = derivations(book)
+    values = compute(book, exprs)
+    layout = book_layout(book)
+    lap("derive")
+    text = None
+    if narrate:
+        from juesuan.narrate import narrative
+
+        text = narrative(book)
+        lap("narrate")
+    data = writer_for(book, narrate).render(book, exprs, values, layout, narrative=text)
+    lap("write")
+    target = out_dir / f"{path.stem}.xlsx"
+    write_atomic(target, lambda tmp: Path(tmp).write_bytes(data))
+    outcome.output = str(target)
+    lap("save")
+    printed_names(book, layout)
+    stored = {**book.values, **values}
+    findings = check_book(book, found_of(layout), stored, None)
+    lap("check")
+    counts = summarize(findings)
+    outcome.counts = counts
+    outcome.findings = [finding_row(f) for f in findings[:FIRST_FINDINGS]]
+    outcome.status = "errors" if counts["error"] else "ok"

@@ -1,0 +1,176 @@
+"""Run a batch: every data file of a directory through :func:`juesuan.batch.job.process`.
+
+Work spreads over ``jobs`` processes (default: the cores) with bounded memory:
+
+- a ``multiprocessing`` pool with at most ``WINDOW × jobs`` tasks in flight (the parent waits for
+  results before submitting more, so a directory of 10,000 files never queues 10,000 tasks);
+- workers return an :class:`~juesuan.batch.job.Outcome` (a few hundred bytes), never a workbook;
+- ``maxtasksperchild`` replaces a worker after ``MAX_TASKS`` departments, capping slow growth.
+
+The template is parsed and the narrative sheet prerendered once, in the parent, before the pool
+starts: forked workers inherit the ready writer (with ``spawn`` the prerendered bytes go to each
+worker's initializer).  ``jobs=1`` runs in the calling process, without a pool.
+
+One bad file never stops the batch: :func:`~juesuan.batch.job.process` turns every failure into a
+``failed`` outcome with its reason.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import signal
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from juesuan.batch.job import Outcome, process
+from juesuan.batch.progress import Progress
+from juesuan.batch.state import STATE_FILE, State, input_key
+from juesuan.batch.summary import SUMMARY, write_summary
+from juesuan.errors import InputError, Location
+
+WINDOW = 4  # tasks in flight per worker
+MAX_TASKS = 100  # departments per worker process before it is replaced
+DEFAULT_FORMAT = "nmg-2023"
+LOG_FILE = "batch.log"
+
+
+@dataclass
+class BatchResult:
+    outcomes: list[Outcome]
+    seconds: float  # wall time of the whole batch
+    setup_seconds: float = 0.0  # template parsed and narrative prerendered, in the parent
+    work_seconds: float = 0.0  # wall time of the departments processed (setup and summary excluded)
+    jobs: int = 1
+    summary_json: Path | None = None
+    summary_xlsx: Path | None = None
+    processed: list[Outcome] = field(default_factory=list)  # those not skipped
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for o in self.outcomes if o.skipped)
+
+
+def find_inputs(in_dir: Path, out_dir: Path) -> list[Path]:
+    """The data files ``in_dir/*.json`` in name order (the batch's own files excluded)."""
+    if not in_dir.is_dir():
+        raise InputError("找不到数据文件目录", "the input directory does not exist", Location(file=str(in_dir)))
+    own = {(out_dir / f"{SUMMARY}.json").resolve(), (out_dir / STATE_FILE).resolve()}
+    return sorted(p for p in in_dir.glob("*.json") if p.is_file() and p.resolve() not in own)
+
+
+def run_batch(in_dir: str | Path, out_dir: str | Path, jobs: int | None = None, force: bool = False,
+              narrate: bool = True, progress: Progress | None = None) -> BatchResult:
+    """Fill, check and narrate every data file of ``in_dir`` into ``out_dir``; write the summary."""
+    t0 = time.perf_counter()
+    in_dir, out_dir = Path(in_dir), Path(out_dir)
+    inputs = find_inputs(in_dir, out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    progress = progress or Progress(len(inputs), out_dir / LOG_FILE)
+    state = State.load(out_dir)
+    outcomes: list[Outcome] = []
+    todo: list[tuple[Path, str]] = []
+    for path in inputs:
+        outcome, key = _precheck(path, narrate)
+        reused = None if force or outcome is not None else state.reusable(path.stem, key)
+        if outcome is None and reused is None:
+            todo.append((path, key))
+            continue
+        done = outcome or reused
+        assert done is not None
+        done.skipped = outcome is None
+        outcomes.append(done)
+        progress.update(done)
+        if outcome is not None:
+            state.record(outcome)
+    setup = _prepare(narrate) if todo else 0.0
+    t1 = time.perf_counter()
+    processed: list[Outcome] = []
+
+    def finished(o: Outcome) -> None:
+        processed.append(o)
+        state.record(o)
+        progress.update(o)
+
+    workers = min(jobs, len(todo))
+    if workers <= 1:
+        for path, key in todo:
+            finished(process(path, out_dir, key, narrate))
+    else:
+        _pool(todo, out_dir, narrate, workers, finished)
+    work = time.perf_counter() - t1
+    outcomes += processed
+    state.keep_only({p.stem for p in inputs})
+    state.save()
+    seconds = time.perf_counter() - t0
+    json_path, xlsx_path = write_summary(out_dir, outcomes, seconds, jobs)
+    progress.close()
+    return BatchResult(outcomes, time.perf_counter() - t0, setup, work, jobs, json_path, xlsx_path, processed)
+
+
+def _precheck(path: Path, narrate: bool) -> tuple[Outcome | None, str]:
+    """(an outcome decided without processing, or None; the input's key)."""
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        return Outcome(path.stem, str(path), "failed", reason=f"无法读取文件 cannot read the file: {exc}"), ""
+    key = input_key(content, narrate)
+    if path.stem == SUMMARY:
+        reason = (f"文件名「{path.name}」与汇总文件 {SUMMARY}.xlsx 冲突，请改名 "
+                  f"(the name collides with the batch summary; rename the file)")
+        return Outcome(path.stem, str(path), "failed", reason=reason, input_error=True, key=key), key
+    return None, key
+
+
+def _prepare(narrate: bool) -> float:
+    """Parse the template and prerender the narrative sheet here, once, before any worker starts."""
+    from juesuan.batch.fastxlsx import writer
+
+    t = time.perf_counter()
+    writer(DEFAULT_FORMAT, narrate)
+    return time.perf_counter() - t
+
+
+def _init_worker(narrate: bool, prerendered: bytes | None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    from juesuan.batch.fastxlsx import writer
+
+    writer(DEFAULT_FORMAT, narrate, prerendered=prerendered)  # inherited under fork: no work
+
+
+def _pool(todo: Iterable[tuple[Path, str]], out_dir: Path, narrate: bool, workers: int,
+          finished: Callable[[Outcome], None]) -> None:
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    prerendered = None
+    if ctx.get_start_method() != "fork" and narrate:
+        from juesuan.batch.prerender import prerendered_template
+
+        prerendered = prerendered_template(DEFAULT_FORMAT, narrate)
+    results: queue.SimpleQueue[Outcome] = queue.SimpleQueue()
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(narrate, prerendered),
+                  maxtasksperchild=MAX_TASKS) as pool:
+        in_flight = 0
+        for path, key in todo:
+            while in_flight >= WINDOW * workers:
+                finished(results.get())
+                in_flight -= 1
+            pool.apply_async(process, (path, out_dir, key, narrate), callback=results.put,
+                             error_callback=lambda exc, p=path, k=key: results.put(_crashed(p, k, exc)))
+            in_flight += 1
+        while in_flight:
+            finished(results.get())
+            in_flight -= 1
+
+
+def _crashed(path: Path, key: str, exc: BaseException) -> Outcome:
+    """A task the pool itself lost (the worker could not run it or send its result back)."""
+    return Outcome(path.stem, str(path), "failed", reason=f"内部错误 internal error: {type(exc).__name__}: {exc}",
+                   key=key)

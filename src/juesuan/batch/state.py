@@ -1,0 +1,103 @@
+"""Which inputs a re-run can skip: a key per data file, kept in ``OUT/.batch-state.json``.
+
+The key is the SHA-256 of the data file's bytes, the juesuan version, the template files and
+whether the narrative is written — everything the output depends on.  An input is skipped when
+its key equals the stored one and
+
+- it succeeded (status ok or errors) and its workbook is still there, or
+- it failed because of its content (an InputError while reading, deriving, narrating or
+  rendering): the same bytes fail the same way, so the failure is reported again from the state.
+
+Other failures (the output was open in Excel, an internal error) are retried.  ``--force``
+skips nothing.  The state file is written atomically after every batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import juesuan
+from juesuan.batch.job import Outcome
+
+STATE_FILE = ".batch-state.json"
+SCHEMA = 1
+
+
+@lru_cache(maxsize=None)
+def environment_digest(narrate: bool) -> str:
+    """What besides the input decides the output: juesuan's version and every format's template."""
+    from juesuan.formats import FORMATS
+    from juesuan.templates import template_path
+
+    h = hashlib.sha256(f"juesuan {juesuan.__version__} narrate={narrate}".encode())
+    for format_id in sorted(FORMATS):
+        h.update(format_id.encode())
+        h.update(template_path(format_id).read_bytes())
+    return h.hexdigest()
+
+
+def input_key(content: bytes, narrate: bool) -> str:
+    return hashlib.sha256(environment_digest(narrate).encode() + b"\0" + content).hexdigest()
+
+
+class State:
+    """The outcome of each input at its last run, by input name."""
+
+    def __init__(self, path: Path, entries: dict[str, dict[str, Any]] | None = None) -> None:
+        self.path = path
+        self.entries = entries or {}
+
+    @classmethod
+    def load(cls, out_dir: Path) -> "State":
+        path = out_dir / STATE_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("schema") == SCHEMA and isinstance(data.get("entries"), dict):
+                return cls(path, data["entries"])
+        except (OSError, ValueError):
+            pass  # no state or a damaged one: redo everything
+        return cls(path)
+
+    def reusable(self, name: str, key: str) -> Outcome | None:
+        """The stored outcome when ``name`` with ``key`` need not be redone."""
+        entry = self.entries.get(name)
+        if not entry or entry.get("key") != key:
+            return None
+        try:
+            outcome = Outcome(**entry["outcome"])
+        except (TypeError, KeyError):
+            return None
+        if outcome.status in ("ok", "errors") and outcome.output and Path(outcome.output).exists():
+            return outcome
+        if outcome.status == "failed" and outcome.input_error:
+            return outcome
+        return None
+
+    def record(self, outcome: Outcome) -> None:
+        self.entries[outcome.name] = {"key": outcome.key, "outcome": {**outcome.to_json(), "skipped": False}}
+
+    def keep_only(self, names: set[str]) -> None:
+        self.entries = {n: e for n, e in self.entries.items() if n in names}
+
+    def save(self) -> None:
+        text = json.dumps({"schema": SCHEMA, "entries": self.entries}, ensure_ascii=False, indent=1)
+        write_text_atomic(self.path, text)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file next to ``path`` and rename it over (never half-written)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".juesuan-", suffix=path.suffix, dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

@@ -1,0 +1,34 @@
+"""``juesuan batch DIR -o OUT`` and ``juesuan synth --n N -o DIR``.
+
+batch: every data file ``DIR/*.json`` becomes ``OUT/<name>.xlsx`` — filled (formulas and their
+values), checked and narrated — and ``OUT/summary.xlsx`` / ``OUT/summary.json`` list every
+department with its status.  Unchanged inputs are skipped on a re-run unless ``--force`` (see
+:mod:`juesuan.batch.state`).  Exit status: 0 every department passed, 1 some have check errors,
+2 some could not be processed (listed as failed with the reason).
+
+synth: ``N`` synthetic departments (:func:`juesuan.synth.run_synth`), e.g. to try a batch.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.command == "synth":
+        from juesuan.synth import run_synth
+
+        return run_synth(args)
+    from juesuan.batch.runner import run_batch
+
+    result = run_batch(args.dir, args.output, jobs=args.jobs, force=args.force)
+    n = len(result.outcomes)
+    done = len(result.processed)
+    rate = done / result.work_seconds if result.work_seconds > 0 and done else 0.0
+    print(f"共 {n} 个 departments：通过 ok {result.count('ok')}，有错误 errors {result.count('errors')}，"
+          f"失败 failed {result.count('failed')}，未变化跳过 skipped {result.skipped}；"
+          f"用时 {result.seconds:.1f} 秒 s（{rate:.1f} 个/秒 per second, {result.jobs} 进程 jobs）")
+    print(f"汇总 summary: {result.summary_xlsx}  {result.summary_json}")
+    if result.count("failed"):
+        return 2
+    return 1 if result.count("errors") else 0
