@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
 from juesuan import derive
-from juesuan.check.values import Problem, normalize
+from juesuan.check.values import Problem, is_blank, normalize
 from juesuan.expr import Address, Expr, Key
 from juesuan.findings import CellRef, Finding
 from juesuan.layout import book_layout
@@ -131,7 +131,7 @@ class Context:
         missing: list[Key] = []
         for key in prep.numeric_derived:
             raw = self.raw.get(key)
-            if prep.address(key) is None or (raw is None and self.formulas is not None and key in self.formulas):
+            if prep.address(key) is None or (is_blank(raw) and self.formulas is not None and key in self.formulas):
                 missing.append(key)  # no cached value, or a 类/款 row missing from the sheet: computed
                 continue
             self._store(key, raw)
