@@ -130,19 +130,24 @@ def _precheck(path: Path, narrate: bool) -> tuple[Outcome | None, str]:
 
 
 def _prepare(narrate: bool) -> float:
-    """Parse the template and prerender the narrative sheet here, once, before any worker starts."""
+    """Parse the template and prerender the optional sheets here, once, before any worker starts.
+
+    Both writers: for books without notes and with (synthetic and real data files often have
+    notes, which add the hidden 数据文件说明 sheet)."""
     from juesuan.batch.fastxlsx import writer
 
     t = time.perf_counter()
-    writer(DEFAULT_FORMAT, narrate)
+    for notes in (False, True):
+        writer(DEFAULT_FORMAT, narrate, notes)
     return time.perf_counter() - t
 
 
-def _init_worker(narrate: bool, prerendered: bytes | None) -> None:
+def _init_worker(narrate: bool, prerendered: dict[bool, bytes] | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     from juesuan.batch.fastxlsx import writer
 
-    writer(DEFAULT_FORMAT, narrate, prerendered=prerendered)  # inherited under fork: no work
+    for notes in (False, True):  # inherited under fork: no work
+        writer(DEFAULT_FORMAT, narrate, notes, prerendered=(prerendered or {}).get(notes))
 
 
 def _pool(todo: Iterable[tuple[Path, str]], out_dir: Path, narrate: bool, workers: int,
@@ -150,10 +155,11 @@ def _pool(todo: Iterable[tuple[Path, str]], out_dir: Path, narrate: bool, worker
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     prerendered = None
-    if ctx.get_start_method() != "fork" and narrate:
+    if ctx.get_start_method() != "fork":
         from juesuan.batch.prerender import prerendered_template
 
-        prerendered = prerendered_template(DEFAULT_FORMAT, narrate)
+        prerendered = {notes: prerendered_template(DEFAULT_FORMAT, narrate, notes) for notes in (False, True)
+                       if narrate or notes}
     results: queue.SimpleQueue[Outcome] = queue.SimpleQueue()
     with ctx.Pool(workers, initializer=_init_worker, initargs=(narrate, prerendered),
                   maxtasksperchild=MAX_TASKS) as pool:
