@@ -93,3 +93,64 @@ def test_fullwidth_digits_and_halfwidth_punctuation_are_normalised(tmp_path: Pat
     path = tmp_path / "mixed.txt"
     path.write_text(text[:start] + part + text[end:], encoding="utf-8")
     assert signature(audit(path)) == signature(from_txt)
+
+
+def _autonumbered_docx(path: Path) -> tuple[Path, int]:
+    """The seed as .docx with 第二部分's section titles numbered by Word ("%1、", chineseCounting)."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def el(tag: str, **attrs: str):
+        e = OxmlElement(tag)
+        for k, v in attrs.items():
+            e.set(qn(f"w:{k}"), v)
+        return e
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    abstract = el("w:abstractNum", abstractNumId="90")
+    level = el("w:lvl", ilvl="0")
+    level.append(el("w:start", val="1"))
+    level.append(el("w:numFmt", val="chineseCounting"))
+    level.append(el("w:lvlText", val="%1、"))
+    abstract.append(level)
+    numbering.insert(0, abstract)
+    num = el("w:num", numId="90")
+    num.append(el("w:abstractNumId", val="90"))
+    numbering.append(num)
+    text = seed_text()
+    body_start = text.index("第二部分 2023 年度部门决算情况说明\n\n一、收入支出决算总体情况说明")
+    body_end = text.index("第三部分 名词解释\n\n一、")
+    numbered, pos = 0, 0
+    for line in text.splitlines():
+        at = text.index(line, pos) if line else pos
+        pos = at + len(line)
+        m = re.match(r"[一二三四五六七八九十]+、(.+说明)$", line)
+        if m and body_start < at < body_end:
+            p = document.add_paragraph(m.group(1))
+            num_pr = el("w:numPr")
+            num_pr.append(el("w:ilvl", val="0"))
+            num_pr.append(el("w:numId", val="90"))
+            p._p.get_or_add_pPr().append(num_pr)
+            numbered += 1
+        else:
+            document.add_paragraph(line)
+    document.save(str(path))
+    return path, numbered
+
+
+def test_word_auto_numbering_is_rendered(tmp_path: Path, from_txt: AuditResult) -> None:
+    path, numbered = _autonumbered_docx(tmp_path / "autonum.docx")
+    assert numbered == 14
+    result = audit(path)
+    assert [t for t, _ in result.sections] == [t for t, _ in from_txt.sections]
+    assert signature(result) == signature(from_txt)
+
+
+def test_unnumbered_titles_are_recognised(tmp_path: Path, from_txt: AuditResult) -> None:
+    """An HTML page with <h3> titles that lost their numbers still gives every finding."""
+    text = re.sub(r"(?m)^[一二三四五六七八九十]+、(.+情况说明)$", r"\1", seed_text())
+    result = audit(write_html(text, tmp_path / "bare.html"))
+    assert [k for _, k in result.sections] == [k for _, k in from_txt.sections]
+    assert [(f.rule, f.severity) for f in result.findings] == [(f.rule, f.severity) for f in from_txt.findings]

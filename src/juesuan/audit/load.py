@@ -103,11 +103,12 @@ def _docx(p: Path, where: Location) -> str:
     from docx.text.paragraph import Paragraph
 
     lines: list[str] = []
+    numbering = _Numbering(document)
     body = document.element.body
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            lines.append(Paragraph(child, document).text)
+            lines.append(numbering.label(child) + Paragraph(child, document).text)
         elif tag == "tbl":
             for row in Table(child, document).rows:
                 cells, seen = [], set()
@@ -118,6 +119,77 @@ def _docx(p: Path, where: Location) -> str:
                     cells.append(" ".join(cell.text.split()))
                 lines.append("\t".join(cells))
     return "\n".join(lines)
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+CHINESE_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese(n: int) -> str:
+    """1 → 一, 10 → 十, 14 → 十四, 21 → 二十一 (enough for section numbers)."""
+    if n < 10:
+        return CHINESE_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else CHINESE_DIGITS[tens]) + "十" + (CHINESE_DIGITS[ones] if ones else "")
+
+
+class _Numbering:
+    """Word's automatic list numbering, rendered as the reader sees it ("一、", "（二）", "3.").
+
+    A paragraph numbered by Word carries no number in its text; without this, a disclosure whose
+    section titles are auto-numbered would lose its outline.
+    """
+
+    FORMATS = {"decimal": str, "chineseCounting": _chinese, "chineseCountingThousand": _chinese,
+               "ideographTraditional": _chinese, "taiwaneseCounting": _chinese,
+               "decimalEnclosedCircle": lambda n: chr(0x245F + n) if 0 < n <= 20 else str(n)}
+
+    def __init__(self, document: object) -> None:
+        self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}
+        self.counters: dict[tuple[str, int], int] = {}
+        try:
+            root = document.part.numbering_part.element  # type: ignore[attr-defined]
+        except (AttributeError, KeyError, NotImplementedError):
+            return
+        abstract = {a.get(f"{W}abstractNumId"): a for a in root.iter(f"{W}abstractNum")}
+        for num in root.iter(f"{W}num"):
+            ref = num.find(f"{W}abstractNumId")
+            a = abstract.get(ref.get(f"{W}val")) if ref is not None else None
+            if a is None:
+                continue
+            for lvl in a.iter(f"{W}lvl"):
+                fmt = lvl.find(f"{W}numFmt")
+                text = lvl.find(f"{W}lvlText")
+                start = lvl.find(f"{W}start")
+                self.levels[(num.get(f"{W}numId"), int(lvl.get(f"{W}ilvl", "0")))] = (
+                    fmt.get(f"{W}val") if fmt is not None else "decimal",
+                    text.get(f"{W}val") if text is not None else "",
+                    int(start.get(f"{W}val")) if start is not None else 1)
+
+    def label(self, p: object) -> str:
+        """The number Word shows before paragraph ``p`` (empty when it is not numbered)."""
+        num_pr = p.find(f"{W}pPr/{W}numPr")  # type: ignore[attr-defined]
+        if num_pr is None:
+            return ""
+        num_id = num_pr.find(f"{W}numId")
+        ilvl = num_pr.find(f"{W}ilvl")
+        if num_id is None:
+            return ""
+        nid, level = num_id.get(f"{W}val"), int(ilvl.get(f"{W}val")) if ilvl is not None else 0
+        if (nid, level) not in self.levels:
+            return ""
+        fmt, text, start = self.levels[(nid, level)]
+        self.counters[(nid, level)] = self.counters.get((nid, level), start - 1) + 1
+        for (other, deeper) in list(self.counters):
+            if other == nid and deeper > level:
+                del self.counters[(other, deeper)]
+        def render(m: re.Match[str]) -> str:
+            k = int(m.group(1)) - 1
+            f = self.levels.get((nid, k), (fmt, "", 1))[0]
+            value = self.counters.get((nid, k), self.levels.get((nid, k), ("", "", 1))[2])
+            return self.FORMATS.get(f, str)(value)
+        label = re.sub(r"%(\d)", render, text)
+        return label.replace("(", "（").replace(")", "）")
 
 
 def _pdf(p: Path, where: Location) -> str:

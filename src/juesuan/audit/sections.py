@@ -1,7 +1,9 @@
 """Finding the parts, sections and paragraphs of a disclosure's text.
 
 Lines become paragraphs: a line continues the previous one unless that one ends a sentence
-(。！？；：), either is a heading, a numbered item or a table row.  Wrapped lines of a PDF and
+(。！？；：), either is a heading, a numbered item or a table row.  A heading is numbered (一、
+（一） 1. （1）) and short, or, unnumbered, a short title naming a known subject and ending in
+情况/说明 (Word auto-numbering and HTML headings lose their numbers in the text).  Wrapped lines of a PDF and
 the blank lines a PDF-to-text conversion leaves inside a paragraph are therefore joined, while
 list items ("其中：" followed by lines) stay apart.  In a PDF a line that fills the page width is
 a wrapped line, whatever its last character.
@@ -122,11 +124,19 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def _bare_title(text: str) -> bool:
+    """A section title printed without numbering (Word auto-numbering, an HTML <h3>): short, no
+    figures or clause punctuation, naming a known subject and ending in 情况/说明."""
+    title = text.rstrip("。")
+    return (len(title) <= 30 and not re.search(r"\d\s*(万元|元|%)|[，；：]", title)
+            and bool(re.search(r"(情况|说明)$", title)) and _kind(title) is not None)
+
+
 def _is_heading(text: str, marker: str | None, table: bool) -> bool:
     if table or PART_RX.match(text):
         return bool(PART_RX.match(text)) and not table
     if not marker:
-        return False
+        return _bare_title(text)
     title = text[len(marker):].strip().rstrip("。")
     return 0 < len(title) <= 40 and not re.search(r"\d\s*(万元|元|%)|[，；。]", title)
 
@@ -164,6 +174,8 @@ def paragraphs(doc: Mapped, table_spans: list[tuple[int, int]] = (), pdf: bool =
     for text, pos, table in lines:
         marker, level = (None, None) if table else _marker(text)
         heading = _is_heading(text, marker, table)
+        if heading and level is None and not PART_RX.match(text):
+            level = 1  # an unnumbered section title ranks with the top numbered ones
         part = bool(PART_RX.match(text)) and not table
         joinable = (cur is not None and not cur.heading and not cur.table and not table and not heading
                     and marker is None and not part
