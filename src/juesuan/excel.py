@@ -1,0 +1,379 @@
+"""The ribbon commands (决算公开 tab) in live Excel, through xlwings.
+
+The add-in's one VBA callback runs ``juesuan.excel.dispatch(tag)`` (a fixed ASCII module, never
+one named after the workbook).  Each command takes ``xlwings.Book.caller()``, reads every sheet
+it needs in ONE call (``sheet.used_range`` → a grid), runs the same core as the command line
+(:mod:`juesuan.locate`, :mod:`juesuan.derive`, check, narrate, export) and writes back one
+contiguous block per table, because every call into Excel costs tens of milliseconds.
+Problems are shown in a Chinese message box — never a Python traceback dialog.
+
+Only xlwings' BSD core is used here (``Book.caller``, ranges, sheets, ``App.alert``); tests run
+the same functions on xlwings' remote engine with payloads built from real workbooks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import tempfile
+import traceback
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable
+
+from juesuan.derive import compute, derivations
+from juesuan.errors import InputError
+from juesuan.expr import Address
+from juesuan.formats import load_format
+from juesuan.layout import BookLayout, TableLayout, book_layout
+from juesuan.locate import FoundBook, read_book
+from juesuan.model import Book, code_name
+from juesuan.spec import INPUT, Table
+from juesuan.xlsx_write import department_line
+
+TITLE = "决算公开助手"
+LOG = Path(tempfile.gettempdir()) / "juesuan-excel.log"
+log = logging.getLogger("juesuan.excel")
+
+
+# ── reading ─────────────────────────────────────────────────────────────────────────────
+def _grid(sheet: Any) -> list[list[Any]]:
+    """A sheet's values from A1 to its last used cell, in one call."""
+    used = sheet.used_range
+    last = used.last_cell
+    values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
+    return [list(r) for r in values]
+
+
+def read_grids(xlbook: Any, names: list[str] | None = None) -> dict[str, list[list[Any]]]:
+    wanted = set(names) if names else None
+    return {s.name: _grid(s) for s in xlbook.sheets if wanted is None or s.name in wanted}
+
+
+def read_model(xlbook: Any) -> tuple[Book, FoundBook, dict[str, list[list[Any]]]]:
+    fmt = load_format()
+    grids = read_grids(xlbook, [t.sheet for t in fmt.tables])
+    book, found = read_book(fmt, grids)
+    return book, found, grids
+
+
+# ── writing ─────────────────────────────────────────────────────────────────────────────
+def _xl(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def table_block(book: Book, tl: TableLayout, exprs: dict, layout: BookLayout) -> list[list[Any]]:
+    """The data rows of a table as one 2-D block: labels, inputs and formulas (``=…``)."""
+    t = tl.table
+    addr = layout.address
+    block: list[list[Any]] = []
+    for i, row_key in enumerate(tl.row_keys):
+        line: list[Any] = []
+        if t.kind == "fixed":
+            for b in t.blocks:
+                row = b.rows[i]
+                for lc in b.label_columns:
+                    line.append(None if row is None else {"label": row.label, "lineno": row.lineno,
+                                                          "code": row.code, "unit": row.unit}[lc.source])
+                for col in b.columns:
+                    spec = None if row is None else row.cells.get(col.key)
+                    if spec is None:
+                        line.append(None)
+                    elif spec is INPUT:
+                        line.append(_xl(book.values.get((t.key, row.key, col.key))))  # type: ignore[union-attr]
+                    else:
+                        line.append(exprs[(t.key, row.key, col.key)].formula(addr, t.sheet))  # type: ignore[union-attr]
+        else:
+            is_total = t.kind == "code" and row_key == t.total_label
+            for lc in t.block.label_columns:
+                if lc.source == "code":
+                    line.append(t.total_label if is_total else row_key)
+                else:
+                    line.append(None if is_total else code_name(book, t, row_key))
+            for col in t.block.columns:
+                key = (t.key, row_key, col.key)
+                if key in exprs:
+                    line.append(exprs[key].formula(addr, t.sheet))
+                elif t.kind == "code" and (is_total or len(row_key) < 7):
+                    line.append(None)
+                else:
+                    line.append(_xl(book.values.get(key)))
+        block.append(line)
+    return block
+
+
+def _protected(sheet: Any) -> Callable[[Callable[[], None]], None]:
+    """Run writes with the sheet unprotected (Windows COM only; the remote engine has no protection)."""
+    def run(write: Callable[[], None]) -> None:
+        api = getattr(sheet, "api", None)
+        com = sheet.book.app.engine.name != "remote" and api is not None and hasattr(api, "Unprotect")
+        if com:
+            api.Unprotect()
+        try:
+            write()
+        finally:
+            if com:
+                api.Protect(DrawingObjects=False, Contents=True, Scenarios=True, AllowFormattingColumns=True,
+                            AllowFormattingRows=True, AllowInsertingRows=True, AllowDeletingRows=True)
+    return run
+
+
+def write_book(xlbook: Any, book: Book, found: FoundBook) -> tuple[BookLayout, dict]:
+    """Resize the code and record tables and write every table's data block (a few calls per sheet)."""
+    exprs = derivations(book)
+    layout = book_layout(book, offsets={k: f.layout.offset for k, f in found.tables.items()})
+    for t in book.format.tables:
+        sheet = xlbook.sheets[t.sheet]
+        f = found.tables[t.key]
+        tl = layout.tables[t.key]
+
+        def write(sheet: Any = sheet, f: Any = f, tl: TableLayout = tl, t: Table = t) -> None:
+            if t.kind != "fixed":
+                _resize(sheet, f.first_data_row, f.last_data_row, tl)
+            if t.dept_line:
+                sheet.range((3, 1)).value = department_line(book)
+            block = table_block(book, tl, exprs, layout)
+            if block:
+                sheet.range((tl.first_data_row, 1)).value = block
+
+        _protected(sheet)(write)
+    return layout, exprs
+
+
+def _resize(sheet: Any, old_first: int, old_last: int, tl: TableLayout) -> None:
+    old_n = old_last - old_first + 1
+    new_n = len(tl.row_keys)
+    if new_n > old_n:
+        sheet.range(f"{old_last + 1}:{old_last + new_n - old_n}").insert(shift="down")
+    elif new_n < old_n:
+        sheet.range(f"{tl.first_data_row + new_n}:{old_last}").delete(shift="up")
+
+
+# ── the commands ────────────────────────────────────────────────────────────────────────
+def fill(xlbook: Any) -> str:
+    """填充: every derived cell gets its live formula; 类/款 rows created in code order."""
+    book, found, _ = read_model(xlbook)
+    write_book(xlbook, book, found)
+    n = len(derivations(book))
+    return f"填充完成：{n} 个派生单元格已写入公式。"
+
+
+def _formulas(sheet: Any, shape: tuple[int, int]) -> list[list[Any]] | None:
+    """A sheet's formula texts in one call; None where the engine cannot read formulas (remote)."""
+    try:
+        rows = sheet.range((1, 1), shape).options(ndim=2).formula
+    except (NotImplementedError, AttributeError):
+        return None
+    return [list(r) for r in rows]
+
+
+def check(xlbook: Any) -> str:
+    """校验: every rule on the cells as they stand; a 校验结果 sheet with links, cells marked."""
+    from juesuan.check import acknowledge, check_grids
+    from juesuan.findings import summarize
+
+    fmt = load_format()
+    names = [s.name for s in xlbook.sheets]
+    wanted = [t.sheet for t in fmt.tables] + ([acknowledge.SHEET] if acknowledge.SHEET in names else [])
+    values = read_grids(xlbook, wanted)
+    formulas: dict[str, list[list[Any]]] | None = {}
+    for t in fmt.tables:
+        grid = values.get(t.sheet)
+        got = _formulas(xlbook.sheets[t.sheet], (len(grid), max(len(r) for r in grid))) if grid else None
+        if got is None:
+            formulas = None
+            break
+        formulas[t.sheet] = got  # type: ignore[index]
+    findings = check_grids(fmt, values, formulas)
+    _write_report(xlbook, findings, names)
+    s = summarize(findings)
+    skipped = "" if formulas is not None else "\n（此环境无法读取公式，未做公式完整性检查）"
+    return (f"校验完成：错误 {s['error']} 个，警告 {s['warning']} 个，提示 {s['info']} 个，已说明 {s['acknowledged']} 个。"
+            f"详见「{acknowledge.SHEET}」工作表。{skipped}")
+
+
+def report_rows(findings: list) -> list[list[Any]]:
+    """The 校验结果 sheet as one block (same columns as ``juesuan check --write``); links are
+    HYPERLINK formulas so the whole sheet is one write."""
+    from juesuan.check.acknowledge import HEADERS, identity
+    from juesuan.check.report_sheet import HEADER_ROW, NOTE
+    from juesuan.findings import Severity, summarize
+
+    s = summarize(findings)
+    rows: list[list[Any]] = [["校验结果"], [f"错误 {s['error']} 个，警告 {s['warning']} 个，提示 {s['info']} 个，"
+                                          f"已说明 {s['acknowledged']} 个"], [NOTE]]
+    rows += [[None]] * (HEADER_ROW - 1 - len(rows))
+    rows.append(list(HEADERS))
+    for i, f in enumerate(findings, 1):
+        where = [f"{c.sheet}!{c.cell}" if c.cell else c.sheet for c in f.cells]
+        link: Any = "、".join(where)
+        if f.cells and f.cells[0].cell:
+            target = f"#'{f.cells[0].sheet}'!{f.cells[0].cell}"
+            link = f'=HYPERLINK("{target}","{link[:200]}")'
+        level = f.severity.zh + ("（已说明）" if f.acknowledged is not None else "")
+        explanation = f.acknowledged or ""
+        if f.severity is Severity.ERROR:
+            explanation = ""
+        rows.append([i, f.rule, level, f.message, link, _xl(f.expected), _xl(f.actual), _xl(f.difference),
+                     _xl(f.tolerance), explanation or None, identity(f)])
+    width = max(len(r) for r in rows)
+    return [r + [None] * (width - len(r)) for r in rows]
+
+
+def _write_report(xlbook: Any, findings: list, names: list[str]) -> None:
+    from juesuan.check.acknowledge import SHEET
+
+    if SHEET in names:
+        xlbook.sheets[SHEET].delete()
+    sheet = xlbook.sheets.add(SHEET, after=xlbook.sheets[len(xlbook.sheets) - 1])
+    sheet.range((1, 1)).value = report_rows(findings)
+    sheet.range("D:D").column_width = 70
+
+
+def narrate(xlbook: Any) -> str:
+    """生成说明: the narrative sheet written from the numbers, one block; 图1/图2 as pie charts."""
+    from juesuan.narrate import narrative
+    from juesuan.narrate.document import text_hash
+    from juesuan.narrate.sheet import HASH_PREFIX, SHEET, WIDTH, written_text
+
+    book, found, _ = read_model(xlbook)
+    nar = narrative(book)
+    names = [s.name for s in xlbook.sheets]
+    kept = None
+    if SHEET in names:
+        old = xlbook.sheets[SHEET]
+        grid = _grid(old)
+        lines = [r[0] for r in grid if r and isinstance(r[0], str) and r[0] != ""]
+        stored = grid[0][2] if grid and len(grid[0]) > 2 else None
+        if stored != HASH_PREFIX + text_hash(lines):
+            kept = _free_name(names, SHEET)
+            old.name = kept
+        else:
+            old.delete()
+    after = xlbook.sheets[kept] if kept else xlbook.sheets[len(xlbook.sheets) - 1]
+    sheet = xlbook.sheets.add(SHEET, after=after)
+    rows: list[list[Any]] = []
+    charts: list[tuple[str, int]] = []
+    for p in nar.paragraphs():
+        rows.append([written_text(p), None, None])
+        if p.kind == "figure" and p.figure:
+            charts.append((p.figure, len(rows) + 1))
+            rows += [[None, None, None]] * CHART_ROWS
+    texts = [r[0] for r in rows if r[0]]
+    rows[0][2] = HASH_PREFIX + text_hash(texts)
+    data = _chart_data(found)
+    for i, line in enumerate(data):
+        while len(rows) <= i:
+            rows.append([None, None, None])
+        rows[i] = rows[i][:3] + [None] + line
+    width = max(len(r) for r in rows)
+    sheet.range((1, 1)).value = [r + [None] * (width - len(r)) for r in rows]
+    sheet.range("A:A").column_width = WIDTH
+    sheet.range((1, 1), (len(rows), 1)).wrap_text = True
+    sheet.autofit("rows")
+    for figure, row in charts:
+        first = CHART_DATA[figure]
+        chart = sheet.charts.add(width=420, height=210, anchor=sheet.range((row, 1)))
+        chart.chart_type = "pie"
+        chart.set_source_data(sheet.range((first[0], 5), (first[1], 6)))
+    note = f"（原说明曾被手工修改，已保留为「{kept}」）" if kept else ""
+    return f"已生成「{SHEET}」：{len(texts)} 段。{note}"
+
+
+CHART_ROWS = 14  # blank rows reserved under a figure caption for its chart
+CHART_DATA = {"income": (1, 8), "spending": (10, 14)}  # rows of the chart source block in E:F
+
+
+def _chart_data(found: FoundBook) -> list[list[Any]]:
+    """Chart sources as live formulas (label, amount) in columns E:F of the narrative sheet.
+
+    The remote engine (and Office.js) take one contiguous source range, so the labels and
+    amounts of 表1 and 表3 are referenced into a two-column block here, not copied.
+    """
+    from juesuan.formats.nmg_2023 import INCOME_LINES, SPENDING_KINDS
+
+    out: list[list[Any]] = []
+    t1 = found.tables["表1"]
+    for key, _ in INCOME_LINES:
+        a = found.address(("表1", key, "金额"))
+        assert a is not None
+        label = Address(a.sheet, a.row, t1.layout.block_starts[0])
+        out.append([f"={label.ref('')}", f"={a.ref('')}"])
+    out.append([None, None])
+    t3 = found.tables["表3"]
+    for kind in SPENDING_KINDS:
+        a = found.address(("表3", "合计", kind))
+        assert a is not None
+        header = Address(a.sheet, t3.layout.header_row, a.col)
+        out.append([f"={header.ref('')}", f"={a.ref('')}"])
+    return out
+
+
+def _free_name(names: list[str], base: str) -> str:
+    n = 1
+    while f"{base}(手改{n})" in names:
+        n += 1
+    return f"{base}(手改{n})"
+
+
+def export(xlbook: Any) -> str:
+    """导出: Word (and PDF when LibreOffice is installed) next to the workbook."""
+    from juesuan.export import default_paths, export_book
+    from juesuan.lo import find_soffice
+
+    book, _, _ = read_model(xlbook)
+    full = Path(xlbook.fullname)
+    target = full if full.is_absolute() else Path.cwd() / full.name
+    docx, pdf = default_paths(target)
+    try:
+        find_soffice()
+        want_pdf: Path | None = pdf
+    except InputError:
+        want_pdf = None
+    result = export_book(book, docx, want_pdf)
+    done = f"已导出：{result.docx}" + (f"\n{result.pdf}" if result.pdf else "\n（未安装 LibreOffice，未生成 PDF）")
+    return done
+
+
+def doctor(xlbook: Any) -> str:
+    from juesuan.addin.doctor import doctor_report
+
+    lines = [f"{'✔' if ok else '✘'} {name}：{detail}" for name, ok, detail in doctor_report()]
+    return "\n".join(lines)
+
+
+COMMANDS: dict[str, Callable[[Any], str]] = {"fill": fill, "check": check, "narrate": narrate, "export": export,
+                                              "doctor": doctor}
+
+
+def dispatch(tag: str, xlbook: Any = None) -> str:
+    """Run the ribbon command ``tag`` on the calling workbook; report in a Chinese message box."""
+    import xlwings as xw
+
+    xlbook = xlbook if xlbook is not None else xw.Book.caller()
+    command = COMMANDS.get(tag)
+    try:
+        if command is None:
+            raise InputError(f"未知的按钮「{tag}」", f"unknown ribbon tag {tag!r}")
+        message = command(xlbook)
+    except InputError as exc:
+        message = f"无法完成：{exc.message}"
+    except Exception:  # a bug: keep the traceback in a log, show a plain message
+        _log_failure(tag)
+        message = f"出现意外错误，详情已记录在 {LOG}。\nAn unexpected error occurred; details in {LOG}."
+    _alert(xlbook, message)
+    return message
+
+
+def _log_failure(tag: str) -> None:
+    with LOG.open("a", encoding="utf-8") as fh:
+        fh.write(f"{dt.datetime.now().isoformat()} {tag}\n{traceback.format_exc()}\n")
+
+
+def _alert(xlbook: Any, message: str) -> None:
+    try:
+        xlbook.app.alert(message, title=TITLE)
+    except Exception:  # the message box must never itself raise into Excel
+        log.warning("could not show message: %s", message)
