@@ -84,3 +84,18 @@ def test_outline_joins_wrapped_lines_and_finds_sections() -> None:
     out = outline(paragraphs(normalise(text)))
     assert [(s.title, s.kind) for s in out.sections] == [("一、收入决算情况说明", "income"), ("二、其他事项", None)]
     assert [p.text for p in out.sections[0].paras][-1] == "其他收入10.00万元，占10.00%。"
+
+
+def test_stated_prior_year_figure_is_checked(tmp_path) -> None:
+    from juesuan.audit.engine import audit
+
+    doc = tmp_path / "prior.txt"
+    doc.write_text("第二部分 情况说明\n一、收入支出决算总体情况说明\n"
+                   "本年收入总计100.00万元，上年决算数为90.00万元，与上年决算相比，增加12.00万元，增加13.33%。\n"
+                   "二、机构运行经费支出决算情况说明\n"
+                   "本年机构运行经费50.00万元，上年决算数为40.00万元，与上年决算相比，增加10.00万元，增加25.00%。\n",
+                   encoding="utf-8")
+    result = audit(doc)
+    details = [f.message for f in result.findings if f.rule == "A-CHANGE"]
+    assert len(details) == 2  # 上年数 88.00 ≠ 90.00, and 12.00/88.00 = 13.64% ≠ 13.33%
+    assert "上年数应为 88.00，文中为 90.00" in details[0] and "13.64%" in details[1]

@@ -348,7 +348,12 @@ def _link(facts: SectionFacts, doc: Doc) -> None:
             facts.skipped.append(Skip(section.title, "只给出增减率、没有增减额，无法推算上年数，未检查",
                                       "a percentage change without its amount; not checked",
                                       doc.sentence(section, section.paras[ch.para], ch.start)))
-        elif ch.subject is None:
+        elif ch.subject is not None:
+            role = "prior" if ch.basis == "上年" else "budget"
+            s, _ = sentence_span(section.paras[ch.para].text, ch.start)
+            stated = [a for a in facts.amounts if a.para == ch.para and a.role == role and s <= a.at < ch.start]
+            ch.base = stated[-1] if len(stated) == 1 else None
+        if ch.subject is None and not (ch.amount is None and ch.pct is not None):
             facts.skipped.append(Skip(section.title, "增减说明找不到所指的本年数，未检查",
                                       "a change whose current figure could not be found; not checked",
                                       doc.sentence(section, section.paras[ch.para], ch.start)))

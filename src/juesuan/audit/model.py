@@ -114,6 +114,7 @@ class Change:
     start: int
     end: int
     subject: Amount | None = None
+    base: Amount | None = None  # the 上年数 or 预算数 itself, when the sentence states it
 
     @property
     def pct_sign(self) -> int | None:

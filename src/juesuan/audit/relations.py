@@ -254,6 +254,13 @@ def check_changes(facts: SectionFacts, doc: Doc, flagged: set[int]) -> list[Find
                                label=label, detail=f"本年 {show(now.value)}，{ch.word} {show(c.value)} 后"
                                                    f"{base_word}将为 {show(prior)}，不可能为负"))
             continue
+        if ch.base is not None:
+            v = judge(ch.base.fig, prior, now.fig.half + c.half)
+            if not v.ok:
+                out.append(finding("A-CHANGE", quotes=q, severity=severity_of(v), expected=v.expected,
+                                   actual=v.actual, difference=v.difference, tolerance=v.tolerance, label=label,
+                                   detail=f"本年 {show(now.value)}，{ch.word} {show(c.value)}，{base_word}应为 "
+                                          f"{show(v.expected)}，文中为 {show(ch.base.value)}"))
         if ch.pct is None:
             continue
         if ch.pct_sign not in (None, 0) and ch.sign != 0 and ch.pct_sign != ch.sign:

@@ -37,7 +37,8 @@ SKIP_HEADER = ("序号", "章节 section", "原因 reason", "reason (English)", 
 
 
 def write_xlsx(result: AuditResult, path: str | Path) -> None:
-    """A workbook: 审阅结果 (one row per finding) and 跳过 (what was not checked)."""
+    """A workbook: 审阅结果 (one row per finding; all its quotes, the first one's section and
+    position), 跳过 (what was not checked, and why) and 规则 (the rule registry)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -48,7 +49,8 @@ def write_xlsx(result: AuditResult, path: str | Path) -> None:
     fills = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
     for n, f in enumerate(result.findings, 1):
         q = f.quotes[0] if f.quotes else None
-        ws.append((n, f.rule, f.severity.zh, f.message, q.text if q else None, q.section if q else None,
+        quotes = "\n".join(f"「{x.text}」" for x in f.quotes) if len(f.quotes) > 1 else (q.text if q else None)
+        ws.append((n, f.rule, f.severity.zh, f.message, quotes, q.section if q else None,
                    q.position if q else None, _cell(f.expected), _cell(f.actual), _cell(f.difference),
                    _cell(f.tolerance)))
         ws.cell(ws.max_row, 3).fill = PatternFill("solid", fgColor=fills[f.severity.value])
