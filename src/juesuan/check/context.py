@@ -22,7 +22,7 @@ from typing import Any, Iterable, Mapping
 
 from juesuan import derive
 from juesuan.check.values import Problem, is_blank, normalize
-from juesuan.expr import Address, Expr, Key
+from juesuan.expr import Address, Expr, Key, Ref, Sum
 from juesuan.findings import CellRef, Finding
 from juesuan.layout import book_layout
 from juesuan.locate import FoundBook
@@ -52,11 +52,21 @@ class Prepared:
         self._formulas: dict[Key, str] = {}
         self._rule_ids: dict[Key, str] = {}
         self._by_table: dict[str, list[Key]] | None = None
+        self._sums: dict[Key, bool] = {}
         self.input_keys: list[Key] = [k for t in self.fmt.tables for k in book.input_keys(t)]
         self.numeric_inputs = [k for k in self.input_keys if self.kind(k) != "text"]
         self.numeric_derived = [k for k in self.exprs if self.kind(k) != "text"]
         self.parts: dict[Key, list[Key]] = {
             k: [r for r in self.exprs[k].refs() if self.kind(r) != "text"] for k in self.numeric_derived}
+
+    def is_sum(self, key: Key) -> bool:
+        """Whether a derived cell is a plain Σ of cells (its value is the sum of its parts)."""
+        flag = self._sums.get(key)
+        if flag is None:
+            e = self.exprs[key]
+            flag = self._sums[key] = isinstance(e, Ref) or (
+                isinstance(e, Sum) and all(isinstance(t, Ref) for t in e.terms))
+        return flag
 
     def numeric_keys_of(self, table_key: str) -> list[Key]:
         """The number cells (inputs and derived) of one table."""

@@ -34,24 +34,27 @@ SAMPLE = 5  # cells named in a workbook-wide message
 
 def placed_derived(ctx: "Context") -> list[Key]:
     """Derived number cells that are on the sheets."""
-    return [k for k in ctx.exprs if ctx.kind(k) != "text" and k not in ctx.unplaced]
+    if ctx.unplaced:
+        return [k for k in ctx.prep.numeric_derived if k not in ctx.unplaced]
+    return ctx.prep.numeric_derived
 
 
 def _with_formula(ctx: "Context") -> list[Key]:
     assert ctx.formulas is not None
-    return [k for k in placed_derived(ctx) if k in ctx.formulas]
+    formulas = ctx.formulas
+    return [k for k in placed_derived(ctx) if k in formulas]
 
 
 def no_formulas(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
     """F-0: a workbook without any formula in its derived cells (hand-typed)."""
-    if ctx.formulas is None or not placed_derived(ctx) or _with_formula(ctx):
+    if ctx.formulas is None or not placed_derived(ctx) or any(k in ctx.formulas for k in placed_derived(ctx)):
         return
     yield rule.at([], count=len(placed_derived(ctx)))
 
 
 def constants(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
     """F-1: a derived cell holding a typed value while other derived cells hold formulas."""
-    if ctx.formulas is None or not _with_formula(ctx):
+    if ctx.formulas is None or not any(k in ctx.formulas for k in placed_derived(ctx)):
         return
     for key in placed_derived(ctx):
         if key not in ctx.formulas:

@@ -142,24 +142,46 @@ def run(ctx: "Context", rules: dict[str, "Rule"]) -> Iterator[Finding]:
         rule = rules[prep.rule_id(key)]
         parts = prep.parts[key]
         actual = ctx.value(key)
-        expected = expr.value(ctx.getter)
+        simple = prep.is_sum(key)
+        values = [ctx.value(k) for k in parts]
+        expected = sum(values, ZERO) if simple else expr.value(ctx.getter)
         if formula_state(ctx, key) == "declared":
-            mode = Mode.RATE if rule.mode is Mode.RATE else Mode.EXACT
-            gap = compare(mode, actual, expected)
-            if gap is not None and gap.beyond:
+            gap = compare(Mode.EXACT, actual, expected)
+            if gap is not None and rule.mode is Mode.RATE and excel_rounding(expr, ctx, actual):
+                gap = None
+            if gap is not None:
                 yield stale.finding(ctx, [key, *parts], gap, cell=ctx.label(key), relation=describe(ctx, expr),
                                     rule_id=rule.id)
                 continue
-        values = [ctx.value(k) for k in parts]
         precise = is_precise([actual, *values])
         if not precise and actual == expected:
             continue  # two-decimal figures that agree: nothing to round
         n = sum(1 for v in values if v != 0)
-        printed = expr.value(_printed(ctx)) if precise and rule.mode is Mode.ROUNDED else expected
+        printed = expected
+        if precise and rule.mode is Mode.ROUNDED:
+            printed = sum((round2(v) for v in values), ZERO) if simple else expr.value(_printed(ctx))
         gap = compare(rule.mode, actual, expected, expected_printed=printed, n_parts=n, precise=precise)
         if gap is not None:
             yield rule.finding(ctx, [key, *_pointed(ctx, parts)], gap, cell=ctx.label(key),
                                relation=describe(ctx, expr))
+
+
+def excel_rounding(expr: Expr, ctx: "Context", actual: Decimal) -> bool:
+    """Whether ``actual`` is what Excel's ROUND gives for a rate or score at a rounding tie.
+
+    Excel computes in doubles (15 significant digits), so ROUND(12.3449999999999999…, 2) can be
+    12.35 where Decimal gives 12.34; the cached value is then right, not stale.
+    """
+    if isinstance(expr, RatePercent):
+        base = expr.base.value(ctx.getter)
+        if base == 0:
+            return False
+        raw = expr.part.value(ctx.getter) / base * 100
+    elif isinstance(expr, ScoreOf):
+        raw = expr.points.value(ctx.getter) * min(expr.rate.value(ctx.getter), Decimal(100)) / 100
+    else:
+        return False
+    return abs(round2(Decimal(format(raw, ".15g"))) - actual) <= Decimal("0.000001")
 
 
 def _printed(ctx: "Context") -> Callable[[Key], object]:

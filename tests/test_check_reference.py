@@ -1,0 +1,154 @@
+"""The filled reference workbook: no error, and every tampering with it is caught.
+
+Mutation test (in memory, on the cells as read from the filled file once):
+
+- every input cell a declared relation depends on, changed by 0.01 (a count by 1) without
+  re-filling, is reported by at least one error naming a cell of that table;
+- every derived cell overwritten with another number (formula gone) is reported (F-1 at least),
+  and every derived cell whose cached value goes stale (formula kept) is an error naming it.
+
+Input cells no relation depends on (a 上年决算 figure, 机构运行经费, 中小企业 amounts …) cannot
+contradict anything by a cent; they are listed in :data:`FREE` with the reason, and the test
+fails when an input is neither bound nor listed, so a new input forces a decision.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from juesuan.check import _all_keys, check_book, check_file, prepare
+from juesuan.check.read import load_grids, read_lenient, stored_and_formulas
+from juesuan.check.values import normalize
+from juesuan.expr import Key
+from juesuan.findings import Finding, Severity
+from juesuan.formats import load_format
+
+from test_check_support import ids
+
+# (table, row or "*", column or "*") → why no relation binds it
+FREE: dict[tuple[str, str, str], str] = {
+    ("表11", "机构运行经费支出", "数值"): "compared with 表6 公用经费合计 only by X19, a warning (definitions differ)",
+    ("表11", "授予中小企业合同金额", "数值"): "bound by inequalities and W11-4 (band: a cent is 尾差 between typed figures)",
+    ("表11", "授予小微企业合同金额", "数值"): "bound by an inequality only (W11-2)",
+    ("表11", "货物授予中小企业合同金额", "数值"): "W11-4 between typed figures: a cent is 尾差",
+    ("表11", "工程授予中小企业合同金额", "数值"): "W11-4 between typed figures: a cent is 尾差",
+    ("表11", "服务授予中小企业合同金额", "数值"): "W11-4 between typed figures: a cent is 尾差",
+    ("表11", "单价100万元以上设备", "数值"): "a count nothing adds up",
+    ("上年决算", "*", "*"): "last year's figures: X25/X26 compare typed figures (a cent is 尾差), X26 is a warning",
+    ("预算总数", "*", "*"): "budget totals: only compared in the narrative",
+    ("三公统计", "*", "*"): "statistics; the 接待费 split (X20-1) compares typed figures (a cent is 尾差)",
+    ("绩效管理", "*", "*"): "绩效 management figures: narrative only",
+    ("绩效指标", "*", "分值"): "the points of an indicator: nothing adds them up",
+}
+
+
+def free(key: Key) -> bool:
+    return any(t == key[0] and r in ("*", key[1]) and c in ("*", key[2]) for t, r, c in FREE)
+
+
+@pytest.fixture(scope="module")
+def read(filled_reference: Path) -> dict[str, Any]:
+    values, formulas = load_grids(filled_reference)
+    book, found, _ = read_lenient(load_format(), values)
+    stored, texts = stored_and_formulas(book, found, values, formulas, _all_keys(book))
+    prep = prepare(book, found)
+    numbers = {k: (normalize(v, whole=prep.kind(k) == "count") if prep.kind(k) != "text" else v)
+               for k, v in stored.items()}
+    return {"prep": prep, "stored": numbers, "formulas": texts, "path": filled_reference}
+
+
+def test_reference_data_file_is_present(reference_path: Path) -> None:
+    assert reference_path.exists()
+
+
+def test_filled_reference_has_no_error_or_warning(read: dict[str, Any]) -> None:
+    findings = check_file(read["path"])
+    assert ids(findings, Severity.ERROR) == set(), [f.message for f in findings if f.severity is Severity.ERROR]
+    assert ids(findings, Severity.WARNING) == set(), [f.message for f in findings if f.severity is Severity.WARNING]
+    assert {f.rule for f in findings} <= {f.rule for f in findings if f.severity is Severity.INFO}
+    assert all("尾差" in f.message for f in findings)  # only rounding gaps of 元-precision figures
+
+
+def test_in_memory_check_equals_file_check(read: dict[str, Any]) -> None:
+    in_memory = check_book(read["prep"], None, read["stored"], read["formulas"])
+    assert [(f.rule, f.message) for f in in_memory] == [(f.rule, f.message) for f in check_file(read["path"])]
+
+
+def _errors_in(findings: list[Finding], table: str) -> bool:
+    return any(f.severity is Severity.ERROR and any(c.table == table for c in f.cells) for f in findings)
+
+
+def _bound(prep: Any, stored: dict[Key, Any], key: Key, new: D) -> bool:
+    """Whether some derivation's value changes when ``key`` becomes ``new``."""
+    def get(values: dict[Key, Any]) -> Any:
+        def g(k: Key) -> Any:
+            v = values.get(k)
+            if prep.kind(k) == "text":
+                return "" if v is None else str(v)
+            return D(0) if v is None else v
+        return g
+    changed = dict(stored)
+    changed[key] = new
+    for d in prep.exprs:
+        if prep.kind(d) != "text" and key in set(prep.exprs[d].refs()):
+            if prep.exprs[d].value(get(stored)) != prep.exprs[d].value(get(changed)):
+                return True
+    return False
+
+
+def test_every_input_change_is_an_error_in_its_table(read: dict[str, Any]) -> None:
+    prep, stored, formulas = read["prep"], read["stored"], read["formulas"]
+    missed, unlisted = [], []
+    for key in prep.numeric_inputs:
+        if prep.address(key) is None:
+            continue
+        old = stored.get(key) or D(0)
+        new = old + (1 if prep.kind(key) == "count" else D("0.01"))
+        if not _bound(prep, stored, key, new):
+            if not free(key):
+                unlisted.append(key)
+            continue
+        changed = dict(stored)
+        changed[key] = new
+        if not _errors_in(check_book(prep, None, changed, formulas), key[0]):
+            missed.append(key)
+    assert not unlisted, f"inputs no relation binds, not listed in FREE: {unlisted}"
+    assert not missed, f"input changes not reported as an error in their table: {missed}"
+
+
+def test_every_derived_cell_overwritten_is_reported(read: dict[str, Any]) -> None:
+    prep, stored, formulas = read["prep"], read["stored"], read["formulas"]
+    missed = []
+    for key in prep.numeric_derived:
+        a = prep.address(key)
+        if a is None:
+            continue
+        changed = dict(stored)
+        changed[key] = (stored.get(key) or D(0)) + D("1.23")
+        typed = dict(formulas)
+        typed.pop(key, None)
+        findings = check_book(prep, None, changed, typed)
+        here = [f for f in findings if f.severity in (Severity.ERROR, Severity.WARNING)
+                and any(c.sheet == a.sheet and c.cell == a.a1() for c in f.cells)]
+        if not here:
+            missed.append(key)
+    assert not missed, f"overwritten derived cells not reported: {missed}"
+
+
+def test_every_stale_cached_value_is_an_error(read: dict[str, Any]) -> None:
+    prep, stored, formulas = read["prep"], read["stored"], read["formulas"]
+    missed = []
+    for key in prep.numeric_derived[::3]:  # every third: the same code path as the overwrite test
+        a = prep.address(key)
+        if a is None or key not in formulas:
+            continue
+        changed = dict(stored)
+        changed[key] = (stored.get(key) or D(0)) + D("0.01")
+        findings = check_book(prep, None, changed, formulas)
+        if not any(f.rule == "F-2" and f.cells[0].cell == a.a1() and f.cells[0].sheet == a.sheet for f in findings):
+            missed.append(key)
+    assert not missed, f"stale cached values not reported: {missed}"
