@@ -85,28 +85,29 @@ def _slice_labels(draw, shown: list[Slice], total: Decimal, centre: tuple[int, i
 
 
 def _legend(draw, shown: list[Slice], total: Decimal, x: int, width: int, height: int) -> None:  # type: ignore[no-untyped-def]
-    """One line per slice: colour swatch, name, amount and share; smaller type for many lines."""
-    size = 26 if len(shown) <= 6 else 22
-    font = _font(size)
-    line = int(size * SCALE * 1.9)
-    top = max(20 * SCALE, (height - line * len(shown)) // 2)
-    sw = int(size * SCALE * 0.9)
+    """Two lines per slice: colour swatch and name, then amount and share in grey."""
+    size = 32 if len(shown) <= 5 else 24
+    name_font, figure_font = _font(size), _font(int(size * 0.85))
+    step = int(size * SCALE * 2.6)
+    top = max(20 * SCALE, (height - step * len(shown)) // 2)
+    sw = int(size * SCALE * 0.8)
     for i, s in enumerate(shown):
-        y = top + i * line
-        draw.rectangle((x, y, x + sw, y + sw), fill=COLOURS[i % len(COLOURS)])
-        text = f"{s.label}  {fmt_amount(s.amount)}万元  {fmt_percent(s.percent(total))}"
-        draw.text((x + sw + 14 * SCALE, y + sw // 2), _fit(draw, text, font, width - sw - 14 * SCALE), font=font,
-                  fill="#262626", anchor="lm")
+        y = top + i * step
+        draw.rectangle((x, y + int(size * SCALE * 0.15), x + sw, y + int(size * SCALE * 0.15) + sw),
+                       fill=COLOURS[i % len(COLOURS)])
+        tx = x + sw + 12 * SCALE
+        draw.text((tx, y), _fit(draw, s.label, name_font, width - sw - 12 * SCALE), font=name_font, fill="#262626")
+        draw.text((tx, y + int(size * SCALE * 1.25)), f"{fmt_amount(s.amount)}万元  {fmt_percent(s.percent(total))}",
+                  font=figure_font, fill="#595959")
 
 
 def _fit(draw, text: str, font, width: int) -> str:  # type: ignore[no-untyped-def]
-    """Shorten the label part of a legend line (never the figures) until it fits ``width``."""
+    """Shorten a legend name with an ellipsis until it fits ``width``."""
     if draw.textlength(text, font=font) <= width:
         return text
-    label, rest = text.split("  ", 1)
-    while label and draw.textlength(f"{label}…  {rest}", font=font) > width:
-        label = label[:-1]
-    return f"{label}…  {rest}"
+    while text and draw.textlength(text + "…", font=font) > width:
+        text = text[:-1]
+    return text + "…"
 
 
 def _centred(draw, pos: tuple[float, float], text: str, font, fill: str = "#262626") -> None:  # type: ignore[no-untyped-def]

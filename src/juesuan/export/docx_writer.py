@@ -13,12 +13,12 @@ import io
 
 from docx import Document as new_document
 from docx.document import Document
-from docx.shared import Cm
+from docx.shared import Cm, Pt, Twips
 
 from juesuan.export import page
 from juesuan.export.content import Content
 from juesuan.export.tables import add_grid, add_printed_table
-from juesuan.export.word_styles import (BODY, CAPTION, COVER_LINE, FIGURE, PART, PERF_TITLE, SECTION, SUBHEADING,
+from juesuan.export.word_styles import (BODY, CAPTION, COVER_GAP, COVER_LINE, FIGURE, PART, PERF_TITLE, SECTION, SUBHEADING,
                                         TITLE, TOC_LINE, TOC_PART, TOC_TITLE, apply_styles)
 from juesuan.formats.nmg_2023 import cn
 from juesuan.narrate.document import Paragraph, Section
@@ -52,9 +52,13 @@ def _heading(doc: Document, text: str, style: str, new_page: bool = False) -> No
 
 def _cover(doc: Document, content: Content) -> None:
     doc.add_paragraph(content.narrative.title, style=TITLE.name)
-    for label, text in content.cover:
+    for i, (label, text) in enumerate(content.cover):
         p = doc.add_paragraph(style=COVER_LINE.name)
-        p.paragraph_format.left_indent = Cm(3.0)
+        hanging = Pt(COVER_LINE.size * (len(label) + 1))  # wrapped text lines up after "部门名称："
+        p.paragraph_format.left_indent = Cm(2.0) + hanging
+        p.paragraph_format.first_line_indent = -hanging
+        if i == 0:
+            p.paragraph_format.space_before = Twips(COVER_GAP)
         p.add_run(f"{label}：{text}")
 
 
@@ -100,8 +104,8 @@ def _paragraph(doc: Document, content: Content, p: Paragraph) -> None:
 
 def _perf_tables(doc: Document, content: Content) -> None:
     usable = page.usable_width(doc.sections[-1])
-    for t in content.perf:
-        doc.add_paragraph(t.title, style=PERF_TITLE.name)
+    for t in content.perf:  # each on its own page: a form is read as one
+        doc.add_paragraph(t.title, style=PERF_TITLE.name).paragraph_format.page_break_before = True
         add_grid(doc, t.grid, usable)
 
 

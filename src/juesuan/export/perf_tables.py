@@ -4,8 +4,7 @@ Twelve grid columns carry three different row shapes — the money block (年初
 goals (预期目标 | 实际完成情况) and the indicator lines (一级指标 … 偏差原因) — so the cells of
 each shape span several grid columns.  一级/二级指标 cells merge downwards over consecutive equal
 values, as in the seed.  Values come from the book's inputs and :func:`juesuan.derive.compute`
-(年度资金总额, 执行率, 得分, 总分); the 执行率 of the 其中 lines is computed with the same
-expression the format declares for the total line.
+(年度资金总额, the 执行率 of every money line, 得分, 总分).
 """
 
 from __future__ import annotations
@@ -14,12 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from juesuan.export.grid import Grid, GridCell, format_value, score_text
-from juesuan.expr import Const, Key, RatePercent
+from juesuan.expr import Key
 from juesuan.formats.nmg_2023 import PERF_MONEY, PERF_STAGES
 from juesuan.model import Book, Value
 
 PROJECTS, INDICATORS = "绩效自评", "绩效指标"
-WIDTHS = [1.2, 1.3, 1.4, 2.6, 1.0, 1.3, 1.3, 1.3, 1.1, 1.0, 1.0, 2.5]
+WIDTHS = [1.6, 1.3, 1.4, 2.6, 1.0, 1.3, 1.2, 1.2, 1.0, 1.0, 1.1, 2.3]  # cm on a portrait page
 DASH = "——"
 # (first grid column, span) of the money block's columns: label, 年初/全年预算数, 全年执行数, 分值, 执行率, 得分
 MONEY_COLUMNS = [(1, 2), (3, 1), (4, 2), (6, 2), (8, 1), (9, 2), (11, 1)]
@@ -56,26 +55,26 @@ def perf_grid(book: Book, row: str, values: dict[Key, Value | Decimal]) -> Grid:
         value = v(col)
         return "" if value is None else str(value)
 
-    grid = Grid(list(WIDTHS), font_size=8.0)
-    _row = _Rows(grid)
-    r = _row()
+    grid = Grid(list(WIDTHS), font_size=9.0)
+    rows = _Rows(grid)
+    r = rows()
     grid.place(r, 0, _head("项目名称"))
     grid.place(r, 1, GridCell(text("项目名称"), colspan=11, key=(PROJECTS, row, "项目名称")))
-    r = _row()
+    r = rows()
     grid.place(r, 0, _head("主管部门"))
     grid.place(r, 1, GridCell(text("主管部门"), colspan=5))
     grid.place(r, 6, _head("实施单位", colspan=2))
     grid.place(r, 8, GridCell(text("实施单位"), colspan=4))
-    _money(grid, _row, row, values)
-    r = _row()
-    _row()
+    _money(grid, rows, row, values)
+    r = rows()
+    rows()
     grid.place(r, 0, _head("年度总体目标", rowspan=2))
     grid.place(r, 1, _head("预期目标", colspan=5))
     grid.place(r, 6, _head("实际完成情况", colspan=6))
     grid.place(r + 1, 1, GridCell(text("预期目标"), colspan=5))
     grid.place(r + 1, 6, GridCell(text("实际完成情况"), colspan=6))
-    points = _indicators(grid, _row, book, text("项目名称"), values)
-    r = _row()
+    points = _indicators(grid, rows, book, text("项目名称"), values)
+    r = rows()
     grid.place(r, 0, _head("总分", colspan=9))
     fund_points = v("资金分值")
     total_points = (Decimal(fund_points) if isinstance(fund_points, (int, Decimal)) else Decimal(0)) + points
@@ -104,22 +103,22 @@ def _head(text: str, rowspan: int = 1, colspan: int = 1) -> GridCell:
     return GridCell(text, "center", bold=True, rowspan=rowspan, colspan=colspan, shade=True)
 
 
-def _money(grid: Grid, _row: _Rows, row: str, values: dict[Key, Value | Decimal]) -> None:
-    top = _row()
+def _money(grid: Grid, rows: _Rows, row: str, values: dict[Key, Value | Decimal]) -> None:
+    top = rows()
     grid.place(top, 0, _head("项目资金（万元）", rowspan=1 + len(PERF_MONEY)))
     headers = ["", *PERF_STAGES, "分值", "执行率（%）", "得分"]
     for (c, span), text in zip(MONEY_COLUMNS, headers):
         grid.place(top, c, _head(text, colspan=span))
     for money in PERF_MONEY:
-        r = _row()
+        r = rows()
         stage_keys = [(PROJECTS, row, f"{money}{s}") for s in PERF_STAGES]
         amounts = [values.get(k) for k in stage_keys]
         if money == "年度资金总额":
             tail = [(format_value(values.get((PROJECTS, row, k)), "number"), (PROJECTS, row, k))
                     for k in ("资金分值", "执行率", "资金得分")]
         else:
-            rate = RatePercent(Const(_dec(amounts[2])), Const(_dec(amounts[1]))).value(lambda key: Decimal(0))
-            tail = [(DASH, None), (score_text(rate), None), (DASH, None)]
+            rate = (PROJECTS, row, f"{money}执行率")
+            tail = [(DASH, None), (format_value(values.get(rate), "number"), rate), (DASH, None)]
         cells = [(MONEY_LABELS[money], None)] + [(format_value(a, "amount"), k) for a, k in zip(amounts, stage_keys)]
         for (c, span), (text, key) in zip(MONEY_COLUMNS, cells + tail):
             align = "left" if c == 1 else "right" if key and key[2] in {k[2] for k in stage_keys} else "center"
@@ -130,18 +129,18 @@ def _dec(value: Value | Decimal) -> Decimal:
     return Decimal(value) if isinstance(value, (int, Decimal)) else Decimal(0)
 
 
-def _indicators(grid: Grid, _row: _Rows, book: Book, project: str, values: dict[Key, Value | Decimal]) -> Decimal:
+def _indicators(grid: Grid, rows: _Rows, book: Book, project: str, values: dict[Key, Value | Decimal]) -> Decimal:
     """The indicator header and lines of ``project``; returns the sum of their 分值."""
     lines = [r for r in book.rows(book.format.table(INDICATORS))
              if book.text((INDICATORS, r, "项目名称")).strip() == project.strip()]
-    top = _row()
+    top = rows()
     grid.place(top, 0, _head("绩效指标", rowspan=1 + len(lines)))
     for i, text in enumerate(INDICATOR_HEADERS):
         grid.place(top, 1 + i, _head(text))
     points = Decimal(0)
     first = top + 1
     for n, line in enumerate(lines):
-        r = _row()
+        r = rows()
         for i, col in enumerate(INDICATOR_COLUMNS):
             key = (INDICATORS, line, col)
             kind = "number" if col in ("分值", "得分") else "text"

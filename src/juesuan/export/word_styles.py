@@ -50,9 +50,10 @@ SECTION = StyleSpec("Heading 2", "Heading2", HEI, 14, align="left", first_line_c
 SUBHEADING = StyleSpec("Heading 3", "Heading3", KAI, 14, bold=True, align="left", first_line_chars=2, line=520,
                        outline=2, keep_next=True, builtin=True)
 COVER_LINE = StyleSpec("封面信息", "JsCoverLine", FANGSONG, 16, align="left", line=640)
+COVER_GAP = 1200  # twips above the cover lines
 TOC_TITLE = StyleSpec("目录标题", "JsTocTitle", HEI, 16, align="center", line=600, after=240)
-TOC_LINE = StyleSpec("目录条目", "JsTocLine", FANGSONG, 14, align="left", line=440)
-TOC_PART = StyleSpec("目录部分", "JsTocPart", HEI, 14, align="left", line=480, before=120)
+TOC_LINE = StyleSpec("目录条目", "JsTocLine", FANGSONG, 12, align="left", line=380)
+TOC_PART = StyleSpec("目录部分", "JsTocPart", HEI, 12, align="left", line=400, before=100)
 TABLE_TITLE = StyleSpec("表格标题", "JsTableTitle", SONG, 16, bold=True, align="center", line=480, after=60,
                         outline=1, keep_next=True)
 TABLE_LABEL = StyleSpec("表号", "JsTableLabel", SONG, 9, align="right", keep_next=True)
@@ -61,8 +62,8 @@ TABLE_TEXT = StyleSpec("表格文字", "JsTableText", SONG, 9, align="left")
 NOTE = StyleSpec("表注", "JsNote", SONG, 9, align="left", before=60)
 CAPTION = StyleSpec("图题", "JsCaption", SONG, 10.5, align="center", after=120)
 FIGURE = StyleSpec("图片", "JsFigure", SONG, 10.5, align="center", before=120, keep_next=True)
-PERF_TITLE = StyleSpec("自评表标题", "JsPerfTitle", SONG, 14, bold=True, align="center", line=440, before=240,
-                       after=60, keep_next=True)
+PERF_TITLE = StyleSpec("自评表标题", "JsPerfTitle", SONG, 14, bold=True, align="center", line=440, after=120,
+                       keep_next=True)
 
 ALL = (BODY, TITLE, PART, SECTION, SUBHEADING, COVER_LINE, TOC_TITLE, TOC_LINE, TOC_PART, TABLE_TITLE, TABLE_LABEL,
        UNIT_LINE, TABLE_TEXT, NOTE, CAPTION, FIGURE, PERF_TITLE)
@@ -123,6 +124,11 @@ def _paragraph_properties(spec: StyleSpec) -> BaseOxmlElement:
     if spec.keep_next:
         ppr.append(_el("w:keepNext"))
     ppr.append(_el("w:widowControl"))
+    # Word's default (punctuation may overflow), written out because LibreOffice 7.4 reads this
+    # flag inverted: "1" turns its hanging punctuation off.  With hanging on, LibreOffice drops a
+    # line-final 。or ， from justified Chinese text in the PDF (neither printed nor extractable);
+    # test_export checks every paragraph of the narrative survives into the PDF text.
+    ppr.append(_el("w:overflowPunct", val="1"))
     spacing = _el("w:spacing", before=str(spec.before), after=str(spec.after))
     if spec.line:
         spacing.set(qn("w:line"), str(spec.line))
