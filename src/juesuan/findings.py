@@ -115,7 +115,8 @@ def format_text(findings: list[Finding]) -> str:
     """A readable list, one finding per block, for the terminal."""
     lines = []
     for f in findings:
-        where = "、".join(f"{c.sheet}!{c.cell}" if c.cell else c.sheet for c in f.cells)
+        cells = [f"{c.sheet}!{c.cell}" if c.cell else c.sheet for c in f.cells]
+        where = "、".join(cells[:3]) + (f" 等 {len(cells)} 个单元格" if len(cells) > 3 else "")
         if not where and f.quotes:
             where = "；".join(f"「{q.text[:40]}」" for q in f.quotes)
         status = f"（已说明：{f.acknowledged}）" if f.acknowledged is not None else ""
