@@ -68,7 +68,7 @@ def is_precise(values: Iterable[Decimal]) -> bool:
 
 def band(n_parts: int) -> Decimal:
     """Half a cent for each nonzero printed part and for the total: 0.005 × (n + 1)."""
-    return HALF_CENT * (n_parts + 1)
+    return (HALF_CENT * (n_parts + 1)).normalize()
 
 
 def compare(mode: Mode, actual: Decimal, expected: Decimal, *, actual_printed: Decimal | None = None,
