@@ -120,17 +120,29 @@ class Table:
     def fixed_rows(self) -> list[Row]:
         return [r for b in self.blocks for r in b.rows if r is not None]
 
+    def _rows_by_key(self) -> dict[str, tuple[Row, Block]]:
+        """Row key → (row, its block), the first of each key; built once (checks ask thousands of times)."""
+        index = self.__dict__.get("_row_index")
+        if index is None:
+            index = {}
+            for b in self.blocks:
+                for r in b.rows:
+                    if r is not None:
+                        index.setdefault(r.key, (r, b))
+            object.__setattr__(self, "_row_index", index)
+        return index
+
     def row(self, key: str) -> Row:
-        for r in self.fixed_rows():
-            if r.key == key:
-                return r
-        raise KeyError(f"{self.key}: no row {key}")
+        found = self._rows_by_key().get(key)
+        if found is None:
+            raise KeyError(f"{self.key}: no row {key}")
+        return found[0]
 
     def block_of_row(self, key: str) -> Block:
-        for b in self.blocks:
-            if any(r is not None and r.key == key for r in b.rows):
-                return b
-        raise KeyError(key)
+        found = self._rows_by_key().get(key)
+        if found is None:
+            raise KeyError(key)
+        return found[1]
 
     def cell_kind(self, row: Row | None, col: Column) -> Kind:
         return (row.kind if row is not None and row.kind else None) or col.kind

@@ -43,7 +43,8 @@ class Outcome:
     reason: str | None = None  # why it failed (the InputError message)
     input_error: bool = False  # failed because of the input itself (same content → same failure)
     detail: str | None = None  # traceback of an unexpected failure (for batch.log)
-    seconds: dict[str, float] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # this process's CPU time per stage
     maxrss_kb: int = 0  # the worker's peak resident memory so far
     skipped: bool = False  # unchanged since the last run: not redone
     key: str = ""  # hash of input content + juesuan version + template (see state.py)
@@ -84,13 +85,14 @@ def finding_row(f: Finding) -> dict[str, Any]:
 def process(path: Path, out_dir: Path, key: str, narrate: bool = True) -> Outcome:
     """Fill, check and narrate one data file into ``out_dir/<stem>.xlsx``; never raises."""
     outcome = Outcome(path.stem, str(path), "failed", key=key)
-    clock = time.perf_counter()
+    clock, cpu = time.perf_counter(), time.process_time()
 
     def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        outcome.seconds[stage] = outcome.seconds.get(stage, 0.0) + now - clock
-        clock = now
+        nonlocal clock, cpu
+        now, now_cpu = time.perf_counter(), time.process_time()
+        outcome.seconds[stage] = now - clock
+        outcome.cpu_seconds[stage] = now_cpu - cpu
+        clock, cpu = now, now_cpu
 
     try:
         _run(path, out_dir, outcome, narrate, lap)
