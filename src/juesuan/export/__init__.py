@@ -15,9 +15,12 @@ Modules, one job each: :mod:`.content` (values, narrative, charts — computed f
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
+from juesuan.errors import InputError, Location
 from juesuan.model import Book
 
 SUFFIX = "_决算公开"
@@ -48,9 +51,24 @@ def export_book(book: Book, docx_path: str | Path, pdf_path: str | Path | None =
     content = content_of(book)
     document = build_document(content)
     docx = Path(docx_path)
-    write_atomic(docx, lambda tmp: document.save(str(tmp)))
-    pdf = docx_to_pdf(docx, pdf_path) if pdf_path is not None else None
+    with _writable(docx):
+        write_atomic(docx, lambda tmp: document.save(str(tmp)))
+    pdf = None
+    if pdf_path is not None:
+        with _writable(Path(pdf_path)):
+            pdf = docx_to_pdf(docx, pdf_path)
     return ExportResult(docx, pdf, len(content.tables), len(content.perf), content.missing)
+
+
+@contextmanager
+def _writable(path: Path) -> Iterator[None]:
+    """A file another program holds open (Word, a PDF viewer on Windows) is a clear InputError."""
+    try:
+        yield
+    except PermissionError:
+        raise InputError("无法写入文件：它可能正在 Word、WPS 或 PDF 阅读器中打开，请关闭后重试",
+                         "cannot write the file: it may be open in Word, WPS or a PDF viewer; close it and retry",
+                         Location(file=str(path))) from None
 
 
 def default_paths(book_path: str | Path) -> tuple[Path, Path]:

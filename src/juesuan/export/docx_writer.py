@@ -10,6 +10,7 @@ the seed.  第五部分 puts each public table in its own section, landscape whe
 from __future__ import annotations
 
 import io
+from datetime import datetime, timezone
 
 from docx import Document as new_document
 from docx.document import Document
@@ -23,7 +24,8 @@ from juesuan.export.word_styles import (BODY, CAPTION, COVER_GAP, COVER_LINE, FI
 from juesuan.formats.nmg_2023 import cn
 from juesuan.narrate.document import Paragraph, Section
 
-PERF_SECTION, PERF_BEFORE = "十四", "（三）"  # the 绩效自评 tables go before 十四（三）
+PERF_SECTION, PERF_BEFORE = "十四", "（三）"
+TERMS_PART = "第三部分"  # the 绩效自评 tables go before 十四（三）
 FIGURE_WIDTH = Cm(15.5)
 
 
@@ -34,14 +36,27 @@ def build_document(content: Content) -> Document:
     page.setup(first)
     page.page_numbers(first)
     first.different_first_page_header_footer = True  # no number on the cover
+    _properties(doc, content)
     _cover(doc, content)
     _contents(doc, content)
     for part in content.narrative.parts:
         _heading(doc, part.title, PART.name, new_page=True)
         for section in part.sections:
-            _section(doc, content, section)
+            _section(doc, content, section, terms=part.title.startswith(TERMS_PART))
     _tables(doc, content)
     return doc
+
+
+def _properties(doc: Document, content: Content) -> None:
+    """File properties Word shows (title, author) instead of python-docx's template defaults."""
+    props = doc.core_properties
+    props.title = content.narrative.title
+    props.subject = "部门决算公开"
+    props.author = props.last_modified_by = dict(content.cover).get("部门名称", "")
+    props.comments = "由决算公开助手（juesuan）生成"
+    props.keywords = "决算公开"
+    props.created = props.modified = datetime.now(timezone.utc).replace(tzinfo=None)
+    props.revision = 1
 
 
 def _heading(doc: Document, text: str, style: str, new_page: bool = False) -> None:
@@ -75,7 +90,7 @@ def _contents(doc: Document, content: Content) -> None:
         doc.add_paragraph(f"{cn(i + 1)}、{t.title}", style=TOC_LINE.name).paragraph_format.left_indent = Cm(0.8)
 
 
-def _section(doc: Document, content: Content, section: Section) -> None:
+def _section(doc: Document, content: Content, section: Section, terms: bool = False) -> None:
     if section.title:
         doc.add_paragraph(section.title, style=SECTION.name)
     perf_placed = section.key != PERF_SECTION or not content.perf
@@ -83,12 +98,12 @@ def _section(doc: Document, content: Content, section: Section) -> None:
         if not perf_placed and p.kind == "heading" and p.text.startswith(PERF_BEFORE):
             _perf_tables(doc, content)
             perf_placed = True
-        _paragraph(doc, content, p)
+        _paragraph(doc, content, p, terms)
     if not perf_placed:
         _perf_tables(doc, content)
 
 
-def _paragraph(doc: Document, content: Content, p: Paragraph) -> None:
+def _paragraph(doc: Document, content: Content, p: Paragraph, terms: bool = False) -> None:
     if p.kind == "figure":
         png = content.charts.get(p.figure or "")
         if png:
@@ -98,6 +113,11 @@ def _paragraph(doc: Document, content: Content, p: Paragraph) -> None:
         doc.add_paragraph(p.text, style=SUBHEADING.name)
     elif p.kind in ("section", "part", "title"):
         doc.add_paragraph(p.text, style={"section": SECTION, "part": PART, "title": TITLE}[p.kind].name)
+    elif terms and "：" in p.text:  # 名词解释: the term in bold, as the seed prints it
+        term, definition = p.text.split("：", 1)
+        para = doc.add_paragraph(style=BODY.name)
+        para.add_run(term + "：").bold = True
+        para.add_run(definition)
     else:
         doc.add_paragraph(p.text, style=BODY.name)
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from juesuan.export.grid import Grid, GridCell, format_value
+from juesuan.export.grid import Align, Grid, GridCell, format_value
 from juesuan.expr import Key
 from juesuan.layout import header_depth, header_paths
 from juesuan.model import Book, Value, code_name
-from juesuan.spec import Column, LabelColumn, Row, Table
+from juesuan.spec import LabelColumn, Row, Table
 
 WIDE_TABLE_COLUMNS = 9  # from this many columns on, tables print one point smaller
 
@@ -142,17 +142,6 @@ def _code_row(grid: Grid, book: Book, table: Table, row_key: str, values: dict[K
         c += 1
 
 
-def _align(kind: str) -> str:
+def _align(kind: str) -> Align:
     return "left" if kind == "text" else "right"
 
-
-def value_columns(table: Table) -> list[tuple[int, Column]]:
-    """(grid column, column) of every value column, left to right."""
-    out = []
-    c = 0
-    for b in table.blocks:
-        c += len(b.label_columns)
-        for col in b.columns:
-            out.append((c, col))
-            c += 1
-    return out

@@ -140,8 +140,8 @@ def _paragraph_properties(spec: StyleSpec) -> BaseOxmlElement:
     if spec.first_line_chars:
         ppr.append(_el("w:ind", firstLineChars=str(spec.first_line_chars * 100),
                        firstLine=str(int(spec.first_line_chars * spec.size * 20))))
-    else:
-        ppr.append(_el("w:ind", firstLineChars="0", firstLine="0"))
+    else:  # no firstLineChars="0": Word lets a *Chars value beat a paragraph's own hanging indent
+        ppr.append(_el("w:ind", firstLine="0"))
     ppr.append(_el("w:jc", val=spec.align))
     if spec.outline is not None:
         ppr.append(_el("w:outlineLvl", val=str(spec.outline)))

@@ -1,0 +1,136 @@
+"""导出, piece by piece: number formatting, table grids, merges, the Word table XML, charts, fonts."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from docx.oxml.ns import qn
+from lxml import etree
+
+from juesuan.data_file import read_data
+from juesuan.export.charts import Slice, pie_png
+from juesuan.export.content import book_values, cover_lines
+from juesuan.export.fonts import FALLBACKS, missing_fonts, substitution_registry
+from juesuan.export.grid import Grid, GridCell, format_value, score_text
+from juesuan.export.perf_tables import perf_tables
+from juesuan.export.public_tables import printed_table
+from juesuan.export.tables import table_element
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def small():
+    return read_data(ROOT / "tests" / "data" / "small.json")
+
+
+@pytest.mark.parametrize("value, kind, text", [
+    (Decimal("3041.6912"), "amount", "3,041.69"),
+    (Decimal("0.005"), "amount", "0.01"),  # half up, as Excel shows it
+    (Decimal("0"), "amount", "0.00"),
+    (None, "amount", ""),  # an empty input stays empty, as on the sheet
+    (2, "count", "2"),
+    (Decimal("98.30"), "number", "98.3"),
+    (Decimal("99.00"), "number", "99"),
+    ("正向", "text", "正向"),
+])
+def test_format_value(value, kind, text):
+    assert format_value(value, kind) == text
+
+
+def test_score_text_keeps_two_decimals_at_most():
+    assert score_text(Decimal("80.745")) == "80.75"
+
+
+def test_table10_headers_merge_three_levels(reference_book):
+    table = reference_book.format.table("表10")
+    grid = printed_table(reference_book, table, book_values(reference_book)).grid
+    top, middle = grid.rows[0], grid.rows[1]
+    assert (top[0].text, top[0].colspan) == ("预算数", 6) and (top[6].text, top[6].colspan) == ("决算数", 6)
+    assert (middle[0].text, middle[0].rowspan) == ("合计", 2)
+    assert (middle[2].text, middle[2].colspan) == ("公务用车购置及运行维护费", 3)
+    assert grid.header_rows == 4  # three header levels and the 栏次 row
+    assert [c.text for c in grid.rows[3]] == [str(i) for i in range(1, 13)]
+    assert grid.rows[4][6].text == "66.20"
+
+
+def test_code_table_rows_total_class_and_item(reference_book):
+    table = reference_book.format.table("表5")
+    grid = printed_table(reference_book, table, book_values(reference_book)).grid
+    total = grid.rows[grid.header_rows]
+    assert (total[0].text, total[0].colspan, total[1]) == ("合计", 2, None)
+    assert total[2].text == "3,038.13" and total[2].align == "right" and total[2].bold
+    codes = [row[0].text for row in grid.rows[grid.header_rows + 1:]]
+    assert codes[:3] == ["201", "20103", "2010301"]
+    cls, item = grid.rows[grid.header_rows + 1], grid.rows[grid.header_rows + 3]
+    assert cls[1].bold and cls[1].indent == 0 and not item[1].bold and item[1].indent == 2
+
+
+def test_empty_code_table_prints_its_total_and_note(small):
+    printed = printed_table(small, small.format.table("表9"), book_values(small))
+    assert len(printed.grid.rows) == printed.grid.header_rows + 1  # 合计 only
+    assert printed.footnote == "注：本单位无国有资本经营预算财政拨款收支，故本表为空表。"
+    assert printed.label == "公开09表" and printed.dept_line == "部门：示例局" and printed.unit_line == "金额单位：万元"
+
+
+def test_perf_table_of_the_reference_case(reference_book):
+    tables = perf_tables(reference_book, book_values(reference_book))
+    assert [t.project for t in tables] == ["公务接待费", "维护费", "社会力量购买服务", "职工食堂补贴", "电梯维修维保"]
+    grid = tables[0].grid
+    texts = [[c.text if c else None for c in row] for row in grid.rows]
+    assert texts[0][:2] == ["项目名称", "公务接待费"]
+    money = next(r for r in texts if r[1] == "年度资金总额")
+    assert money[3] == "80.00" and money[6] == "66.20" and money[9] == "82.75"
+    total = texts[-1]
+    assert total[0] == "总分" and total[9] == "100"  # 资金分值 10 + indicators 90
+    first_level = [row[1] for row in grid.rows if row[1] is not None and row[1].text == "产出指标"]
+    assert first_level and first_level[0].rowspan == 4  # 数量 / 质量 / 时效 / 成本
+    grid.check()
+
+
+def test_word_table_never_exceeds_the_usable_width_and_merges_vertically():
+    grid = Grid([1, 2, 3], header_rows=1)
+    grid.add_row()
+    grid.add_row()
+    grid.place(0, 0, GridCell("项目", rowspan=2))
+    grid.place(0, 1, GridCell("金额", colspan=2))
+    grid.rows[1][1], grid.rows[1][2] = GridCell("1.00", "right"), GridCell("2.00", "right")
+    tbl = table_element(grid, 9001)
+    widths = [int(c.get(qn("w:w"))) for c in tbl.iter(qn("w:gridCol"))]
+    assert sum(widths) <= 9001
+    rows = tbl.findall(qn("w:tr"))
+    assert rows[0].find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+    assert rows[1].find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None
+    first_cells = [tr.findall(qn("w:tc"))[0] for tr in rows]
+    assert first_cells[0].find(f"{qn('w:tcPr')}/{qn('w:vMerge')}").get(qn("w:val")) == "restart"
+    assert first_cells[1].find(f"{qn('w:tcPr')}/{qn('w:vMerge')}").get(qn("w:val")) is None
+    assert rows[0].findall(qn("w:tc"))[1].find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}").get(qn("w:val")) == "2"
+
+
+def test_pie_charts_are_png_even_without_data():
+    from PIL import Image
+
+    for slices in ([Slice("基本支出", Decimal("1468.45")), Slice("项目支出", Decimal("1572.62"))],
+                   [Slice("其他收入", Decimal("0"))], []):
+        png = pie_png(slices)
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        assert Image.open(io.BytesIO(png)).size == (1500, 760)
+
+
+def test_font_stand_ins_for_this_machine_are_valid_profile_items():
+    pairs = missing_fonts()
+    assert set(pairs) >= {"宋体", "黑体"}  # a machine with fonts-noto-cjk and no Windows fonts
+    assert set(pairs.values()) <= set(FALLBACKS.values())
+    root = etree.fromstring(f'<oor:items xmlns:oor="http://openoffice.org/2001/registry">'
+                            f'{substitution_registry(pairs)}</oor:items>'.encode())
+    assert len(root) == len(pairs) + 1
+
+
+def test_cover_shows_a_placeholder_for_each_missing_entry(small):
+    lines, missing = cover_lines(small)
+    assert dict(lines)["部门负责人"] == "张三"
+    assert dict(lines)["编制人"] == "【请填写「单位信息」表：编制人】"
+    assert len(missing) == 3  # 财务负责人, 编制人, 报送日期
