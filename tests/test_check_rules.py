@@ -111,6 +111,11 @@ def f6_error(s: Sheets) -> None:
     s.set_cached(("表10", "金额", "决算数合计"), "#REF!")
 
 
+def f7_unfilled(s: Sheets) -> None:
+    for key in s.found_derived():
+        s.set(key, None)
+
+
 # rule id → (how the failing workbook is made, the other ids it must raise)
 CASES: dict[str, tuple[str, object, set[str]]] = {
     "W1-1": ("typed", {T1("本年收入合计"): 1}, {"W1-3", "X1"}),
@@ -192,6 +197,7 @@ CASES: dict[str, tuple[str, object, set[str]]] = {
     "F-4": ("sheet", f4_uncached, set()),
     "F-5": ("sheet", f5_input_formula, set()),
     "F-6": ("sheet", f6_error, set()),
+    "F-7": ("sheet", f7_unfilled, set()),
 }
 
 

@@ -110,6 +110,10 @@ class Sheets:
             grid[r - 1] = list(grid[r - 1])
         grid[r - 1][c - 1] = formula
 
+    def found_derived(self) -> list[Key]:
+        """The derived cells that are on the sheets."""
+        return [k for k in derive.derivations(self.book) if self.found.address(k) is not None]
+
     def code_row(self, table: str, code: str) -> int:
         return self.found.tables[table].rows[code]
 

@@ -8,6 +8,9 @@ Three sources, in order of preference:
 - ``stored_values`` (a workbook's cells, read as values) — every rule compares these;
 - a formula cell without a cached value (a file saved by a program that does not calculate)
   gets its formula's value computed from the other stored values (reported once, F-4);
+- a workbook whose derived cells are all empty, without formulas (``juesuan new --no-fill``) is
+  "not filled": its derived values are computed from the inputs (reported once, F-7) rather than
+  every total being reported as contradicting its parts;
 - with no ``stored_values`` at all (a data file), the inputs and ``derive.compute`` — then only
   the relations that are not derivations can fail.
 
@@ -124,6 +127,7 @@ class Context:
         self.computed: set[Key] = set()  # formula cells without a cached value: computed here
         self.unplaced: set[Key] = set()  # derived cells of rows missing from the sheet: computed here
         self.formula_states: dict[Key, str] = {}
+        self.unfilled = False  # no derived cell holds a formula or a value: never filled
         self._load()
 
     # ── loading ────────────────────────────────────────────────────────────────────────
@@ -139,9 +143,12 @@ class Context:
             raw = self.raw.get(key, MISSING)
             self._store(key, book.values.get(key) if raw is MISSING else raw)
         missing: list[Key] = []
+        self.unfilled = self.formulas is not None and bool(prep.numeric_derived) and all(
+            k not in self.formulas and is_blank(self.raw.get(k)) for k in prep.numeric_derived)
         for key in prep.numeric_derived:
             raw = self.raw.get(key)
-            if prep.address(key) is None or (is_blank(raw) and self.formulas is not None and key in self.formulas):
+            if prep.address(key) is None or (is_blank(raw) and self.formulas is not None and key in self.formulas) \
+                    or self.unfilled:
                 missing.append(key)  # no cached value, or a 类/款 row missing from the sheet: computed
                 continue
             self._store(key, raw)
@@ -166,7 +173,8 @@ class Context:
             if key in pending:
                 pending.discard(key)
                 self.values[key] = self.exprs[key].value(get)
-                (self.computed if self.prep.address(key) is not None else self.unplaced).add(key)
+                placed = self.prep.address(key) is not None and not self.unfilled
+                (self.computed if placed else self.unplaced).add(key)
             return self.getter(key)
 
         for key in keys:

@@ -12,6 +12,8 @@ the cells now are (``=SUM(D9:E9)``) and its cached value.  Things that go wrong:
   e.g. openpyxl); their values were computed from the formulas.
 - F-5 (info): a formula in an input cell.
 - F-6 (error): a formula error (#REF!, #DIV/0! …) stored in a derived cell.
+- F-7 (warning): every derived cell empty and without formula (``new --no-fill``): the totals
+  would print blank; derived values are computed from the inputs for the other rules.
 
 Example: in a filled workbook, typing 151 over 表5 2010301「小计」(=SUM(D9:E9)) gives F-1 on
 that cell, and W5-1 compares the typed 151 with 基本 + 项目.
@@ -47,9 +49,20 @@ def _with_formula(ctx: "Context") -> list[Key]:
 
 def no_formulas(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
     """F-0: a workbook without any formula in its derived cells (hand-typed)."""
-    if ctx.formulas is None or not placed_derived(ctx) or any(k in ctx.formulas for k in placed_derived(ctx)):
+    if ctx.formulas is None or ctx.unfilled or not placed_derived(ctx) \
+            or any(k in ctx.formulas for k in placed_derived(ctx)):
         return
     yield rule.at([], count=len(placed_derived(ctx)))
+
+
+def unfilled(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
+    """F-7: every derived cell empty, no formula anywhere: the workbook was never filled."""
+    if ctx.unfilled:
+        first: dict[str, Key] = {}
+        for key in ctx.prep.numeric_derived:
+            if ctx.fmt.table(key[0]).public and ctx.address(key) is not None:
+                first.setdefault(key[0], key)
+        yield rule.finding(ctx, list(first.values()), count=len(ctx.prep.numeric_derived))
 
 
 def constants(ctx: "Context", rule: "Rule") -> Iterator[Finding]:

@@ -170,6 +170,8 @@ RULE_LIST: list[Rule] = [
     rule("F-5", INFO, "输入单元格含公式", "{cell}是输入单元格，却含公式 {found}；已按其值校验，建议改为数值", Mode.NONE,
          integrity.input_formulas),
     rule("F-6", ERROR, "公式错误", "{cell}显示公式错误 {shown}", Mode.NONE, integrity.formula_errors),
+    rule("F-7", WARNING, "工作簿未填充", "全部 {count} 个派生单元格（合计、小计等）为空且没有公式，工作簿尚未填充；"
+         "已按输入数计算其余校验，请运行 juesuan fill", Mode.NONE, integrity.unfilled),
 ]
 
 
