@@ -40,7 +40,10 @@ class StyleSpec:
     builtin: bool = False  # one of python-docx's default styles (Normal, Heading 1, Title …)
 
 
-BODY = StyleSpec("Normal", "Normal", FANGSONG, 14, first_line_chars=2, line=520, builtin=True)
+# Normal carries no first-line indent: Word lets an inherited firstLineChars beat a derived style's
+# (or a paragraph's) own indent, so the two-character indent lives in the body style alone.
+NORMAL = StyleSpec("Normal", "Normal", FANGSONG, 14, builtin=True)
+BODY = StyleSpec("说明正文", "JsBody", FANGSONG, 14, first_line_chars=2, line=520)
 TITLE = StyleSpec("Title", "Title", SONG, 22, bold=True, align="center", line=720, before=1200, after=600,
                   builtin=True)
 PART = StyleSpec("Heading 1", "Heading1", HEI, 16, align="center", line=600, before=240, after=240, outline=0,
@@ -65,7 +68,7 @@ FIGURE = StyleSpec("图片", "JsFigure", SONG, 10.5, align="center", before=120,
 PERF_TITLE = StyleSpec("自评表标题", "JsPerfTitle", SONG, 14, bold=True, align="center", line=440, after=120,
                        keep_next=True)
 
-ALL = (BODY, TITLE, PART, SECTION, SUBHEADING, COVER_LINE, TOC_TITLE, TOC_LINE, TOC_PART, TABLE_TITLE, TABLE_LABEL,
+ALL = (NORMAL, BODY, TITLE, PART, SECTION, SUBHEADING, COVER_LINE, TOC_TITLE, TOC_LINE, TOC_PART, TABLE_TITLE, TABLE_LABEL,
        UNIT_LINE, TABLE_TEXT, NOTE, CAPTION, FIGURE, PERF_TITLE)
 
 
