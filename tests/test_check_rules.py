@@ -34,14 +34,6 @@ GENERAL, FUND, STATE = "一般公共预算财政拨款", "政府性基金预算�
 INFO_RULES = {"F-0", "F-4", "F-5"}
 
 
-def sets(**cells: object) -> Callable[[Book], None]:
-    """A mutation of the book's inputs: key=(table,row,col) → value."""
-    def mutate(book: Book) -> None:
-        for key, value in cells.items():
-            book.values[key] = value  # type: ignore[index]
-    return mutate
-
-
 def change(*pairs: tuple[tuple[str, str, str], object]) -> Callable[[Book], None]:
     def mutate(book: Book) -> None:
         for key, value in pairs:

@@ -26,7 +26,7 @@ from typing import Any, Iterable, Mapping
 from juesuan import derive
 from juesuan.check.values import Problem, is_blank, normalize
 from juesuan.expr import Address, Expr, Key, Ref, Sum
-from juesuan.findings import CellRef, Finding
+from juesuan.findings import CellRef
 from juesuan.layout import book_layout
 from juesuan.locate import FoundBook
 from juesuan.model import Book, code_name
@@ -290,5 +290,3 @@ def _kind(table: Table, key: Key) -> Kind:
         return table.cell_kind(row, col)
     return col.kind
 
-
-__all__ = ["Context", "Finding"]

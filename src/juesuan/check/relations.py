@@ -209,7 +209,7 @@ def describe(ctx: "Context", expr: Expr) -> str:
         same_col = len({(r.table, r.col) for r in refs}) == 1
         if same_row and len(refs) <= 6:
             return " + ".join(f"「{r.col}」" for r in refs)
-        if same_col and refs[0].table == expr_table(refs) and len(present) <= 4:
+        if same_col and len(present) <= 4:
             return " + ".join(f"「{r.row}」" for r in present) or "0"
         if same_col:
             return f"{len(present)} 行之和"
@@ -222,6 +222,3 @@ def describe(ctx: "Context", expr: Expr) -> str:
         return "绩效指标表中该项目各指标得分之和"
     return "声明的公式"
 
-
-def expr_table(refs: list[Ref]) -> str:
-    return refs[0].table

@@ -15,7 +15,6 @@ Example: 表5 printing ``2010301 行政运行`` under ``20406 司法`` is S-2; p
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from typing import TYPE_CHECKING, Iterator
 
 from juesuan.check.relations import formula_state
@@ -232,5 +231,3 @@ def _budget_reasons(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
             yield rule.finding(ctx, [reason, spent, budget], comparison=f"五、{ctx.row_label('表5', code)}决算与年初预算相比",
                                current=round2(ctx.value(spent)), base=round2(ctx.value(budget)))
 
-
-__all__ = ["Decimal"]
