@@ -19,17 +19,18 @@ from docx.shared import Cm, Pt, Twips
 from juesuan.export import page
 from juesuan.export.content import Content
 from juesuan.export.tables import add_grid, add_printed_table
-from juesuan.export.word_styles import (BODY, CAPTION, COVER_GAP, COVER_LINE, FIGURE, PART, PERF_TITLE, SECTION, SUBHEADING,
-                                        TITLE, TOC_LINE, TOC_PART, TOC_TITLE, apply_styles)
+from juesuan.export.word_styles import (BODY, CAPTION, COVER_GAP, COVER_LINE, FIGURE, PART, PERF_TITLE, SECTION,
+                                        SUBHEADING, TITLE, TOC_LINE, TOC_PART, TOC_TITLE, apply_styles)
 from juesuan.formats.nmg_2023 import cn
 from juesuan.narrate.document import Paragraph, Section
 
-PERF_SECTION, PERF_BEFORE = "十四", "（三）"
-TERMS_PART = "第三部分"  # the 绩效自评 tables go before 十四（三）
+PERF_SECTION, PERF_BEFORE = "十四", "（三）"  # the 绩效自评 tables go before 十四（三）
+TERMS_PART = "第三部分"  # 名词解释: terms printed bold
 FIGURE_WIDTH = Cm(15.5)
 
 
 def build_document(content: Content) -> Document:
+    """The python-docx document of ``content`` (not saved)."""
     doc = new_document()
     apply_styles(doc)
     first = doc.sections[0]

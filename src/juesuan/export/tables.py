@@ -151,7 +151,10 @@ def add_grid(doc: Document, grid: Grid, usable: int) -> BaseOxmlElement:
     """Append the table of ``grid`` at the end of the document body."""
     tbl = table_element(grid, usable)
     body = doc.element.body
-    body.sectPr.addprevious(tbl) if body.sectPr is not None else body.append(tbl)
+    if body.sectPr is not None:
+        body.sectPr.addprevious(tbl)  # the body's last child must stay the final w:sectPr
+    else:
+        body.append(tbl)
     return tbl
 
 
