@@ -45,6 +45,9 @@ REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
 FILTERS = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "pdf": "pdf", "ods": "ods", "docx": "docx"}
 
 
+WINDOWS_FOLDERS = ["%ProgramFiles%", "%ProgramFiles(x86)%"]
+
+
 def find_soffice() -> str:
     """The LibreOffice program on PATH (``JUESUAN_SOFFICE`` overrides), or a clear InputError."""
     override = os.environ.get("JUESUAN_SOFFICE")
@@ -54,6 +57,10 @@ def find_soffice() -> str:
         found = shutil.which(name)
         if found:
             return found
+    for folder in WINDOWS_FOLDERS:  # Windows installs LibreOffice outside PATH
+        exe = Path(os.path.expandvars(folder)) / "LibreOffice" / "program" / "soffice.exe"
+        if exe.exists():
+            return str(exe)
     raise InputError("找不到 LibreOffice（soffice）。请安装 LibreOffice（Debian/Ubuntu：apt install "
                      "libreoffice-calc-nogui fonts-noto-cjk），或用环境变量 JUESUAN_SOFFICE 指定程序路径",
                      "LibreOffice (soffice) not found on PATH; install it or set JUESUAN_SOFFICE")
@@ -85,6 +92,7 @@ def convert(files: Sequence[str | Path], out_dir: str | Path, to: str = "xlsx", 
     by stem (the outputs are ``out_dir/<stem>.<to>``).  Raises InputError when LibreOffice is
     missing, fails or leaves an output missing.
     """
+    soffice = find_soffice()
     paths = [Path(f).resolve() for f in files]
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -97,7 +105,6 @@ def convert(files: Sequence[str | Path], out_dir: str | Path, to: str = "xlsx", 
     for t in targets:
         if t.exists():
             t.unlink()
-    soffice = find_soffice()
     prof = profile_dir or profile()
     cmd = [soffice, f"-env:UserInstallation={prof.as_uri()}", "--headless", "--norestore", "--nologo",
            "--nodefault", "--nolockcheck", "--convert-to", FILTERS.get(to, to), "--outdir", str(out),
