@@ -147,3 +147,20 @@ def test_zip_is_valid_and_reproducible() -> None:
 def test_a_writer_is_built_once_per_process() -> None:
     assert writer("nmg-2023") is writer("nmg-2023")
     assert writer("nmg-2023", notes=True) is not writer("nmg-2023")
+
+
+def test_derivations_and_values_are_remembered_until_the_book_changes() -> None:
+    """derive.py remembers both on the book so fill, narrate and check share them (see job.py)."""
+    book = synth_book(2)
+    exprs, values = derivations(book), compute(book)
+    assert derivations(book) == exprs and derivations(book) is not exprs  # each caller its own dict
+    assert compute(book) == values and compute(book) is not values
+    key = next(k for k, v in book.values.items() if k[0] == "表5" and isinstance(v, Decimal))
+    book.values[key] += 1  # an input changes: values are recomputed
+    assert compute(book)[("表5", "合计", key[2])] == values[("表5", "合计", key[2])] + 1
+    book.values[key] -= 1
+    assert compute(book) == values
+    code = book.codes["表5"].pop()  # the structure changes: derivations are rebuilt
+    assert ("表5", code, "小计") not in derivations(book)
+    book.codes["表5"].append(code)
+    assert derivations(book) == exprs

@@ -6,6 +6,11 @@
 - record tables: per-row identities (绩效 执行率, 得分, 总分) and 指标得分 = SUMIF over 绩效指标.
 
 :func:`compute` evaluates them all in ``Decimal`` (each once, in dependency order).
+
+Both are remembered on the book until what they depend on changes (:func:`derivations`: the
+format, the 项 codes and the record counts; :func:`compute` also every input value), because
+fill, check and narrate each ask for them and a batch runs all three per department.  Callers
+get their own dict each time; the expressions in it are immutable.
 """
 
 from __future__ import annotations
@@ -20,7 +25,24 @@ from juesuan.spec import INPUT, Table
 ZERO = Decimal(0)
 
 
+MEMO = "_derive_memo"  # book.__dict__ entry: {"structure", "exprs", "inputs", "values"}
+
+
+def _memo(book: Book) -> dict:
+    """The book's remembered derivations, recomputed when its structure changed."""
+    structure = (id(book.format), tuple((k, tuple(v)) for k, v in book.codes.items()),
+                 tuple(book.records.items()))
+    memo = book.__dict__.get(MEMO)
+    if memo is None or memo["structure"] != structure:
+        memo = book.__dict__[MEMO] = {"structure": structure, "exprs": _derivations(book)}
+    return memo
+
+
 def derivations(book: Book) -> dict[Key, Expr]:
+    return dict(_memo(book)["exprs"])
+
+
+def _derivations(book: Book) -> dict[Key, Expr]:
     out: dict[Key, Expr] = {}
     for table in book.format.tables:
         if table.kind == "fixed":
@@ -78,8 +100,21 @@ def _record_table(book: Book, table: Table) -> dict[Key, Expr]:
 
 
 def compute(book: Book, exprs: dict[Key, Expr] | None = None) -> dict[Key, Decimal]:
-    """Values of every derived cell, in ``Decimal``, each computed once."""
-    exprs = derivations(book) if exprs is None else exprs
+    """Values of every derived cell, in ``Decimal``, each computed once.
+
+    Without ``exprs`` (the book's own derivations) the result is remembered until an input
+    value or the book's structure changes."""
+    if exprs is not None:
+        return _compute(book, exprs)
+    memo = _memo(book)
+    inputs = tuple(book.values.items())
+    if memo.get("inputs") != inputs:
+        memo["values"] = _compute(book, memo["exprs"])
+        memo["inputs"] = inputs
+    return dict(memo["values"])
+
+
+def _compute(book: Book, exprs: dict[Key, Expr]) -> dict[Key, Decimal]:
     done: dict[Key, Decimal] = {}
     visiting: set[Key] = set()
 

@@ -124,7 +124,7 @@ def _run(path: Path, out_dir: Path, outcome: Outcome, narrate: bool, lap: Any) -
     lap("read")
     outcome.department = book.text(("单位信息", "部门名称", "值"))
     exprs = derivations(book)
-    values = compute(book, exprs)
+    values = compute(book)  # remembered on the book: narrate and check reuse it (see derive.py)
     layout = book_layout(book)
     lap("derive")
     text = None

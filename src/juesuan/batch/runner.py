@@ -17,6 +17,7 @@ One bad file never stops the batch: :func:`~juesuan.batch.job.process` turns eve
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import queue
@@ -91,6 +92,7 @@ def run_batch(in_dir: str | Path, out_dir: str | Path, jobs: int | None = None, 
         if outcome is not None:
             state.record(outcome)
     setup = _prepare(narrate) if todo else 0.0
+    gc.freeze()  # the format and the template stay for the whole run: keep them out of every collection
     t1 = time.perf_counter()
     processed: list[Outcome] = []
 
@@ -148,6 +150,7 @@ def _init_worker(narrate: bool, prerendered: dict[bool, bytes] | None) -> None:
 
     for notes in (False, True):  # inherited under fork: no work
         writer(DEFAULT_FORMAT, narrate, notes, prerendered=(prerendered or {}).get(notes))
+    gc.freeze()
 
 
 def _pool(todo: Iterable[tuple[Path, str]], out_dir: Path, narrate: bool, workers: int,
