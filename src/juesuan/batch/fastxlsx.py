@@ -22,7 +22,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable, Union
+from typing import Union
 
 from juesuan.batch.formulas import LETTERS, FormulaRenderer
 from juesuan.batch.narrative_sheet import NarrativeParts
@@ -44,7 +44,9 @@ ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 # ── cells ───────────────────────────────────────────────────────────────────────────────
 def esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "&" in text or "<" in text or ">" in text:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
 
 
 def number(value: Decimal | int | float) -> str:
@@ -57,20 +59,20 @@ def number(value: Decimal | int | float) -> str:
     return repr(f)
 
 
-def text_cell(ref: str, s: int, text: str, where: Callable[[], Location] | None = None) -> str:
+def text_cell(ref: str, s: int, text: str, sheet: str | None = None) -> str:
     if ILLEGAL.search(text):
         raise InputError("文本中含有 Excel 不能保存的控制字符", "the text holds control characters Excel cannot store",
-                         where() if where else None)
+                         Location(sheet=sheet, cell=ref if sheet else None))
     space = ' xml:space="preserve"' if text != text.strip() else ""
     return f'<c r="{ref}" s="{s}" t="inlineStr"><is><t{space}>{esc(text)}</t></is></c>'
 
 
-def value_cell(ref: str, s: int, value: object, where: Callable[[], Location] | None = None) -> str:
-    """An input or label cell; ``None`` is an empty styled cell."""
+def value_cell(ref: str, s: int, value: object, sheet: str | None = None) -> str:
+    """An input or label cell; ``None`` is an empty styled cell; ``sheet`` names it in an error."""
     if value is None:
         return f'<c r="{ref}" s="{s}"/>'
     if isinstance(value, str):
-        return text_cell(ref, s, value, where)
+        return text_cell(ref, s, value, sheet)
     return f'<c r="{ref}" s="{s}"><v>{number(value)}</v></c>'  # type: ignore[arg-type]
 
 
@@ -236,7 +238,7 @@ class FastWriter:
                     f = piece.formula if piece.formula is not None else fx.excel(exprs[piece.key], table.sheet)
                     out.append(formula_cell(piece.ref, piece.style, f, values.get(piece.key)))
                 else:
-                    out.append(value_cell(piece.ref, piece.style, get(piece.key), _where(table, piece.ref)))
+                    out.append(value_cell(piece.ref, piece.style, get(piece.key), table.sheet))
             out.append("</row>")
 
     def _keyed_rows(self, out: list[str], book: Book, table: Table, tl: TableLayout, exprs: dict[Key, Expr],
@@ -244,7 +246,13 @@ class FastWriter:
         s = self.s
         b = table.blocks[0]
         get = book.values.get
+        vget = values.get
+        sheet = table.sheet
         is_code = table.kind == "code"
+        blank = s["js_blank"]
+        n_labels = len(b.label_columns)
+        plan = [(LETTERS[n_labels + i + 1], col.key, s[f"js_out_{col.kind}"], s[f"js_out_{col.kind}_bold"],
+                 s[f"js_in_{col.kind}"]) for i, col in enumerate(b.columns)]
         for i, row_key in enumerate(tl.row_keys):
             r = tl.first_data_row + i
             out.append(f'<row r="{r}">')
@@ -258,20 +266,24 @@ class FastWriter:
                                           table.total_label if is_total else row_key))
                 else:
                     out.append(value_cell(ref, s[label_style(None, bold=is_total or depth == 0, indent=depth)],
-                                          None if is_total else code_name(book, table, row_key)))
+                                          None if is_total else code_name(book, table, row_key), sheet))
                 c += 1
-            for col in b.columns:
-                ref = f"{LETTERS[c]}{r}"
-                key = (table.key, row_key, col.key)
+            subtotal = is_code and (len(row_key) < 7 or is_total)
+            for letter, col_key, s_out, s_bold, s_in in plan:
+                key = (table.key, row_key, col_key)
                 e = exprs.get(key)
                 if e is not None:
-                    st = s[f"js_out_{col.kind}_bold" if is_total else f"js_out_{col.kind}"]
-                    out.append(formula_cell(ref, st, fx.excel(e, table.sheet), values.get(key)))
-                elif is_code and (len(row_key) < 7 or is_total):
-                    out.append(f'<c r="{ref}" s="{s["js_blank"]}"/>')
+                    v = vget(key)
+                    f = fx.excel(e, sheet)
+                    st = s_bold if is_total else s_out
+                    if v is None or isinstance(v, str):
+                        out.append(formula_cell(f"{letter}{r}", st, f, v))
+                    else:
+                        out.append(f'<c r="{letter}{r}" s="{st}"><f>{esc(f)}</f><v>{number(v)}</v></c>')
+                elif subtotal:
+                    out.append(f'<c r="{letter}{r}" s="{blank}"/>')
                 else:
-                    out.append(value_cell(ref, s[f"js_in_{col.kind}"], get(key), _where(table, ref)))
-                c += 1
+                    out.append(value_cell(f"{letter}{r}", s_in, get(key), sheet))
             out.append("</row>")
 
     # ── archive ──
@@ -317,10 +329,6 @@ def _col_index(letters: str) -> int:
     for ch in letters:
         n = n * 26 + ord(ch) - 64
     return n
-
-
-def _where(table: Table, ref: str) -> Callable[[], Location]:
-    return lambda: Location(sheet=table.sheet, cell=ref)
 
 
 def _core(xml: bytes, now: dt.datetime) -> bytes:

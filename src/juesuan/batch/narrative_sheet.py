@@ -15,12 +15,13 @@ the sheet with the one the openpyxl writer makes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from juesuan.batch.template_parts import ExtraSheet, TemplateParts
 from juesuan.errors import FormatError
 from juesuan.narrate.document import Narrative, text_hash
 
+ROW_CACHE = 20000  # paragraphs remembered across departments (then forgotten at once)
 KINDS = ("title", "part", "section", "heading", "body", "figure")
 FIGURES = ("income", "spending")
 
@@ -40,6 +41,7 @@ class NarrativeParts:
     anchors: dict[str, str]  # figure → its <oneCellAnchor> with "\x00" for the row
     drawing_tail: str
     workbook: str  # xl/workbook.xml with "\x00" for the print area's last row
+    _rows: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, text) → row with "\x02" for r
 
     @classmethod
     def parse(cls, parts: TemplateParts) -> "NarrativeParts":
@@ -81,14 +83,18 @@ class NarrativeParts:
         chart_height = number(round(CHART_ROW_HEIGHT, 1))
         r = 1
         last_cell = 1
+        cache = self._rows
+        if len(cache) > ROW_CACHE:
+            cache.clear()
         for p in narrative.paragraphs():
             text = written_text(p)
-            size = STYLES[p.kind][0]
             lines.append(text)
-            cell = text_cell(f"A{r}", 0, text).replace(' s="0"', self.style[p.kind], 1)
-            if r == 1:
-                cell += "\x01"  # the hash cell, once the text is known
-            rows.append(f'<row r="{r}" ht="{number(row_height(text, size))}" customHeight="1">{cell}</row>')
+            row = cache.get((p.kind, text))
+            if row is None:  # 名词解释 and much else read the same in every department
+                cell = text_cell("A\x02", 0, text).replace(' s="0"', self.style[p.kind], 1)
+                height = number(row_height(text, STYLES[p.kind][0]))
+                row = cache[(p.kind, text)] = f'<row r="\x02" ht="{height}" customHeight="1">{cell}\x01</row>'
+            rows.append(row.replace("\x02", str(r)).replace("\x01", "" if r > 1 else "\x01"))
             last_cell = r
             r += 1
             if p.kind == "figure" and p.figure in self.anchors:
