@@ -48,10 +48,12 @@ def stage_table(outcomes: list[Outcome]) -> str:
     for stage in STAGES:
         wall = [o.seconds.get(stage, 0.0) for o in outcomes]
         cpu = [o.cpu_seconds.get(stage, 0.0) for o in outcomes]
-        rows.append(f"  {stage:8s} wall {statistics.mean(wall) * 1000:7.1f} ms   cpu {statistics.mean(cpu) * 1000:7.1f} ms")
+        rows.append(f"  {stage:8s} wall {statistics.mean(wall) * 1000:7.1f} ms   "
+                    f"cpu {statistics.mean(cpu) * 1000:7.1f} ms")
     wall = [sum(o.seconds.values()) for o in outcomes]
     cpu = [sum(o.cpu_seconds.values()) for o in outcomes]
-    rows.append(f"  {'total':8s} wall {statistics.mean(wall) * 1000:7.1f} ms   cpu {statistics.mean(cpu) * 1000:7.1f} ms"
+    rows.append(f"  {'total':8s} wall {statistics.mean(wall) * 1000:7.1f} ms   "
+                f"cpu {statistics.mean(cpu) * 1000:7.1f} ms"
                 f"   (→ {1 / statistics.mean(cpu):.1f} workbooks/s per core of CPU)")
     return "\n".join(rows)
 

@@ -91,7 +91,8 @@ def test_fast_workbook_equals_the_openpyxl_path(tmp_path: Path, name: str, spec:
                 assert style_key(cx) == style_key(cy), f"{y.title}!{cy.coordinate}"
         assert [ch.anchor._from.row for ch in x._charts] == [ch.anchor._from.row for ch in y._charts]
         if y.title == "决算情况说明":
-            assert {r: d.height for r, d in x.row_dimensions.items()} == {r: d.height for r, d in y.row_dimensions.items()}
+            heights = {r: d.height for r, d in y.row_dimensions.items()}
+            assert {r: d.height for r, d in x.row_dimensions.items()} == heights
 
     # cached values: what pandas, calamine and a viewer read
     ca, cb = CalamineWorkbook.from_path(str(fast)), CalamineWorkbook.from_path(str(slow))

@@ -166,7 +166,8 @@ class FastWriter:
                     if spec is None:
                         pieces.append(value_cell(ref, s["js_blank"], None))
                     elif spec is INPUT:
-                        pieces.append(Slot(ref, s[f"js_in_{kind}"], (t.key, row.key, col.key), None, False))  # type: ignore[union-attr]
+                        key = (t.key, row.key, col.key)  # type: ignore[union-attr]
+                        pieces.append(Slot(ref, s[f"js_in_{kind}"], key, None, False))
                     else:
                         assert isinstance(spec, Expr) and row is not None
                         f = spec.excel(empty.address, t.sheet) if fixed_only(spec) else None
@@ -204,7 +205,8 @@ class FastWriter:
         out = [frame.before]
         if frame.unit_open is not None:
             name = book.text(("单位信息", "部门名称", "值"))
-            out += (frame.unit_open, text_cell(f"A{UNIT_ROW}", s["js_plain"], f"部门：{name}"), frame.unit_rest, "</row>")
+            dept = text_cell(f"A{UNIT_ROW}", s["js_plain"], f"部门：{name}", table.sheet)
+            out += (frame.unit_open, dept, frame.unit_rest, "</row>")
         out.append(frame.after)
         if table.kind == "fixed":
             self._fixed_rows(out, book, table, exprs, values, fx)
@@ -300,7 +302,8 @@ class FastWriter:
             t = p.table
             xml = self.sheet_xml(book, t, layout.tables[t.key], exprs, values, fx)
             dynamic[p.path] = xml.encode("utf-8")
-        dynamic["docProps/core.xml"] = _core(self.parts.static["docProps/core.xml"], now or dt.datetime.now(dt.timezone.utc))
+        stamp = now or dt.datetime.now(dt.timezone.utc)
+        dynamic["docProps/core.xml"] = _core(self.parts.static["docProps/core.xml"], stamp)
         if self.narrative is not None:
             if narrative is None:
                 raise ValueError("this writer includes the narrative sheet: pass the department's narrative")

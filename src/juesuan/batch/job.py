@@ -97,7 +97,7 @@ def process(path: Path, out_dir: Path, key: str, narrate: bool = True) -> Outcom
     try:
         _run(path, out_dir, outcome, narrate, lap)
     except InputError as exc:
-        outcome.status, outcome.reason = "failed", exc.message
+        outcome.status, outcome.reason = "failed", exc.at(file=str(path)).message
         # the same content gives the same failure, except when saving (a workbook open in Excel)
         outcome.input_error = _stage_in_progress(outcome, narrate) != "save"
     except Exception as exc:  # a bug must not stop the batch: report it with its traceback

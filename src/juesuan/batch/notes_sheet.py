@@ -44,7 +44,8 @@ class NotesParts:
         rows = [self.first_row]
         for i in range(0, len(text), NOTE_CHUNK):
             r = 2 + i // NOTE_CHUNK
-            rows.append(f'<row r="{r}">' + text_cell(f"A{r}", 0, text[i:i + NOTE_CHUNK]).replace(' s="0"', "") + "</row>")
+            cell = text_cell(f"A{r}", 0, text[i:i + NOTE_CHUNK]).replace(' s="0"', "")
+            rows.append(f'<row r="{r}">{cell}</row>')
         last = 1 + len(rows) - 1
         xml = f'{self.head}<dimension ref="A1:A{last}"/>{self.middle}<sheetData>{"".join(rows)}</sheetData>{self.tail}'
         return {self.sheet.path: xml.encode("utf-8")}

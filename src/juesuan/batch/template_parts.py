@@ -52,7 +52,8 @@ class TemplateRow:
         key = (first != "", skip)
         pattern = self._patterns.get(key)
         if pattern is None:
-            cells = "".join(CELL_ROW.sub(lambda m: f'<c r="{m.group(1)}\x00"', x, count=1) for c, x in self.cells.items() if c != skip)
+            cells = "".join(CELL_ROW.sub(lambda m: f'<c r="{m.group(1)}\x00"', x, count=1)
+                            for c, x in self.cells.items() if c != skip)
             pattern = self._patterns[key] = f'<row r="\x00"{self.attrs}>\x01{cells}</row>'
         return pattern.replace("\x00", str(number)).replace("\x01", first)
 
