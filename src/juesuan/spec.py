@@ -170,10 +170,16 @@ class Format:
     notes: str = ""
 
     def table(self, key: str) -> Table:
-        for t in self.tables:
-            if t.key == key:
-                return t
-        raise KeyError(f"format {self.id}: no table {key}")
+        index = self.__dict__.get("_table_index")
+        if index is None or index[0] != len(self.tables):  # built once (rebuilt if tables were added)
+            index = (len(self.tables), {})
+            for t in self.tables:
+                index[1].setdefault(t.key, t)
+            self.__dict__["_table_index"] = index
+        found = index[1].get(key)
+        if found is None:
+            raise KeyError(f"format {self.id}: no table {key}")
+        return found
 
     def table_by_sheet(self, sheet: str) -> Table:
         for t in self.tables:

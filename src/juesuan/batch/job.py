@@ -23,7 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from juesuan.errors import InputError
+from juesuan.expr import Address
 from juesuan.findings import Finding, summarize
+from juesuan.layout import BookLayout
+from juesuan.locate import Found, FoundBook
 
 STAGES = ("read", "derive", "narrate", "write", "save", "check")
 FIRST_FINDINGS = 5  # findings listed per department in the summary
@@ -55,14 +58,28 @@ class Outcome:
         return d
 
 
-def found_of(layout: Any) -> Any:
-    """Where everything is on a freshly written workbook: the layout as a FoundBook."""
-    from juesuan.locate import Found, FoundBook
+class FastFound(Found):
+    """A :class:`~juesuan.locate.Found` whose ``address`` is two dict look-ups (the checker asks
+    tens of thousands of times); a table with side-by-side blocks keeps the general one."""
 
+    def address(self, row_key: str, col_key: str) -> Address | None:
+        cols = self.__dict__.get("_cols")
+        if cols is None:
+            t = self.table
+            cols = {c.key: self.layout.value_col(0, c.key) for c in t.blocks[0].columns} if len(t.blocks) == 1 else {}
+            self.__dict__["_cols"] = cols
+        if not cols:
+            return super().address(row_key, col_key)
+        r, c = self.rows.get(row_key), cols.get(col_key)
+        return None if r is None or c is None else Address(self.table.sheet, r, c)
+
+
+def found_of(layout: BookLayout) -> FoundBook:
+    """Where everything is on a freshly written workbook: the layout as a FoundBook."""
     tables = {}
     for key, tl in layout.tables.items():
         last = tl.first_data_row + len(tl.row_keys) - 1
-        tables[key] = Found(tl.table, tl, tl.first_data_row, last, tl.footnote_row, dict(tl.row_index))
+        tables[key] = FastFound(tl.table, tl, tl.first_data_row, last, tl.footnote_row, dict(tl.row_index))
     return FoundBook(tables)
 
 
