@@ -54,3 +54,18 @@ def lo() -> ModuleType:
     except InputError as exc:
         pytest.fail(f"LibreOffice is needed for this test: {exc}")
     return lo_runner
+
+
+SYNTH_SEED = "suite"
+SYNTH_COUNT = 50
+
+
+@pytest.fixture(scope="session")
+def synth_workbooks(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """``SYNTH_COUNT`` synthetic departments (seed ``SYNTH_SEED``) as filled workbooks, made once.
+
+    Department i is ``synth.synth_department(random.Random(f"{SYNTH_SEED}:{i}"), i)``.
+    """
+    from juesuan.synth import write_synth_workbooks
+
+    return write_synth_workbooks(SYNTH_COUNT, tmp_path_factory.mktemp("synth"), seed=SYNTH_SEED)

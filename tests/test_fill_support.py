@@ -74,3 +74,21 @@ def shift_rows(ws: Any, idx: int, amount: int) -> None:
     for m in below:
         ws.merge_cells(start_row=m.min_row + amount, start_column=m.min_col, end_row=m.max_row + amount,
                        end_column=m.max_col)
+
+
+def formula_cells(path: Path) -> set[Cell]:
+    """Where the formulas are, from the sheet XML (fast: no openpyxl)."""
+    import re
+    import zipfile
+
+    from juesuan.cached import sheet_paths
+
+    out: set[Cell] = set()
+    with zipfile.ZipFile(path) as z:
+        for sheet, part in sheet_paths(z).items():
+            for col, row in re.findall(r'<c r="([A-Z]+)(\d+)"[^>]*><f[ >/]', z.read(part).decode("utf-8")):
+                n = 0
+                for ch in col:
+                    n = n * 26 + ord(ch) - 64
+                out.add((sheet, int(row), n))
+    return out

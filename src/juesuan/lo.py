@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Sequence
 
@@ -29,7 +30,8 @@ from juesuan.errors import InputError
 
 CANDIDATES = ("soffice", "libreoffice")
 _LOCK = threading.Lock()
-_PROFILE: Path | None = None
+_PROFILES: dict[int, Path] = {}
+_PROFILE_LOCKS: dict[int, threading.Lock] = {}
 
 REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
@@ -74,23 +76,28 @@ def make_profile(root: Path) -> Path:
     return root
 
 
-def profile() -> Path:
-    """This process's private profile (made once; removed at exit)."""
-    global _PROFILE
-    if _PROFILE is None:
-        root = Path(tempfile.mkdtemp(prefix="juesuan-lo-"))
-        _PROFILE = make_profile(root)
-        atexit.register(shutil.rmtree, root, True)
-    return _PROFILE
+def profile(slot: int = 0) -> Path:
+    """This process's private profile number ``slot`` (made once; removed at exit).
+
+    One LibreOffice runs per profile at a time; parallel conversions use one slot each.
+    """
+    with _LOCK:
+        if slot not in _PROFILES:
+            root = Path(tempfile.mkdtemp(prefix=f"juesuan-lo{slot}-"))
+            _PROFILES[slot] = make_profile(root)
+            _PROFILE_LOCKS[slot] = threading.Lock()
+            atexit.register(shutil.rmtree, root, True)
+        return _PROFILES[slot]
 
 
 def convert(files: Sequence[str | Path], out_dir: str | Path, to: str = "xlsx", timeout: float | None = None,
-            profile_dir: Path | None = None) -> list[Path]:
-    """Convert ``files`` into ``out_dir`` in one LibreOffice run; the converted paths, in order.
+            profile_dir: Path | None = None, jobs: int = 1) -> list[Path]:
+    """Convert ``files`` into ``out_dir``; the converted paths, in order.
 
-    Workbooks are recalculated on load (see the module docstring).  File names must be unique
-    by stem (the outputs are ``out_dir/<stem>.<to>``).  Raises InputError when LibreOffice is
-    missing, fails or leaves an output missing.
+    Workbooks are recalculated on load (see the module docstring).  ``jobs`` > 1 splits the
+    files between that many LibreOffice processes (each with its own profile) running at once.
+    File names must be unique by stem (outputs are ``out_dir/<stem>.<to>``).  Raises InputError
+    when LibreOffice is missing, fails or leaves an output missing.
     """
     soffice = find_soffice()
     paths = [Path(f).resolve() for f in files]
@@ -105,21 +112,41 @@ def convert(files: Sequence[str | Path], out_dir: str | Path, to: str = "xlsx", 
     for t in targets:
         if t.exists():
             t.unlink()
-    prof = profile_dir or profile()
+    jobs = max(1, min(jobs, len(paths))) if profile_dir is None else 1
+    chunks = [paths[i::jobs] for i in range(jobs)]
+    if jobs == 1:
+        logs = [_run(soffice, chunks[0], out, to, timeout, profile_dir, 0)]
+    else:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(_run, soffice, chunk, out, to, timeout, None, slot)
+                       for slot, chunk in enumerate(chunks)]
+            logs = [f.result() for f in futures]
+    missing = [t for t in targets if not t.exists()]
+    if missing:
+        detail = " ".join(logs).strip()[-500:]
+        raise InputError(f"LibreOffice 转换失败：{len(missing)} 个文件未生成",
+                         f"LibreOffice conversion failed: missing {', '.join(t.name for t in missing[:5])}: {detail}")
+    return targets
+
+
+def _run(soffice: str, paths: list[Path], out: Path, to: str, timeout: float | None, profile_dir: Path | None,
+         slot: int) -> str:
+    """One LibreOffice process converting ``paths``; its messages."""
+    prof = profile_dir or profile(slot)
     cmd = [soffice, f"-env:UserInstallation={prof.as_uri()}", "--headless", "--norestore", "--nologo",
            "--nodefault", "--nolockcheck", "--convert-to", FILTERS.get(to, to), "--outdir", str(out),
            *map(str, paths)]
     limit = timeout if timeout is not None else 120 + 10 * len(paths)
-    with _LOCK:  # one LibreOffice per profile at a time
+    lock = _PROFILE_LOCKS.get(slot) if profile_dir is None else None
+    with lock or threading.Lock():  # one LibreOffice per profile at a time
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=limit,
                                   env={**os.environ, "SAL_USE_VCLPLUGIN": "svp"})
         except subprocess.TimeoutExpired:
             raise InputError(f"LibreOffice 转换超时（{limit:.0f} 秒）", f"LibreOffice timed out after {limit:.0f} s") \
                 from None
-    missing = [t for t in targets if not t.exists()]
-    if proc.returncode != 0 or missing:
+    if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout or "").strip()[-500:]
-        raise InputError(f"LibreOffice 转换失败：{len(missing)} 个文件未生成", f"LibreOffice conversion failed "
-                         f"(exit {proc.returncode}; missing {', '.join(t.name for t in missing[:5])}): {detail}")
-    return targets
+        raise InputError(f"LibreOffice 转换失败（退出码 {proc.returncode}）",
+                         f"LibreOffice conversion failed (exit {proc.returncode}): {detail}")
+    return proc.stderr or ""

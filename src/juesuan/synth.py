@@ -20,7 +20,9 @@ accepts; ``write_synth(50, "out", seed=1)`` writes ``out/dept-0001.json`` … ``
 from __future__ import annotations
 
 import argparse
+import os
 import random
+from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -473,6 +475,7 @@ class _Department:
         prior = {"收支总计": total, "本年收入合计": income, "使用非财政拨款结余": use, "年初结转和结余": begin,
                  "本年支出合计": spend, "结余分配": distribution, "年末结转和结余": end,
                  "财政拨款收支总计": near(self.gpb_income + self.gf_income + self.soe_income),
+                 "一般公共预算财政拨款支出": near(sum(b + p for b, p in self.t5.values())),
                  "三公经费合计": sum(sg.values()), "因公出国（境）费": sg["出国"], "公务用车购置费": sg["购置"],
                  "公务用车运行维护费": sg["运维"], "公务接待费": sg["接待"],
                  "政府性基金预算财政拨款支出": near(sum(v[2] + v[3] for v in self.t8.values())),
@@ -480,7 +483,7 @@ class _Department:
                  "机构运行经费": near(self.office_total)}
         out = {k: wan(v) for k, v in prior.items()}
         if self.missing:  # leave out whole groups, so what remains still adds up (X25-1 … X25-3)
-            groups = [["财政拨款收支总计"], ["政府性基金预算财政拨款支出"], ["国有资本经营预算财政拨款支出"], ["机构运行经费"],
+            groups = [["财政拨款收支总计"], ["一般公共预算财政拨款支出"], ["政府性基金预算财政拨款支出"], ["国有资本经营预算财政拨款支出"], ["机构运行经费"],
                       ["三公经费合计", "因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费"],
                       ["收支总计", "本年收入合计", "使用非财政拨款结余", "年初结转和结余", "本年支出合计", "结余分配",
                        "年末结转和结余"]]
@@ -596,18 +599,47 @@ def synth_department(rng: random.Random, index: int, missing: bool = False) -> d
     return _Department(load_format(FORMAT_ID), rng, index, missing).build()
 
 
-def write_synth(n: int, out_dir: str | Path, seed: int = 0, missing_every: int = 0) -> list[Path]:
+def write_synth(n: int, out_dir: str | Path, seed: int | str = 0, missing_every: int = 0) -> list[Path]:
     """Write ``n`` departments as ``out_dir/dept-0001.json`` …; ``missing_every`` k: every k-th has gaps."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(1, n + 1):
-        rng = random.Random(f"{seed}:{i}")
+        rng = random.Random(f"{seed}:{i}")  # one stream per department: any subset reproduces
         missing = bool(missing_every) and i % missing_every == 0
         path = out / f"dept-{i:04d}.json"
         path.write_text(dumps(synth_department(rng, i, missing=missing)), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def _filled_workbook(job: tuple[int, str, str, bool]) -> str:
+    from juesuan.book_io import new_book
+    from juesuan.data_file import book_from_data
+
+    index, seed, out_dir, missing = job
+    data = synth_department(random.Random(f"{seed}:{index}"), index, missing=missing)
+    path = Path(out_dir) / f"dept-{index:04d}.xlsx"
+    new_book(book_from_data(data), path)
+    return str(path)
+
+
+def write_synth_workbooks(n: int, out_dir: str | Path, seed: int | str = 0, jobs: int | None = None) -> list[Path]:
+    """``n`` synthetic departments written as filled workbooks ``dept-0001.xlsx`` … (in parallel).
+
+    The same (seed, index) gives the same department as :func:`write_synth`.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    work = [(i, str(seed), str(out), False) for i in range(1, n + 1)]
+    jobs = jobs or min(4, os.cpu_count() or 1)
+    if jobs <= 1 or n <= 2:
+        return [Path(_filled_workbook(w)) for w in work]
+    from juesuan.xlformula import parse
+
+    parse("=SUM(A1)")  # load the formula parser once, before the workers fork
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return [Path(p) for p in pool.map(_filled_workbook, work, chunksize=max(1, n // (4 * jobs)))]
 
 
 def run_synth(args: argparse.Namespace) -> int:
@@ -617,4 +649,4 @@ def run_synth(args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["synth_department", "write_synth", "run_synth", "split", "wan", "INPUT"]
+__all__ = ["synth_department", "write_synth", "write_synth_workbooks", "run_synth", "split", "wan", "INPUT"]
