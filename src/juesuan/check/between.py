@@ -82,8 +82,7 @@ def x17(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
     codes = sorted(set().union(*(ctx.book.codes.get(t, []) for t in ("表5", "表8", "表9"))))
     for code in codes:
         yield from equal(ctx, rule, ("表3", code, "本年支出合计"),
-                         [("表5", code, "小计"), ("表8", code, "本年支出小计"), ("表9", code, "合计")],
-                         row=ctx.row_label("表3", code))
+                         [("表5", code, "小计"), ("表8", code, "本年支出小计"), ("表9", code, "合计")])
 
 
 def x19(ctx: "Context", rule: "Rule") -> list[Finding]:

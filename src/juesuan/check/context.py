@@ -262,6 +262,9 @@ class Context:
 
     def label(self, key: Key) -> str:
         """A cell as an accountant names it: 表5「2010301 行政运行」基本支出, 表1「收入总计」."""
+        table = self.fmt.table(key[0])
+        if table.kind == "fixed" and len(table.fixed_rows()) == 1:  # 表10: one row of columns
+            return f"{table.key}「{key[2]}」"
         col = "" if key[2] in SINGLE_COLUMNS else key[2]
         return self.row_label(key[0], key[1]) + col
 

@@ -150,7 +150,7 @@ def run(ctx: "Context", rules: dict[str, "Rule"]) -> Iterator[Finding]:
             if gap is not None and rule.mode is Mode.RATE and excel_rounding(expr, ctx, actual):
                 gap = None
             if gap is not None:
-                yield stale.finding(ctx, [key, *parts], gap, cell=ctx.label(key), relation=describe(ctx, expr),
+                yield stale.finding(ctx, [key, *parts], gap, cell=ctx.label(key), relation=describe(ctx, expr, key),
                                     rule_id=rule.id)
                 continue
         precise = is_precise([actual, *values])
@@ -163,7 +163,7 @@ def run(ctx: "Context", rules: dict[str, "Rule"]) -> Iterator[Finding]:
         gap = compare(rule.mode, actual, expected, expected_printed=printed, n_parts=n, precise=precise)
         if gap is not None:
             yield rule.finding(ctx, [key, *_pointed(ctx, parts)], gap, cell=ctx.label(key),
-                               relation=describe(ctx, expr))
+                               relation=describe(ctx, expr, key))
 
 
 def excel_rounding(expr: Expr, ctx: "Context", actual: Decimal) -> bool:
@@ -196,28 +196,30 @@ def _pointed(ctx: "Context", parts: list[Key]) -> list[Key]:
     return [k for k in parts if ctx.address(k) is not None]
 
 
-def describe(ctx: "Context", expr: Expr) -> str:
-    """A relation in words: 「基本支出」+「项目支出」, 下级 3 行之和, 表4「一般公共预算财政拨款」."""
+def describe(ctx: "Context", expr: Expr, key: Key | None = None) -> str:
+    """A relation in words, seen from the cell ``key``: 「基本支出」 + 「项目支出」 (same row),
+    「2010301」 + 「2010399」 (same column), 26 行之和, 表4「一般公共预算财政拨款」."""
     if isinstance(expr, Ref):
+        if key is not None and expr.table == key[0] and expr.row == key[1]:
+            return f"「{expr.col}」"
         return ctx.label(expr.key)
     if isinstance(expr, Sum):
         refs = [t for t in expr.terms if isinstance(t, Ref)]
         present = [r for r in refs if ctx.address(r.key) is not None]
-        if not refs:
+        if not present:
             return "0"
-        same_row = len({(r.table, r.row) for r in refs}) == 1
-        same_col = len({(r.table, r.col) for r in refs}) == 1
-        if same_row and len(refs) <= 6:
+        same_table = key is not None and all(r.table == key[0] for r in refs)
+        if same_table and key is not None and all(r.row == key[1] for r in refs) and len(refs) <= 6:
             return " + ".join(f"「{r.col}」" for r in refs)
-        if same_col and len(present) <= 4:
-            return " + ".join(f"「{r.row}」" for r in present) or "0"
-        if same_col:
+        if same_table and key is not None and all(r.col == key[2] for r in refs):
+            if len(present) <= 4:
+                return " + ".join(f"「{ctx.row_label(r.table, r.row).split('「', 1)[1]}" for r in present)
             return f"{len(present)} 行之和"
         return " + ".join(ctx.label(r.key) for r in present[:4]) + (" 等" if len(present) > 4 else "")
     if isinstance(expr, RatePercent):
-        return f"{describe(ctx, expr.part)} ÷ {describe(ctx, expr.base)} × 100（保留两位小数）"
+        return f"{describe(ctx, expr.part, key)} ÷ {describe(ctx, expr.base, key)} × 100（保留两位小数）"
     if isinstance(expr, ScoreOf):
-        return f"{describe(ctx, expr.points)} × min({describe(ctx, expr.rate)}, 100) ÷ 100"
+        return f"{describe(ctx, expr.points, key)} × min({describe(ctx, expr.rate, key)}, 100) ÷ 100"
     if isinstance(expr, SumIf):
         return "绩效指标表中该项目各指标得分之和"
     return "声明的公式"

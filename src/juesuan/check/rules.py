@@ -114,7 +114,7 @@ RULE_LIST: list[Rule] = [
          Mode.AT_LEAST, between.x15, "tables.md X15"),
     rule("X16", WARNING, "表3 项目支出 ≥ 财政拨款项目支出", "表3 项目支出小于各财政拨款项目支出之和：" + GE,
          Mode.AT_LEAST, between.x16, "tables.md X16"),
-    rule("X17", WARNING, "表3 每项支出 ≥ 财政拨款支出", "{row}：表3 本年支出合计小于表5、表8、表9 同科目支出之和：" + GE,
+    rule("X17", WARNING, "表3 每项支出 ≥ 财政拨款支出", "表3 本年支出合计小于表5、表8、表9 同科目支出之和：" + GE,
          Mode.AT_LEAST, between.x17, "tables.md X17"),
     rule("X19", WARNING, "表11 机构运行经费 = 表6 公用经费合计",
          "表11 机构运行经费与表6 公用经费合计不一致（各地口径可能不同，请核实）：" + EQ, Mode.ROUNDED, between.x19,

@@ -88,8 +88,9 @@ def unknown_codes(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
         known = ctx.fmt.codes_for(table)
         for _, code in printed_codes(ctx, table):
             if code not in known:
+                name = ctx.book.names.get((table.key, code), "")
                 yield rule.finding(ctx, [_code_cell(ctx, table, code)], table=table.key, code=code,
-                                   name=ctx.book.names.get((table.key, code), ""))
+                                   name=f"（{name}）" if name else "")
 
 
 def _code_cell(ctx: "Context", table: Table, code: str) -> Key:

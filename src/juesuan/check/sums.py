@@ -34,7 +34,7 @@ def sides(ctx: "Context", rule: "Rule", left: list[Key], right: list[Key], **fie
     m − 1 parts.
     """
     fields.setdefault("cell", " + ".join(ctx.label(k) for k in right))
-    fields.setdefault("relation", " + ".join(ctx.label(k) for k in left) or "0")
+    fields.setdefault("relation", " + ".join(ctx.label(k) for k in left if ctx.address(k) is not None) or "0")
     lv = [ctx.value(k) for k in left]
     rv = [ctx.value(k) for k in right]
     m = sum(1 for v in lv + rv if v != 0)
