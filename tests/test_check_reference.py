@@ -153,3 +153,11 @@ def test_every_stale_cached_value_is_an_error(read: dict[str, Any]) -> None:
         if not any(f.rule == "F-2" and f.cells[0].cell == a.a1() and f.cells[0].sheet == a.sheet for f in findings):
             missed.append(key)
     assert not missed, f"stale cached values not reported: {missed}"
+
+
+def test_recalculated_by_libreoffice_checks_the_same(filled_reference: Path, lo: Any, tmp_path: Path) -> None:
+    """An independent engine recalculates every formula: the cached values it stores satisfy every
+    rule (no F-2 from engine rounding, rates included), and the workbook it saves still reads."""
+    converted = lo.convert([filled_reference], tmp_path, "xlsx")[0]
+    findings = check_file(converted)
+    assert ids(findings) == set(), [f.message for f in findings if f.severity is not Severity.INFO]

@@ -123,3 +123,9 @@ def test_read_explanations_without_the_hidden_column() -> None:
             [1, "X19", "警告", "…", "B!D6、A!F36", None, None, None, None, "口径不同"],
             [2, "X13", "错误", "…", "A!D7", None, None, None, None, None]]
     assert read(grid) == {"X19|A!F36;B!D6": "口径不同"}
+
+
+def test_formulas_compare_regardless_of_quotes_case_and_dollars() -> None:
+    assert relations.normalize_formula("= sum($D$8, '表 5'!d11)") == "SUM(D8,表5!D11)"
+    assert relations.normalize_formula("=支出决算表!C8") == relations.normalize_formula("='支出决算表'!C8")
+    assert relations.normalize_formula("='it''s'!A1") == "IT'S!A1"

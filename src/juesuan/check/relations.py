@@ -106,9 +106,14 @@ def rule_of(key: Key) -> str:
     raise FormatError(f"no rule id for the derived cell {key}; add it to check.relations.DERIVED_RULES")
 
 
+QUOTED_SHEET = re.compile(r"'((?:[^']|'')+)'!")
+
+
 def normalize_formula(text: str) -> str:
-    """``= sum($D$8, d11)`` → ``SUM(D8,D11)``: compare formulas regardless of case, $ and spaces."""
-    return re.sub(r"\s+|\$", "", text.lstrip("=")).upper()
+    """``= sum($D$8, '表 5'!d11)`` → ``SUM(D8,表5!D11)``: compare formulas regardless of case, $,
+    spaces and optional quotes around sheet names (Excel and LibreOffice differ there)."""
+    text = QUOTED_SHEET.sub(lambda m: m.group(1).replace("''", "'") + "!", text.lstrip("="))
+    return re.sub(r"\s+|\$", "", text).upper()
 
 
 def expected_formula(ctx: "Context", key: Key) -> str:
