@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from juesuan.book_io import new_book  # noqa: E402
-from juesuan.check import _all_keys, check_book, check_file, prepare  # noqa: E402
+from juesuan.check import cell_keys, check_book, check_file, prepare  # noqa: E402
 from juesuan.check.read import load_grids, read_lenient, stored_and_formulas  # noqa: E402
 from juesuan.data_file import read_data  # noqa: E402
 from juesuan.findings import summarize  # noqa: E402
@@ -59,7 +59,7 @@ def main() -> None:
 
         def read() -> tuple:  # type: ignore[type-arg]
             book, found, _ = read_lenient(fmt, values)
-            stored, texts = stored_and_formulas(book, found, values, formulas, _all_keys(book))
+            stored, texts = stored_and_formulas(book, found, values, formulas, cell_keys(book))
             return book, found, stored, texts
 
         t_read, parts = best(args.repeat, read)

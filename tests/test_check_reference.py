@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from juesuan.check import _all_keys, check_book, check_file, prepare
+from juesuan.check import cell_keys, check_book, check_file, prepare
 from juesuan.check.read import load_grids, read_lenient, stored_and_formulas
 from juesuan.check.values import normalize
 from juesuan.expr import Key
@@ -55,7 +55,7 @@ def free(key: Key) -> bool:
 def read(filled_reference: Path) -> dict[str, Any]:
     values, formulas = load_grids(filled_reference)
     book, found, _ = read_lenient(load_format(), values)
-    stored, texts = stored_and_formulas(book, found, values, formulas, _all_keys(book))
+    stored, texts = stored_and_formulas(book, found, values, formulas, cell_keys(book))
     prep = prepare(book, found)
     numbers = {k: (normalize(v, whole=prep.kind(k) == "count") if prep.kind(k) != "text" else v)
                for k, v in stored.items()}

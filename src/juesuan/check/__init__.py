@@ -88,16 +88,17 @@ def _row_col(a1: str | None) -> tuple[int, int]:
 def check_grids(fmt: Format, values: Grids, formulas: Grids | None = None) -> list[Finding]:
     """Check sheets given as rows of values (and, when known, of formula text)."""
     book, found, read_findings = read_lenient(fmt, values)
-    ctx_keys = _all_keys(book)
-    stored, texts = stored_and_formulas(book, found, values, formulas, ctx_keys)
+    prep = Prepared(book, found)
+    stored, texts = stored_and_formulas(book, found, values, formulas, [*prep.input_keys, *prep.exprs])
     explanations = acknowledge.read(values.get(acknowledge.SHEET))
-    findings = check_book(book, found, stored, texts)
+    findings = check_book(prep, None, stored, texts)
     out = read_findings + findings
     acknowledge.apply(out, explanations)
     return out
 
 
-def _all_keys(book: Book) -> list[Key]:
+def cell_keys(book: Book) -> list[Key]:
+    """Every input and derived cell of a book (what ``stored_values`` may hold)."""
     from juesuan.derive import derivations
 
     keys = [k for t in book.format.tables for k in book.input_keys(t)]
@@ -113,4 +114,4 @@ def check_file(path: str | Path) -> list[Finding]:
         raise exc.at(file=str(path)) from None
 
 
-__all__ = ["check_book", "check_file", "check_grids", "prepare", "Prepared", "Finding", "RULES"]
+__all__ = ["check_book", "check_file", "check_grids", "cell_keys", "prepare", "Prepared", "Finding", "RULES"]

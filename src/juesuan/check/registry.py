@@ -58,15 +58,17 @@ class Rule:
         """A finding pointing at ``cells`` (for passes that have no Context, e.g. reading)."""
         sev = severity or self.severity
         values: dict[str, Any] = {name: "" for name in NUMERIC_FIELDS}
+        whole = self.mode is Mode.COUNT
         if gap is not None:
-            values.update(expected=show(gap.expected), actual=show(gap.actual),
-                          difference=show(gap.difference, signed=True), tolerance=show(gap.tolerance))
+            values.update(expected=show(gap.expected, whole=whole), actual=show(gap.actual, whole=whole),
+                          difference=show(gap.difference, signed=True, whole=whole),
+                          tolerance=show(gap.tolerance, whole=whole))
         values.update({k: show(v) if isinstance(v, Decimal) else v for k, v in fields.items()})
         message = self.template.format(**values)
         if gap is not None and not gap.beyond:
             sev = Severity.INFO
             message += f"（差额在四舍五入容差 ±{show(gap.tolerance)} 以内，属尾差）"
-        elif gap is not None and gap.basis == "stored" and self.mode is Mode.ROUNDED:
+        elif gap is not None and gap.basis == "stored" and self.mode in (Mode.ROUNDED, Mode.AT_LEAST):
             message += "（按存储的元精度数值精确比较）"
         return Finding(
             rule=self.id, severity=sev, message=message, cells=cells,
@@ -77,10 +79,14 @@ class Rule:
         )
 
 
-def show(value: Any, signed: bool = False) -> str:
-    """A number for a message: two decimals with separators, or every decimal it carries."""
+def show(value: Any, signed: bool = False, whole: bool = False) -> str:
+    """A number for a message: two decimals with separators, or every decimal it carries
+    (``whole``: a count, no decimals).  ``show(Decimal("1314.653"))`` → ``1,314.653``."""
     if not isinstance(value, Decimal):
         return "" if value is None else str(value)
+    if whole and value == value.to_integral_value():
+        text = f"{int(value):,}"
+        return ("+" + text) if signed and value > 0 else text
     if value == value.to_integral_value() or value.as_tuple().exponent < -2:
         value = value.normalize()
     exp = value.as_tuple().exponent
