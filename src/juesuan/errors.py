@@ -36,10 +36,11 @@ class InputError(Exception):
 
     exit_status = 2
 
-    def __init__(self, zh: str, en: str, where: Location | None = None) -> None:
+    def __init__(self, zh: str, en: str, where: Location | None = None, kind: str = "input") -> None:
         self.zh = zh
         self.en = en
         self.where = where or Location()
+        self.kind = kind  # what went wrong: "value" (one cell), "code_row", "required", "structure", …
         super().__init__(self.message)
 
     @property

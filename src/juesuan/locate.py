@@ -160,9 +160,9 @@ def read_value(table: Table, kind: Kind, value: Any, r: int, c: int) -> Value:
     if isinstance(value, str):
         s = value.strip()
         if s in ERRORS or (s.startswith("#") and s.endswith(("!", "?"))):
-            raise InputError(f"输入单元格是公式错误 {s}", f"the input cell holds a formula error {s}", where)
+            raise InputError(f"输入单元格是公式错误 {s}", f"the input cell holds a formula error {s}", where, kind="value")
         if s.startswith("="):
-            raise InputError(f"输入单元格应填数值或文字，不应是公式「{s}」", f"an input cell holds a formula {s!r}", where)
+            raise InputError(f"输入单元格应填数值或文字，不应是公式「{s}」", f"an input cell holds a formula {s!r}", where, kind="value")
     if kind == "text":
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
@@ -170,16 +170,16 @@ def read_value(table: Table, kind: Kind, value: Any, r: int, c: int) -> Value:
             return f"{value.year}年{value.month}月{value.day}日"
         return str(value)
     if isinstance(value, bool) or isinstance(value, (dt.datetime, dt.date)):
-        raise InputError(f"此处应为数字，却是「{value}」", f"a number is expected, got {value!r}", where)
+        raise InputError(f"此处应为数字，却是「{value}」", f"a number is expected, got {value!r}", where, kind="value")
     try:
         number = parse_amount(value)
     except ValueError:
-        raise InputError(f"金额单元格中有文字「{value}」", f"text {value!r} in an amount cell", where) from None
+        raise InputError(f"金额单元格中有文字「{value}」", f"text {value!r} in an amount cell", where, kind="value") from None
     if number is None:
         return None
     if kind == "count":
         if number != number.to_integral_value():
-            raise InputError(f"此处应为整数，却是 {value}", f"a whole number is expected, got {value}", where)
+            raise InputError(f"此处应为整数，却是 {value}", f"a whole number is expected, got {value}", where, kind="value")
         return int(number)
     return number
 
@@ -277,13 +277,14 @@ def _read_code(book: Book, table: Table, grid: Grid, offset: int) -> Found:
             rows[table.total_label] = r
             continue
         if code == "":
-            raise InputError("此行有数据但缺少科目编码", "a row with data but no 科目编码 (code)", _where(table, r, code_col))
+            raise InputError("此行有数据但缺少科目编码", "a row with data but no 科目编码 (code)", _where(table, r, code_col),
+                             kind="code_row")
         if not (code.isdigit() and len(code) in (3, 5, 7)):
             raise InputError(f"科目编码「{code}」应为3位（类）、5位（款）或7位（项）数字",
-                             f"code {code!r} must have 3, 5 or 7 digits", _where(table, r, code_col))
+                             f"code {code!r} must have 3, 5 or 7 digits", _where(table, r, code_col), kind="code_row")
         if code in rows:
             raise InputError(f"科目编码「{code}」重复（又见第 {rows[code]} 行）", f"duplicate code {code!r}",
-                             _where(table, r, code_col))
+                             _where(table, r, code_col), kind="code_row")
         rows[code] = r
         if name is not None:
             book.names[(table.key, code)] = str(name).strip()
@@ -319,7 +320,8 @@ def _read_records(book: Book, table: Table, grid: Grid, offset: int) -> Found:
         for col in cols:
             if col.required and not book.values.get((table.key, str(n), col.key)):
                 c = [x.key for x in cols].index(col.key) + 1
-                raise InputError(f"缺少必填栏「{col.key}」", f"required column {col.key!r} is empty", _where(table, r, c))
+                raise InputError(f"缺少必填栏「{col.key}」", f"required column {col.key!r} is empty", _where(table, r, c),
+                                 kind="required")
     book.records[table.key] = n
     return Found(table, tl, first, last, foot, rows)
 

@@ -28,8 +28,6 @@ from juesuan.workbook_file import check_readable
 
 Grids = Mapping[str, Grid]
 MAX_REPAIRS = 2000
-VALUE_PROBLEMS = ("输入单元格是公式错误", "输入单元格应填数值或文字", "此处应为数字", "金额单元格中有文字", "此处应为整数")
-CODE_PROBLEMS = ("此行有数据但缺少科目编码", "科目编码「")
 A1 = re.compile(r"^([A-Z]+)(\d+)$")
 
 
@@ -115,15 +113,15 @@ def read_lenient(fmt: Format, grids: Grids) -> tuple[Book, FoundBook, list[Findi
             grid = work.get(sheet)
             if grid is None or r > len(grid):
                 raise
-            if exc.zh.startswith(VALUE_PROBLEMS):
+            if exc.kind == "value":
                 _set(grid, r, c, None)
-            elif exc.zh.startswith(CODE_PROBLEMS):
+            elif exc.kind == "code_row":
                 table = fmt.table_by_sheet(sheet)
                 findings.append(get("S-2").at([CellRef(sheet, exc.where.cell, table.key)], table=table.key,
                                               code=str(cell(grid, r, 1) or "").strip() or f"第{r}行",
                                               problem=_why(exc.zh)))
                 grid[r - 1] = [None] * len(grid[r - 1])
-            elif exc.zh.startswith("缺少必填栏"):
+            elif exc.kind == "required":
                 table = fmt.table_by_sheet(sheet)
                 findings.append(get("S-2").at([CellRef(sheet, exc.where.cell, table.key)], table=table.key,
                                               code=f"第{r}行", problem=exc.zh + "（已按「（未命名）」校验）"))
