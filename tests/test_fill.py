@@ -280,6 +280,24 @@ def test_other_formulas_get_a_value_or_are_reported(filled_small: Path, tmp_path
     assert report.other == 2 and [w for w, _ in report.uncomputed] == ["单位信息!D4"]
 
 
+def test_a_checked_workbook_with_hyperlinks_and_chart_sources_fills(filled_small: Path, tmp_path: Path) -> None:
+    """The ribbon writes a 校验结果 sheet of HYPERLINK formulas and chart sources referring to labels."""
+    src = copy(filled_small, tmp_path / "checked.xlsx")
+    wb = openpyxl.load_workbook(src)
+    ws = wb.create_sheet("校验结果")
+    ws["E5"] = '=HYPERLINK("#\'收入决算表\'!C7","收入决算表!C7")'
+    ws["F5"] = "='收入支出决算总表'!A7"
+    ws["G5"] = "='收入决算表'!C7"
+    wb.save(src)
+    out = tmp_path / "out.xlsx"
+    report = fill_workbook(src, out)
+    assert report.other == 3 and report.uncomputed == []
+    values = stored_values(out)
+    assert values[("校验结果", 5, 5)] == "收入决算表!C7"
+    assert values[("校验结果", 5, 6)] == "一、一般公共预算财政拨款收入"
+    assert values[("校验结果", 5, 7)] == pytest.approx(121.7345)
+
+
 @pytest.mark.parametrize("formula, words", [
     ("=VLOOKUP(A1,A1:B2,2)", ["VLOOKUP", "不支持的函数"]),
     ("='不存在的表'!A1", ["不存在的表", "不存在"]),

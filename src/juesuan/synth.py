@@ -30,7 +30,7 @@ from typing import Any
 from juesuan.data_file import dumps
 from juesuan.formats import load_format
 from juesuan.formats.nmg_2023 import COMPARISONS, PERF_STAGES, VEHICLES
-from juesuan.spec import INPUT, Format
+from juesuan.spec import Format
 
 FORMAT_ID = "nmg-2023"
 YUAN_PER_WAN = 10_000
@@ -649,4 +649,4 @@ def run_synth(args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["synth_department", "write_synth", "write_synth_workbooks", "run_synth", "split", "wan", "INPUT"]
+__all__ = ["synth_department", "write_synth", "write_synth_workbooks", "run_synth", "split", "wan"]

@@ -413,10 +413,18 @@ def _sumif(ev: Evaluator, args: list[Node]) -> Scalar:
     return total
 
 
+def _hyperlink(ev: Evaluator, args: list[Node]) -> Scalar:
+    """HYPERLINK(link, [name]) shows ``name`` (the ribbon's 校验结果 sheet links to cells this way)."""
+    _arity(args, 1, 2, "HYPERLINK")
+    v = ev.value(args[-1])
+    return v if isinstance(v, XlError) else text(v)
+
+
 FUNCTIONS: dict[str, Callable[[Evaluator, list[Node]], Scalar]] = {
     "SUM": _sum, "SUMIF": _sumif, "MIN": _min, "MAX": _max, "AVERAGE": _average, "COUNT": _count,
     "ROUND": _rounder(ROUND_HALF_UP), "ROUNDUP": _rounder(ROUND_UP), "ROUNDDOWN": _rounder(ROUND_DOWN),
     "ABS": _abs, "IF": _if, "IFERROR": _iferror, "AND": _logic(True), "OR": _logic(False), "NOT": _not,
+    "HYPERLINK": _hyperlink,
 }
 
 
