@@ -253,6 +253,24 @@ def test_a_subtotal_row_left_without_items_is_removed_and_reported(filled_small:
     assert "208" not in [row for row in book.rows(load_format().table("表2"))]
 
 
+def test_the_template_typed_by_hand_fills_without_reports(tmp_path: Path) -> None:
+    """The usual start: inputs typed into the template's blank rows, no 类/款 rows, then fill."""
+    src = copy(template_path("nmg-2023"), tmp_path / "typed.xlsx")
+    fmt = load_format()
+    wb = openpyxl.load_workbook(src)
+    ws = wb[fmt.table("表2").sheet]
+    ws["A8"], ws["B8"], ws["D8"], ws["I8"] = "2010301", "行政运行", 100.5, 1.2345
+    ws["A9"], ws["D9"] = 2080505, 20  # a code typed as a number
+    wb.save(src)
+    report = fill_workbook(src)
+    assert report.replaced == [] and report.uncomputed == []
+    book, _ = read_book(fmt, grids(load(src)))
+    assert book.codes["表2"] == ["2010301", "2080505"]
+    total = where(src, ("表2", "合计", "本年收入合计"))
+    assert stored_values(src)[total] == pytest.approx(121.7345)
+    assert fill_workbook(src).replaced == []
+
+
 def test_same_formula_ignores_quoting_dollars_and_spaces() -> None:
     assert same_formula("=SUM(收入决算表!$C$7, D8)", "=SUM('收入决算表'!C7,D8)", "x")
     assert same_formula("='x'!A1+B2", "=A1+B2", "x")

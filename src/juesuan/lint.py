@@ -46,7 +46,7 @@ class LintError:
 
     def input_error(self, file: str | None = None) -> InputError:
         return InputError(f"公式 {self.formula} {self.zh}", f"formula {self.formula}: {self.en}",
-                          Location(file=file, sheet=self.sheet, cell=self.cell))
+                          Location(file=file, sheet=self.sheet, cell=self.cell), kind="formula")
 
 
 @dataclass
