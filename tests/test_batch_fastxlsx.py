@@ -115,12 +115,17 @@ def test_cached_values_are_the_computed_values(tmp_path: Path) -> None:
 
 
 def test_formula_renderer_matches_expr_excel() -> None:
-    book = synth_book(7)  # every code of the list: long columns, ranges and lists
+    book = synth_book(13)  # most of the code list, 6 绩效 projects: long columns, ranges, lists, rates
     layout = book_layout(book)
     fx = FormulaRenderer(layout)
+    w = writer_for(book)
     for key, expr in derivations(book).items():
-        sheet = book.format.table(key[0]).sheet
-        assert fx.excel(expr, sheet) == expr.excel(layout.address, sheet), key
+        table = book.format.table(key[0])
+        want = expr.excel(layout.address, table.sheet)
+        assert fx.excel(expr, table.sheet) == want, key
+        if table.kind != "fixed" and table.column(key[2]).derive is not None:  # a per-row identity
+            tl = layout.tables[table.key]
+            assert w.row_formula(table, table.column(key[2]), tl, tl.row_index[key[1]]) == want, key
 
 
 def test_numbers_read_back_exactly() -> None:
