@@ -33,7 +33,6 @@ from juesuan.layout import BookLayout, TableLayout, book_layout
 from juesuan.lint import CellKey, Lint, a1, lint_workbook, workbook_names
 from juesuan.locate import Found, FoundBook, Grid, cell, read_book
 from juesuan.model import Book
-from juesuan.money import fmt_amount
 from juesuan.workbook_file import grids, load, refuse_if_open, write_atomic
 from juesuan.xleval import Evaluator, Unsupported, XlError, scalar_of
 from juesuan.xlformula import regex_refs
@@ -55,9 +54,16 @@ class Replaced:
             return (f"  {self.where}：原值 {old} 所在的小计行已删除（其下没有项级科目）"
                     f"（subtotal row removed: no 项 row below it; it held {old}）")
         kind = "公式 formula" if isinstance(self.old, str) and self.old.startswith("=") else "常数 constant"
-        value = fmt_amount(self.value) if self.value is not None else ""
+        value = show(self.value) if self.value is not None else ""
         return (f"  {self.where}：原为{kind} {old}，已恢复公式 {self.formula}，值 {value}"
                 f"（was {old}; formula restored, value {value}）")
+
+
+def show(value: Decimal) -> str:
+    """Two decimals with separators, or every decimal the value carries (元 precision)."""
+    exp = value.as_tuple().exponent
+    places = max(2, -exp) if isinstance(exp, int) else 2
+    return f"{value:,.{places}f}"
 
 
 @dataclass
