@@ -5,21 +5,22 @@
 - ``filled_reference``: the reference case written and filled once per session (a path; copy it
   before changing it);
 - ``lo``: the LibreOffice runner (:mod:`juesuan.lo`; ``lo.convert(files, out_dir, "xlsx")``
-  recalculates on load); fails when LibreOffice is not installed.
+  recalculates on load); fails when LibreOffice is not installed;
+- ``synth_workbooks``: 50 synthetic departments as filled workbooks (``dept-0001.xlsx`` …).
+
+Imports happen inside the fixtures, so a module broken elsewhere fails only the tests using it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
 
-from juesuan import lo as lo_runner
-from juesuan.book_io import new_book
-from juesuan.data_file import read_data
-from juesuan.errors import InputError
-from juesuan.model import Book
+if TYPE_CHECKING:
+    from juesuan.model import Book
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "src" / "juesuan" / "reference" / "nmg-2023-reference.json"
@@ -36,12 +37,17 @@ def reference_path() -> Path:
 
 @pytest.fixture(scope="session")
 def reference_book(reference_path: Path) -> Book:
+    from juesuan.data_file import read_data
+
     return read_data(reference_path)
 
 
 @pytest.fixture(scope="session")
 def filled_reference(tmp_path_factory: pytest.TempPathFactory, reference_path: Path) -> Path:
     """The reference workbook as ``juesuan new --data`` writes it: filled, values stored."""
+    from juesuan.book_io import new_book
+    from juesuan.data_file import read_data
+
     path = tmp_path_factory.mktemp("filled_reference") / "reference.xlsx"
     new_book(read_data(reference_path), path)
     return path
@@ -49,6 +55,9 @@ def filled_reference(tmp_path_factory: pytest.TempPathFactory, reference_path: P
 
 @pytest.fixture(scope="session")
 def lo() -> ModuleType:
+    from juesuan import lo as lo_runner
+    from juesuan.errors import InputError
+
     try:
         lo_runner.find_soffice()
     except InputError as exc:
