@@ -104,6 +104,44 @@ def header_paths(table: Table) -> list[tuple[str, ...]]:
     return paths
 
 
+@dataclass(frozen=True)
+class HeaderSpan:
+    """One printed header label: its level (0 = top header row), first and last column index
+    (0-based over the printed columns), and how many header rows it covers."""
+
+    level: int
+    first: int
+    last: int
+    rowspan: int
+    label: str
+
+
+def header_spans(table: Table) -> list[HeaderSpan]:
+    """The merged header cells of a table, top to bottom, left to right.
+
+    Adjacent columns sharing a path prefix share its label (merged across); a label with nothing
+    below it reaches down to the last header row (merged down).  The workbook, the Word export and
+    the reader all use this one computation.
+    """
+    depth = header_depth(table)
+    paths = header_paths(table)
+    spans = []
+    for level in range(depth):
+        i = 0
+        while i < len(paths):
+            path = paths[i]
+            if level >= len(path):
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(paths) and paths[j + 1][: level + 1] == path[: level + 1]:
+                j += 1
+            rowspan = 1 if level < len(path) - 1 else depth - level
+            spans.append(HeaderSpan(level, i, j, rowspan, path[level]))
+            i = j + 1
+    return spans
+
+
 def table_rows(book: Book, table: Table) -> list[str]:
     """The printed data rows: fixed tables by position (filler rows as ``None``), others by key."""
     if table.kind == "fixed":

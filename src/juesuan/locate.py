@@ -19,7 +19,7 @@ from typing import Any, Mapping, Sequence
 
 from juesuan.errors import InputError, Location
 from juesuan.expr import Address, Key, column_letter
-from juesuan.layout import HEADER_ROW, TableLayout, header_depth, header_paths, table_layout
+from juesuan.layout import HEADER_ROW, TableLayout, header_spans, table_layout
 from juesuan.model import Book, Value, is_record_derived
 from juesuan.money import parse_amount
 from juesuan.spec import INPUT, Format, Kind, Table
@@ -115,17 +115,8 @@ def read_notes(grid: Grid) -> dict:
 
 
 def _expected_headers(table: Table) -> list[tuple[int, int, str]]:
-    """(level, column, label) of the top-left cell of every header label."""
-    out = []
-    paths = header_paths(table)
-    for level in range(header_depth(table)):
-        prev = None
-        for i, path in enumerate(paths):
-            key = path[: level + 1] if level < len(path) else None
-            if key is not None and key != prev:
-                out.append((level, i + 1, path[level]))
-            prev = key
-    return out
+    """(level, 1-based column, label) of the top-left cell of every header label."""
+    return [(span.level, span.first + 1, span.label) for span in header_spans(table)]
 
 
 def _find_header(table: Table, grid: Grid) -> int:

@@ -18,7 +18,7 @@ from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
 from juesuan.expr import Expr, Key, column_letter
-from juesuan.layout import LABEL_ROW, TITLE_ROW, UNIT_ROW, BookLayout, TableLayout, book_layout, header_paths
+from juesuan.layout import LABEL_ROW, TITLE_ROW, UNIT_ROW, BookLayout, TableLayout, book_layout, header_spans
 from juesuan.model import Book, code_name
 from juesuan.spec import INPUT, Column, LabelColumn, Row, Table
 from juesuan.styles import register
@@ -72,30 +72,17 @@ def write_frame(ws: Worksheet, tl: TableLayout) -> None:
 
 
 def _write_headers(ws: Worksheet, tl: TableLayout) -> None:
-    depth = tl.header_rows
-    paths = header_paths(tl.table)
     cols = [c for _, c, _ in tl.columns()]
-    for level in range(depth):
-        r = tl.header_row + level
-        i = 0
-        while i < len(paths):
-            path = paths[i]
-            if level >= len(path):
-                i += 1
-                continue
-            j = i
-            while (j + 1 < len(paths) and len(paths[j + 1]) > level and paths[j + 1][: level + 1] == path[: level + 1]
-                   and cols[j + 1] == cols[j] + 1):
-                j += 1
-            bottom = r if level < len(path) - 1 else tl.header_row + depth - 1
-            for k in range(i, j + 1):
-                for rr in range(r, bottom + 1):
-                    ws.cell(rr, cols[k]).style = "js_header"
-            ws.cell(r, cols[i], path[level])
-            if j > i or bottom > r:
-                ws.merge_cells(start_row=r, start_column=cols[i], end_row=bottom, end_column=cols[j])
-            i = j + 1
-    for level in range(depth):
+    for span in header_spans(tl.table):
+        top = tl.header_row + span.level
+        bottom = top + span.rowspan - 1
+        for k in range(span.first, span.last + 1):
+            for r in range(top, bottom + 1):
+                ws.cell(r, cols[k]).style = "js_header"
+        ws.cell(top, cols[span.first], span.label)
+        if span.last > span.first or bottom > top:
+            ws.merge_cells(start_row=top, start_column=cols[span.first], end_row=bottom, end_column=cols[span.last])
+    for level in range(tl.header_rows):
         ws.row_dimensions[tl.header_row + level].height = 30
 
 

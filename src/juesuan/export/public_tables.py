@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from juesuan.export.grid import Align, Grid, GridCell, format_value
 from juesuan.expr import Key
-from juesuan.layout import header_depth, header_paths
+from juesuan.layout import header_depth, header_spans
 from juesuan.model import Book, Value, code_name
 from juesuan.spec import LabelColumn, Row, Table
 
@@ -62,25 +62,12 @@ def printed_table(book: Book, table: Table, values: dict[Key, Value | Decimal]) 
 
 
 def _headers(grid: Grid, table: Table) -> None:
-    depth = header_depth(table)
-    paths = header_paths(table)
     top = len(grid.rows)
-    for _ in range(depth):
+    for _ in range(header_depth(table)):
         grid.add_row()
-    for level in range(depth):
-        i = 0
-        while i < len(paths):
-            path = paths[i]
-            if level >= len(path):
-                i += 1
-                continue
-            j = i
-            while j + 1 < len(paths) and len(paths[j + 1]) > level and paths[j + 1][: level + 1] == path[: level + 1]:
-                j += 1
-            rowspan = 1 if level < len(path) - 1 else depth - level
-            grid.place(top + level, i, GridCell(path[level], "center", bold=True, rowspan=rowspan,
-                                                colspan=j - i + 1, shade=True))
-            i = j + 1
+    for span in header_spans(table):
+        grid.place(top + span.level, span.first, GridCell(span.label, "center", bold=True, rowspan=span.rowspan,
+                                                          colspan=span.last - span.first + 1, shade=True))
 
 
 def _lineno_row(grid: Grid, table: Table) -> None:
