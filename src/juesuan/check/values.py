@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from juesuan.locate import ERRORS
 from juesuan.money import parse_amount
 
 NINE = Decimal("1e-9")
-ERROR_TEXTS = {"#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
-               "#GETTING_DATA"}
+ERROR_TEXTS = ERRORS  # Excel's error values, as the reader knows them
 
 
 @dataclass(frozen=True)
