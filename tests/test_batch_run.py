@@ -159,3 +159,30 @@ def test_progress_bar_on_a_terminal() -> None:
 def test_synth_command_writes_data_files(tmp_path: Path) -> None:
     assert main(["synth", "--n", "3", "-o", str(tmp_path), "--seed", "2"]) == 0
     assert sorted(p.name for p in tmp_path.glob("*.json")) == ["dept-0001.json", "dept-0002.json", "dept-0003.json"]
+
+
+def _dies_on_dept_2(path, out_dir, key, narrate=True):  # type: ignore[no-untyped-def]
+    import os
+
+    from juesuan.batch import job
+
+    if path.stem == "dept-0002":
+        os._exit(1)  # a worker killed from outside (out of memory): its task is lost
+    return job._original_process(path, out_dir, key, narrate)
+
+
+def test_a_worker_that_dies_is_reported_not_waited_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from juesuan.batch import job, runner
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    write_synth(3, src, seed=7)
+    _dies_on_dept_2.__module__, _dies_on_dept_2.__qualname__ = "juesuan.batch.job", "process"
+    monkeypatch.setattr(job, "_original_process", job.process, raising=False)
+    monkeypatch.setattr(job, "process", _dies_on_dept_2)
+    monkeypatch.setattr(runner, "process", _dies_on_dept_2)
+    monkeypatch.setattr(runner, "STALL", 3.0)
+    result = runner.run_batch(src, out, jobs=2, progress=Progress(3, stream=io.StringIO(), tty=False))
+    d = {o.name: o for o in result.outcomes}
+    assert d["dept-0001"].status == "ok" and d["dept-0003"].status == "ok"
+    assert d["dept-0002"].status == "failed" and "意外退出" in (d["dept-0002"].reason or "")
+    assert not d["dept-0002"].input_error  # retried next time

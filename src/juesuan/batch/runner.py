@@ -34,6 +34,7 @@ from juesuan.batch.summary import SUMMARY, write_summary
 from juesuan.errors import InputError, Location
 
 WINDOW = 4  # tasks in flight per worker
+STALL = 600.0  # seconds without any result before the pool is given up as broken
 MAX_TASKS = 100  # departments per worker process before it is replaced
 DEFAULT_FORMAT = "nmg-2023"
 LOG_FILE = "batch.log"
@@ -102,15 +103,17 @@ def run_batch(in_dir: str | Path, out_dir: str | Path, jobs: int | None = None, 
         progress.update(o)
 
     workers = min(jobs, len(todo))
-    if workers <= 1:
-        for path, key in todo:
-            finished(process(path, out_dir, key, narrate))
-    else:
-        _pool(todo, out_dir, narrate, workers, finished)
+    try:
+        if workers <= 1:
+            for path, key in todo:
+                finished(process(path, out_dir, key, narrate))
+        else:
+            _pool(todo, out_dir, narrate, workers, finished)
+    finally:  # interrupted (Ctrl-C) or not, what is done stays done for the next run
+        state.keep_only({p.stem for p in inputs})
+        state.save()
     work = time.perf_counter() - t1
     outcomes += processed
-    state.keep_only({p.stem for p in inputs})
-    state.save()
     seconds = time.perf_counter() - t0
     json_path, xlsx_path = write_summary(out_dir, outcomes, seconds, jobs)
     progress.close()
@@ -164,19 +167,38 @@ def _pool(todo: Iterable[tuple[Path, str]], out_dir: Path, narrate: bool, worker
         prerendered = {notes: prerendered_template(DEFAULT_FORMAT, narrate, notes) for notes in (False, True)
                        if narrate or notes}
     results: queue.SimpleQueue[Outcome] = queue.SimpleQueue()
+    pending: dict[str, tuple[Path, str]] = {}  # input name → (path, key) of the tasks in flight
+
+    def collect() -> bool:
+        """Hand one result on; False when none came for ``STALL`` seconds (a worker died)."""
+        try:
+            o = results.get(timeout=STALL)
+        except queue.Empty:
+            return False
+        pending.pop(o.name, None)
+        finished(o)
+        return True
+
     with ctx.Pool(workers, initializer=_init_worker, initargs=(narrate, prerendered),
                   maxtasksperchild=MAX_TASKS) as pool:
-        in_flight = 0
         for path, key in todo:
-            while in_flight >= WINDOW * workers:
-                finished(results.get())
-                in_flight -= 1
+            while len(pending) >= WINDOW * workers:
+                if not collect():
+                    return _lost(pending, finished)
+            pending[path.stem] = (path, key)
             pool.apply_async(process, (path, out_dir, key, narrate), callback=results.put,
                              error_callback=lambda exc, p=path, k=key: results.put(_crashed(p, k, exc)))
-            in_flight += 1
-        while in_flight:
-            finished(results.get())
-            in_flight -= 1
+        while pending:
+            if not collect():
+                return _lost(pending, finished)
+
+
+def _lost(pending: dict[str, tuple[Path, str]], finished: Callable[[Outcome], None]) -> None:
+    """A worker killed from outside (out of memory, a signal) takes its task with it and the pool
+    never answers: report the tasks still in flight as failed (retried on the next run) and stop."""
+    for path, key in pending.values():
+        finished(Outcome(path.stem, str(path), "failed", key=key,
+                         reason=f"内部错误：工作进程意外退出或 {STALL:.0f} 秒无响应 (a worker died or hung)"))
 
 
 def _crashed(path: Path, key: str, exc: BaseException) -> Outcome:
