@@ -16,8 +16,8 @@ Modules, one job each:
 - :mod:`.narrative_sheet`, :mod:`.notes_sheet`  those two sheets rendered per department;
 - :mod:`.zipwrite`        a ZIP writer whose constant members are deflated once per process.
 
-Why a writer of its own: the openpyxl path (``juesuan new``) costs about a second per workbook
-on a shared 2-core machine; the fast writer renders the same cells, formulas, cached values,
-styles, merges and charts (``tests/test_batch_fastxlsx.py`` compares them) in about 13 ms of CPU.
+Why a writer of its own: the openpyxl path (``juesuan new``) measured 0.5–1.5 s per workbook on
+a shared 2-core machine; the fast writer renders the same cells, formulas, cached values, styles,
+merges and charts (``tests/test_batch_fastxlsx.py`` compares them) in about 11 ms of CPU.
 Measured figures: ``PYTHONPATH=src python bench/batch.py``.
 """
