@@ -107,11 +107,16 @@ def resize(ws: Worksheet, old_first: int, old_last: int, new: TableLayout) -> No
     below = [m for m in list(ws.merged_cells.ranges) if m.min_row > old_last]
     for m in below:
         ws.unmerge_cells(str(m))
+    shift = new_n - old_n
+    heights = {r: d.height for r, d in list(ws.row_dimensions.items()) if r > old_last and d.height is not None}
     if new_n > old_n:
         ws.insert_rows(old_last + 1, new_n - old_n)
     else:
         ws.delete_rows(new.last_data_row + 1, old_n - new_n)
-    shift = new_n - old_n
+    for r in heights:  # openpyxl moves cells, not row heights: move them with the rows below
+        ws.row_dimensions[r].height = None
+    for r, h in heights.items():
+        ws.row_dimensions[r + shift].height = h
     for m in below:
         ws.merge_cells(start_row=m.min_row + shift, start_column=m.min_col, end_row=m.max_row + shift,
                        end_column=m.max_col)
@@ -283,6 +288,11 @@ def write_notes(wb: Workbook, book: Book) -> None:
     ws = wb.create_sheet(NOTES_SHEET)
     ws.sheet_state = "hidden"
     ws.cell(1, 1, "数据文件中的说明（notes），由 juesuan 保存，请勿编辑")
-    text = json.dumps(book.notes, ensure_ascii=False, separators=(",", ":"))
-    for i in range(0, len(text), NOTE_CHUNK):
-        ws.cell(2 + i // NOTE_CHUNK, 1, text[i:i + NOTE_CHUNK])
+    for i, chunk in enumerate(notes_chunks(book.notes)):
+        ws.cell(2 + i, 1, chunk)
+
+
+def notes_chunks(notes: dict) -> list[str]:
+    """The notes as JSON, cut into cells of at most ``NOTE_CHUNK`` characters (rows 2, 3, …)."""
+    text = json.dumps(notes, ensure_ascii=False, separators=(",", ":"))
+    return [text[i:i + NOTE_CHUNK] for i in range(0, len(text), NOTE_CHUNK)]

@@ -6,7 +6,6 @@ at most ``NOTE_CHUNK`` characters), rendered into the sheet the prerendered temp
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
@@ -38,13 +37,12 @@ class NotesParts:
 
     def render(self, notes: dict) -> dict[str, bytes]:
         from juesuan.batch.fastxlsx import text_cell
-        from juesuan.xlsx_write import NOTE_CHUNK
+        from juesuan.xlsx_write import notes_chunks
 
-        text = json.dumps(notes, ensure_ascii=False, separators=(",", ":"))
         rows = [self.first_row]
-        for i in range(0, len(text), NOTE_CHUNK):
-            r = 2 + i // NOTE_CHUNK
-            cell = text_cell(f"A{r}", 0, text[i:i + NOTE_CHUNK]).replace(' s="0"', "")
+        for i, chunk in enumerate(notes_chunks(notes)):
+            r = 2 + i
+            cell = text_cell(f"A{r}", 0, chunk).replace(' s="0"', "")
             rows.append(f'<row r="{r}">{cell}</row>')
         last = 1 + len(rows) - 1
         xml = f'{self.head}<dimension ref="A1:A{last}"/>{self.middle}<sheetData>{"".join(rows)}</sheetData>{self.tail}'
