@@ -124,9 +124,9 @@ def _compute(book: Book, exprs: dict[Key, Expr]) -> dict[Key, Decimal]:
         expr = exprs.get(key)
         if expr is None:
             value = book.values.get(key)
-            if isinstance(value, str) or value is None:
-                return value if isinstance(value, str) else _zero_or_none(key)
-            return Decimal(value)
+            if value is None:
+                return ZERO  # an empty input cell counts as zero
+            return value if isinstance(value, str) else Decimal(value)
         if key in visiting:
             raise RuntimeError(f"cycle in derivations at {key}")
         visiting.add(key)
@@ -138,7 +138,3 @@ def _compute(book: Book, exprs: dict[Key, Expr]) -> dict[Key, Decimal]:
     for key in exprs:
         get(key)
     return done
-
-
-def _zero_or_none(key: Key) -> Decimal:
-    return ZERO

@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
-from juesuan.derive import compute, derivations
+from juesuan.derive import derivations
 from juesuan.errors import InputError
 from juesuan.expr import Address
 from juesuan.formats import load_format

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from juesuan.errors import FormatError
-from juesuan.expr import Ref
 from juesuan.spec import INPUT, Format, Table
 
 BAD_SHEET_CHARS = set("[]:*?/\\")
@@ -67,5 +66,3 @@ def _check_ref(fmt: Format, t: Table, row: str, key: tuple[str, str, str]) -> No
         if row_key != target.total_label and row_key not in codes:
             raise FormatError(f"{t.key}/{row}: reference to unknown code {key}")
 
-
-__all__ = ["validate_format", "Ref"]

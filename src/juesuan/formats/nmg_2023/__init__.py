@@ -9,11 +9,10 @@ template could not be seen (see docs/format-notes.md): 公开NN表 labels; 行�
 
 from __future__ import annotations
 
-from decimal import Decimal
 from importlib import resources
 from typing import Callable
 
-from juesuan.expr import Const, Expr, RatePercent, Ref, ScoreOf, Sum
+from juesuan.expr import Expr, RatePercent, Ref, ScoreOf, Sum
 from juesuan.spec import INPUT, Block, Column, Comparison, Format, LabelColumn, Row, Table
 
 FORMAT_ID = "nmg-2023"
@@ -492,4 +491,4 @@ def build() -> Format:
                   COMPARISONS)
 
 
-__all__ = ["build", "Decimal", "Const"]
+__all__ = ["build"]
