@@ -16,14 +16,14 @@ def test_text_output_and_exit_status(capsys: pytest.CaptureFixture[str]) -> None
     assert main(["audit", str(SEED)]) == 1
     out = capsys.readouterr().out
     assert "[错误 A-RATE]" in out and "完成预算的0%" in out
-    assert "合计 total：错误 error 4，警告 warning 7，提示 info 11" in out
+    assert "合计 total：错误 error 5，警告 warning 8，提示 info 11" in out
 
 
 def test_json_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["audit", "--json", str(SEED)]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data["file"] == str(SEED)
-    assert data["summary"] == {"error": 4, "warning": 7, "info": 11, "acknowledged": 0}
+    assert data["summary"] == {"error": 5, "warning": 8, "info": 11, "acknowledged": 0}
     rate = next(f for f in data["findings"] if f["rule"] == "A-RATE")
     assert rate["expected"] == "82.75" and rate["actual"] == "0" and rate["cells"] == []
     quote = rate["quotes"][0]

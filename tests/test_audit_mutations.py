@@ -3,7 +3,9 @@
 Each case replaces one printed figure of the seed (the old text must occur exactly once) and
 requires a finding that the unaltered seed does not give, with the expected rule id and a
 quote containing the altered text.  Together with the seed test this exercises every rule of
-the registry: one document where it holds, one where it fails with exactly that id.
+the registry: one document where it holds, one where it fails with exactly that id.  ``CONSISTENT``
+alters a sentence the other way: the seed's contradiction made consistent (or out of the rule's
+reach), so its rule reports nothing.
 """
 
 from __future__ import annotations
@@ -67,6 +69,27 @@ CASES = [
     ("perf-funds", "180.00\t180.00\t169.14\t10\t94\t9.4", "180.00\t180.00\t196.14\t10\t94\t9.4",
      "A-PERF-FUNDS", "error", "196.14"),
     ("perf-quote", "项目自评得分 98.3 分", "项目自评得分 98.5 分", "A-PERF-QUOTE", "error", "98.5"),
+    ("count-sum", "以及 0 个政府性基金项目，共 5 个项目", "以及 2 个政府性基金项目，共 33 个项目",
+     "A-COUNT-SUM", "error", "以及 2 个政府性基金项目，共 33 个项目"),
+    ("reason-vs-budget", "与预算产生变动差异的原因：严格贯彻落实党政机关过紧日子的要求，接待费减少",
+     "与预算产生变动差异的原因：严格贯彻落实党政机关过紧日子的要求，接待费增加",
+     "A-REASON-DIRECTION", "warning", "接待费增加"),  # 决算 66.20 is below 预算 80.00
+    ("reason-own-change", "2023年接待批次及人数增加，公务接待费增加", "2023年接待批次及人数增加，公务接待费减少",
+     "A-REASON-DIRECTION", "warning", "公务接待费减少"),  # its own sentence: 增加5.42万元
+]
+
+# (id, old text, new text, rule): the altered sentence is consistent, so that rule reports nothing.
+CONSISTENT = [
+    ("count-sum-adds-up", "共 5 个项目的绩效自评结果", "共 33 个项目的绩效自评结果", "A-COUNT-SUM"),
+    # the parts of a total start after 其中: 33 + 0 = 33, not 33 + 33 + 0
+    ("count-sum-after-qizhong", "反映 33 个一般公共预算项目，以及 0 个政府性基金项目，共 5 个项目",
+     "反映 33 个项目，其中 33 个一般公共预算项目，以及 0 个政府性基金项目，共 33 个项目", "A-COUNT-SUM"),
+    ("reason-same-direction", "减少 5.35%，严格贯彻落实党政机关过紧日子的要求，接待费减少",
+     "减少 5.35%，严格贯彻落实党政机关过紧日子的要求，接待费增加", "A-REASON-DIRECTION"),
+    ("reason-other-item", "减少 5.35%，严格贯彻落实党政机关过紧日子的要求，接待费减少",
+     "减少 5.35%，严格贯彻落实党政机关过紧日子的要求，办公费减少", "A-REASON-DIRECTION"),
+    ("reason-negated", "减少 5.35%，严格贯彻落实党政机关过紧日子的要求，接待费减少",
+     "减少 5.35%，严格贯彻落实党政机关过紧日子的要求，接待费未减少", "A-REASON-DIRECTION"),
 ]
 
 
@@ -92,6 +115,13 @@ def test_altered_figure_is_caught(tmp_path: Path, baseline, case, old, new, rule
             and any(quote in q.text for q in f.quotes)]
     assert hits, "\n".join(f"{f.rule} {f.severity.value} {f.message} {[q.text for q in f.quotes]}"
                            for f in new_findings)
+
+
+@pytest.mark.parametrize("case,old,new,rule", CONSISTENT, ids=[c[0] for c in CONSISTENT])
+def test_consistent_variant_is_not_reported(tmp_path: Path, case, old, new, rule) -> None:
+    result = _run(tmp_path, old, new)
+    wrong = [f for f in result.findings if f.rule == rule]
+    assert wrong == [], "\n".join(f"{f.rule} {f.message}" for f in wrong)
 
 
 def test_every_rule_is_exercised() -> None:

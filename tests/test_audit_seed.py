@@ -14,10 +14,18 @@ Decisions worth a line (see juesuan.audit.tolerance / relations / perfcheck):
   right; the 得分 9 against 10 × 90.48% = 9.05 is a 尾差 (info).
 - 公务接待费 table: 年度资金总额 全年执行数 80.00 ≠ 66.20 + 0 + 0 is the error; its 执行率 83 and
   得分 8.3 are then checked against 66.20 (83 is right; 8.3 vs 8.28 is a 尾差).
+- 十一's reason "接待费减少" against 八's 公务接待费 "增加5.42万元" is a warning (a reason is a claim
+  that may mean another scope); 八（一）'s identical words explain the difference from the budget
+  (66.20 < 80.00), so they hold.
+
+``CONTRADICTIONS`` maps every contradiction recorded with the reference case (the reference
+file's ``notes.contradictions``) to the finding(s) reporting it; a recorded contradiction the
+audit does not report fails the test.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 import pytest
@@ -51,7 +59,33 @@ EXPECTED = [
     ("A-PERF-SCORE", "info", "「社会力量购买服务」资金得分：分值 10 × 执行率 150.97/166.85 = 9.05，表中得分为 9", "90.00 9"),
     ("A-IMPLIED-SUM", "warning", "合计 202.75，与 「政府采购授予中小企业合同金额」 352.90 不符", "货物采购授予中小企业合同金额占货物支出金额的 19.85%"),
     ("A-PRECISION", "info", "百分比「2%」", "工程支出金额的 2%"),
+    ("A-COUNT-SUM", "error", "「共 5 个项目」与前面所列 一般公共预算项目 33 个、政府性基金项目 0 个 之和 33 个",
+     "33 个一般公共预算项目，以及 0 个政府性基金项目，共 5 个项目的绩效自评结果"),
+    ("A-REASON-DIRECTION", "warning", "减少的变动原因称「接待费减少」，但「八、财政拨款“三公”经费支出决算情况说明」中「公务接待费支出」与上年相比增加 5.42 万元",
+     "减少 5.35%，严格贯彻落实党政机关过紧日子的要求，接待费减少"),
 ]
+
+REFERENCE = SEED.parent / "nmg-2023-reference.json"
+
+# contradiction id (reference notes.contradictions) → [(rule, fragment of a quote of the finding)]
+CONTRADICTIONS = {
+    "sangong-total-rate": [("A-RATE", "“三公”经费预算80.00万元，支出决算66.20万元，完成预算的0%")],
+    "sangong-zero-budget-rate": [("A-ZERO-BASE", "因公出国（境）费预算0.00万元，支出决算0.00万元，完成预算的0%"),
+                                 ("A-ZERO-BASE", "公务用车购置及运行维护费预算0.00万元，支出决算0.00万元，完成预算的0%")],
+    "wu-zero-budget-rate": [("A-ZERO-BASE", "年初预算 0.00 万元，支出决算 133.47 万元，完成年初预算的 0%")],
+    "carryover-nature": [("A-FUND-CARRY", "年末结转和结余 0.62 万元")],
+    "shiyi-reason-reception": [("A-REASON-DIRECTION", "过紧日子的要求，接待费减少")],
+    "perf-coverage-amount": [("A-SAME-ITEM", "共涉及资金 1572.62 万元，占一般公共预算项目支出总额的 100%")],
+    "perf-fund-coverage": [("A-ZERO-BASE", "共涉及资金 0 万元，占应纳入绩效自评的政府性基金预算项目支出总额的 100%")],
+    "perf-count-total": [("A-COUNT-SUM", "以及 0 个政府性基金项目，共 5 个项目")],
+    "perf-reception-total-executed": [("A-PERF-FUNDS", "80.00 80.00 80.00 10 83 8.3")],
+    "perf-rate-rounding": [("A-PERF-RATE", "166.85 166.85 150.97 10 90.00 9")],
+    "perf-score-from-rounded-rate": [("A-PERF-SCORE", "80.00 80.00 80.00 10 83 8.3"),
+                                     ("A-PERF-SCORE", "166.85 166.85 150.97 10 90.00 9")],
+    "perf-maintenance-score-text": [("A-PERF-QUOTE", "维护费项目自评综述：根据年初设定的绩效目标，项目自评得分 99 分")],
+    "procurement-type-shares": [("A-IMPLIED-SUM", "货物采购授予中小企业合同金额占货物支出金额的 19.85%"),
+                                ("A-PRECISION", "工程支出金额的 2%")],
+}
 
 # (rule, fragment of the sentence the relation is stated in): consistent, so never reported.
 HOLDS = [
@@ -81,6 +115,8 @@ HOLDS = [
     ("A-SHARE", "75.42%"), ("A-SHARE", "73.34%"),
     ("A-SUM-PARTS", "共有车辆 2 辆"),
     ("A-SCOPE", "本年基本支出"), ("A-SCOPE", "本年项目支出"),  # 1,468.45 ≥ 1,468.36; 1,572.62 ≥ 1,569.77 + 2.85
+    ("A-REASON-DIRECTION", "经费支出决算与预算产生变动差异的原因"),  # 接待费减少: 66.20 < 预算 80.00
+    ("A-COUNT-SUM", "二级项目 33 个"),  # no 共 N 个 after the counts: 共涉及资金 is money
 ]
 
 
@@ -100,6 +136,22 @@ def test_seed_reports_each_contradiction_with_its_quote(seed: AuditResult, rule,
     assert len(hits) == 1, "\n".join(f"{f.rule} {f.severity.value} {f.message}" for f in seed.findings)
 
 
+def _recorded() -> list[dict]:
+    return json.loads(REFERENCE.read_text(encoding="utf-8"))["notes"]["contradictions"]
+
+
+def test_every_recorded_contradiction_is_mapped() -> None:
+    assert sorted(c["id"] for c in _recorded()) == sorted(CONTRADICTIONS)
+
+
+@pytest.mark.parametrize("cid", [c["id"] for c in _recorded()])
+def test_seed_reports_each_recorded_contradiction(seed: AuditResult, cid: str) -> None:
+    assert cid in CONTRADICTIONS, f"contradiction {cid} of the reference case has no finding mapped to it"
+    for rule, quote in CONTRADICTIONS[cid]:
+        hits = [f for f in seed.findings if f.rule == rule and any(quote in q.text for q in f.quotes)]
+        assert hits, f"{cid}: no {rule} finding quoting {quote!r}"
+
+
 def test_seed_reports_nothing_else(seed: AuditResult) -> None:
     unexplained = [f for f in seed.findings if not any(_matches(f, *e) for e in EXPECTED)]
     assert unexplained == []
@@ -112,8 +164,15 @@ def test_seed_consistent_relations_are_not_reported(seed: AuditResult, rule, quo
     assert wrong == []
 
 
+def test_seed_reasons_that_agree_are_not_reported(seed: AuditResult) -> None:
+    """八 gives "接待费减少" for 决算 66.20 < 预算 80.00 and "公务接待费增加" for its 增加5.42万元:
+    the only reason reported is 十一's (its claim is the finding's first quote)."""
+    claims = [f.quotes[0] for f in seed.findings if f.rule == "A-REASON-DIRECTION"]
+    assert [q.section for q in claims] == ["十一、机构运行经费支出决算情况说明"]
+
+
 def test_seed_summary_and_exit_status(seed: AuditResult) -> None:
-    assert summarize(seed.findings) == {"error": 4, "warning": 7, "info": 11, "acknowledged": 0}
+    assert summarize(seed.findings) == {"error": 5, "warning": 8, "info": 11, "acknowledged": 0}
     assert exit_status(seed.findings) == 1
     assert Counter(f.severity.value for f in seed.findings if f.rule.startswith("A-PERF")) == \
         {"error": 2, "warning": 1, "info": 2}

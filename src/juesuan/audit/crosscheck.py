@@ -14,6 +14,10 @@ are declared once below:
 
 A share's named base ("占政府采购支出总额的 75.42%") is looked up by name in its own section
 first, then through the concepts' ``alias`` patterns (:func:`resolve_bases`).
+
+A reason's claim ("接待费减少") is compared with the stated changes of the items it names, in any
+section and against the same basis (:func:`check_reasons`): 十一 explains 机构运行经费's fall
+against last year with "接待费减少" while 八 states 公务接待费 "与上年决算相比，增加5.42万元".
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
 
-from juesuan.audit.model import Amount, Doc, SectionFacts, Share, Skip, key
+from juesuan.audit.model import Amount, Claim, Doc, SectionFacts, Share, Skip, key
 from juesuan.audit.relations import quote_at, quote_of, severity_of
 from juesuan.audit.rules import finding, show
 from juesuan.audit.tolerance import judge, rounded, sum_band
@@ -174,6 +178,7 @@ def check(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
     out += check_scope(all_facts, doc)
     out += check_fund_carry(all_facts, doc)
     out += check_implied_sums(all_facts, doc)
+    out += check_reasons(all_facts, doc)
     return out
 
 
@@ -335,3 +340,75 @@ def check_implied_sums(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]
                                parts=parts, sum=shown, total_label=f"「{head.name}」",
                                total=head.value, diff=v.actual - shown))
     return out
+
+
+# ------------------------------------------------------------------ reasons
+
+@dataclass(frozen=True)
+class Moved:
+    """A stated movement of an item: a change (上年 or 预算) or a 决算 above/below its 预算."""
+
+    facts: SectionFacts
+    name: str
+    basis: str
+    sign: int
+    stated: str
+    para: int
+    at: int
+
+
+def movements(all_facts: list[SectionFacts]) -> list[Moved]:
+    """Every item whose direction against last year or the budget the document states."""
+    out = []
+    for facts in all_facts:
+        for ch in facts.changes:
+            size = ch.amount if ch.amount is not None else ch.pct
+            if ch.subject is None or ch.sign == 0 or size is None or size.value == 0:
+                continue
+            basis = "与上年相比" if ch.basis == "上年" else "与预算相比"
+            unit = " 万元" if ch.amount is not None else "%"
+            out.append(Moved(facts, ch.subject.name, ch.basis, ch.sign,
+                             f"{basis}{ch.word} {show(size.value)}{unit}", ch.para, ch.start))
+        for r in facts.rates:
+            if r.actual is None or r.budget is None or r.actual.value == r.budget.value:
+                continue
+            sign = 1 if r.actual.value > r.budget.value else -1
+            out.append(Moved(facts, r.actual.name, "预算", sign,
+                             f"决算 {show(r.actual.value)} {'高于' if sign > 0 else '低于'}预算 {show(r.budget.value)}",
+                             r.para, r.start))
+    return out
+
+
+def names_match(item: str, name: str) -> bool:
+    """"接待费" ~ "公务接待费支出": the shorter name (three characters at least) inside the longer."""
+    a, b = key(item), key(name)
+    short, long = sorted((a, b), key=len)
+    return len(re.findall(r"[\u4e00-\u9fff]", short)) >= 3 and short in long
+
+
+def check_reasons(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
+    """A reason saying an item moved one way ("接待费减少") while every statement of that item's
+    change against the same basis says the other way.  A warning: the reason may mean another
+    scope (here: 公务接待费 is a 项目支出, not part of 机构运行经费)."""
+    moved = movements(all_facts)
+    out = []
+    for facts in all_facts:
+        for c in facts.claims:
+            same = [m for m in moved if m.basis == c.basis and names_match(c.item, m.name)]
+            if not same or any(m.sign == c.sign for m in same):
+                continue
+            m = same[0]
+            out.append(finding("A-REASON-DIRECTION", quotes=[quote_at(facts, doc, c.para, c.end - 1),
+                                                              quote_at(m.facts, doc, m.para, m.at)],
+                               expected="增加" if m.sign > 0 else "减少", actual=c.word, where=_claim_where(facts, c),
+                               claim=facts.section.paras[c.para].text[c.start:c.end],
+                               target_where=f"「{m.facts.section.title}」中", target_label=m.name,
+                               stated=m.stated))
+    return out
+
+
+def _claim_where(facts: SectionFacts, c: Claim) -> str:
+    where = f"「{facts.section.title}」"
+    if c.of is not None and c.of.subject is not None:
+        where += f"中「{c.of.subject.name}」{c.of.word}"
+    return where

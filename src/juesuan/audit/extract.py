@@ -10,7 +10,11 @@ the figures it uses so that no figure is read twice:
 5. the remaining money and count figures, each with a role read from the words before it
    (预算 → budget, 上年 → prior, 单价…以上 → threshold, otherwise actual) and a name;
 6. lists: a total followed by "其中：/包括：/主要包括：" and its parts, either inline up to the
-   end of the sentence or as the numbered items that follow ((一)(二)…, 1. 2. …).
+   end of the sentence or as the numbered items that follow ((一)(二)…, 1. 2. …);
+7. count totals stated after their parts: "33 个…项目，以及 0 个…项目，共 5 个项目";
+8. claims inside reason texts: "…过紧日子的要求，接待费减少" — an item and the direction the reason
+   says it moved, with the basis (上年 or 预算) of the change the reason explains.  The rest of a
+   sentence after a stated change is its reason even without the word 原因.
 
 A statement whose other half cannot be found (a change without the amount it applies to, a
 share without a base) is recorded as skipped, with the sentence, rather than guessed.
@@ -20,10 +24,10 @@ from __future__ import annotations
 
 import re
 
-from juesuan.audit.model import (Amount, Change, Doc, Item, ListStmt, Rate, SectionFacts, Share, Skip,
-                                 segment_span, sentence_span, sign_of)
+from juesuan.audit.model import (Amount, Change, Claim, CountSum, Doc, Item, ListStmt, Rate, SectionFacts, Share,
+                                 Skip, segment_span, sentence_span, sign_of)
 from juesuan.audit.sections import Para, Section
-from juesuan.audit.text import Figure, figures, parse_number
+from juesuan.audit.text import COUNT_UNITS, Figure, figures, parse_number
 
 NUM = r"\d+(?:\.\d+)?"
 REASON_RX = re.compile(r"(?:变动|差异|增减变化|变化|增减)?(?:的)?原因(?:是|为|主要是|主要为|如下|分析)?[：:]?"
@@ -53,6 +57,8 @@ def extract(section: Section, doc: Doc) -> SectionFacts:
         if p.table or p.heading and not _has_figures(p):
             continue
         _read_paragraph(facts, doc, i, p)
+        _read_count_sums(facts, i, p)
+        _read_claims(facts, i, p)
     for i, p in enumerate(paras):
         if not p.table:
             _read_lists(facts, doc, i, p)
@@ -135,6 +141,103 @@ def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
     for a in facts.amounts:
         if a.para == i and not a.name:
             a.name = _name(a, facts, doc)
+
+
+# ---------------------------------------------------------------- count totals
+
+COUNT_TOTAL_RX = re.compile(r"(?:共计|共有|合计|总计|共)(?:为|有|达)?$")
+COUNTED = tuple(u for u in COUNT_UNITS if u != "分")  # 分: points of a 绩效自评表, not counted things
+
+
+def _read_count_sums(facts: SectionFacts, i: int, p: Para) -> None:
+    """"A 33 个、B 0 个，共 5 个": a count total after at least two counts of the same unit in its
+    sentence.  The parts start after the sentence's previous total and after its last "其中"
+    (in "项目 33 个，其中一级 0 个，二级 33 个，共 33 个" the parts are the 一级 and 二级)."""
+    text = p.text
+    counts = [a for a in facts.amounts if a.para == i and a.role == "actual" and a.fig.unit in COUNTED]
+    last_total: dict[int, int] = {}  # sentence start → end of its previous total
+    for a in counts:
+        word = COUNT_TOTAL_RX.search(text, max(0, a.at - 4), a.at)
+        if word is None:
+            continue
+        s, _ = sentence_span(text, a.at)
+        fence = max(s, last_total.get(s, s), text.rfind("其中", s, word.start()) + 2)
+        parts = [b for b in counts if fence <= b.at < word.start() and b.fig.unit == a.fig.unit]
+        last_total[s] = a.fig.end
+        if len(parts) >= 2:
+            facts.count_sums.append(CountSum(a, parts, i, word.start(), text[word.start():a.fig.end]
+                                             + _count_noun(text, a.fig),
+                                             [_count_noun(text, b.fig) or b.name for b in parts]))
+
+
+def _count_noun(text: str, fig: Figure) -> str:
+    """What a count counts, when the noun follows it: "33 个一般公共预算项目，" → "一般公共预算项目"."""
+    m = re.match(r"[^，。；：、（）\d]*", text[fig.end:])
+    return re.split(r"的", m.group(0) if m else "", maxsplit=1)[0]
+
+
+# ---------------------------------------------------------------- claims in reason texts
+
+CLAIM_DIR = re.compile(r"(?P<dir>增加|减少|增长|下降|上升|降低)了?(?=$|[，。；、）\s\d])")
+CLAIM_LEAD = re.compile(r"^(?:[一二三四五六七八九十]是|\d+[.、]|（[一二三四五六七八九十\d]+）|主要是|主要|其中|由于|因为|因"
+                        r"|相应的?|导致|致使|使得?|造成|从而|所以|因此|同时|\d{4}年度?|相较于上一?年度?|较上一?年度?"
+                        r"|与上一?年度?相比|比上一?年度?)+")
+CLAIM_TAIL = re.compile(r"(?:也|均|都|亦|相应|有所|略有|大幅度?|明显|较大幅度|较多|较大|进一步|逐步|持续|同比"
+                        r"|较上一?年度?|比上一?年度?|较去年|相较于上一?年度?|较预算|比预算)+$")
+NEGATION = re.compile(r"(?:未|没有|不|无)$")
+
+
+def _reason_clauses(facts: SectionFacts, i: int, text: str) -> list[tuple[int, int, str, Change | None]]:
+    """(start, end, basis, change explained) of each reason text of paragraph ``i``: what follows
+    原因/变动原因 (basis from the change before it in the sentence, else from 预算/上年 in the
+    words before it), and the rest of a sentence after a stated change (its basis)."""
+    out = []
+    changes = sorted((c for c in facts.changes if c.para == i), key=lambda c: c.start)
+    for m in REASON_RX.finditer(text):
+        if m.group(0).startswith(("主要用于", "开支内容", "结转和结余")):
+            continue
+        s, e = sentence_span(text, m.start())
+        before = [c for c in changes if s <= c.start < m.start()]
+        lead = text[s:m.start()]
+        if before:
+            basis, of = before[-1].basis, before[-1]
+        elif "预算" in lead and not re.search(r"上一?年|去年", lead):
+            basis, of = "预算", None
+        elif re.search(r"上一?年|去年", lead) and "预算" not in lead:
+            basis, of = "上年", None
+        else:
+            continue
+        out.append((m.end(), e, basis, of))
+    for n, c in enumerate(changes):
+        _, e = sentence_span(text, c.start)
+        nxt = [d.start for d in changes[n + 1:] if d.start < e]
+        out.append((c.end, min(nxt) if nxt else e, c.basis, c))
+    return out
+
+
+def _read_claims(facts: SectionFacts, i: int, p: Para) -> None:
+    """Items a reason text says increased or decreased ("接待费减少", "维修费、餐补等费用较上年增加")."""
+    text = p.text
+    seen: set[int] = set()
+    for start, end, basis, of in _reason_clauses(facts, i, text):
+        for m in CLAIM_DIR.finditer(text, start, end):
+            if m.start() in seen:
+                continue
+            seen.add(m.start())
+            chunk_start = max([start] + [text.rfind(ch, start, m.start()) + 1 for ch in "，。；：:"])
+            chunk = CLAIM_TAIL.sub("", text[chunk_start:m.start()])
+            if NEGATION.search(chunk):
+                continue
+            at = chunk_start
+            for part in chunk.split("、"):
+                lead = CLAIM_LEAD.match(part)
+                item = re.sub(r"等(?:费用|支出|经费|项目)?$", "", part[lead.end() if lead else 0:])
+                offset = at + (lead.end() if lead else 0)
+                at += len(part) + 1
+                if re.search(r"\d", item) or len(re.findall(r"[\u4e00-\u9fff]", item)) < 2:
+                    continue
+                facts.claims.append(Claim(item, sign_of(m.group("dir")), m.group("dir"), basis,
+                                          i, offset, m.end("dir"), of))
 
 
 def _label(text: str, at: int, p: Para) -> str:

@@ -182,6 +182,37 @@ class ListStmt:
     budget: Amount | None = None
 
 
+@dataclass(eq=False)
+class CountSum:
+    """"33 个一般公共预算项目，以及 0 个政府性基金项目，共 5 个项目": counts listed in a sentence
+    and the "共 N 个" total stated after them (same unit)."""
+
+    total: Amount
+    parts: list[Amount]
+    para: int
+    start: int  # where the total's word (共/共计/合计…) starts
+    text: str = ""  # the total as printed with what it counts: "共5个项目"
+    labels: list[str] = field(default_factory=list)  # what each part counts
+
+
+@dataclass(eq=False)
+class Claim:
+    """"接待费减少" inside a reason text: an item said to have moved in one direction.
+
+    ``basis`` is what the reason explains: a change against the prior year (上年) or against the
+    budget (预算); ``of`` is the stated change the reason follows, when there is one.
+    """
+
+    item: str
+    sign: int
+    word: str
+    basis: str
+    para: int
+    start: int  # the item's start in the paragraph
+    end: int  # after the direction word
+    of: Change | None = None
+
+
 @dataclass
 class SectionFacts:
     """Everything read from one section."""
@@ -192,6 +223,8 @@ class SectionFacts:
     rates: list[Rate] = field(default_factory=list)
     shares: list[Share] = field(default_factory=list)
     lists: list[ListStmt] = field(default_factory=list)
+    count_sums: list[CountSum] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
 
     @property

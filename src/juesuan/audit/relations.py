@@ -1,4 +1,4 @@
-"""Checks inside one section: totals and parts, changes, completion rates, shares, precision.
+"""Checks inside one section: totals and parts, counts, changes, completion rates, shares, precision.
 
 Each check is a plain function of a section's statements returning findings (the beancount
 style); :func:`check_section` lists them.  Tolerances come from the printed figures themselves
@@ -29,6 +29,7 @@ def check_section(facts: SectionFacts, doc: Doc,
     out: list[Finding] = []
     out += check_lists(facts, doc)
     out += check_share_groups(facts, doc)
+    out += check_count_sums(facts, doc)
     out += check_changes(facts, doc, flagged)
     out += check_rates(facts, doc, flagged)
     out += check_shares(facts, doc, flagged, hint)
@@ -231,6 +232,29 @@ def check_share_groups(facts: SectionFacts, doc: Doc) -> list[Finding]:
                                expected=v.expected, actual=v.actual, difference=v.difference,
                                tolerance=v.tolerance, total_label=f"「{base.name}」", total=base.value,
                                sum=total, diff=v.difference, note="（各项占比合计 100%）"))
+    return out
+
+
+def check_count_sums(facts: SectionFacts, doc: Doc) -> list[Finding]:
+    """"33 个…项目，以及 0 个…项目，共 5 个项目": the listed counts add up to the total.  Counts
+    are exact (no rounding), so any difference is an error; a count printed with decimals is not
+    a count and is left alone."""
+    out = []
+    for cs in facts.count_sums:
+        figs = [cs.total.fig] + [a.fig for a in cs.parts]
+        if any(f.places for f in figs):
+            continue
+        total = sum(a.value for a in cs.parts)
+        if total == cs.total.value:
+            continue
+        unit = cs.total.fig.unit
+        para = facts.section.paras[cs.para]
+        printed = doc.quote(facts.section, para, cs.start, cs.start + len(cs.text)).text
+        parts = "、".join(f"{label} {show(a.value)} {unit}" for label, a in zip(cs.labels, cs.parts))
+        out.append(finding("A-COUNT-SUM", quotes=[doc.sentence(facts.section, para, cs.start)],
+                           expected=total, actual=cs.total.value, difference=cs.total.value - total,
+                           tolerance=Decimal(0), total_text=printed, parts=parts, sum=f"{show(total)} {unit}",
+                           diff=f"{show(cs.total.value - total)} {unit}"))
     return out
 
 

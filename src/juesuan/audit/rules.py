@@ -62,6 +62,11 @@ _DECLARED = (
          "a carry-over is called fiscal while the fiscal totals show none"),
     Rule("A-IMPLIED-SUM", W, "按比重推算的 {parts} 合计 {sum}，与 {total_label} {total} 不符，差 {diff}",
          "parts implied by stated shares cannot add up to the stated total"),
+    Rule("A-COUNT-SUM", E, "「{total_text}」与前面所列 {parts} 之和 {sum} 不符，差 {diff}",
+         "a count total (共 N 个) differs from the sum of the counts listed before it in its sentence"),
+    Rule("A-REASON-DIRECTION", W, "{where}的变动原因称「{claim}」，但{target_where}「{target_label}」{stated}"
+                                  "（原因所指的口径可能不同，请核对）",
+         "a reason says an item fell (or rose) while the document states its change the other way"),
     Rule("A-PRECISION", I, "百分比「{text}」未保留两位小数（同句其他百分比保留 {places} 位小数）",
          "a percentage printed with fewer decimals than its neighbours"),
     Rule("A-PERF-RATE", E, "绩效自评表「{project}」{row}：执行数 {done} / 全年预算数 {budget} = {want}%，表中执行率为 {got}%{note}",
