@@ -153,3 +153,26 @@ def test_check_reports_the_same_findings_as_the_command_line(tmp_path: Path, fil
         for f in cli["findings"] if not f["rule"].startswith("F-") or f["rule"] not in formula_rules)
     assert ribbon == want
     assert any(r[2] == "错误" for r in rows)
+
+
+def test_rows_inserted_by_fill_are_repainted_as_inputs_or_derived(reference_path: Path):
+    from juesuan.layout import book_layout
+
+    book = read_data(reference_path)
+    tl = book_layout(book).tables["表5"]
+    inputs, derived = excel.row_runs(tl)
+    rows = {tl.first_data_row + i: key for i, key in enumerate(tl.row_keys)}
+
+    def covered(ranges: list[str]) -> set[int]:
+        out = set()
+        for rng in ranges:
+            a, b = rng.split(":")
+            out |= set(range(int("".join(ch for ch in a if ch.isdigit())), int("".join(ch for ch in b if ch.isdigit())) + 1))
+        return out
+
+    assert covered(inputs) == {r for r, k in rows.items() if len(k) == 7}
+    assert covered(derived) == {r for r, k in rows.items() if len(k) != 7}
+    assert all(rng.startswith("C") and ":E" in rng for rng in inputs + derived)
+    joined = excel.unions(inputs + derived)
+    assert all(len(u) <= excel.MAX_UNION for u in joined)
+    assert sorted(",".join(joined).split(",")) == sorted(inputs + derived)

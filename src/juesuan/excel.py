@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 from juesuan.derive import derivations
 from juesuan.errors import InputError
-from juesuan.expr import Address
+from juesuan.expr import Address, column_letter
 from juesuan.formats import load_format
 from juesuan.layout import BookLayout, TableLayout, book_layout
 from juesuan.locate import FoundBook, read_book
@@ -137,9 +137,67 @@ def write_book(xlbook: Any, book: Book, found: FoundBook) -> tuple[BookLayout, d
             block = table_block(book, tl, exprs, layout)
             if block:
                 sheet.range((tl.first_data_row, 1)).value = block
+            if t.kind == "code":
+                _paint_rows(sheet, tl)
 
         _protected(sheet)(write)
     return layout, exprs
+
+
+INPUT_BGR = 0xCCF2FF  # FFF2CC (styles.INPUT_FILL) as Excel's BGR colour number
+XL_NONE = -4142
+MAX_UNION = 250  # Excel's Range("A1:B2,C3:D4") takes at most 255 characters
+
+
+def row_runs(tl: TableLayout) -> tuple[list[str], list[str]]:
+    """Value-cell ranges of a code table's 项 rows (inputs) and of its 合计/类/款 rows (derived),
+    contiguous rows merged: rows inserted by 填充 take the format of the row above them, so the
+    ribbon restores which rows look and act as inputs."""
+    t = tl.table
+    first = len(t.block.label_columns) + 1
+    last = first + len(t.block.columns) - 1
+    runs: dict[bool, list[list[int]]] = {True: [], False: []}
+    for i, key in enumerate(tl.row_keys):
+        r = tl.first_data_row + i
+        is_input = len(key) == 7
+        group = runs[is_input]
+        if group and group[-1][1] == r - 1:  # the row above is of the same kind: extend its run
+            group[-1][1] = r
+        else:
+            group.append([r, r])
+    a, b = column_letter(first), column_letter(last)
+    return ([f"{a}{x}:{b}{y}" for x, y in runs[True]], [f"{a}{x}:{b}{y}" for x, y in runs[False]])
+
+
+def unions(ranges: list[str]) -> list[str]:
+    """Ranges joined with commas into as few addresses as Excel accepts (≤ 250 characters each)."""
+    out: list[str] = []
+    for rng in ranges:
+        if out and len(out[-1]) + 1 + len(rng) <= MAX_UNION:
+            out[-1] += "," + rng
+        else:
+            out.append(rng)
+    return out
+
+
+def _paint_rows(sheet: Any, tl: TableLayout) -> None:
+    """Excel (COM) only: 项 rows pale yellow and unlocked, 合计/类/款 rows plain and locked, in a
+    few calls per table.  The remote engine has no cell locking; a failure here must not undo
+    the fill, so it is logged, not raised."""
+    if sheet.book.app.engine.name == "remote":
+        return
+    inputs, derived = row_runs(tl)
+    try:
+        for ranges, is_input in ((inputs, True), (derived, False)):
+            for address in unions(ranges):
+                rng = sheet.api.Range(address)
+                if is_input:
+                    rng.Interior.Color = INPUT_BGR
+                else:
+                    rng.Interior.ColorIndex = XL_NONE
+                rng.Locked = not is_input
+    except Exception:  # cosmetic: never fail 填充 over it
+        log.exception("could not format the rows of %s", tl.table.sheet)
 
 
 def _resize(sheet: Any, old_first: int, old_last: int, tl: TableLayout) -> None:
