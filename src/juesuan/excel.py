@@ -133,7 +133,7 @@ def write_book(xlbook: Any, book: Book, found: FoundBook) -> tuple[BookLayout, d
             if t.kind != "fixed":
                 _resize(sheet, f.first_data_row, f.last_data_row, tl)
             if t.dept_line:
-                sheet.range((3, 1)).value = department_line(book)
+                sheet.range((tl.header_row - 1, 1)).value = department_line(book)
             block = table_block(book, tl, exprs, layout)
             if block:
                 sheet.range((tl.first_data_row, 1)).value = block

@@ -233,7 +233,7 @@ class SumIf(Expr):
         want = _text(get(self.criterion))  # type: ignore[arg-type]
         total = ZERO
         for m, s in zip(self.matches, self.sums):
-            if _text(get(m)) == want:  # type: ignore[arg-type]
+            if _text(get(m)) == want:  # type: ignore[arg-type]  (as SUMIF: whole text, any case)
                 total += get(s) or ZERO
         return total
 
@@ -249,4 +249,5 @@ class SumIf(Expr):
 
 
 def _text(value: object) -> str:
-    return "" if value is None else str(value).strip()
+    """A cell as SUMIF compares it: the whole text (spaces count), case-insensitively."""
+    return "" if value is None else str(value).casefold()

@@ -18,7 +18,7 @@ from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
 from juesuan.expr import Expr, Key, column_letter
-from juesuan.layout import LABEL_ROW, TITLE_ROW, UNIT_ROW, BookLayout, TableLayout, book_layout, header_spans
+from juesuan.layout import LABEL_ROW, TITLE_ROW, BookLayout, TableLayout, book_layout, header_spans
 from juesuan.model import Book, code_name
 from juesuan.spec import INPUT, Column, LabelColumn, Row, Table
 from juesuan.styles import register
@@ -49,7 +49,7 @@ def write_frame(ws: Worksheet, tl: TableLayout) -> None:
     if t.label:
         ws.cell(LABEL_ROW, tl.ncols, t.label).style = "js_plain_right"
     if t.unit_line:
-        ws.cell(UNIT_ROW, tl.ncols, t.unit_line).style = "js_plain_right"
+        ws.cell(tl.header_row - 1, tl.ncols, t.unit_line).style = "js_plain_right"
     _write_headers(ws, tl)
     if tl.lineno_row:
         _write_lineno_row(ws, tl)
@@ -167,7 +167,7 @@ def _write_fixed_row(ws: Worksheet, book: Book, tl: TableLayout, bi: int, row: R
         if spec is None:
             cell.value, cell.style = None, "js_blank"
         elif spec is INPUT:
-            if write_inputs:
+            if write_inputs or _number_as_text(cell.value, kind):
                 cell.value = cell_value(book.values.get((t.key, row.key, col.key)))  # type: ignore[union-attr]
             cell.style = f"js_in_{kind}"
         else:
@@ -203,10 +203,16 @@ def _write_keyed_row(ws: Worksheet, book: Book, tl: TableLayout, row_key: str, r
         elif t.kind == "code" and (len(row_key) < 7 or is_total):
             cell.value, cell.style = None, "js_blank"
         else:
-            if write_inputs:
+            if write_inputs or _number_as_text(cell.value, col.kind):
                 cell.value = cell_value(book.values.get(key))
             cell.style = f"js_in_{col.kind}"
         c += 1
+
+
+def _number_as_text(value: Any, kind: str) -> bool:
+    """A number typed or pasted as text ("1,000.02"): Excel's SUM skips it, so it is written back
+    as the number the reader parsed, or the sheet would show other totals than juesuan computed."""
+    return kind != "text" and isinstance(value, str) and not value.startswith("=")
 
 
 def _write_blank_row(ws: Worksheet, tl: TableLayout, r: int) -> None:
@@ -232,9 +238,10 @@ def _write_footnote(ws: Worksheet, book: Book, tl: TableLayout) -> None:
     ws.row_dimensions[r].height = 30
 
 
-def write_department(ws: Worksheet, book: Book, table: Table) -> None:
-    if table.dept_line:
-        cell = ws.cell(UNIT_ROW, 1, department_line(book))
+def write_department(ws: Worksheet, book: Book, tl: TableLayout) -> None:
+    """The 部门 line, just above the headers (row 3, or lower when rows were inserted above)."""
+    if tl.table.dept_line:
+        cell = ws.cell(tl.header_row - 1, 1, department_line(book))
         cell.style = "js_plain"
 
 
@@ -247,7 +254,7 @@ def new_workbook(book: Book, exprs: dict[Key, Expr], layout: BookLayout) -> Work
         ws = wb.create_sheet(t.sheet)
         tl = layout.tables[t.key]
         write_frame(ws, tl)
-        write_department(ws, book, t)
+        write_department(ws, book, tl)
         write_rows(ws, book, tl, exprs, layout)
     return wb
 
@@ -266,12 +273,21 @@ def apply_book(wb: Workbook, book: Book, found: "FoundBook", exprs: dict[Key, Ex
         ws = wb[t.sheet]
         f = found.tables[t.key]
         tl = layout.tables[t.key]
+        _unmerge_data_rows(ws, f.first_data_row, max(f.last_data_row, tl.last_data_row))
         if t.kind != "fixed":
             resize(ws, f.first_data_row, f.last_data_row, tl)
-        write_department(ws, book, t)
+        write_department(ws, book, tl)
         write_rows(ws, book, tl, exprs, layout, write_inputs=write_inputs or t.kind != "fixed")
     write_notes(wb, book)
     return layout
+
+
+def _unmerge_data_rows(ws: Worksheet, first: int, last: int) -> None:
+    """Data rows are rewritten cell by cell: merges a user made inside them (a 合计 label across
+    two columns) are undone first, or their covered cells could not be written."""
+    for m in list(ws.merged_cells.ranges):
+        if m.min_row <= last and m.max_row >= first:
+            ws.unmerge_cells(str(m))
 
 
 NOTE_CHUNK = 30000

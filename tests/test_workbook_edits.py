@@ -1,0 +1,92 @@
+"""Workbooks as accountants leave them: numbers pasted as text, rows inserted above a table,
+merged cells in a data row, project names with stray spaces — fill must still give the numbers
+Excel will show."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+from openpyxl.utils.cell import range_boundaries
+
+from juesuan.cli import main
+from juesuan.data_file import book_from_data
+from juesuan.derive import compute
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL = ROOT / "tests" / "data" / "small.json"
+T1 = "收入支出决算总表"
+T5 = "一般公共预算财政拨款支出决算表"
+
+
+def insert_rows_like_excel(ws, idx: int, n: int = 1) -> None:  # type: ignore[no-untyped-def]
+    """openpyxl's insert_rows leaves merged ranges behind; Excel moves them with the rows."""
+    merges = [m.coord for m in ws.merged_cells.ranges]
+    for m in merges:
+        ws.unmerge_cells(m)
+    ws.insert_rows(idx, n)
+    for m in merges:
+        c1, r1, c2, r2 = range_boundaries(m)
+        if r1 >= idx:
+            r1, r2 = r1 + n, r2 + n
+        elif r2 >= idx:
+            r2 += n
+        ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+
+
+def filled(tmp_path: Path) -> Path:
+    path = tmp_path / "book.xlsx"
+    assert main(["new", "--data", str(SMALL), "-o", str(path)]) == 0
+    return path
+
+
+def row_of(ws, label: str, col: int = 1) -> int:  # type: ignore[no-untyped-def]
+    return next(r for r in range(1, ws.max_row + 1) if ws.cell(r, col).value == label)
+
+
+def test_a_number_pasted_as_text_is_written_back_as_a_number(tmp_path: Path):
+    path = filled(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    r = row_of(wb[T1], "年初结转和结余")
+    wb[T1].cell(r, 3).value = "1,000.02"
+    wb.save(path)
+    assert main(["fill", str(path)]) == 0
+    cell = openpyxl.load_workbook(path)[T1].cell(r, 3)
+    assert cell.value == 1000.02 and not isinstance(cell.value, str)
+
+
+def test_rows_inserted_above_a_table_keep_its_title(tmp_path: Path):
+    path = filled(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    insert_rows_like_excel(wb[T5], 1, 2)
+    wb.save(path)
+    assert main(["fill", str(path)]) == 0
+    ws = openpyxl.load_workbook(path)[T5]
+    assert ws["A3"].value == T5  # the title moved down two rows and is intact
+    assert ws["A5"].value == "部门：示例局"  # the 部门 line sits right above the headers
+    assert sum(1 for r in range(1, 8) if str(ws.cell(r, 1).value or "").startswith("部门：")) == 1
+
+
+def test_merged_cells_in_a_data_row_do_not_stop_fill(tmp_path: Path):
+    path = filled(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    r = row_of(wb[T5], "合计")
+    wb[T5].merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
+    wb.save(path)
+    assert main(["fill", str(path)]) == 0
+    ws = openpyxl.load_workbook(path)[T5]
+    assert ws.cell(r, 1).value == "合计" and str(ws.cell(r, 3).value).startswith("=SUM(")
+
+
+def test_a_project_name_with_a_trailing_space_matches_no_indicator_as_in_excel():
+    data = json.loads(SMALL.read_text(encoding="utf-8"))
+    values = compute(book_from_data(data))
+    assert values[("绩效自评", "1", "指标得分")] == Decimal(88)
+    data["绩效自评"][0]["项目名称"] = "甲项目 "  # SUMIF compares the whole text: no match
+    values = compute(book_from_data(data))
+    assert values[("绩效自评", "1", "指标得分")] == 0
+    data["绩效自评"][0]["项目名称"] = "甲项目"
+    data["绩效指标"][0]["项目名称"] = "甲项目"
+    assert compute(book_from_data(data))[("绩效自评", "1", "指标得分")] == Decimal(88)
