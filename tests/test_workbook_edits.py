@@ -90,3 +90,33 @@ def test_a_project_name_with_a_trailing_space_matches_no_indicator_as_in_excel()
     data["绩效自评"][0]["项目名称"] = "甲项目"
     data["绩效指标"][0]["项目名称"] = "甲项目"
     assert compute(book_from_data(data))[("绩效自评", "1", "指标得分")] == Decimal(88)
+
+
+def test_a_listed_code_typed_on_the_sheet_gets_its_name_from_the_list(tmp_path: Path):
+    path = filled(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[T5]
+    note = next(r for r in range(8, ws.max_row + 1) if str(ws.cell(r, 1).value or "").startswith("注"))
+    ws.insert_rows(note)
+    ws.cell(note, 1).value, ws.cell(note, 2).value, ws.cell(note, 5).value = "2010350", "事业运行（自填）", 3
+    ws.cell(note + 1, 1).value = None  # openpyxl does not move the 注 merge: write it where it went
+    wb.save(path)
+    assert main(["fill", str(path)]) == 0
+    ws = openpyxl.load_workbook(path)[T5]
+    names = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(8, ws.max_row + 1)}
+    assert names["2010350"] == "事业运行"  # a listed code takes the list's name
+
+
+def test_codes_outside_the_list_round_trip_with_their_names(tmp_path: Path):
+    data = ROOT / "tests" / "data" / "custom_codes.json"
+    book = tmp_path / "c.xlsx"
+    back = tmp_path / "c.json"
+    assert main(["new", "--data", str(data), "-o", str(book)]) == 0
+    ws = openpyxl.load_workbook(book)[T5]
+    names = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(8, ws.max_row + 1)}
+    assert names["2019801"] == "自定义项" and names["20198"] == "自定义款"
+    assert main(["fill", str(book)]) == 0
+    ws = openpyxl.load_workbook(book)[T5]
+    assert {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(8, ws.max_row + 1)}["2019801"] == "自定义项"
+    assert main(["dump", str(book), "-o", str(back)]) == 0
+    assert json.loads(back.read_text(encoding="utf-8"))["科目名称"] == {"20198": "自定义款", "2019801": "自定义项"}

@@ -23,7 +23,7 @@ from typing import Any
 
 from juesuan.errors import InputError, Location
 from juesuan.formats import load_format
-from juesuan.model import Book, Value, is_record_derived
+from juesuan.model import Book, Value, custom_names, is_record_derived
 from juesuan.money import canonical, parse_amount
 from juesuan.schema import is_flat
 from juesuan.spec import INPUT, Format, Kind, Table
@@ -207,7 +207,7 @@ def data_from_book(book: Book) -> dict[str, Any]:
     """The data file of a book: every non-empty input cell."""
     fmt = book.format
     out: dict[str, Any] = {"format": fmt.id}
-    extra = {c: n for (t, c), n in book.names.items() if t == "科目名称"}
+    extra = custom_names(book)
     if extra:
         out["科目名称"] = dict(sorted(extra.items()))
     for table in fmt.tables:

@@ -14,7 +14,6 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
 from juesuan.errors import InputError, Location
@@ -270,7 +269,7 @@ def _read_code(book: Book, table: Table, grid: Grid, offset: int) -> Found:
         if code == "":
             raise InputError("此行有数据但缺少科目编码", "a row with data but no 科目编码 (code)", _where(table, r, code_col),
                              kind="code_row")
-        if not (code.isdigit() and len(code) in (3, 5, 7)):
+        if not (code.isascii() and code.isdigit() and len(code) in (3, 5, 7)):
             raise InputError(f"科目编码「{code}」应为3位（类）、5位（款）或7位（项）数字",
                              f"code {code!r} must have 3, 5 or 7 digits", _where(table, r, code_col), kind="code_row")
         if code in rows:
@@ -315,15 +314,3 @@ def _read_records(book: Book, table: Table, grid: Grid, offset: int) -> Found:
                                  kind="required")
     book.records[table.key] = n
     return Found(table, tl, first, last, foot, rows)
-
-
-def decimal_of(value: Any) -> Decimal | None:
-    """A stored cell value as Decimal (for comparing cached values), None when not a number."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, (int, float)):
-        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    try:
-        return parse_amount(value)
-    except ValueError:
-        return None

@@ -84,8 +84,24 @@ def is_record_derived(table: Table, col_key: str) -> bool:
 
 
 def code_name(book: Book, table: Table, code: str) -> str:
-    """The name of a code: from the format's code list, else as declared in the data file."""
-    return book.format.codes_for(table).get(code) or book.names.get(("科目名称", code), "")
+    """The name of a code: from the format's code list, else as declared in the data file, else
+    as typed on the sheet (a code the list does not have)."""
+    return (book.format.codes_for(table).get(code) or book.names.get(("科目名称", code))
+            or book.names.get((table.key, code), ""))
+
+
+def custom_names(book: Book) -> dict[str, str]:
+    """Names of the codes the book uses that the format's code list lacks (declared or typed)."""
+    out = {c: n for (t, c), n in book.names.items() if t == "科目名称"}
+    for table in book.format.tables:
+        if table.kind != "code":
+            continue
+        for code in code_rows(book.codes.get(table.key, [])):
+            if code not in book.format.codes_for(table) and code not in out:
+                name = book.names.get((table.key, code))
+                if name:
+                    out[code] = name
+    return dict(sorted(out.items()))
 
 
 def code_rows(items: list[str]) -> list[str]:
@@ -94,13 +110,3 @@ def code_rows(items: list[str]) -> list[str]:
     for code in items:
         rows.update({code[:3], code[:5], code})
     return sorted(rows)
-
-
-def level(code: str) -> str:
-    return {3: "类", 5: "款", 7: "项"}.get(len(code), "?")
-
-
-def children(code: str, rows: list[str]) -> list[str]:
-    """The direct children of a code among ``rows`` (类 → 款, 款 → 项)."""
-    n = len(code) + 2
-    return [r for r in rows if len(r) == n and r.startswith(code)]
