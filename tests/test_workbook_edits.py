@@ -120,3 +120,32 @@ def test_codes_outside_the_list_round_trip_with_their_names(tmp_path: Path):
     assert {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(8, ws.max_row + 1)}["2019801"] == "自定义项"
     assert main(["dump", str(book), "-o", str(back)]) == 0
     assert json.loads(back.read_text(encoding="utf-8"))["科目名称"] == {"20198": "自定义款", "2019801": "自定义项"}
+
+
+def test_new_never_overwrites_without_force_nor_writes_over_its_input(tmp_path: Path, capsys):
+    data = tmp_path / "d.json"
+    data.write_text(SMALL.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["new", "--data", str(data), "-o", str(data)]) == 2
+    assert json.loads(data.read_text(encoding="utf-8")) == json.loads(SMALL.read_text(encoding="utf-8"))
+    book = filled(tmp_path)
+    before = book.read_bytes()
+    assert main(["new", "-o", str(book)]) == 2
+    assert book.read_bytes() == before and "--force" in capsys.readouterr().err
+    assert main(["new", "--force", "-o", str(book)]) == 0
+    assert main(["dump", str(book), "-o", str(book)]) == 2
+
+
+def test_writes_keep_the_file_mode_and_refuse_macro_workbooks_and_folders(tmp_path: Path, capsys):
+    import os
+
+    book = filled(tmp_path)
+    os.chmod(book, 0o664)
+    assert main(["fill", str(book)]) == 0
+    assert os.stat(book).st_mode & 0o777 == 0o664
+    macro = tmp_path / "m.xlsm"
+    macro.write_bytes(book.read_bytes())
+    assert main(["fill", str(macro)]) == 2 and ".xlsm" in capsys.readouterr().err
+    folder = tmp_path / "out"
+    folder.mkdir()
+    assert main(["fill", str(book), "-o", str(folder)]) == 2
+    assert "文件夹" in capsys.readouterr().err

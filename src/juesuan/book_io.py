@@ -35,18 +35,32 @@ def read_workbook(path: str | Path) -> Book:
     return book
 
 
+def refuse_overwrite(source: str | None, output: str | None, force: bool = False) -> None:
+    """Never write over the input, nor (without ``--force``) over a file that already exists."""
+    if output is None:
+        return
+    out = Path(output)
+    if source is not None and out.exists() and out.resolve() == Path(source).resolve():
+        raise InputError("输出文件不能是输入文件本身", "the output must not be the input file", Location(file=output))
+    if out.exists() and not force:
+        raise InputError("输出文件已存在；如确需覆盖，请加 --force", "the output file exists; add --force to replace it",
+                         Location(file=output))
+
+
 def run(args: argparse.Namespace) -> int:
     if args.command == "new":
+        refuse_overwrite(args.data, args.output, args.force)
         if args.data:
             book = read_data(args.data)
-            if book.format.id != args.format and args.format != "nmg-2023":
-                raise InputError("数据文件的格式与 --format 不一致", "the data file's format differs from --format",
-                                 Location(file=args.data))
+            if book.format.id != args.format:
+                raise InputError(f"数据文件的格式为「{book.format.id}」，与 --format {args.format} 不一致",
+                                 "the data file's format differs from --format", Location(file=args.data))
         else:
             book = Book(load_format(args.format))
         new_book(book, args.output, fill=not args.no_fill)
         print(f"已写出 wrote {args.output}")
         return 0
+    refuse_overwrite(args.book, args.output, force=True)
     book = read_workbook(args.book)
     text = dumps(data_from_book(book))
     if args.output:

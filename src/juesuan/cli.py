@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--data", help="数据文件 DATA.json (inputs of one department)")
     sp.add_argument("-o", "--output", required=True, help="输出工作簿 output BOOK.xlsx")
     sp.add_argument("--no-fill", action="store_true", help="只填输入，不写公式 (inputs only, no formulas)")
+    sp.add_argument("--force", action="store_true", help="覆盖已存在的输出文件 (replace an existing output file)")
 
     sp = add("dump", "juesuan.book_io", "把工作簿的输入单元格导出为数据文件",
              "read a workbook's input cells back into a data file")
@@ -105,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(module.run(args) or 0)
     except InputError as exc:
         print(f"错误 error: {exc.message}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file that cannot be read or written: the user's to fix, not a bug
+        name = f"文件 file「{exc.filename}」：" if exc.filename else ""
+        print(f"错误 error: {name}无法读写文件（{exc.strerror or exc}）(cannot read or write a file)", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -42,7 +42,9 @@ def read_data(path: str | Path) -> Book:
         raise InputError("无法读取数据文件（须为 UTF-8 编码的 JSON）", f"cannot read data file: {exc}",
                          Location(file=str(path))) from None
     try:
-        data = json.loads(text, parse_float=Decimal)
+        data = json.loads(text, parse_float=Decimal, parse_constant=_no_constant, object_pairs_hook=_unique_keys)
+    except InputError as exc:
+        raise exc.at(file=str(path)) from None
     except json.JSONDecodeError as exc:
         raise InputError(f"数据文件不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）",
                          f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
@@ -51,6 +53,21 @@ def read_data(path: str | Path) -> Book:
         return book_from_data(data)
     except InputError as exc:
         raise exc.at(file=str(path)) from None
+
+
+def _no_constant(name: str) -> Any:
+    raise InputError(f"数据文件中有非数字值 {name}", f"{name} is not a number", Location())
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose key appears twice would silently keep only the last value: refuse it."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise InputError(f"键「{key}」在同一对象中出现了两次", f"key {key!r} appears twice in one object",
+                             Location(key=key))
+        out[key] = value
+    return out
 
 
 def book_from_data(data: Any) -> Book:
@@ -105,8 +122,6 @@ def convert(value: Any, kind: Kind, where: str) -> Value:
         if not isinstance(value, str):
             raise InputError("此处应为文本", f"a text is expected here, got {value!r}", Location(key=where))
         return value
-    if isinstance(value, str) and kind != "text":
-        pass
     try:
         number = parse_amount(value)
     except ValueError:
@@ -249,12 +264,13 @@ def data_from_book(book: Book) -> dict[str, Any]:
 def _json(value: Value) -> Any:
     if isinstance(value, Decimal):
         text = canonical(value)
-        return int(text) if "." not in text else float(text) if repr(float(text)) == text else value
+        return int(text) if "." not in text else float(text) if repr(float(text)) == text else text
     return value
 
 
 def dumps(data: dict[str, Any]) -> str:
-    """JSON text with Decimals written as exact numbers."""
+    """JSON text; amounts are JSON numbers (``_json`` keeps a Decimal as a string only when a
+    double cannot hold it exactly, and the loader accepts numeric strings)."""
     return json.dumps(data, ensure_ascii=False, indent=2, default=_decimal_default) + "\n"
 
 

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     data = out / REFERENCE
     shutil.copy(reference_file(REFERENCE), data)
     steps: list[tuple[str, list[str], set[int]]] = [
-        ("新建并填充 new + fill", ["new", "--data", str(data), "-o", str(book)], {0}),
+        ("新建并填充 new + fill", ["new", "--force", "--data", str(data), "-o", str(book)], {0}),
         ("校验 check", ["check", "--write", str(book)], {0, 1}),
         ("生成说明 narrate", ["narrate", str(book)], {0}),
         ("导出 export", ["export", str(book), "--docx", str(out / "参考案例_决算公开.docx")]

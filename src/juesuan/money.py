@@ -13,6 +13,7 @@ CENT = Decimal("0.01")
 HALF_CENT = Decimal("0.005")
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
+LIMIT = Decimal("1e15")  # 万元: far beyond any budget; larger is a typo or a hostile file
 
 
 def parse_amount(value: object) -> Decimal | None:
@@ -24,12 +25,14 @@ def parse_amount(value: object) -> Decimal | None:
         return None
     if isinstance(value, bool):
         raise ValueError(f"not a number: {value!r}")
-    if isinstance(value, Decimal):
-        return value
     if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
+        value = Decimal(value)
+    elif isinstance(value, float):
+        value = Decimal(repr(value))
+    if isinstance(value, Decimal):
+        if not value.is_finite() or abs(value) >= LIMIT:
+            raise ValueError(f"not a usable amount: {value!r}")
+        return value
     if isinstance(value, str):
         text = value.strip().replace(",", "").replace("，", "")
         if text == "":
@@ -38,8 +41,8 @@ def parse_amount(value: object) -> Decimal | None:
             number = Decimal(text)
         except InvalidOperation:
             raise ValueError(f"not a number: {value!r}") from None
-        if not number.is_finite():
-            raise ValueError(f"not a number: {value!r}")
+        if not number.is_finite() or abs(number) >= LIMIT:
+            raise ValueError(f"not a usable amount: {value!r}")
         return number
     raise ValueError(f"not a number: {value!r}")
 

@@ -73,17 +73,50 @@ def refuse_if_open(path: Path) -> None:
                          Location(file=str(path)))
 
 
+MACRO_SUFFIXES = {".xlsm", ".xltm", ".xltx", ".xlam"}  # openpyxl would drop their VBA or content type
+
+
+def refuse_macro_workbook(path: Path) -> None:
+    if path.suffix.lower() in MACRO_SUFFIXES:
+        raise InputError(f"不能写入 {path.suffix} 文件（其中的宏或模板格式会丢失），请另存为 .xlsx 或用 -o 写到 .xlsx",
+                         f"cannot write a {path.suffix} file (its macros or template type would be lost); "
+                         "save as .xlsx or use -o OUT.xlsx", Location(file=str(path)))
+
+
 def write_atomic(path: str | Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` then rename ``tmp`` over ``path``; nothing is left behind on failure."""
+    """Call ``write(tmp)`` then rename ``tmp`` over ``path``; nothing is left behind on failure.
+
+    The file keeps the permissions it had (a new one gets the usual ones for the umask), and an
+    operating-system failure (a folder, a read-only place) is a clear InputError, not a traceback.
+    """
     path = Path(path)
     refuse_if_open(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".juesuan-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    if path.suffix.lower() in MACRO_SUFFIXES:
+        refuse_macro_workbook(path)
+    where = Location(file=str(path))
+    if path.is_dir():
+        raise InputError("输出路径是一个文件夹", "the output path is a folder", where)
+    tmp: Path | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".juesuan-", suffix=path.suffix, dir=path.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
         write(tmp)
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
+    except OSError as exc:
+        raise InputError(f"无法写入文件：{exc.strerror or exc}", f"cannot write the file: {exc}", where) from None
     finally:
-        if tmp.exists():
+        if tmp is not None and tmp.exists():
             tmp.unlink()
+
+
+def _mode_for(path: Path) -> int:
+    """The mode ``path`` has now, or what a newly created file gets under the current umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
