@@ -27,8 +27,9 @@ from juesuan.expr import Address, column_letter
 from juesuan.formats import load_format
 from juesuan.layout import BookLayout, TableLayout, book_layout
 from juesuan.locate import FoundBook, read_book
-from juesuan.model import Book, code_name
-from juesuan.spec import INPUT, Table
+from juesuan.model import Book
+from juesuan.rows import row_cells
+from juesuan.spec import Table
 from juesuan.xlsx_write import department_line
 
 TITLE = "决算公开助手"
@@ -66,42 +67,8 @@ def _xl(value: Any) -> Any:
 
 def table_block(book: Book, tl: TableLayout, exprs: dict, layout: BookLayout) -> list[list[Any]]:
     """The data rows of a table as one 2-D block: labels, inputs and formulas (``=…``)."""
-    t = tl.table
-    addr = layout.address
-    block: list[list[Any]] = []
-    for i, row_key in enumerate(tl.row_keys):
-        line: list[Any] = []
-        if t.kind == "fixed":
-            for b in t.blocks:
-                row = b.rows[i]
-                for lc in b.label_columns:
-                    line.append(None if row is None else {"label": row.label, "lineno": row.lineno,
-                                                          "code": row.code, "unit": row.unit}[lc.source])
-                for col in b.columns:
-                    spec = None if row is None else row.cells.get(col.key)
-                    if spec is None:
-                        line.append(None)
-                    elif spec is INPUT:
-                        line.append(_xl(book.values.get((t.key, row.key, col.key))))  # type: ignore[union-attr]
-                    else:
-                        line.append(exprs[(t.key, row.key, col.key)].formula(addr, t.sheet))  # type: ignore[union-attr]
-        else:
-            is_total = t.kind == "code" and row_key == t.total_label
-            for lc in t.block.label_columns:
-                if lc.source == "code":
-                    line.append(t.total_label if is_total else row_key)
-                else:
-                    line.append(None if is_total else code_name(book, t, row_key))
-            for col in t.block.columns:
-                key = (t.key, row_key, col.key)
-                if key in exprs:
-                    line.append(exprs[key].formula(addr, t.sheet))
-                elif t.kind == "code" and (is_total or len(row_key) < 7):
-                    line.append(None)
-                else:
-                    line.append(_xl(book.values.get(key)))
-        block.append(line)
-    return block
+    return [[_xl(out.value) for out in row_cells(book, tl, i, exprs, layout.address)]
+            for i in range(len(tl.row_keys))]
 
 
 def _protected(sheet: Any) -> Callable[[Callable[[], None]], None]:

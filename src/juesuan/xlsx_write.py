@@ -19,8 +19,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from juesuan.expr import Expr, Key, column_letter
 from juesuan.layout import LABEL_ROW, TITLE_ROW, BookLayout, TableLayout, book_layout, header_spans
-from juesuan.model import Book, code_name
-from juesuan.spec import INPUT, Column, LabelColumn, Row, Table
+from juesuan.model import Book
+from juesuan.rows import row_cells
+from juesuan.spec import Column, LabelColumn
 from juesuan.styles import register
 
 if TYPE_CHECKING:
@@ -125,88 +126,17 @@ def resize(ws: Worksheet, old_first: int, old_last: int, new: TableLayout) -> No
 def write_rows(ws: Worksheet, book: Book, tl: TableLayout, exprs: dict[Key, Expr], layout: BookLayout,
                write_inputs: bool = True) -> None:
     """Every data row: labels, inputs (when ``write_inputs``) and derived formulas."""
-    t = tl.table
-    addr = layout.address
-    for i, row_key in enumerate(tl.row_keys):
+    for i in range(len(tl.row_keys)):
         r = tl.first_data_row + i
-        if t.kind == "fixed":
-            for bi, b in enumerate(t.blocks):
-                row = b.rows[i]
-                _write_fixed_row(ws, book, tl, bi, row, r, exprs, addr, write_inputs)
-        else:
-            _write_keyed_row(ws, book, tl, row_key, r, exprs, addr, write_inputs)
+        for c, out in enumerate(row_cells(book, tl, i, exprs, layout.address), 1):
+            cell = ws.cell(r, c)
+            if out.input_kind is None or write_inputs or _number_as_text(cell.value, out.input_kind):
+                cell.value = cell_value(out.value)
+            cell.style = out.style
     for s in range(tl.spare_rows):
         _write_blank_row(ws, tl, tl.first_data_row + len(tl.row_keys) + s)
     if tl.footnote_row:
         _write_footnote(ws, book, tl)
-
-
-def _label_style(row: Row | None, bold: bool = False, indent: int = 0) -> str:
-    b = "_bold" if bold or (row is not None and row.bold) else ""
-    ind = row.indent if row is not None else indent
-    return f"js_label{b}{min(ind, 2)}"
-
-
-def _write_fixed_row(ws: Worksheet, book: Book, tl: TableLayout, bi: int, row: Row | None, r: int,
-                     exprs: dict[Key, Expr], addr: Any, write_inputs: bool) -> None:
-    t = tl.table
-    b = t.blocks[bi]
-    c = tl.block_starts[bi]
-    for lc in b.label_columns:
-        cell = ws.cell(r, c)
-        if row is None:
-            cell.value, cell.style = None, "js_blank"
-        else:
-            cell.value = {"label": row.label, "lineno": row.lineno, "code": row.code, "unit": row.unit}[lc.source]
-            cell.style = _label_style(row) if lc.source == "label" else "js_label_center"
-        c += 1
-    for col in b.columns:
-        cell = ws.cell(r, c)
-        spec = row.cells.get(col.key) if row is not None else None
-        kind = t.cell_kind(row, col)
-        if spec is None:
-            cell.value, cell.style = None, "js_blank"
-        elif spec is INPUT:
-            if write_inputs or _number_as_text(cell.value, kind):
-                cell.value = cell_value(book.values.get((t.key, row.key, col.key)))  # type: ignore[union-attr]
-            cell.style = f"js_in_{kind}"
-        else:
-            cell.value = exprs[(t.key, row.key, col.key)].formula(addr, t.sheet)  # type: ignore[union-attr]
-            cell.style = f"js_out_{kind}" + ("_bold" if row is not None and row.bold else "")
-        c += 1
-
-
-def _write_keyed_row(ws: Worksheet, book: Book, tl: TableLayout, row_key: str, r: int, exprs: dict[Key, Expr],
-                     addr: Any, write_inputs: bool) -> None:
-    t = tl.table
-    b = t.blocks[0]
-    c = 1
-    is_total = t.kind == "code" and row_key == t.total_label
-    depth = {3: 0, 5: 1, 7: 2}.get(len(row_key), 0)
-    for lc in b.label_columns:
-        cell = ws.cell(r, c)
-        if lc.source == "code":
-            cell.value = None if is_total else row_key
-            cell.style = "js_label_center" if not is_total else "js_label_bold0"
-            if is_total:
-                cell.value = t.total_label
-        else:
-            cell.value = None if is_total else code_name(book, t, row_key)
-            cell.style = _label_style(None, bold=is_total or depth == 0, indent=depth)
-        c += 1
-    for col in b.columns:
-        cell = ws.cell(r, c)
-        key = (t.key, row_key, col.key)
-        if key in exprs:
-            cell.value = exprs[key].formula(addr, t.sheet)
-            cell.style = f"js_out_{col.kind}" + ("_bold" if is_total else "")
-        elif t.kind == "code" and (len(row_key) < 7 or is_total):
-            cell.value, cell.style = None, "js_blank"
-        else:
-            if write_inputs or _number_as_text(cell.value, col.kind):
-                cell.value = cell_value(book.values.get(key))
-            cell.style = f"js_in_{col.kind}"
-        c += 1
 
 
 def _number_as_text(value: Any, kind: str) -> bool:
