@@ -23,7 +23,7 @@ from typing import Any
 
 from juesuan.errors import InputError, Location
 from juesuan.formats import load_format
-from juesuan.model import Book, Value, custom_names, is_record_derived
+from juesuan.model import Book, Value, custom_names
 from juesuan.money import canonical, parse_amount
 from juesuan.schema import is_flat
 from juesuan.spec import INPUT, Format, Kind, Table
@@ -181,7 +181,7 @@ def _load_code_table(book: Book, table: Table, content: Any, codes: dict[str, st
                 col = table.column(col_key)
             except KeyError:
                 raise InputError("该表没有此栏", "no such column", Location(key=f"{where}/{col_key}")) from None
-            if col.derive is not None:
+            if not col.is_input:
                 raise InputError("这是自动计算的栏，不能在数据文件中给出", "a derived column cannot be given as input",
                                  Location(key=f"{where}/{col_key}"))
             book.values[(table.key, code, col_key)] = convert(value, col.kind, f"{where}/{col_key}")
@@ -205,7 +205,7 @@ def check_code(code: str, codes: dict[str, str], where: str) -> None:
 def _load_records(book: Book, table: Table, content: Any) -> None:
     if not isinstance(content, list):
         raise InputError("须为列表", "must be a list", Location(key=table.key))
-    inputs = {c.key: c for c in table.columns() if c.derive is None and not is_record_derived(table, c.key)}
+    inputs = {c.key: c for c in table.columns() if c.is_input}
     for i, record in enumerate(content):
         where = f"{table.key}/{i + 1}"
         for col_key, value in _object(record, where).items():
@@ -239,7 +239,7 @@ def data_from_book(book: Book) -> dict[str, Any]:
         content = {}
         if table.kind == "code":
             for code in book.codes.get(table.key, []):
-                content[code] = {c.key: _json(v) for c in table.columns() if c.derive is None
+                content[code] = {c.key: _json(v) for c in table.columns() if c.is_input
                                  and (v := book.values.get((table.key, code, c.key))) is not None}
         elif is_flat(table):
             for row in table.fixed_rows():

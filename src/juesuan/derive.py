@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Callable
 
 from juesuan.expr import Expr, Key, Ref, Sum, SumIf
-from juesuan.model import Book, is_record_derived
+from juesuan.model import Book
 from juesuan.spec import INPUT, Table
 
 ZERO = Decimal(0)
@@ -91,11 +91,11 @@ def _record_table(book: Book, table: Table) -> dict[Key, Expr]:
             key = (table.key, row, col.key)
             if col.derive is not None:
                 out[key] = col.derive(_same_row(table.key, row))
-            elif is_record_derived(table, col.key):
-                ind = book.format.table("绩效指标")
-                ind_rows = book.rows(ind)
-                out[key] = SumIf(tuple((ind.key, r, "项目名称") for r in ind_rows), (table.key, row, "项目名称"),
-                                 tuple((ind.key, r, "得分") for r in ind_rows))
+            elif col.sum_over is not None:
+                source, match, summed = col.sum_over
+                src_rows = book.rows(book.format.table(source))
+                out[key] = SumIf(tuple((source, r, match) for r in src_rows), (table.key, row, match),
+                                 tuple((source, r, summed) for r in src_rows))
     return out
 
 

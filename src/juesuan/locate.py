@@ -19,7 +19,7 @@ from typing import Any, Mapping, Sequence
 from juesuan.errors import InputError, Location
 from juesuan.expr import Address, Key, column_letter
 from juesuan.layout import HEADER_ROW, TableLayout, header_spans, table_layout
-from juesuan.model import Book, Value, is_record_derived
+from juesuan.model import Book, Value
 from juesuan.money import parse_amount
 from juesuan.spec import INPUT, Format, Kind, Table
 
@@ -282,7 +282,7 @@ def _read_code(book: Book, table: Table, grid: Grid, offset: int) -> Found:
             continue
         items.append(code)
         for i, col in enumerate(table.block.columns):
-            if col.derive is None:
+            if col.is_input:
                 c = len(table.block.label_columns) + i + 1
                 book.values[(table.key, code, col.key)] = read_value(table, col.kind, cell(grid, r, c), r, c)
     book.codes[table.key] = sorted(items)
@@ -305,7 +305,7 @@ def _read_records(book: Book, table: Table, grid: Grid, offset: int) -> Found:
         n += 1
         rows[str(n)] = r
         for i, col in enumerate(cols):
-            if col.derive is None and not is_record_derived(table, col.key):
+            if col.is_input:
                 book.values[(table.key, str(n), col.key)] = read_value(table, col.kind, values[i], r, i + 1)
         for col in cols:
             if col.required and not book.values.get((table.key, str(n), col.key)):

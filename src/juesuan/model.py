@@ -52,7 +52,7 @@ class Book:
     def input_keys_of_row(self, table: Table, row: str) -> Iterator[Key]:
         """The input cells of one row of a record table."""
         for col in table.columns():
-            if col.derive is None and not _record_derived(table, col.key):
+            if col.is_input:
                 yield (table.key, row, col.key)
 
     def input_keys(self, table: Table) -> Iterator[Key]:
@@ -65,22 +65,13 @@ class Book:
         elif table.kind == "code":
             for code in self.codes.get(table.key, []):
                 for col in table.columns():
-                    if col.derive is None:
+                    if col.is_input:
                         yield (table.key, code, col.key)
         else:
             for i in range(self.records.get(table.key, 0)):
                 for col in table.columns():
-                    if col.derive is None and not _record_derived(table, col.key):
+                    if col.is_input:
                         yield (table.key, str(i + 1), col.key)
-
-
-def _record_derived(table: Table, col_key: str) -> bool:
-    return table.key == "绩效自评" and col_key == "指标得分"
-
-
-def is_record_derived(table: Table, col_key: str) -> bool:
-    """Columns of record tables derived from another table (not by a per-row identity)."""
-    return _record_derived(table, col_key)
 
 
 def code_name(book: Book, table: Table, code: str) -> str:

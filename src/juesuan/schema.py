@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from juesuan.model import is_record_derived
 from juesuan.spec import INPUT, Format, Table
 
 AMOUNT = {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": r"^\s*[0-9,]*\.?[0-9]*\s*$"}],
@@ -28,13 +27,13 @@ def is_flat(table: Table) -> bool:
 def table_schema(table: Table) -> dict[str, Any]:
     if table.kind == "record":
         props = {c.key: KIND_SCHEMA[c.kind] for c in table.columns()
-                 if c.derive is None and not is_record_derived(table, c.key)}
+                 if c.is_input}
         required = [c.key for c in table.columns() if c.required]
         return {"type": "array", "description": table.title,
                 "items": {"type": "object", "properties": props, "required": required,
                           "additionalProperties": False}}
     if table.kind == "code":
-        cols = {c.key: KIND_SCHEMA[c.kind] for c in table.columns() if c.derive is None}
+        cols = {c.key: KIND_SCHEMA[c.kind] for c in table.columns() if c.is_input}
         return {"type": "object", "description": f"{table.title}：项级科目编码（7位）→ 各栏数值",
                 "propertyNames": {"pattern": "^[0-9]{7}$"},
                 "additionalProperties": {"type": "object", "properties": cols, "additionalProperties": False}}

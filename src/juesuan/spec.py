@@ -39,6 +39,13 @@ class Column:
     lineno: str | None = None  # 栏次 number printed under the header
     derive: Callable[[Callable[[str], Expr]], Expr] | None = None
     required: bool = False  # record tables: must not be empty
+    sum_over: tuple[str, str, str] | None = None  # (table, match column, sum column): SUMIF of another
+    # record table's rows whose match column equals this row's same-named column (绩效 指标得分)
+
+    @property
+    def is_input(self) -> bool:
+        """Typed by the accountant (not derived by an identity or from another table)."""
+        return self.derive is None and self.sum_over is None
 
 
 @dataclass(frozen=True)

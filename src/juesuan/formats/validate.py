@@ -29,6 +29,14 @@ def _validate_table(fmt: Format, t: Table) -> None:
     lengths = {len(b.rows) for b in t.blocks}
     if t.kind == "fixed" and len(lengths) > 1:
         raise FormatError(f"{t.key}: blocks have different row counts {lengths}")
+    for col in t.columns():
+        if col.sum_over is not None:
+            source, match, summed = col.sum_over
+            try:
+                target = fmt.table(source)
+                target.column(match), target.column(summed), t.column(match)
+            except KeyError as exc:
+                raise FormatError(f"{t.key}/{col.key}: sum_over refers to an unknown table or column {exc}") from None
     for b in t.blocks:
         col_keys = {c.key for c in b.columns}
         for r in b.rows:
