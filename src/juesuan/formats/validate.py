@@ -1,4 +1,5 @@
-"""Fail fast on an inconsistent format: unknown references, duplicate keys, bad sheet names."""
+"""Fail fast on an inconsistent format: unknown references, duplicate keys, bad sheet names,
+a reference to a cell a row does not have, a cycle among the declared derivations."""
 
 from __future__ import annotations
 
@@ -19,6 +20,28 @@ def validate_format(fmt: Format) -> None:
         if len(t.sheet) > 31 or BAD_SHEET_CHARS & set(t.sheet):
             raise FormatError(f"{fmt.id}: bad sheet name {t.sheet!r}")
         _validate_table(fmt, t)
+    _no_cycles(fmt)
+
+
+def _no_cycles(fmt: Format) -> None:
+    """The declared (fixed-table) derivations form no cycle; code-table sums point only downwards."""
+    deps = {(t.key, r.key, ck): [k for k in _refs(spec) if fmt.table(k[0]).kind == "fixed"]
+            for t in fmt.tables if t.kind == "fixed" for r in t.fixed_rows()
+            for ck, spec in r.cells.items() if spec is not INPUT}
+    state: dict[tuple[str, str, str], int] = {}  # 1 visiting, 2 done
+
+    def visit(key: tuple[str, str, str], path: list[tuple[str, str, str]]) -> None:
+        if state.get(key) == 2:
+            return
+        if state.get(key) == 1:
+            raise FormatError(f"{fmt.id}: cycle in derivations: {' → '.join('/'.join(k) for k in path + [key])}")
+        state[key] = 1
+        for dep in deps.get(key, []):
+            visit(dep, path + [key])
+        state[key] = 2
+
+    for key in deps:
+        visit(key, [])
 
 
 def _validate_table(fmt: Format, t: Table) -> None:
@@ -66,9 +89,11 @@ def _check_ref(fmt: Format, t: Table, row: str, key: tuple[str, str, str]) -> No
         raise FormatError(f"{t.key}/{row}: reference to unknown column {key}") from None
     if target.kind == "fixed":
         try:
-            target.row(row_key)
+            target_row = target.row(row_key)
         except KeyError:
             raise FormatError(f"{t.key}/{row}: reference to unknown row {key}") from None
+        if col_key not in target_row.cells:
+            raise FormatError(f"{t.key}/{row}: reference to a cell the row does not have {key}")
     elif target.kind == "code":
         codes = fmt.codes_for(target)
         if row_key != target.total_label and row_key not in codes:
