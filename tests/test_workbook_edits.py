@@ -149,3 +149,32 @@ def test_writes_keep_the_file_mode_and_refuse_macro_workbooks_and_folders(tmp_pa
     folder.mkdir()
     assert main(["fill", str(book), "-o", str(folder)]) == 2
     assert "文件夹" in capsys.readouterr().err
+
+
+def test_a_users_own_formulas_follow_the_rows_fill_inserts(tmp_path: Path):
+    path = filled(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[T5]
+    note = next(r for r in range(8, ws.max_row + 1) if str(ws.cell(r, 1).value or "").startswith("注"))
+    ws.cell(note + 2, 1).value = "单位负责人："
+    ws.cell(note + 2, 2).value = f"=A{note + 2}"  # the user's own formula on the table's sheet
+    wb.create_sheet("我的汇总")["A1"] = f"='{T5}'!A{note + 2}"  # and on another sheet
+    wb.save(path)
+    data = json.loads(SMALL.read_text(encoding="utf-8"))
+    data["表5"]["2050101"] = {"基本支出": 1}  # a new 类 → three more rows in 表5
+    data["表3"]["2050101"] = {"基本支出": 1}
+    src = tmp_path / "more.json"
+    src.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[T5]
+    ws.insert_rows(note)  # the accountant adds the new 项 row above the 注 row
+    ws.cell(note, 1).value, ws.cell(note, 4).value = "2050101", 1
+    ws.cell(note + 3, 2).value = f"=A{note + 3}"  # (Excel would have moved these two references)
+    wb["我的汇总"]["A1"] = f"='{T5}'!A{note + 3}"
+    wb.save(path)
+    assert main(["fill", str(path)]) == 0
+    wb = openpyxl.load_workbook(path)
+    ws = wb[T5]
+    r = next(r for r in range(8, ws.max_row + 1) if ws.cell(r, 1).value == "单位负责人：")
+    assert ws.cell(r, 2).value == f"=A{r}"
+    assert wb["我的汇总"]["A1"].value == f"='{T5}'!A{r}"

@@ -103,6 +103,36 @@ def regex_refs(text: str) -> tuple[str, list[Ref]]:
     return "".join(parts), refs
 
 
+def shift_rows(text: str, host: str, sheet: str, after: int, shift: int) -> str:
+    """``text`` with every reference into ``sheet`` to a row below ``after`` moved by ``shift``
+    rows, as Excel does when rows are inserted or deleted (``host``: the formula's own sheet).
+
+    ``shift_rows("=SUM('表5'!C40:C42)+A3", "说明", "表5", 30, 2)`` → ``"=SUM('表5'!C42:C44)+A3"``.
+    """
+    def row(n: str) -> str:
+        k = int(n)
+        return str(k + shift if k > after else k)
+
+    def ref(m: re.Match[str]) -> str:
+        if m.group("string") is not None:
+            return m.group(0)
+        target = unquote_sheet(m.group("sheet")) if m.group("sheet") else host
+        if target != sheet:
+            return m.group(0)
+        body = m.group("ref")
+        if _ROWS_RE.fullmatch(body):  # whole rows 3:5
+            body = _ROWS_RE.sub(lambda r: f"{r.group(1)}{row(r.group(2))}:{r.group(3)}{row(r.group(4))}", body)
+        else:  # cells and ranges; whole columns have no row
+            body = _CELL_PARTS.sub(lambda c: f"{c.group(1)}{c.group(2)}{c.group(3)}{row(c.group(4))}", body)
+        return (m.group("sheet") or "") + body
+
+    return REF_RE.sub(ref, text)
+
+
+_CELL_PARTS = re.compile(r"(\$?)([A-Za-z]{1,3})(\$?)([0-9]+)")
+_ROWS_RE = re.compile(r"(\$?)([0-9]+):(\$?)([0-9]+)")
+
+
 # ── tokens ─────────────────────────────────────────────────────────────────────────────
 # Own token kinds: ("num", Decimal) ("bool", b) ("str", s) ("err", "#REF!") ("ref", slot)
 # ("name", NAME) ("func", NAME) ("(",) (")",) (",",) ("op", "+") ("empty",) ("isect",)

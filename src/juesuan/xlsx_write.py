@@ -21,6 +21,7 @@ from juesuan.expr import Expr, Key, column_letter
 from juesuan.layout import LABEL_ROW, TITLE_ROW, BookLayout, TableLayout, book_layout, header_spans
 from juesuan.model import Book
 from juesuan.rows import row_cells
+from juesuan.xlformula import shift_rows
 from juesuan.spec import Column, LabelColumn
 from juesuan.styles import register
 
@@ -118,9 +119,27 @@ def resize(ws: Worksheet, old_first: int, old_last: int, new: TableLayout) -> No
         ws.row_dimensions[r].height = None
     for r, h in heights.items():
         ws.row_dimensions[r + shift].height = h
+    follow_rows(ws, old_last, shift)
     for m in below:
         ws.merge_cells(start_row=m.min_row + shift, start_column=m.min_col, end_row=m.max_row + shift,
                        end_column=m.max_col)
+
+
+def follow_rows(ws: Worksheet, after: int, shift: int) -> None:
+    """Formulas and defined names anywhere in the workbook that point below ``after`` on ``ws``
+    follow the rows that moved (openpyxl moves cells but not the references to them; Excel would).
+    Fill rewrites its own formulas afterwards; this keeps a user's own formulas right."""
+    wb = ws.parent
+    for other in wb.worksheets:
+        for row in other.iter_rows():
+            for cell in row:
+                v = cell.value
+                if isinstance(v, str) and v.startswith("=") and v != (moved := shift_rows(v, other.title, ws.title,
+                                                                                          after, shift)):
+                    cell.value = moved
+    for name in wb.defined_names.values():
+        if name.attr_text:
+            name.attr_text = shift_rows(name.attr_text, "", ws.title, after, shift)
 
 
 def write_rows(ws: Worksheet, book: Book, tl: TableLayout, exprs: dict[Key, Expr], layout: BookLayout,
@@ -199,13 +218,16 @@ def apply_book(wb: Workbook, book: Book, found: "FoundBook", exprs: dict[Key, Ex
     register(wb)
     offsets = {k: f.layout.offset for k, f in found.tables.items()}
     layout = book_layout(book, offsets=offsets)
-    for t in book.format.tables:
+    for t in book.format.tables:  # all resizing first: it moves references, ours included
         ws = wb[t.sheet]
         f = found.tables[t.key]
         tl = layout.tables[t.key]
         _unmerge_data_rows(ws, f.first_data_row, max(f.last_data_row, tl.last_data_row))
         if t.kind != "fixed":
             resize(ws, f.first_data_row, f.last_data_row, tl)
+    for t in book.format.tables:  # then every row, with formulas addressed in the final layout
+        ws = wb[t.sheet]
+        tl = layout.tables[t.key]
         write_department(ws, book, tl)
         write_rows(ws, book, tl, exprs, layout, write_inputs=write_inputs or t.kind != "fixed")
     write_notes(wb, book)
