@@ -51,11 +51,10 @@ def read_grids(xlbook: Any, names: list[str] | None = None) -> dict[str, list[li
     return {s.name: _grid(s) for s in xlbook.sheets if wanted is None or s.name in wanted}
 
 
-def read_model(xlbook: Any) -> tuple[Book, FoundBook, dict[str, list[list[Any]]]]:
+def read_model(xlbook: Any) -> tuple[Book, FoundBook]:
+    """The book's inputs and where everything is, from one read of each table's sheet."""
     fmt = load_format()
-    grids = read_grids(xlbook, [t.sheet for t in fmt.tables])
-    book, found = read_book(fmt, grids)
-    return book, found, grids
+    return read_book(fmt, read_grids(xlbook, [t.sheet for t in fmt.tables]))
 
 
 # ── writing ─────────────────────────────────────────────────────────────────────────────
@@ -179,10 +178,9 @@ def _resize(sheet: Any, old_first: int, old_last: int, tl: TableLayout) -> None:
 # ── the commands ────────────────────────────────────────────────────────────────────────
 def fill(xlbook: Any) -> str:
     """填充: every derived cell gets its live formula; 类/款 rows created in code order."""
-    book, found, _ = read_model(xlbook)
-    write_book(xlbook, book, found)
-    n = len(derivations(book))
-    return f"填充完成：{n} 个派生单元格已写入公式。"
+    book, found = read_model(xlbook)
+    _, exprs = write_book(xlbook, book, found)
+    return f"填充完成：{len(exprs)} 个派生单元格已写入公式。"
 
 
 def _formulas(sheet: Any, shape: tuple[int, int]) -> list[list[Any]] | None:
@@ -263,7 +261,7 @@ def narrate(xlbook: Any) -> str:
     from juesuan.narrate.document import text_hash
     from juesuan.narrate.sheet import HASH_PREFIX, SHEET, WIDTH, written_text
 
-    book, found, _ = read_model(xlbook)
+    book, found = read_model(xlbook)
     nar = narrative(book)
     names = [s.name for s in xlbook.sheets]
     kept = None
@@ -348,7 +346,7 @@ def export(xlbook: Any) -> str:
     from juesuan.export import default_paths, export_book
     from juesuan.lo import find_soffice
 
-    book, _, _ = read_model(xlbook)
+    book, _ = read_model(xlbook)
     full = Path(xlbook.fullname)
     target = full if full.is_absolute() else Path.cwd() / full.name
     docx, pdf = default_paths(target)

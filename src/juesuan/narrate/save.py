@@ -8,9 +8,6 @@ so the values come from two places, cell by cell, as fill itself decides them:
 - a cell holding *our* formula for a derived cell (same formula as the declaration gives at the
   address the reader found): the value :func:`juesuan.derive.compute` gives;
 - any other formula of the workbook: fill's Decimal evaluator (:func:`juesuan.fill.evaluate_others`).
-
-If those modules are unavailable the workbook is saved plainly (atomic), values recalculated by
-Excel/WPS on open (``fullCalcOnLoad``).
 """
 
 from __future__ import annotations
@@ -20,10 +17,10 @@ from typing import Any
 
 from openpyxl.workbook import Workbook
 
+from juesuan.cached import save_with_values
 from juesuan.derive import compute, derivations
 from juesuan.locate import FoundBook
 from juesuan.model import Book
-from juesuan.workbook_file import write_atomic
 
 CellValues = dict[str, dict[str, Any]]
 
@@ -62,13 +59,5 @@ def _cell_formula(wb: Workbook, where: tuple[str, int, int]) -> str | None:
 
 
 def save_workbook(wb: Workbook, book: Book, found: FoundBook, path: str | Path) -> int:
-    """Save ``wb`` atomically at ``path`` with stored formula values; returns how many were stored
-    (0 when saved without them)."""
-    try:
-        from juesuan.cached import save_with_values
-
-        values = formula_values(wb, book, found)
-    except ImportError:  # the fill modules are not there: plain atomic save
-        write_atomic(path, lambda tmp: wb.save(tmp))
-        return 0
-    return save_with_values(wb, path, values).written
+    """Save ``wb`` atomically at ``path`` with stored formula values; returns how many were stored."""
+    return save_with_values(wb, path, formula_values(wb, book, found)).written
