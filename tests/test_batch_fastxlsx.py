@@ -20,7 +20,8 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from juesuan.batch.fastxlsx import number, writer, writer_for
+from juesuan.batch.fastxlsx import writer, writer_for
+from juesuan.cached import number_text as number
 from juesuan.batch.formulas import FormulaRenderer
 from juesuan.batch.zipwrite import archive, deflate
 from juesuan.book_io import new_book

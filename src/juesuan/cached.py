@@ -80,6 +80,8 @@ def xml_value(value: Any) -> tuple[str | None, str]:
 
 def number_text(value: Decimal | int | float) -> str:
     """The shortest text that reads back as the same double (what Excel itself writes)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
     f = float(value)
     if f == int(f) and abs(f) < 1e15:
         return str(int(f))

@@ -28,8 +28,14 @@ from juesuan.batch.formulas import LETTERS, FormulaRenderer
 from juesuan.batch.narrative_sheet import NarrativeParts
 from juesuan.batch.notes_sheet import NotesParts
 from juesuan.batch.prerender import prerendered_template
-from juesuan.batch.template_parts import SheetParts, TemplateParts, parse_template, template_parts
+from juesuan.batch.template_parts import (
+    SheetParts,
+    TemplateParts,
+    parse_template,
+    template_parts,
+)
 from juesuan.batch.zipwrite import archive, deflate
+from juesuan.cached import number_text
 from juesuan.errors import FormatError, InputError, Location
 from juesuan.expr import Address, Expr, Key, Ref, column_letter
 from juesuan.formats import load_format
@@ -50,16 +56,6 @@ def esc(text: str) -> str:
     return text
 
 
-def number(value: Decimal | int | float) -> str:
-    """A number as ``<v>`` text: what openpyxl writes for ``float(value)``, integers without ``.0``."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    f = float(value)
-    if f.is_integer() and abs(f) < 1e15:
-        return str(int(f))
-    return repr(f)
-
-
 def text_cell(ref: str, s: int, text: str, sheet: str | None = None) -> str:
     if ILLEGAL.search(text):
         raise InputError("文本中含有 Excel 不能保存的控制字符", "the text holds control characters Excel cannot store",
@@ -74,7 +70,7 @@ def value_cell(ref: str, s: int, value: object, sheet: str | None = None) -> str
         return f'<c r="{ref}" s="{s}"/>'
     if isinstance(value, str):
         return text_cell(ref, s, value, sheet)
-    return f'<c r="{ref}" s="{s}"><v>{number(value)}</v></c>'  # type: ignore[arg-type]
+    return f'<c r="{ref}" s="{s}"><v>{number_text(value)}</v></c>'  # type: ignore[arg-type]
 
 
 def formula_cell(ref: str, s: int, formula: str, value: object) -> str:
@@ -83,7 +79,7 @@ def formula_cell(ref: str, s: int, formula: str, value: object) -> str:
         return f'<c r="{ref}" s="{s}"><f>{esc(formula)}</f></c>'
     if isinstance(value, str):
         return f'<c r="{ref}" s="{s}" t="str"><f>{esc(formula)}</f><v>{esc(value)}</v></c>'
-    return f'<c r="{ref}" s="{s}"><f>{esc(formula)}</f><v>{number(value)}</v></c>'  # type: ignore[arg-type]
+    return f'<c r="{ref}" s="{s}"><f>{esc(formula)}</f><v>{number_text(value)}</v></c>'  # type: ignore[arg-type]
 
 
 # ── styles, mirroring xlsx_write ────────────────────────────────────────────────────────
@@ -299,7 +295,7 @@ class FastWriter:
                     if v is None or isinstance(v, str):
                         out.append(formula_cell(f"{letter}{r}", st, f, v))
                     else:
-                        out.append(f'<c r="{letter}{r}" s="{st}"><f>{esc(f)}</f><v>{number(v)}</v></c>')
+                        out.append(f'<c r="{letter}{r}" s="{st}"><f>{esc(f)}</f><v>{number_text(v)}</v></c>')
                 elif subtotal:
                     out.append(f'<c r="{letter}{r}" s="{blank}"/>')
                 else:

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from juesuan.batch.template_parts import ExtraSheet, TemplateParts
+from juesuan.cached import number_text
 from juesuan.errors import FormatError
 from juesuan.narrate.document import Narrative, text_hash
 
@@ -74,13 +75,19 @@ class NarrativeParts:
 
     def render(self, narrative: Narrative) -> dict[str, bytes]:
         """The sheet, its drawing and workbook.xml (print area) for one department's narrative."""
-        from juesuan.batch.fastxlsx import number, text_cell
-        from juesuan.narrate.sheet import CHART_ROW_HEIGHT, HASH_PREFIX, STYLES, row_height, written_text
+        from juesuan.batch.fastxlsx import text_cell
+        from juesuan.narrate.sheet import (
+            CHART_ROW_HEIGHT,
+            HASH_PREFIX,
+            STYLES,
+            row_height,
+            written_text,
+        )
 
         rows: list[str] = []
         anchors: list[str] = []
         lines: list[str] = []
-        chart_height = number(round(CHART_ROW_HEIGHT, 1))
+        chart_height = number_text(round(CHART_ROW_HEIGHT, 1))
         r = 1
         last_cell = 1
         cache = self._rows
@@ -92,7 +99,7 @@ class NarrativeParts:
             row = cache.get((p.kind, text))
             if row is None:  # 名词解释 and much else read the same in every department
                 cell = text_cell("A\x02", 0, text).replace(' s="0"', self.style[p.kind], 1)
-                height = number(row_height(text, STYLES[p.kind][0]))
+                height = number_text(row_height(text, STYLES[p.kind][0]))
                 row = cache[(p.kind, text)] = f'<row r="\x02" ht="{height}" customHeight="1">{cell}\x01</row>'
             rows.append(row.replace("\x02", str(r)).replace("\x01", "" if r > 1 else "\x01"))
             last_cell = r

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import juesuan
 from juesuan.batch.job import Outcome
+from juesuan.workbook_file import write_atomic
 
 STATE_FILE = ".batch-state.json"
 SCHEMA = 1
@@ -87,17 +86,4 @@ class State:
 
     def save(self) -> None:
         text = json.dumps({"schema": SCHEMA, "entries": self.entries}, ensure_ascii=False, indent=1)
-        write_text_atomic(self.path, text)
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file next to ``path`` and rename it over (never half-written)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".juesuan-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        write_atomic(self.path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -21,7 +21,7 @@ from typing import Any
 
 from juesuan.batch.job import Outcome
 from juesuan.batch.progress import STATUS_ZH
-from juesuan.batch.state import write_text_atomic
+from juesuan.workbook_file import write_atomic
 
 SUMMARY = "summary"
 HEADERS = [("文件", "file", 18), ("部门", "department", 30), ("状态", "status", 14), ("错误", "errors", 8),
@@ -47,7 +47,8 @@ def summary_data(outcomes: list[Outcome], seconds: float, jobs: int) -> dict[str
 def write_summary(out_dir: Path, outcomes: list[Outcome], seconds: float, jobs: int) -> tuple[Path, Path]:
     data = summary_data(outcomes, seconds, jobs)
     json_path = out_dir / f"{SUMMARY}.json"
-    write_text_atomic(json_path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    write_atomic(json_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     xlsx_path = out_dir / f"{SUMMARY}.xlsx"
     _write_xlsx(xlsx_path, sorted(outcomes, key=lambda o: o.name), data["summary"])
     return json_path, xlsx_path

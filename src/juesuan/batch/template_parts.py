@@ -16,12 +16,14 @@ error here, not a silently wrong workbook later.
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from io import BytesIO
 
+from juesuan.cached import sheet_paths
 from juesuan.errors import FormatError
 from juesuan.formats import load_format
 from juesuan.layout import table_layout
@@ -109,38 +111,17 @@ def parse_template(fmt: Format, data: bytes) -> TemplateParts:
     with zipfile.ZipFile(BytesIO(data)) as z:
         order = z.namelist()
         parts = {n: z.read(n) for n in order}
-    paths = _sheet_paths(parts)
+        paths = list(sheet_paths(z).items())
     n = len(fmt.tables)
     if [name for name, _ in paths[:n]] != [t.sheet for t in fmt.tables]:
         raise FormatError(f"template sheets {[n for n, _ in paths]} differ from format {fmt.id}")
     styles, style_map = _styles(parts["xl/styles.xml"].decode("utf-8"))
     sheets = [_sheet(fmt, t, path, parts[path].decode("utf-8")) for t, (_, path) in zip(fmt.tables, paths)]
     extra = [ExtraSheet(name, path, parts[path].decode("utf-8")) for name, path in paths[n:]]
-    sheet_paths = {p for _, p in paths[:n]}
-    static = {name: parts[name] for name in order if name not in sheet_paths}
+    table_parts = {p for _, p in paths[:n]}
+    static = {name: parts[name] for name in order if name not in table_parts}
     static["xl/styles.xml"] = styles.encode("utf-8")
     return TemplateParts(fmt, hashlib.sha256(data).hexdigest(), static, order, sheets, extra, style_map)
-
-
-def _sheet_paths(parts: dict[str, bytes]) -> list[tuple[str, str]]:
-    wb = parts["xl/workbook.xml"].decode("utf-8")
-    rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
-    targets = {}
-    for rel in re.findall(r"<Relationship [^>]*/>", rels):
-        a = dict(ATTR.findall(rel))
-        targets[a["Id"]] = a["Target"].lstrip("/")
-    out = []
-    for sheet in re.findall(r"<sheet [^>]*/>", wb):
-        name = re.search(r' name="([^"]*)"', sheet).group(1)  # type: ignore[union-attr]
-        rid = re.search(r' r:id="([^"]*)"', sheet).group(1)  # type: ignore[union-attr]
-        out.append((_unescape(name), targets[rid]))
-    return out
-
-
-def _unescape(text: str) -> str:
-    import html
-
-    return html.unescape(text)
 
 
 def _sheet(fmt: Format, table: Table, path: str, xml: str) -> SheetParts:
@@ -162,7 +143,7 @@ def _sheet(fmt: Format, table: Table, path: str, xml: str) -> SheetParts:
         spare = [r for r in rows if r.number >= first + len(tl.row_keys)]
     if table.footnote is not None:
         footnote = rows[-1]
-        if "A" not in footnote.cells or "注" not in _unescape(footnote.cells["A"]):
+        if "A" not in footnote.cells or "注" not in html.unescape(footnote.cells["A"]):
             raise FormatError(f"template sheet {table.sheet}: the last row is not the 注 row")
     mstart = after.find("<mergeCells")
     if mstart < 0:
