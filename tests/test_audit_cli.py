@@ -63,6 +63,20 @@ def test_write_report_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 
 def test_write_to_an_unwritable_place_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bad = tmp_path / "no" / "such" / "dir" / "REPORT.xlsx"
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    bad = tmp_path / "file" / "REPORT.xlsx"  # its parent is a regular file
     assert main(["audit", str(SEED), "--write", str(bad)]) == 2
     assert "REPORT.xlsx" in capsys.readouterr().err
+
+
+def test_a_quoted_line_starting_with_equals_stays_text_in_the_report(tmp_path: Path) -> None:
+    import openpyxl
+
+    doc = tmp_path / "d.txt"
+    doc.write_text(SEED.read_text(encoding="utf-8").replace("本年其他收入 0.69 万元，占 0.02%。",
+                                                            "=本年其他收入 0.69 万元，占 0.05%。"), encoding="utf-8")
+    report = tmp_path / "r.xlsx"
+    main(["audit", str(doc), "--write", str(report)])
+    cells = [c for row in openpyxl.load_workbook(report)["审阅结果"].iter_rows() for c in row
+             if isinstance(c.value, str) and c.value.startswith("=")]
+    assert cells and all(c.data_type == "s" for c in cells)

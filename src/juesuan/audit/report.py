@@ -7,8 +7,8 @@ from typing import Any
 
 from juesuan.audit.engine import AuditResult
 from juesuan.audit.rules import RULES, show
-from juesuan.errors import InputError, Location
 from juesuan.findings import format_text, report_json
+from juesuan.workbook_file import append_plain_row, write_atomic
 
 
 def as_text(result: AuditResult) -> str:
@@ -50,14 +50,14 @@ def write_xlsx(result: AuditResult, path: str | Path) -> None:
     for n, f in enumerate(result.findings, 1):
         q = f.quotes[0] if f.quotes else None
         quotes = "\n".join(f"「{x.text}」" for x in f.quotes) if len(f.quotes) > 1 else (q.text if q else None)
-        ws.append((n, f.rule, f.severity.zh, f.message, quotes, q.section if q else None,
+        append_plain_row(ws, (n, f.rule, f.severity.zh, f.message, quotes, q.section if q else None,
                    q.position if q else None, _cell(f.expected), _cell(f.actual), _cell(f.difference),
                    _cell(f.tolerance)))
         ws.cell(ws.max_row, 3).fill = PatternFill("solid", fgColor=fills[f.severity.value])
     sk = wb.create_sheet("跳过")
     sk.append(SKIP_HEADER)
     for n, s in enumerate(result.skipped, 1):
-        sk.append((n, s.section, s.zh, s.en, s.quote.text if s.quote else None,
+        append_plain_row(sk, (n, s.section, s.zh, s.en, s.quote.text if s.quote else None,
                    s.quote.position if s.quote else None))
     rules = wb.create_sheet("规则")
     rules.append(("规则 rule", "默认级别 default severity", "说明 description"))
@@ -73,10 +73,7 @@ def write_xlsx(result: AuditResult, path: str | Path) -> None:
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    try:
-        wb.save(str(path))
-    except OSError as exc:
-        raise InputError(f"无法写入报告：{exc}", f"cannot write the report: {exc}", Location(file=str(path))) from None
+    write_atomic(path, lambda tmp: wb.save(tmp))
 
 
 def _cell(value: Any) -> Any:

@@ -21,7 +21,7 @@ from typing import Any
 
 from juesuan.batch.job import Outcome
 from juesuan.batch.progress import STATUS_ZH
-from juesuan.workbook_file import write_atomic
+from juesuan.workbook_file import append_plain_row, write_atomic
 
 SUMMARY = "summary"
 HEADERS = [("文件", "file", 18), ("部门", "department", 30), ("状态", "status", 14), ("错误", "errors", 8),
@@ -67,7 +67,6 @@ def _write_xlsx(path: Path, outcomes: list[Outcome], totals: dict[str, int]) -> 
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from juesuan.workbook_file import write_atomic
 
     wb = Workbook()
     ws = wb.active
@@ -80,7 +79,7 @@ def _write_xlsx(path: Path, outcomes: list[Outcome], totals: dict[str, int]) -> 
     fills = {"ok": "E2EFDA", "errors": "FCE4D6", "failed": "F8CBAD"}
     for o in outcomes:
         c = o.counts
-        _append(ws, [o.name, o.department, STATUS_ZH[o.status], c.get("error", 0), c.get("warning", 0),
+        append_plain_row(ws, [o.name, o.department, STATUS_ZH[o.status], c.get("error", 0), c.get("warning", 0),
                      c.get("info", 0), "是 yes" if o.skipped else "", first_line(o), o.output or ""])
         ws.cell(ws.max_row, 3).fill = PatternFill("solid", start_color=fills[o.status], end_color=fills[o.status])
     _format(ws, HEADERS, bold, Alignment)
@@ -88,21 +87,11 @@ def _write_xlsx(path: Path, outcomes: list[Outcome], totals: dict[str, int]) -> 
     fs.append([f"{zh} {en}" for zh, en, _ in FINDING_HEADERS])
     for o in outcomes:
         if o.status == "failed":
-            _append(fs, [o.name, o.department, "—", "失败 failed", "", o.reason or ""])
+            append_plain_row(fs, [o.name, o.department, "—", "失败 failed", "", o.reason or ""])
         for f in o.findings:
-            _append(fs, [o.name, o.department, f["rule"], f["severity"], f["cell"], f["message"]])
+            append_plain_row(fs, [o.name, o.department, f["rule"], f["severity"], f["cell"], f["message"]])
     _format(fs, FINDING_HEADERS, bold, Alignment, header_row=1)
     write_atomic(path, lambda tmp: wb.save(tmp))
-
-
-def _append(ws: Any, values: list[Any]) -> None:
-    """A row of plain values: text from data files is never a formula and loses control characters."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values])
-    for cell in ws[ws.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith("="):
-            cell.data_type = "s"
 
 
 def _format(ws: Any, headers: list[tuple[str, str, int]], bold: Any, alignment: Any, header_row: int = 2) -> None:
