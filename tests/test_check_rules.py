@@ -174,7 +174,7 @@ CASES: dict[str, tuple[str, object, set[str]]] = {
     "X25-2": ("recalc", change((PRIOR("结余分配"), 1)), set()),
     "X25-3": ("recalc", change((PRIOR("公务接待费"), 19)), set()),
     "X26": ("recalc", change((PRIOR("年末结转和结余"), "1.6"), (PRIOR("本年支出合计"), "148.4")), set()),
-    "S-1": ("sheet", s1_unknown_code, set()),
+    "S-1": ("sheet", s1_unknown_code, {"S-8"}),  # 表5's 2010399 now has no budget row: its reason is asked
     "S-2": ("sheet", s2_wrong_parent, {"S-3", "F-3"}),
     "S-3": ("sheet", s3_name, set()),
     "S-4": ("recalc", change((PRIOR("国有资本经营预算财政拨款支出"), -1)), set()),
@@ -263,3 +263,34 @@ def test_sums_keyword_fields() -> None:
     assert f.expected == D("135") and f.actual == D("130") and f.difference == D("-5")
     assert [c.table for c in f.cells] == ["表5", "表6", "表6"]
     assert f.cells[0].cell is not None and f.cells[0].sheet == "一般公共预算财政拨款支出决算表"
+
+
+def test_s8_asks_for_exactly_the_reasons_the_narrative_shows_as_placeholders():
+    """One decision, two front ends: every 【请填写…】 reason of the text is an S-8 warning and back."""
+    import random
+
+    from juesuan.check import check_book
+    from juesuan.data_file import book_from_data
+    from juesuan.narrate import placeholders
+    from juesuan.synth import synth_department
+
+    rng = random.Random(11)
+    books = [book_from_data(synth_department(rng, i, missing=True)) for i in range(12)]
+    import json
+    from pathlib import Path
+
+    small = Path(__file__).resolve().parent / "data" / "small.json"
+    blank = json.loads(small.read_text(encoding="utf-8"))
+    blank["表11"]["机构运行经费支出"] = {"数值": 30}
+    blank["上年决算"] = {}  # no prior figure and no reason: the text still asks for one
+    books.append(book_from_data(blank))
+    for book in books:
+        asked = {p.cell for p in placeholders(book) if p.kind == "reason"}
+        warned = {_reason_cell(f) for f in check_book(book) if f.rule == "S-8"}
+        assert warned == asked
+
+
+def _reason_cell(f):  # type: ignore[no-untyped-def]
+    """The reason an S-8 finding asks for (a 项 with no 年初预算 row points at its 表5 cell)."""
+    c = f.cells[0]
+    return ("年初预算", c.row, "差异原因") if c.table == "表5" else (c.table, c.row, c.column)

@@ -214,7 +214,7 @@ def reasons(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
             yield rule.finding(ctx, [reason, current], comparison=comparison.label, current=now,
                                base="—")
             continue
-        if not ctx.present(base) or round2(ctx.value(base)) == now:
+        if round2(ctx.value(base)) == now:  # a blank base counts as 0, as the narrative reads it
             continue
         yield rule.finding(ctx, [reason, current, base], comparison=comparison.label, current=now,
                            base=round2(ctx.value(base)))
@@ -222,11 +222,12 @@ def reasons(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
 
 
 def _budget_reasons(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
-    for code in ctx.book.codes.get("年初预算", []):
+    codes = set(ctx.book.codes.get("年初预算", [])) | set(ctx.book.codes.get("表5", []))
+    for code in sorted(codes):  # a 项 spent without a budget row compares with a budget of 0
         budget = ("年初预算", code, "年初预算数")
         reason = ("年初预算", code, "差异原因")
         spent = ("表5", code, "小计")
-        if not ctx.present(budget) or not is_blank(ctx.text(reason)):
+        if not is_blank(ctx.text(reason)):
             continue
         if round2(ctx.value(spent)) != round2(ctx.value(budget)):
             yield rule.finding(ctx, [reason, spent, budget], comparison=f"五、{ctx.row_label('表5', code)}决算与年初预算相比",
