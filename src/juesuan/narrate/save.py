@@ -19,6 +19,9 @@ from openpyxl.workbook import Workbook
 
 from juesuan.cached import save_with_values
 from juesuan.derive import compute, derivations
+from juesuan.expr import Address
+from juesuan.fill import evaluate_others, same_formula
+from juesuan.lint import lint_formulas, workbook_formulas, workbook_names
 from juesuan.locate import FoundBook
 from juesuan.model import Book
 
@@ -26,36 +29,30 @@ CellValues = dict[str, dict[str, Any]]
 
 
 def formula_values(wb: Workbook, book: Book, found: FoundBook) -> CellValues:
-    """sheet → {A1: value} for every formula of ``wb`` that can be computed."""
-    from juesuan.expr import Address
-    from juesuan.fill import evaluate_others, same_formula
-    from juesuan.lint import lint_workbook
+    """sheet → {A1: value} for every formula of ``wb`` that can be computed.
 
+    Our own formulas are recognised by their text (no parsing); only the workbook's other
+    formulas are parsed, for fill's evaluator.
+    """
     exprs = derivations(book)
-    values = compute(book, exprs)
-    lint = lint_workbook(wb)
-    texts = {k: getattr(f, "text", None) for k, f in lint.formulas.items()}
+    values = compute(book)
+    texts = workbook_formulas(wb)
     ours: dict[tuple[str, int, int], Any] = {}
     for key, expr in exprs.items():
         a = found.address(key)
         if a is None:
             continue
         where = (a.sheet, a.row, a.col)
-        held = texts.get(where) or _cell_formula(wb, where)
+        held = texts.get(where)
         if held and same_formula(held, expr.formula(found.address, a.sheet), a.sheet):
             ours[where] = values[key]
-    others = {k: f for k, f in lint.formulas.items() if k not in ours}
-    computed, _problems = evaluate_others(wb, lint, ours, others)
+    rest = {k: t for k, t in texts.items() if k not in ours}
+    lint = lint_formulas(rest, wb.sheetnames, workbook_names(wb))
+    computed, _problems = evaluate_others(wb, lint, ours, lint.formulas)
     out: CellValues = {}
     for (sheet, r, c), v in [*ours.items(), *computed.items()]:
         out.setdefault(sheet, {})[Address(sheet, r, c).a1()] = v
     return out
-
-
-def _cell_formula(wb: Workbook, where: tuple[str, int, int]) -> str | None:
-    cell = wb[where[0]]._cells.get((where[1], where[2]))  # never create cells while reading
-    value = None if cell is None else cell.value
-    return value if isinstance(value, str) and value.startswith("=") else None
 
 
 def save_workbook(wb: Workbook, book: Book, found: FoundBook, path: str | Path) -> int:
