@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from juesuan import cli
-from juesuan.addin import RIBBON_TAGS, doctor_report
+from juesuan.addin import doctor_report
 from juesuan.addin.doctor import Check, exit_status, format_report, run_checks
 from juesuan.addin.install import format_config, parse_config, updated_config
 from juesuan.addin.command import run
@@ -77,10 +77,6 @@ def test_install_keeps_other_settings_and_replaces_ours(monkeypatch: pytest.Monk
     monkeypatch.setenv("CONDA_EXE", "/opt/conda/bin/conda")
     new = updated_config({}, "/opt/conda/envs/jue/bin/python")
     assert new["CONDA PATH"] == "/opt/conda" and new["CONDA ENV"] == "jue"
-
-
-def test_ribbon_tags_constant() -> None:
-    assert RIBBON_TAGS == ("fill", "check", "narrate", "export", "doctor")
 
 
 def test_install_copies_the_addin_and_writes_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
