@@ -176,3 +176,10 @@ def test_rows_inserted_by_fill_are_repainted_as_inputs_or_derived(reference_path
     joined = excel.unions(inputs + derived)
     assert all(len(u) <= excel.MAX_UNION for u in joined)
     assert sorted(",".join(joined).split(",")) == sorted(inputs + derived)
+
+
+def test_doctor_shows_the_same_report_as_the_command_line(tmp_path: Path, filled_reference: Path, capsys):
+    main(["addin", "doctor"])
+    printed = capsys.readouterr().out.strip()
+    message, _, _ = run(filled_reference, "doctor", tmp_path / "out.xlsx")
+    assert message == printed

@@ -361,10 +361,10 @@ def export(xlbook: Any) -> str:
 
 
 def doctor(xlbook: Any) -> str:
-    from juesuan.addin.doctor import doctor_report
+    """环境诊断: the same report as ``juesuan addin doctor``, verdict line included."""
+    from juesuan.addin.doctor import format_report, run_checks
 
-    lines = [f"{'✔' if ok else '✘'} {name}：{detail}" for name, ok, detail in doctor_report()]
-    return "\n".join(lines)
+    return format_report(run_checks())
 
 
 COMMANDS: dict[str, Callable[[Any], str]] = {"fill": fill, "check": check, "narrate": narrate, "export": export,

@@ -24,14 +24,7 @@ VBA_PROJECT_NAME = "Juesuan"
 ADDIN_FILENAME = "juesuan.xlam"
 
 
-def doctor_report() -> list[tuple[str, bool, str]]:
-    """What the 环境诊断 button shows: (item, ok, detail) for each check. See :mod:`.doctor`."""
-    from juesuan.addin.doctor import doctor_report as report
-
-    return report()
-
-
 __all__ = [
     "RIBBON_TAGS", "RIBBON_CALLBACK", "PYTHON_MODULE", "PYTHON_FUNCTION", "XLWINGS_PROJECT_NAME",
-    "VBA_PROJECT_NAME", "ADDIN_FILENAME", "doctor_report",
+    "VBA_PROJECT_NAME", "ADDIN_FILENAME",
 ]

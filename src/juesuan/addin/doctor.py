@@ -190,11 +190,6 @@ def exit_status(checks: list[Check]) -> int:
     return 0 if all(c.ok for c in checks if c.essential) else 1
 
 
-def doctor_report() -> list[tuple[str, bool, str]]:
-    """(item, ok, detail) for each check, for the ribbon's 环境诊断 button."""
-    return [(c.item, c.ok, c.detail) for c in run_checks()]
-
-
 def format_report(checks: list[Check]) -> str:
     """Lines ``√ item：detail`` / ``× item：detail`` (both marks exist in GBK consoles), and a verdict."""
     lines = [f"{'√' if c.ok else '×'} {c.item}：{c.detail}" for c in checks]

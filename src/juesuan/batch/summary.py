@@ -67,7 +67,6 @@ def _write_xlsx(path: Path, outcomes: list[Outcome], totals: dict[str, int]) -> 
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总 summary"
