@@ -28,6 +28,12 @@ ERRORS = {"#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#
 SPACES = re.compile(r"\s+")
 
 
+def is_error_text(text: str) -> bool:
+    """Whether a cell's text is an Excel error value (#REF!, #DIV/0!, #N/A, …)."""
+    s = text.strip()
+    return s in ERRORS or (s.startswith("#") and s.endswith(("!", "?")))
+
+
 @dataclass
 class Found:
     """Where a table's parts are on its sheet as it stands (1-based rows)."""
@@ -149,7 +155,7 @@ def read_value(table: Table, kind: Kind, value: Any, r: int, c: int) -> Value:
     where = _where(table, r, c)
     if isinstance(value, str):
         s = value.strip()
-        if s in ERRORS or (s.startswith("#") and s.endswith(("!", "?"))):
+        if is_error_text(s):
             raise InputError(f"输入单元格是公式错误 {s}", f"the input cell holds a formula error {s}", where, kind="value")
         if s.startswith("="):
             raise InputError(f"输入单元格应填数值或文字，不应是公式「{s}」", f"an input cell holds a formula {s!r}", where, kind="value")

@@ -28,9 +28,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from juesuan import cached
 from juesuan.check.acknowledge import HEADERS, NOT_FOR_ERRORS, SHEET, identity
-from juesuan.check.values import ERROR_TEXTS
 from juesuan.findings import Finding, Severity, summarize
-from juesuan.locate import Grid
+from juesuan.locate import Grid, is_error_text
 from juesuan.workbook_file import load, refuse_if_open
 from juesuan.xleval import XlError
 
@@ -168,7 +167,7 @@ def cached_values(values: Mapping[str, Grid], formulas: Mapping[str, Grid]) -> d
                 v = vgrid[r - 1][c - 1] if r - 1 < len(vgrid) and c - 1 < len(vgrid[r - 1]) else None
                 if v is None or v == "":
                     continue
-                if isinstance(v, str) and v in ERROR_TEXTS:
+                if isinstance(v, str) and is_error_text(v):
                     v = XlError(v)
                 elif isinstance(v, (dt.datetime, dt.date)):
                     v = to_excel(v)

@@ -19,14 +19,13 @@ Modes are an explicit enum (as in Arelle); every rule declares one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import Enum
 from typing import Iterable
 
+from juesuan.money import CENT, HALF_CENT, ZERO, round2
+
 EPS = Decimal("0.000001")
-HALF_CENT = Decimal("0.005")
-CENT = Decimal("0.01")
-ZERO = Decimal(0)
 
 
 class Mode(str, Enum):
@@ -55,10 +54,6 @@ class Gap:
     tolerance: Decimal
     beyond: bool  # outside the tolerance: the rule's own severity; inside: info (尾差)
     basis: str  # "stored" (元 precision compared exactly) or "printed" (two-decimal figures)
-
-
-def round2(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def is_precise(values: Iterable[Decimal]) -> bool:

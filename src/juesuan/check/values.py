@@ -20,11 +20,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from juesuan.locate import ERRORS
+from juesuan.locate import is_error_text
 from juesuan.money import parse_amount
 
 NINE = Decimal("1e-9")
-ERROR_TEXTS = ERRORS  # Excel's error values, as the reader knows them
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,7 @@ def normalize(raw: Any, whole: bool = False) -> Decimal | Problem | None:
             value = value.quantize(NINE)
     elif isinstance(raw, str):
         text = raw.strip()
-        if text in ERROR_TEXTS or (text.startswith("#") and text.endswith(("!", "?"))):
+        if is_error_text(text):
             return Problem("error", text)
         try:
             value = parse_amount(text)  # type: ignore[assignment]
