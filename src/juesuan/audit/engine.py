@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from juesuan.audit import crosscheck, perfcheck
+from juesuan.audit.changes import doc_year
 from juesuan.audit.extract import extract
 from juesuan.audit.load import Loaded, load
 from juesuan.audit.model import Doc, SectionFacts, Skip
@@ -47,7 +48,7 @@ def audit_loaded(loaded: Loaded) -> AuditResult:
     classify_unrecognised(out)
     if not any(s.kind is not None for s in out.sections):
         out = content_outline(paras)
-    doc = Doc(loaded, mapped, out)
+    doc = Doc(loaded, mapped, out, doc_year(mapped.text))
     if not figures(mapped.text) and not any(re.search(r"\d", p.text) for p in paras if p.table):
         raise InputError("文档中没有任何金额或百分比（万元、元、%），没有可复核的数字",
                          "the document states no figure (万元, 元, %) to check", Location(file=loaded.path))
