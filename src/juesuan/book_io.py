@@ -35,6 +35,11 @@ def read_workbook(path: str | Path, format_id: str | None = None) -> Book:
     return book
 
 
+def read_any(path: str | Path) -> Book:
+    """The inputs of a data file (.json) or a workbook (anything else)."""
+    return read_data(path) if Path(path).suffix.lower() == ".json" else read_workbook(path)
+
+
 def refuse_overwrite(source: str | None, output: str | None, force: bool = False) -> None:
     """Never write over the input, nor (without ``--force``) over a file that already exists."""
     if output is None:

@@ -71,6 +71,16 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--pdf", help="PDF 文件 OUT.pdf (needs LibreOffice)")
     sp.add_argument("--format", help=FORMAT_HELP)
 
+    sp = add("consolidate", "juesuan.consolidate_command", "汇总：由本级和所属单位的工作簿或数据文件汇总出部门",
+             "consolidate units' workbooks or data files into their department's")
+    sp.add_argument("units", nargs="+", help="单位工作簿或数据文件 UNIT.xlsx|UNIT.json（第一个为本级 the first is the 本级）")
+    sp.add_argument("-o", "--output", required=True, help="部门工作簿或数据文件 output DEPT.xlsx|DEPT.json")
+    sp.add_argument("--name", help="部门名称 the department's name (default: the first unit's)")
+    sp.add_argument("--eliminate", metavar="all|经费差额.json",
+                    help="抵消单位间往来：all 全部抵消，或文件给出的金额 (eliminate internal flows: all, or a file's amounts)")
+    sp.add_argument("--force", action="store_true",
+                    help="单位校验有错误也汇总，并覆盖已存在的输出 (consolidate despite unit errors; replace the output)")
+
     sp = add("synth", "juesuan.batch_command", "生成合成部门数据文件", "write synthetic departments")
     sp.add_argument("--n", type=int, required=True, help="部门数 number of departments")
     sp.add_argument("-o", "--output", required=True, help="输出目录 output DIR")
