@@ -8,7 +8,7 @@ from importlib import import_module
 from juesuan.errors import InputError
 from juesuan.spec import Format
 
-FORMATS = {"nmg-2023": "juesuan.formats.nmg_2023"}
+FORMATS = {"nmg-2023": "juesuan.formats.nmg_2023", "national-2023": "juesuan.formats.national_2023"}
 
 
 @lru_cache(maxsize=None)
