@@ -284,3 +284,15 @@ def test_committed_template_and_schema_equal_a_fresh_build():
     committed = (PKG / "workbook_templates" / f"{FORMAT}.xlsx").read_bytes()
     assert members(committed) == members(template_bytes(FORMAT))
     assert schema_path(FORMAT).read_text(encoding="utf-8") == schema_text(FORMAT)
+
+
+def test_new_then_dump_round_trips_exactly_and_is_recognised_without_format(tmp_path):
+    from juesuan.cli import main
+    from juesuan.formats import detect_pack
+
+    book_path, back = tmp_path / "B.xlsx", tmp_path / "back.json"
+    assert main(["new", "--data", str(REF), "-o", str(book_path)]) == 0
+    assert detect_pack(book_path).id == FORMAT
+    assert main(["dump", str(book_path), "-o", str(back)]) == 0
+    load = lambda p: json.loads(p.read_text(encoding="utf-8"), parse_float=Decimal)  # noqa: E731
+    assert load(back) == load(REF)
