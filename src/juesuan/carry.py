@@ -30,9 +30,6 @@ from juesuan.money import round2
 from juesuan.roles import ANY_ROW, Roles, roles_for, year_of
 from juesuan.spec import INPUT, Format
 
-NOT_CARRIED_TEXT = {"报送日期"}  # 单位信息 rows that are this year's own
-
-
 def last_values(prior: Book) -> dict[Key, Any]:
     """Last year's cells: its inputs and every derived value."""
     from juesuan.derive import compute
@@ -88,9 +85,9 @@ def carry_over(prior: Book, book: Book) -> list[str]:
     for this, old in roles.prior:
         if is_input_cell(book.format, this) and old in last:
             _replace(book, this, Decimal(last[old] or 0), notes)
-    for table_key in (roles.year[0], *roles.carry_tables):
+    for table_key in roles.carry_tables:
         for key in book.input_keys(book.format.table(table_key)) if _has_table(book.format, table_key) else []:
-            if key == roles.year or key[1] in NOT_CARRIED_TEXT:
+            if key == roles.year or key in roles.fresh:
                 continue
             if _blank(book.values.get(key)) and not _blank(prior.values.get(key)) and is_input_cell(prior.format, key):
                 book.values[key] = prior.values[key]

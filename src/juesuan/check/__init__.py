@@ -27,7 +27,7 @@ from juesuan.check.rules import FORMATS, ORDER, RULE_LIST, RULES
 from juesuan.errors import InputError, Location
 from juesuan.expr import Key
 from juesuan.findings import Finding, Severity
-from juesuan.formats import load_format
+from juesuan.formats import detect_pack
 from juesuan.locate import FoundBook
 from juesuan.model import Book
 from juesuan.spec import Format
@@ -106,11 +106,12 @@ def cell_keys(book: Book) -> list[Key]:
     return keys + list(derivations(book))
 
 
-def check_file(path: str | Path, prior: Book | None = None) -> list[Finding]:
-    """Check an .xlsx file; InputError (exit status 2) only when it cannot be read at all."""
+def check_file(path: str | Path, format_id: str | None = None, prior: Book | None = None) -> list[Finding]:
+    """Check an .xlsx file (its format recognised, or ``format_id``); InputError (exit status 2)
+    only when it cannot be read at all.  ``prior``: last year's book (the rules across years)."""
     try:
         values, formulas = load_grids(path)
-        return check_grids(load_format(), values, formulas, prior=prior)
+        return check_grids(detect_pack(path, format_id).format, values, formulas, prior=prior)
     except InputError as exc:
         raise exc.at(file=str(path)) from None
 

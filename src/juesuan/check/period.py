@@ -56,10 +56,10 @@ def x25_3(ctx: "Context", rule: "Rule") -> list[Finding]:
 def _last_year(ctx: "Context") -> tuple[object, dict] | None:
     """(roles, last year's values) when last year's book is known and is the year before."""
     from juesuan.carry import last_values
-    from juesuan.roles import ROLES, year_of
+    from juesuan.roles import find_roles, year_of
 
     prior = ctx.prior
-    roles = ROLES.get(ctx.fmt.id)
+    roles = find_roles(ctx.fmt.id)
     if prior is None or roles is None:
         return None
     this_year, last_year = year_of(ctx.text(roles.year)), year_of(prior.text(roles.year))
