@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from juesuan.formats.pack import FormatPack
 
 # format id → the package of its folder
-FORMATS = {"nmg-2023": "juesuan.formats.nmg_2023"}
+FORMATS = {"nmg-2023": "juesuan.formats.nmg_2023", "national-2023": "juesuan.formats.national_2023"}
 DEFAULT_FORMAT = "nmg-2023"  # for a new workbook or data file that names no format
 
 
