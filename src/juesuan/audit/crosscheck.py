@@ -179,6 +179,38 @@ def check(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
     out += check_fund_carry(all_facts, doc)
     out += check_implied_sums(all_facts, doc)
     out += check_reasons(all_facts, doc)
+    out += check_balance(all_facts, doc)
+    return out
+
+
+SIDE_RX = re.compile(r"^(?:本年度?)?(?P<fiscal>财政拨款)?(?P<side>收入|支出)(?:决算)?总计$|^(?P<plain>总收入|总支出)$")
+
+
+def check_balance(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
+    """收入总计 = 支出总计 (and 财政拨款收入总计 = 财政拨款支出总计): the two sides of a 收支总表
+    balance by construction, so a text stating them different is wrong in one of them."""
+    sides: dict[tuple[bool, int | None], dict[str, Mention]] = {}
+    for facts in all_facts:
+        for a in facts.amounts:
+            m = SIDE_RX.match(a.name) if a.role == "actual" and a.fig.is_money else None
+            if m is None:
+                continue
+            side = m.group("side") or m.group("plain")[1:]
+            sides.setdefault((bool(m.group("fiscal")), a.year), {}).setdefault(side, Mention(facts, a))
+    out = []
+    for (fiscal, _), pair in sides.items():
+        if "收入" not in pair or "支出" not in pair:
+            continue
+        inc, exp = pair["收入"], pair["支出"]
+        v = judge(exp.amount.fig, inc.amount.value, inc.amount.fig.half)
+        if v.ok:
+            continue
+        prefix = "财政拨款" if fiscal else ""
+        out.append(finding("A-BALANCE", quotes=[quote_of(inc.facts, doc, inc.amount), quote_of(exp.facts, doc, exp.amount)],
+                           severity=severity_of(v), expected=v.expected, actual=v.actual, difference=v.difference,
+                           tolerance=v.tolerance, income_label=f"{prefix}收入总计", income=inc.amount.value,
+                           expend_label=f"{prefix}支出总计", expend=exp.amount.value, diff=v.difference,
+                           note="；文中的“总计”若指本年收支，应改称“本年收入合计”“本年支出合计”"))
     return out
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from juesuan.audit import crosscheck, perfcheck
-from juesuan.audit.changes import doc_year
+from juesuan.audit.changes import doc_year, link_across
 from juesuan.audit.extract import extract
 from juesuan.audit.load import Loaded, load
 from juesuan.audit.model import Doc, SectionFacts, Skip
@@ -21,7 +21,7 @@ from juesuan.audit.perf import table_spans
 from juesuan.audit.relations import check_section
 from juesuan.audit.sections import (EXPECTED, KIND_NAMES, UNCHECKED, classify_unrecognised, content_outline, outline,
                                     paragraphs)
-from juesuan.audit.text import figures, normalise
+from juesuan.audit.text import MONEY_PLACES, Mapped, figures, money_places, normalise
 from juesuan.errors import InputError, Location
 from juesuan.findings import Finding
 
@@ -43,6 +43,14 @@ def audit(path: str | Path) -> AuditResult:
 
 def audit_loaded(loaded: Loaded) -> AuditResult:
     mapped = normalise(loaded.text)
+    token = MONEY_PLACES.set(money_places(mapped.text))
+    try:
+        return _audit(loaded, mapped)
+    finally:
+        MONEY_PLACES.reset(token)
+
+
+def _audit(loaded: Loaded, mapped: Mapped) -> AuditResult:
     paras = paragraphs(mapped, table_spans(mapped.text), pdf=loaded.kind == "pdf")
     out = outline(paras)
     classify_unrecognised(out)
@@ -68,6 +76,7 @@ def audit_loaded(loaded: Loaded) -> AuditResult:
         if kind not in found:
             skipped.append(Skip(KIND_NAMES[kind], "未找到此章节，相关检查未做", "section not found; its checks not done"))
 
+    link_across(checked)
     crosscheck.resolve_bases(checked, doc)
     hint = crosscheck.hint_for(checked)
     findings: list[Finding] = []

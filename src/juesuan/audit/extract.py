@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from juesuan.audit.changes import link_change, read_changes, read_comparisons, years
+from juesuan.audit.changes import link_change, read_changes, read_comparisons, read_sides, years
 from juesuan.audit.model import (Amount, Change, Claim, CountSum, Doc, Item, ListStmt, Rate, SectionFacts, Share,
                                  Skip, segment_span, sentence_span, sign_of)
 from juesuan.audit.sections import Para, Section
@@ -106,6 +106,7 @@ def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para, para_year: i
     text = p.text
     reasons = _reason_spans(text)
     claimed: list[tuple[int, int]] = []
+    read_sides(facts, i, text, claimed, para_year or doc.year)
     read_changes(facts, i, text, reasons, claimed, doc.year)
     read_comparisons(facts, i, text, claimed)
     for m in RATE_RX.finditer(text):
@@ -319,7 +320,7 @@ def _read_lists(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
             continue
         word = m.group("word")
         s, _ = sentence_span(p.text, m.start())
-        before = [a for a in facts.amounts if a.para == i and s <= a.at < m.start() and a.role == "actual"]
+        before = [a for a in facts.amounts if a.para == i and s <= a.at < m.start() and a.role in ("actual", "budget")]
         head = before[-1] if before else _nearest(facts, i, m.start(), "actual", None, first_in_block=True)
         rest = p.text[m.end():].strip()
         items: list[Item] = []
