@@ -60,11 +60,12 @@ def doc_year(text: str) -> int | None:
 
 def _fig(text: str, start: int, unit: str) -> Figure:
     value, places = parse_number(text)
+    printed = unit
     if unit in ("元", "亿元"):
         shift = -4 if unit == "元" else 4
         value, places = value.scaleb(shift), max(places - shift, 0)
         unit = "万元"
-    return Figure(value, places, unit, text + unit, start, start + len(text) + len(unit))
+    return Figure(value, places, unit, text + printed, start, start + len(text) + len(printed))
 
 
 def _basis(m: re.Match[str]) -> tuple[str, int | None]:

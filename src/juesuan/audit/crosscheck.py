@@ -92,6 +92,8 @@ def mentions(all_facts: list[SectionFacts], cid: str) -> list[Mention]:
     for facts in all_facts:
         if facts.kind not in c.kinds:
             continue
+        if c.name is None and facts.section.name is not None:
+            continue  # a section read by content has no main figure
         if c.name is None:
             head = facts.head()
             if head is not None:
@@ -155,10 +157,11 @@ def base_name(text: str) -> str:
 
 
 def _in_section(facts: SectionFacts, sh: Share) -> Amount | None:
-    k = key(sh.base_text)
+    k = re.sub(r"预算$", "", key(base_name(sh.base_text)))
     if len(k) < 2:
         return None
-    before = [a for a in facts.amounts if a.role == "actual" and a is not sh.amount
+    role = sh.amount.role if sh.amount is not None else "actual"
+    before = [a for a in facts.amounts if a.role == role and a is not sh.amount
               and (a.para, a.at) < (sh.para, sh.start)]
     exact = [a for a in before if key(a.name) == k]
     if exact:
@@ -180,6 +183,40 @@ def check(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
     out += check_implied_sums(all_facts, doc)
     out += check_reasons(all_facts, doc)
     out += check_balance(all_facts, doc)
+    out += check_share_bases(all_facts, doc)
+    return out
+
+
+def check_share_bases(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
+    """Shares of one named base that is not stated ("基本支出 x 元，占一般公共预算支出的 84.06%；
+    项目支出 y 元，占一般公共预算支出的 19.62%"): each implies the base lies in an interval (its
+    amount and percentage as printed); when no base lies in all of them, a share is wrong."""
+    out = []
+    for facts in all_facts:
+        groups: dict[tuple[str, str, int | None], list[Share]] = {}
+        for sh in facts.shares:
+            if sh.base is None and sh.base_text and sh.amount is not None and sh.pct.value > 0:
+                k = re.sub(r"预算$", "", key(base_name(sh.base_text)))
+                groups.setdefault((k, "", sh.amount.year), []).append(sh)
+        for (k, _, _), shares in groups.items():
+            if len(shares) < 2 or len(k) < 2:
+                continue
+            bands = []
+            for sh in shares:
+                a, p = sh.amount.fig, sh.pct  # type: ignore[union-attr]
+                lo = (a.value - a.half) / (p.value + p.half) * 100
+                hi = (a.value + a.half) / (p.value - p.half) * 100 if p.value > p.half else None
+                bands.append((lo, hi))
+            lo = max(b[0] for b in bands)
+            his = [b[1] for b in bands if b[1] is not None]
+            if not his or lo < min(his):
+                continue
+            implied = "、".join(f"{show(rounded(sh.amount.value * 100 / sh.pct.value, 2))}（{sh.label} {show(sh.amount.value)}"  # type: ignore[union-attr]
+                                f" ÷ {show(sh.pct.value)}%）" for sh in shares)
+            out.append(finding("A-SHARE-BASES", quotes=[quote_at(facts, doc, sh.para, sh.start) for sh in shares],
+                               shares="、".join(f"「{sh.label}」占 {show(sh.pct.value)}%" for sh in shares),
+                               base_label=base_name(shares[0].base_text), bases=implied,
+                               note=f"；各比重之和 {show(sum(sh.pct.value for sh in shares))}%"))
     return out
 
 

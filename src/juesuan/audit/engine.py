@@ -56,6 +56,8 @@ def _audit(loaded: Loaded, mapped: Mapped) -> AuditResult:
     classify_unrecognised(out)
     if not any(s.kind is not None for s in out.sections):
         out = content_outline(paras)
+    elif out.loose:  # statements before the first heading are read by what they are about
+        out.sections = sorted(out.sections + content_outline(out.loose).sections, key=lambda s: s.heading.start)
     doc = Doc(loaded, mapped, out, doc_year(mapped.text))
     if not figures(mapped.text) and not any(re.search(r"\d", p.text) for p in paras if p.table):
         raise InputError("文档中没有任何金额或百分比（万元、元、%），没有可复核的数字",

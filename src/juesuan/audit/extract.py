@@ -92,11 +92,12 @@ def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
 
 def _fig(text: str, start: int, unit: str) -> Figure:
     value, places = parse_number(text)
+    printed = unit
     if unit in ("元", "亿元"):
         shift = -4 if unit == "元" else 4
         value, places = value.scaleb(shift), max(places - shift, 0)
         unit = "万元"
-    return Figure(value, places, unit, text + unit, start, start + len(text) + len(unit))
+    return Figure(value, places, unit, text + printed, start, start + len(text) + len(printed))
 
 
 FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|预算单位|部门预算|预算管理")
