@@ -21,6 +21,7 @@ from juesuan.audit.perf import table_spans
 from juesuan.audit.relations import check_section
 from juesuan.audit.sections import (EXPECTED, KIND_NAMES, UNCHECKED, classify_unrecognised, content_outline, outline,
                                     paragraphs)
+from juesuan.audit.tables import check_table, check_text, read_tables
 from juesuan.audit.text import MONEY_PLACES, Mapped, figures, money_places, normalise
 from juesuan.errors import InputError, Location
 from juesuan.findings import Finding
@@ -85,6 +86,10 @@ def _audit(loaded: Loaded, mapped: Mapped) -> AuditResult:
     for facts in checked:
         findings += check_section(facts, doc, hint)
     findings += crosscheck.check(checked, doc)
+    tables = read_tables(paras, doc.year)
+    for table in tables:
+        findings += check_table(table, doc)
+    findings += check_text(tables, checked, doc)
     for facts in checked:
         if facts.kind == "performance":
             findings += perfcheck.check(facts, checked, doc)
