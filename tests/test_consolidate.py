@@ -173,3 +173,27 @@ def test_an_unbalanced_elimination_is_refused() -> None:
     with pytest.raises(InputError) as exc:
         eliminate(summed, one_sided)
     assert "抵消不平" in exc.value.message
+
+
+def test_every_cell_the_roles_name_is_a_cell_of_the_format() -> None:
+    from juesuan.carry import is_input_cell
+    from juesuan.formats import load_format
+    from juesuan.roles import ANY_ROW, roles_for
+
+    fmt = load_format("nmg-2023")
+    roles = roles_for(fmt)
+
+    def exists(key: tuple[str, str, str]) -> bool:
+        table = fmt.table(key[0])
+        if table.kind == "fixed":
+            return key[2] in table.row(key[1]).cells
+        table.column(key[2])  # raises when the column is unknown
+        return key[1] in (ANY_ROW, table.total_label)
+
+    inputs = [roles.year, roles.name, roles.units, *roles.fresh, *(this for this, _ in roles.carry),
+              *(this for this, _ in roles.prior)]
+    assert all(is_input_cell(fmt, k) for k in inputs), [k for k in inputs if not is_input_cell(fmt, k)]
+    named = [*(old for _, old in roles.carry), *(old for _, old in roles.prior), *roles.key_figures.values()]
+    assert all(exists(k) for k in named), [k for k in named if not exists(k)]
+    for (t_in, c_in), (t_out, c_out) in roles.internal:
+        assert fmt.table(t_in).column(c_in).is_input and fmt.table(t_out).column(c_out).is_input

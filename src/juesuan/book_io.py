@@ -62,6 +62,12 @@ def run(args: argparse.Namespace) -> int:
                                  "the data file's format differs from --format", Location(file=args.data))
         else:
             book = Book(get_pack(args.format or DEFAULT_FORMAT).format)
+        if getattr(args, "prior", None):
+            from juesuan.carry import carry_over
+
+            refuse_overwrite(args.prior, args.output, args.force)
+            for line in carry_over(read_any(args.prior), book):
+                print(f"提示 note：{line}")
         new_book(book, args.output, fill=not args.no_fill)
         print(f"已写出 wrote {args.output}")
         return 0

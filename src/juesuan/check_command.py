@@ -28,7 +28,12 @@ def run(args: argparse.Namespace) -> int:
         refuse_if_open(path)
     try:
         values, formulas = load_grids(path)
-        findings = check_grids(detect_pack(path, getattr(args, "format", None)).format, values, formulas)
+        prior = None
+        if getattr(args, "prior", None):
+            from juesuan.book_io import read_any
+
+            prior = read_any(args.prior)
+        findings = check_grids(detect_pack(path, getattr(args, "format", None)).format, values, formulas, prior=prior)
     except InputError as exc:
         raise exc.at(file=str(path)) from None
     if getattr(args, "write", False):

@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
              "write a workbook from the template, with a data file's inputs, filled")
     sp.add_argument("--format", help="格式 format id（默认：数据文件所写格式，否则 nmg-2023 default: the data file's, else nmg-2023）")
     sp.add_argument("--data", help="数据文件 DATA.json (inputs of one department)")
+    sp.add_argument("--prior", help="上年工作簿或数据文件：结转、上年决算数、概况等由上年带入 "
+                    "(last year's workbook or data file: carry-over, 上年决算, texts)")
     sp.add_argument("-o", "--output", required=True, help="输出工作簿 output BOOK.xlsx")
     sp.add_argument("--no-fill", action="store_true", help="只填输入，不写公式 (inputs only, no formulas)")
     sp.add_argument("--force", action="store_true", help="覆盖已存在的输出文件 (replace an existing output file)")
@@ -55,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="以 JSON 输出 (print JSON)")
     sp.add_argument("--write", action="store_true",
                     help="写入「校验结果」工作表并标记单元格 (write a 校验结果 sheet and mark cells)")
+    sp.add_argument("--prior", help="上年工作簿或数据文件：校验年初 = 上年年末、上年决算数 "
+                    "(last year's workbook or data file: check the carry-over)")
     sp.add_argument("--format", help=FORMAT_HELP)
 
     sp = add("narrate", "juesuan.narrate_command", "生成说明：由数字写出决算情况说明",

@@ -45,9 +45,9 @@ class Unit:
 
     @property
     def name(self) -> str:
-        from juesuan.roles import ROLES
+        from juesuan.roles import find_roles
 
-        roles = ROLES.get(self.book.format.id)
+        roles = find_roles(self.book.format.id)
         return (roles and self.book.text(roles.name).strip()) or Path(self.source).stem
 
 

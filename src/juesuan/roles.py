@@ -5,7 +5,7 @@ finance bureau's key figures need to name a few specific cells: the year, the de
 name, the 决算单位构成 text, the internal flows between units, which year-start cell continues
 which year-end cell, which 上年决算 figure is which of last year's cells.  Everything else they
 derive from the format declaration (table kinds, input columns, cell kinds).  These names live
-here, keyed by format id, so they can move into the format pack (issue 13) as one piece.
+in each format pack's ``roles`` part (``formats/<id>/roles.py``: ``ROLES = Roles(...)``).
 
 Example: ``roles_for(fmt).carry`` pairs ``("表1", "年初结转和结余", "金额")`` (this year) with
 ``("表1", "年末结转和结余", "金额")`` (last year); a ``"*"`` row means every 项 row of a code
@@ -35,72 +35,34 @@ class Roles:
     carry: tuple[tuple[Key, Key], ...]
     # 上年决算 figure (this year's input) ← last year's cell (input or derived)
     prior: tuple[tuple[Key, Key], ...]
-    carry_tables: tuple[str, ...]  # texts carried over whole (部门概况)
+    carry_tables: tuple[str, ...]  # tables whose texts carry over where empty (单位信息, 部门概况)
+    fresh: tuple[Key, ...] = ()  # cells of those tables that are each year's own (报送日期)
     reasons: str = "变动原因"  # the sheet of change reasons (row = comparison key)
     key_figures: dict[str, Key] = field(default_factory=dict)  # the finance bureau's side-by-side figures
 
 
-def _prior(row: str) -> Key:
-    return ("上年决算", row, "值")
 
 
-NMG_2023 = Roles(
-    year=("单位信息", "年度", "值"),
-    name=("单位信息", "部门名称", "值"),
-    units=("部门概况", "决算单位构成", "值"),
-    head_tables=("单位信息", "部门概况"),
-    internal=((("表2", "上级补助收入"), ("表3", "对附属单位补助支出")),
-              (("表2", "附属单位上缴收入"), ("表3", "上缴上级支出"))),
-    carry=(
-        (("表1", "年初结转和结余", "金额"), ("表1", "年末结转和结余", "金额")),
-        (("表4", "年初一般公共预算财政拨款", "金额"), ("表4", "年末财政拨款结转和结余", "一般公共预算财政拨款")),
-        (("表4", "年初国有资本经营预算财政拨款", "金额"), ("表4", "年末财政拨款结转和结余", "国有资本经营预算财政拨款")),
-        (("表8", ANY_ROW, "年初结转和结余"), ("表8", ANY_ROW, "年末结转和结余")),
-    ),
-    prior=(
-        (_prior("收支总计"), ("表1", "收入总计", "金额")),
-        (_prior("本年收入合计"), ("表1", "本年收入合计", "金额")),
-        (_prior("使用非财政拨款结余"), ("表1", "使用非财政拨款结余", "金额")),
-        (_prior("年初结转和结余"), ("表1", "年初结转和结余", "金额")),
-        (_prior("本年支出合计"), ("表1", "本年支出合计", "金额")),
-        (_prior("结余分配"), ("表1", "结余分配", "金额")),
-        (_prior("年末结转和结余"), ("表1", "年末结转和结余", "金额")),
-        (_prior("财政拨款收支总计"), ("表4", "收入总计", "金额")),
-        (_prior("一般公共预算财政拨款支出"), ("表5", "合计", "小计")),
-        (_prior("三公经费合计"), ("表10", "金额", "决算数合计")),
-        (_prior("因公出国（境）费"), ("表10", "金额", "决算数因公出国（境）费")),
-        (_prior("公务用车购置费"), ("表10", "金额", "决算数公务用车购置费")),
-        (_prior("公务用车运行维护费"), ("表10", "金额", "决算数公务用车运行维护费")),
-        (_prior("公务接待费"), ("表10", "金额", "决算数公务接待费")),
-        (_prior("政府性基金预算财政拨款支出"), ("表8", "合计", "本年支出小计")),
-        (_prior("国有资本经营预算财政拨款支出"), ("表9", "合计", "合计")),
-        (_prior("机构运行经费"), ("表11", "机构运行经费支出", "数值")),
-    ),
-    carry_tables=("部门概况",),
-    key_figures={
-        "收支总计": ("表1", "收入总计", "金额"),
-        "本年收入合计": ("表1", "本年收入合计", "金额"),
-        "本年支出合计": ("表1", "本年支出合计", "金额"),
-        "基本支出": ("表3", "合计", "基本支出"),
-        "项目支出": ("表3", "合计", "项目支出"),
-        "财政拨款收支总计": ("表4", "收入总计", "金额"),
-        "三公经费预算数": ("表10", "金额", "预算数合计"),
-        "三公经费决算数": ("表10", "金额", "决算数合计"),
-        "机构运行经费": ("表11", "机构运行经费支出", "数值"),
-        "政府采购支出总额": ("表11", "政府采购支出总额", "数值"),
-    },
-)
+def find_roles(format_id: str) -> Roles | None:
+    """The ``ROLES`` of a format pack's ``roles`` part, or None when the pack declares none."""
+    from juesuan.errors import FormatError
+    from juesuan.formats import FORMATS, get_pack
 
-ROLES: dict[str, Roles] = {"nmg-2023": NMG_2023}
+    if format_id not in FORMATS:
+        return None
+    try:
+        return get_pack(format_id)._attr("roles", "ROLES")
+    except FormatError:
+        return None
 
 
 def roles_for(fmt: Format) -> Roles:
     """The roles of a format's cells; a format without them cannot be consolidated or carried."""
-    try:
-        return ROLES[fmt.id]
-    except KeyError:
+    roles = find_roles(fmt.id)
+    if roles is None:
         raise InputError(f"格式「{fmt.id}」没有声明汇总与上下年衔接所需的单元格",
-                         f"format {fmt.id} declares no roles for consolidation and carry-over") from None
+                         f"format {fmt.id} declares no roles for consolidation and carry-over")
+    return roles
 
 
 def year_of(text: str) -> int | None:

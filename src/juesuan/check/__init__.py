@@ -37,17 +37,18 @@ SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 def check_book(book: Book | Prepared, found: FoundBook | None = None,
                stored_values: Mapping[Key, Any] | None = None, formulas: Mapping[Key, str] | None = None,
-               explanations: Mapping[str, str] | None = None) -> list[Finding]:
+               explanations: Mapping[str, str] | None = None, prior: Book | None = None) -> list[Finding]:
     """Every rule of the book's format on the stored values; sorted: errors first, rule order.
 
     ``book`` may be a :class:`Prepared` (``prepare(book, found)``) to check the same workbook
     again quickly.  ``explanations`` (identity → 出错说明, see
-    :mod:`~juesuan.check.acknowledge`) mark warnings and infos as acknowledged.
+    :mod:`~juesuan.check.acknowledge`) mark warnings and infos as acknowledged.  ``prior`` (last
+    year's book) turns on the rules across the two years (X25, X26-1).
     """
     fmt = book.fmt if isinstance(book, Prepared) else book.format
     if fmt.id not in FORMATS:
         raise InputError(f"格式「{fmt.id}」没有校验规则", f"no check rules for format {fmt.id}", Location())
-    ctx = Context(book, found, stored_values, formulas)
+    ctx = Context(book, found, stored_values, formulas, prior=prior)
     findings = list(relations.run(ctx, RULES))
     for rule in RULE_LIST:
         if rule.run is not None:
@@ -85,13 +86,13 @@ def _row_col(a1: str | None) -> tuple[int, int]:
     return (int(digits or 0), col)
 
 
-def check_grids(fmt: Format, values: Grids, formulas: Grids | None = None) -> list[Finding]:
+def check_grids(fmt: Format, values: Grids, formulas: Grids | None = None, prior: Book | None = None) -> list[Finding]:
     """Check sheets given as rows of values (and, when known, of formula text)."""
     book, found, read_findings = read_lenient(fmt, values)
     prep = Prepared(book, found)
     stored, texts = stored_and_formulas(book, found, values, formulas, [*prep.input_keys, *prep.exprs])
     explanations = acknowledge.read(values.get(acknowledge.SHEET))
-    findings = check_book(prep, None, stored, texts)
+    findings = check_book(prep, None, stored, texts, prior=prior)
     out = read_findings + findings
     acknowledge.apply(out, explanations)
     return out
@@ -105,12 +106,12 @@ def cell_keys(book: Book) -> list[Key]:
     return keys + list(derivations(book))
 
 
-def check_file(path: str | Path, format_id: str | None = None) -> list[Finding]:
+def check_file(path: str | Path, format_id: str | None = None, prior: Book | None = None) -> list[Finding]:
     """Check an .xlsx file (its format recognised, or ``format_id``); InputError (exit status 2)
-    only when it cannot be read at all."""
+    only when it cannot be read at all.  ``prior``: last year's book (the rules across years)."""
     try:
         values, formulas = load_grids(path)
-        return check_grids(detect_pack(path, format_id).format, values, formulas)
+        return check_grids(detect_pack(path, format_id).format, values, formulas, prior=prior)
     except InputError as exc:
         raise exc.at(file=str(path)) from None
 
