@@ -1,4 +1,4 @@
-"""``juesuan batch`` also writes figures.xlsx: every department's key figures side by side."""
+"""``juesuan batch`` also writes summary_figures.xlsx: every department's key figures side by side."""
 
 from __future__ import annotations
 
@@ -29,8 +29,8 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_key_figures_are_the_cells_of_each_workbook(out: Path) -> None:
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert summary["figures_workbook"] == "figures.xlsx"
-    sheet = pd.read_excel(out / "figures.xlsx", sheet_name=SHEET, engine="openpyxl")
+    assert summary["figures_workbook"] == "summary_figures.xlsx"
+    sheet = pd.read_excel(out / "summary_figures.xlsx", sheet_name=SHEET, engine="openpyxl")
     assert list(sheet["文件"]) == ["corrupt", "dept-0001", "dept-0002", "dept-0003", "dept-0004"]
     key_figures = roles_for(load_format("nmg-2023")).key_figures
     cells = frame(sorted(out.glob("dept-*.xlsx")))  # an independent reading of the workbooks
@@ -47,7 +47,7 @@ def test_the_key_figures_are_the_cells_of_each_workbook(out: Path) -> None:
 
 
 def test_the_sangong_completion_rate_is_spent_over_budget(out: Path) -> None:
-    sheet = pd.read_excel(out / "figures.xlsx", sheet_name=SHEET, engine="openpyxl").dropna(subset=["三公经费预算数"])
+    sheet = pd.read_excel(out / "summary_figures.xlsx", sheet_name=SHEET, engine="openpyxl").dropna(subset=["三公经费预算数"])
     with_budget = sheet[sheet["三公经费预算数"] > 0]
     assert len(with_budget) >= 2
     expected = (with_budget["三公经费决算数"] / with_budget["三公经费预算数"] * 100).round(2)
@@ -56,7 +56,7 @@ def test_the_sangong_completion_rate_is_spent_over_budget(out: Path) -> None:
 
 def test_findings_are_counted_by_rule_and_the_chart_is_there(out: Path) -> None:
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    rules = pd.read_excel(out / "figures.xlsx", sheet_name=RULES_SHEET, engine="openpyxl").set_index("文件")
+    rules = pd.read_excel(out / "summary_figures.xlsx", sheet_name=RULES_SHEET, engine="openpyxl").set_index("文件")
     warned = [d for d in summary["departments"] if d["counts"].get("warning")]
     assert warned  # the departments with reasons left out
     for d in summary["departments"]:
@@ -65,5 +65,5 @@ def test_findings_are_counted_by_rule_and_the_chart_is_there(out: Path) -> None:
         assert sum(d["rules"].values()) == d["counts"]["error"] + d["counts"]["warning"]
         for rule, n in d["rules"].items():
             assert rules.loc[d["name"], rule] == n
-    ws = openpyxl.load_workbook(out / "figures.xlsx")[SHEET]
+    ws = openpyxl.load_workbook(out / "summary_figures.xlsx")[SHEET]
     assert len(ws._charts) == 1

@@ -1,4 +1,4 @@
-"""The finance bureau's overview: every department's key figures side by side (``OUT/figures.xlsx``).
+"""The finance bureau's overview: every department's key figures side by side (``OUT/summary_figures.xlsx``).
 
 Each batch job records its department's key figures (the cells the format pack's roles name
 as ``key_figures``: 收支总计, 本年收入/支出合计, 基本/项目支出, 财政拨款收支总计, 三公 预算/决算,
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from juesuan.batch.job import Outcome
     from juesuan.model import Book
 
-FIGURES = "figures"
+FIGURES = "summary_figures"
 SHEET = "主要指标 key figures"
 RULES_SHEET = "问题按规则 findings by rule"
 RATE = "三公完成率（%）"
@@ -89,7 +89,7 @@ def rules_frame(outcomes: list["Outcome"]) -> "pd.DataFrame":
 
 
 def write_figures(out_dir: Path, outcomes: list["Outcome"]) -> Path:
-    """``OUT/figures.xlsx``: the key figures sheet with its chart, and the findings-by-rule sheet."""
+    """``OUT/summary_figures.xlsx``: the key figures sheet with its chart, and the findings-by-rule sheet."""
     import pandas as pd
 
     path = out_dir / f"{FIGURES}.xlsx"

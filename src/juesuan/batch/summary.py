@@ -3,13 +3,13 @@
 One row per department (by input name): status (ok / errors / failed), error/warning/info
 counts, the first findings (rule, message, cell) or the reason it failed, the workbook written,
 and whether it was skipped as unchanged.  The workbook has a second sheet listing those first
-findings one per row.  Both files are written atomically; so is ``OUT/figures.xlsx``, every
+findings one per row.  Both files are written atomically; so is ``OUT/summary_figures.xlsx``, every
 department's key figures side by side (:mod:`juesuan.batch.figures`).
 
 summary.json::
 
     {"summary": {"total": 22, "ok": 20, "errors": 0, "failed": 2, "skipped": 0},
-     "seconds": 3.2, "jobs": 2, "figures_workbook": "figures.xlsx",
+     "seconds": 3.2, "jobs": 2, "figures_workbook": "summary_figures.xlsx",
      "departments": [{"name", "input", "status", "output", "department", "counts",
      "findings": [{"rule", "severity", "message", "cell"}], "reason", "input_error", "seconds",
      "maxrss_kb", "skipped", "key", "figures": {"收支总计": "3041.69", …}, "rules": {"X19": 1, …}}, …]}
