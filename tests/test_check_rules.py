@@ -20,7 +20,7 @@ from typing import Callable
 import pytest
 
 from juesuan.check import check_book, check_grids
-from juesuan.check.rules import RULES
+from juesuan.formats import get_pack
 from juesuan.findings import Finding, Severity
 from juesuan.model import Book
 
@@ -32,6 +32,7 @@ T4 = lambda row, col="金额": ("表4", row, col)  # noqa: E731
 T11 = lambda row: ("表11", row, "数值")  # noqa: E731
 PRIOR = lambda row: ("上年决算", row, "值")  # noqa: E731
 GENERAL, FUND, STATE = "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"
+RULES = get_pack("nmg-2023").rules
 INFO_RULES = {"F-0", "F-4", "F-5"}
 
 

@@ -93,12 +93,12 @@ class Prepared:
             return a
 
     def rule_id(self, key: Key) -> str:
-        """The rule a derived cell embodies (see :data:`juesuan.check.relations.DERIVED_RULES`)."""
+        """The rule a derived cell embodies (the pack's derived-cell patterns, ``RuleSet.rule_of``)."""
         r = self._rule_ids.get(key)
         if r is None:
-            from juesuan.check.relations import rule_of
+            from juesuan.formats import get_pack
 
-            r = self._rule_ids[key] = rule_of(key)
+            r = self._rule_ids[key] = get_pack(self.fmt.id).rules.rule_of(key)
         return r
 
     def expected_formula(self, key: Key) -> str:
