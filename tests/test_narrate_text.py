@@ -13,7 +13,7 @@ from juesuan.formats import get_pack
 from juesuan.model import Book
 from juesuan.narrate import missing_reasons, narrative, placeholders
 from juesuan.narrate.terms import terms
-from test_narrate_fixtures import (NUMBER, PLACEHOLDER, REFERENCE, SMALL, allowed_numbers, book_with, reference,
+from test_narrate_fixtures import (NATIONAL, NUMBER, PLACEHOLDER, REFERENCE, SMALL, allowed_numbers, book_with, reference,
                                    small)
 
 # Digits the text prints that are not figures of the book, each with its reason.
@@ -56,15 +56,19 @@ def strip_non_figures(text: str, book: Book) -> str:
 
 
 def untraced_numbers(book: Book) -> list[tuple[str, str]]:
-    """(number, paragraph) for every number of 第二部分/第四部分 that is no cell, difference,
+    """(number, paragraph) for every number of the parts after 部门概况 (名词解释 aside) that is no cell, difference,
     ratio or count of the book."""
     amounts, percents, counts = allowed_numbers(book)
     numeric_texts = {v.strip() for v in book.values.values() if isinstance(v, str) and v.strip().isdigit()}
+    typed_year = book.text(get_pack(book.format.id).year).strip()
+    if typed_year.isdigit():  # "与2024年度相比": the year before the typed 年度
+        numeric_texts.add(str(int(typed_year) - 1))
     n = narrative(book)
     bad = []
-    for part in n.parts:
-        if part.title.startswith(("第一部分", "第三部分")):
-            continue  # typed text (部门概况) and the package's 名词解释: no figures of the book
+    specs = get_pack(book.format.id).narrative.parts
+    for part, spec in zip(n.parts, specs):
+        if spec is specs[0] or spec.terms:
+            continue  # typed text (部门概况) and the pack's 名词解释: no figures of the book
         for section in part.sections:
             for p in section.paragraphs:
                 cleaned = strip_non_figures(p.text, book)
@@ -82,7 +86,7 @@ def untraced_numbers(book: Book) -> list[tuple[str, str]]:
     return bad
 
 
-@pytest.mark.parametrize("path", [SMALL, REFERENCE], ids=["small", "reference"])
+@pytest.mark.parametrize("path", [SMALL, REFERENCE, NATIONAL], ids=["small", "reference", "national-reference"])
 def test_every_number_in_the_text_is_a_cell_or_a_metric_of_the_book(path):
     from juesuan.data_file import read_data
 
