@@ -19,7 +19,8 @@ from juesuan.audit.load import Loaded, load
 from juesuan.audit.model import Doc, SectionFacts, Skip
 from juesuan.audit.perf import table_spans
 from juesuan.audit.relations import check_section
-from juesuan.audit.sections import (EXPECTED, KIND_NAMES, UNCHECKED, classify_unrecognised, content_outline, outline,
+from juesuan.audit.outline import expected_kinds
+from juesuan.audit.sections import (KIND_NAMES, UNCHECKED, classify_unrecognised, content_outline, outline,
                                     paragraphs)
 from juesuan.audit.text import figures, normalise
 from juesuan.errors import InputError, Location
@@ -36,12 +37,13 @@ class AuditResult:
     sections: list[tuple[str, str | None]] = field(default_factory=list)  # (title, kind)
 
 
-def audit(path: str | Path) -> AuditResult:
-    """Audit the disclosure at ``path`` (.txt .docx .pdf .html)."""
-    return audit_loaded(load(path))
+def audit(path: str | Path, format_id: str | None = None) -> AuditResult:
+    """Audit the disclosure at ``path`` (.txt .docx .pdf .html); ``format_id`` names its format
+    (else the format whose sections best match the text's)."""
+    return audit_loaded(load(path), format_id)
 
 
-def audit_loaded(loaded: Loaded) -> AuditResult:
+def audit_loaded(loaded: Loaded, format_id: str | None = None) -> AuditResult:
     mapped = normalise(loaded.text)
     paras = paragraphs(mapped, table_spans(mapped.text), pdf=loaded.kind == "pdf")
     out = outline(paras)
@@ -64,7 +66,7 @@ def audit_loaded(loaded: Loaded) -> AuditResult:
         else:
             checked.append(extract(s, doc))
     found = {s.kind for s in out.sections}
-    for kind in EXPECTED if out.part_title else ():
+    for kind in expected_kinds(found, format_id) if out.part_title else ():
         if kind not in found:
             skipped.append(Skip(KIND_NAMES[kind], "未找到此章节，相关检查未做", "section not found; its checks not done"))
 

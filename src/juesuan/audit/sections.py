@@ -47,9 +47,7 @@ KINDS: tuple[tuple[str, str, str], ...] = (
 KIND_NAMES = {kind: zh for kind, zh, _ in KINDS}
 # Kinds recognised but not checked (their statements follow no relation this audit knows).
 UNCHECKED = {"general": "一般性支出（会议费、培训费等）的说明没有可复核的勾稽关系"}
-# The 14 sections of the IM 2023 format; a missing one is reported as skipped.
-EXPECTED = ("overall", "income", "expend", "fiscal_overall", "gpb_expend", "gpb_basic", "gpb_project",
-            "sangong", "govfund", "soe", "running", "procurement", "assets", "performance")
+# The sections a format's text should have are the format pack's (audit.outline.AuditOutline).
 CONTAINER = re.compile(r"关于.*决算.*说明|^部门决算情况说明$|决算情况说明$|其他重要事项|^情况说明$")
 
 MARKERS: tuple[tuple[int, str], ...] = (
