@@ -108,6 +108,7 @@ class Outline:
     sections: list[Section]
     part_title: str | None
     notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en)
+    loose: list[Para] = field(default_factory=list)  # narrative text under no section heading
 
 
 def _marker(text: str) -> tuple[str | None, int | None]:
@@ -220,6 +221,7 @@ def outline(paras: list[Para]) -> Outline:
 
     sections: list[Section] = []
     stack: list[Section] = []
+    loose: list[Para] = []
     for p in body:
         if p.heading and p.level is not None:
             while stack and stack[-1].level >= p.level:
@@ -237,9 +239,9 @@ def outline(paras: list[Para]) -> Outline:
             continue
         if stack and not stack[-1].container:
             stack[-1].paras.append(p)
-        elif stack:  # text directly under a grouping heading: keep it with the group
-            pass
-    return Outline(sections, part_title, notes)
+        else:  # before any heading, or directly under a grouping heading
+            loose.append(p)
+    return Outline(sections, part_title, notes, loose)
 
 
 def content_outline(paras: list[Para]) -> Outline:
