@@ -31,7 +31,7 @@ from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
@@ -64,8 +64,8 @@ class Problem(Exception):
         self.status, self.zh, self.en = status, zh, en
 
 
-def error_body(zh: str, en: str, where: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"ok": False, "error": {"zh": zh, "en": en, "message": f"{zh}（{en}）", "where": where or {}}}
+def error_body(zh: str, en: str, where: dict[str, Any] | None = None, message: str | None = None) -> dict[str, Any]:
+    return {"ok": False, "error": {"zh": zh, "en": en, "message": message or f"{zh}（{en}）", "where": where or {}}}
 
 
 def problem_response(p: Problem) -> JSONResponse:
@@ -140,15 +140,19 @@ class Service:
             raise Problem(403, "拒绝来自其他网页的请求", "requests from other origins are refused")
 
     async def body(self, request: Request, limit: int) -> bytes:
+        """The request body, at most ``limit`` bytes.  A larger one is read to its end and
+        dropped (so the client gets the 413 answer rather than a reset connection), unless it
+        declares more than ten times the limit."""
         declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
+        if declared is not None and declared.isdigit() and int(declared) > 10 * limit:
             raise self.too_large(limit)
         chunks, total = [], 0
         async for chunk in request.stream():
             total += len(chunk)
-            if total > limit:
-                raise self.too_large(limit)
-            chunks.append(chunk)
+            if total <= limit:
+                chunks.append(chunk)
+        if total > limit:
+            raise self.too_large(limit)
         return b"".join(chunks)
 
     @staticmethod
@@ -170,8 +174,10 @@ class Service:
         except Problem as p:
             return problem_response(p)
         except InputError as exc:
-            return JSONResponse(error_body(exc.zh, exc.en, {k: v for k, v in vars(exc.where).items() if v}),
+            return JSONResponse(error_body(exc.zh, exc.en, {k: v for k, v in vars(exc.where).items() if v}, exc.message),
                                 status_code=400)
+        except ClientDisconnect:  # the client gave up while sending: nothing to answer
+            return Response(status_code=400)
         except Exception:  # a bug: keep the traceback in the service's log, answer plainly
             log = self.s.folder / "service.log"
             with log.open("a", encoding="utf-8") as fh:

@@ -26,8 +26,9 @@ def run(args: argparse.Namespace) -> int:
 
 # ── juesuan serve ───────────────────────────────────────────────────────────────────────
 def prepare_folder() -> Path:
-    """The service's folder (0700), made the process's temporary folder too, so that nothing
-    the pipeline or LibreOffice writes lands anywhere else."""
+    """The service's folder (0700), made the process's temporary folder and the XDG cache and
+    config folders too, so that nothing the pipeline or LibreOffice (dconf, fontconfig) writes
+    lands anywhere else."""
     folder = service_dir()
     tmp = folder / "tmp"
     tmp.mkdir(parents=True, exist_ok=True)
@@ -36,6 +37,9 @@ def prepare_folder() -> Path:
     tempfile.tempdir = str(tmp)
     for var in ("TMPDIR", "TEMP", "TMP"):
         os.environ[var] = str(tmp)
+    for var, sub in (("XDG_CACHE_HOME", "cache"), ("XDG_CONFIG_HOME", "config")):
+        (folder / sub).mkdir(exist_ok=True)
+        os.environ[var] = str(folder / sub)
     return folder
 
 
