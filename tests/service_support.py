@@ -114,3 +114,41 @@ def grown_workbook(filled: Path, dst: Path) -> Path:
         shift_rows(ws3, t3.rows[code], -1)
     wb.save(dst)
     return dst
+
+
+def workbook_cells(path: Path, folder: str = "") -> dict[str, Any]:
+    """A workbook's cells as tests/wps/fake_et.js takes them: what WPS would hold after opening it
+    (each formula with its shown value, constants, protection, the format stamp)."""
+    import openpyxl
+
+    from juesuan.expr import column_letter
+    from juesuan.formats.detect import stamp_value
+    from juesuan.service import snapshot
+
+    snap = snapshot.from_file(path)
+    wb = openpyxl.load_workbook(path)
+    sheets = []
+    for s in snap["sheets"]:
+        cells = {}
+        for r, row in enumerate(s["values"], 1):
+            for c, v in enumerate(row, 1):
+                f = s["formulas"][r - 1][c - 1]
+                f = f if isinstance(f, str) and f.startswith("=") else None
+                if v is not None or f:
+                    cells[f"{column_letter(c)}{r}"] = {"v": v, "f": f}
+        sheets.append({"name": s["name"], "visible": s["visible"], "protected": bool(wb[s["name"]].protection.sheet),
+                       "cells": cells})
+    names = {"_juesuan_format": "=" + stamp_value(snap["format"])} if snap.get("format") else {}
+    return {"name": Path(path).name, "path": folder, "names": names, "sheets": sheets}
+
+
+def run_addin(running: "Running | None", cells: dict[str, Any], command: str, tmp: Path,
+              base: str | None = None, token: str | None = None) -> dict[str, Any]:
+    """One button of the WPS add-in, run in Node on a fake ET workbook holding ``cells``."""
+    src, out = tmp / f"{command}-cells.json", tmp / f"{command}-out.json"
+    src.write_text(json.dumps(cells, ensure_ascii=False), encoding="utf-8")
+    base = base if base is not None else running.base  # type: ignore[union-attr]
+    token = token if token is not None else running.token  # type: ignore[union-attr]
+    subprocess.run(["node", str(ROOT / "tests" / "wps" / "run_addin.js"), str(src), command, base, token, str(out)],
+                   check=True, timeout=300)
+    return json.loads(out.read_text(encoding="utf-8"))

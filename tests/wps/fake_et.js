@@ -56,6 +56,14 @@ function Workbook(app, data) {
   this.Name = data.name;
   this.Path = data.path || "";
   this.list = data.sheets.map(function (s) { return new Sheet(wb, s); });
+  var names = data.names || {};
+  this.Names = {
+    Item: function (name) {
+      app.stats.calls++;
+      if (!(name in names)) throw new Error("no name " + name);
+      return { Name: name, RefersTo: names[name] };
+    }
+  };
   this.Worksheets = {
     get Count() { app.stats.calls++; return wb.list.length; },
     Item: function (i) {

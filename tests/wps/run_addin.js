@@ -2,7 +2,8 @@
  *
  *   node run_addin.js CELLS.json COMMAND BASE_URL TOKEN OUT.json
  *
- * CELLS.json: {"name", "path", "sheets": [{"name", "visible", "protected", "cells": {"A1": {"v", "f"}}}]}
+ * CELLS.json: {"name", "path", "names": {"_juesuan_format": "=\"nmg-2023\""},
+ *              "sheets": [{"name", "visible", "protected", "cells": {"A1": {"v", "f"}}}]}
  * OUT.json:   {"result": {message, lines, counts, saved}, "stats": {...}, "workbook": dump} or {"error": text}
  */
 "use strict";

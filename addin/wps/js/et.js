@@ -22,6 +22,7 @@
     column: 51, line: 4, visible: -1, hidden: 0
   };
   var CHART_TYPES = { pie: XL.pie, bar: XL.column, line: XL.line };
+  var STAMP = "_juesuan_format";
 
   function columnLetter(n) {
     var s = "";
@@ -78,7 +79,17 @@
       }
       out.push(entry);
     });
-    return { version: 1, workbook: wb.Name, sheets: out };
+    return { version: 1, workbook: wb.Name, format: formatStamp(wb), sheets: out };
+  }
+
+  /* The workbook's format stamp (the hidden name _juesuan_format = "nmg-2023"), or null. */
+  function formatStamp(wb) {
+    try {
+      var text = String(wb.Names.Item(STAMP).RefersTo || "");
+      return text.replace(/^=/, "").replace(/^"|"$/g, "") || null;
+    } catch (e) {
+      return null; // no stamp: the service recognises the format by its sheets
+    }
   }
 
   function bgr(hex) {

@@ -46,7 +46,11 @@
     try { answer = await res.json(); } catch (e) { answer = null; }
     if (!res.ok || !answer || answer.ok === false) {
       if (res.status === 401) throw fail("令牌不符：请重新运行 juesuan wps install 并重启 WPS", "wrong token: run juesuan wps install again");
-      if (answer && answer.error) throw fail(answer.error.zh, answer.error.en);
+      if (answer && answer.error) {
+        var err = new Error(answer.error.message);  // Chinese, English beside it, and where (book, sheet, cell)
+        err.zh = answer.error.zh;
+        throw err;
+      }
       throw fail("服务返回错误 " + res.status, "the service answered " + res.status);
     }
     return answer;

@@ -281,7 +281,7 @@ def run_snapshot(command: str, data: bytes, work: Path, result_dir: Path) -> dic
     raw = _decode(data)
     sheets = snapshot.parse(raw)
     label = _label(raw.get("workbook"), "工作簿.xlsx")
-    path = snapshot.to_xlsx(sheets, work / "book.xlsx")
+    path = snapshot.to_xlsx(sheets, work / "book.xlsx", snapshot.format_of(raw))
     try:
         if command == "export":
             result_dir.mkdir(parents=True, exist_ok=True)
@@ -292,7 +292,10 @@ def run_snapshot(command: str, data: bytes, work: Path, result_dir: Path) -> dic
             else pipeline.check(path, label)
     except InputError as exc:
         raise _where(exc, label) from None
-    result = edits.diff(sheets, edits.load_result(path), AUTHOR if command == "check" else None)
+    from juesuan.formats import detect_pack
+
+    result = edits.diff(sheets, edits.load_result(path), detect_pack(path).format,
+                        AUTHOR if command == "check" else None)
     return {"ok": True, "command": command, "message": out.message, "lines": out.lines, "findings": out.findings,
             "edits": result, "counts": edits.count(result)}
 

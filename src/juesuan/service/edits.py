@@ -44,7 +44,7 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook import Workbook
@@ -53,6 +53,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from juesuan.errors import InputError
 from juesuan.expr import column_letter
 from juesuan.service.snapshot import Sheet
+
+if TYPE_CHECKING:
+    from juesuan.spec import Format
 
 VERSION = 1
 MAX_UNION = 250  # Excel and WPS take at most 255 characters in Range("A1:B2,C3:D4")
@@ -193,17 +196,15 @@ def _styles(ws: Worksheet, rows: Iterable[int] | None = None) -> list[dict[str, 
 
 
 # ── rows fill inserted or deleted ───────────────────────────────────────────────────────
-def row_moves(before: list[Sheet], wb: Workbook) -> dict[str, list[dict[str, int]]]:
+def row_moves(before: list[Sheet], wb: Workbook, fmt: "Format") -> dict[str, list[dict[str, int]]]:
     """Rows inserted or deleted in each table's sheet, as the file pipeline did them.
 
     Both books are located by the format's keys; a book that cannot be located (check on a
     broken workbook) moved no rows.
     """
-    from juesuan.formats import load_format
     from juesuan.locate import read_book
     from juesuan.workbook_file import grids
 
-    fmt = load_format()
     try:
         _, old = read_book(fmt, {s.name: _content_grid(s) for s in before})
         _, new = read_book(fmt, grids(wb))
@@ -243,10 +244,10 @@ def shifted(grid: list[list[Any]], ops: list[dict[str, int]]) -> list[list[Any]]
 
 
 # ── the difference ──────────────────────────────────────────────────────────────────────
-def diff(before: list[Sheet], wb: Workbook, remove_comments_by: str | None = None) -> dict[str, Any]:
-    """The sheet edits that turn the snapshot ``before`` into the workbook ``wb``."""
+def diff(before: list[Sheet], wb: Workbook, fmt: "Format", remove_comments_by: str | None = None) -> dict[str, Any]:
+    """The sheet edits that turn the snapshot ``before`` into the workbook ``wb`` (of format ``fmt``)."""
     old = {s.name: s for s in before}
-    moves = row_moves(before, wb)
+    moves = row_moves(before, wb, fmt)
     sheets: list[dict[str, Any]] = [{"name": s.name, "delete": True} for s in before if s.name not in wb.sheetnames]
     previous: str | None = None
     for ws in wb.worksheets:

@@ -42,10 +42,10 @@ def check(path: Path, label: str) -> Outcome:
     from juesuan.check.read import load_grids
     from juesuan.check.report_sheet import write
     from juesuan.findings import report_json, summarize
-    from juesuan.formats import load_format
+    from juesuan.formats import detect_pack
 
     values, formulas = load_grids(path)
-    found = check_grids(load_format(), values, formulas)
+    found = check_grids(detect_pack(path).format, values, formulas)
     write(path, found, values, formulas, acknowledge.read(values.get(acknowledge.SHEET)))
     s = summarize(found)
     return Outcome("check", f"校验完成：错误 {s['error']} 个，警告 {s['warning']} 个，提示 {s['info']} 个，"
@@ -55,7 +55,7 @@ def check(path: Path, label: str) -> Outcome:
 
 
 def narrate(path: Path) -> Outcome:
-    from juesuan.formats import load_format
+    from juesuan.formats import detect_pack
     from juesuan.locate import read_book
     from juesuan.narrate import narrative
     from juesuan.narrate.save import save_workbook
@@ -63,7 +63,7 @@ def narrate(path: Path) -> Outcome:
     from juesuan.workbook_file import grids, load
 
     wb = load(path)
-    book, found = read_book(load_format(), grids(wb))
+    book, found = read_book(detect_pack(path).format, grids(wb))
     text = narrative(book)
     result = write_narrative_sheet(wb, text, book, found)
     save_workbook(wb, book, found, path)
@@ -125,10 +125,10 @@ def doctor(folder: Path) -> Outcome:
     except Exception as exc:  # noqa: BLE001 — a doctor always answers
         checks.append(Check("juesuan", True, f"未安装为包 (not installed as a package): {exc}", essential=False))
     try:
-        from juesuan.formats import load_format
+        from juesuan.formats import packs
 
-        fmt = load_format()
-        checks.append(Check("格式 (format)", True, f"{fmt.id}：{len(fmt.tables)} 张表"))
+        known = "、".join(f"{p.format.id}（{len(p.format.tables)} 张表）" for p in packs())
+        checks.append(Check("格式 (formats)", True, known))
     except Exception as exc:  # noqa: BLE001
         checks.append(Check("格式 (format)", False, f"{type(exc).__name__}: {exc}"))
     writable = folder.is_dir() and _writable(folder)

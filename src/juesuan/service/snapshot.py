@@ -2,7 +2,7 @@
 
 Shape (``version`` 1)::
 
-    {"version": 1, "workbook": "部门决算.xlsx",
+    {"version": 1, "workbook": "部门决算.xlsx", "format": "nmg-2023",   # format: the _juesuan_format stamp, if any
      "sheets": [{"name": "收入支出决算总表", "visible": true,
                  "values":   [[…row 1 from column A…], …],   # Range.Value2 from A1 to the last used cell
                  "formulas": [[…], …]}]}                    # Range.Formula of the same range (optional)
@@ -75,6 +75,14 @@ def _bad(zh: str, en: str, sheet: str | None = None, cell: str | None = None) ->
     return InputError(zh, en, Location(file="快照 snapshot", sheet=sheet, cell=cell), kind="snapshot")
 
 
+def format_of(data: Any) -> str | None:
+    """The snapshot's format stamp (the workbook's ``_juesuan_format`` name), when it is a known one."""
+    from juesuan.formats import FORMATS
+
+    stamp = data.get("format") if isinstance(data, dict) else None
+    return stamp if isinstance(stamp, str) and stamp in FORMATS else None
+
+
 def parse(data: Any) -> list[Sheet]:
     """Validate a decoded snapshot; every problem is an InputError naming the sheet and cell."""
     if not isinstance(data, dict) or not isinstance(data.get("sheets"), list):
@@ -145,10 +153,15 @@ def cached_value(value: Any) -> Any:
     return value
 
 
-def to_xlsx(sheets: list[Sheet], path: Path) -> Path:
-    """Write the snapshot as an .xlsx with formulas, their shown values stored, and constants."""
+def to_xlsx(sheets: list[Sheet], path: Path, format_id: str | None = None) -> Path:
+    """Write the snapshot as an .xlsx with formulas, their shown values stored, and constants
+    (and the format stamp, so the pipeline recognises the format as it would the user's file)."""
     wb = Workbook()
     wb.remove(wb.active)
+    if format_id:
+        from juesuan.formats.detect import stamp_workbook
+
+        stamp_workbook(wb, format_id)
     cached: dict[str, dict[str, Any]] = {}
     for s in sheets:
         ws = wb.create_sheet(s.name)
@@ -191,7 +204,10 @@ def from_file(path: str | Path) -> dict[str, Any]:
         sheets.append({"name": name, "visible": True, "values": [row[:cols] for row in vals[:rows]],
                        "formulas": [row[:cols] for row in forms[:rows]]})
     _mark_hidden(path, sheets)
-    return {"version": VERSION, "workbook": Path(path).name, "sheets": sheets}
+    from juesuan.formats.detect import workbook_stamp_and_sheets
+
+    return {"version": VERSION, "workbook": Path(path).name, "format": workbook_stamp_and_sheets(path)[0],
+            "sheets": sheets}
 
 
 def _at_t(grid: Any, r: int, c: int) -> Any:

@@ -107,10 +107,10 @@
     busy = true;
     $("report").hidden = true;
     $("downloads").hidden = true;
-    status("正在处理「" + file.name + "」：填充、校验、生成说明" + ($("export").checked ? "、导出" : "") + "", "busy");
+    status("正在处理「" + file.name + "」：填充、校验、生成说明" + ($("export").checked || $("pdf").checked ? "、导出" : ""), "busy");
     try {
-      var exp = $("export").checked ? "1" : "0";
-      var res = await api("/api/upload?name=" + encodeURIComponent(file.name) + "&export=" + exp + "&pdf=" + exp,
+      var exp = $("export").checked || $("pdf").checked ? "1" : "0", pdf = $("pdf").checked ? "1" : "0";
+      var res = await api("/api/upload?name=" + encodeURIComponent(file.name) + "&export=" + exp + "&pdf=" + pdf,
         { method: "POST", body: file, headers: { "Content-Type": "application/octet-stream" } });
       var answer = await answerOf(res);
       status("完成：" + answer.message, "done");
