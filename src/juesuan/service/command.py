@@ -96,10 +96,10 @@ def warm_up() -> None:
         from juesuan import fill, lint  # noqa: F401
         from juesuan.check import check_grids  # noqa: F401
         from juesuan.narrate import narrative  # noqa: F401
-        from juesuan.templates import template_path
+        from juesuan.formats import get_pack
         from juesuan.workbook_file import load
 
-        lint.lint_workbook(load(template_path("nmg-2023")))
+        lint.lint_workbook(load(get_pack().template_path))
     except Exception:  # noqa: BLE001 — warming up is an optimisation only
         pass
 
