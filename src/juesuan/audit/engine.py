@@ -53,7 +53,7 @@ def audit_loaded(loaded: Loaded, format_id: str | None = None) -> AuditResult:
         MONEY_PLACES.reset(token)
 
 
-def _audit(loaded: Loaded, mapped: Mapped, format_id: str | None) -> AuditResult:
+def _audit(loaded: Loaded, mapped: Mapped, format_id: str | None = None) -> AuditResult:
     paras = paragraphs(mapped, table_spans(mapped.text), pdf=loaded.kind == "pdf")
     out = outline(paras)
     classify_unrecognised(out)
