@@ -20,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
-from juesuan.check import acknowledge, relations
+from juesuan.check import acknowledge, narrative, relations
 from juesuan.check.context import Context, Prepared
 from juesuan.check.read import Grids, load_grids, read_lenient, stored_and_formulas
 from juesuan.check.rules import FORMATS, ORDER, RULE_LIST, RULES
@@ -52,6 +52,7 @@ def check_book(book: Book | Prepared, found: FoundBook | None = None,
     for rule in RULE_LIST:
         if rule.run is not None:
             findings.extend(rule.run(ctx, rule))
+    narrative.demote_echoes(findings)
     findings = sort_findings(ctx, findings)
     if explanations:
         acknowledge.apply(findings, dict(explanations))

@@ -18,13 +18,13 @@ from docx.shared import Cm, Pt, Twips
 
 from juesuan.export import page
 from juesuan.export.content import Content
+from juesuan.export.plain import section_items
 from juesuan.export.tables import add_grid, add_printed_table
 from juesuan.export.word_styles import (BODY, CAPTION, COVER_GAP, COVER_LINE, FIGURE, PART, PERF_TITLE, SECTION,
                                         SUBHEADING, TITLE, TOC_LINE, TOC_PART, TOC_TITLE, apply_styles)
 from juesuan.formats.nmg_2023 import cn
 from juesuan.narrate.document import Paragraph, Section
 
-PERF_SECTION, PERF_BEFORE = "十四", "（三）"  # the 绩效自评 tables go before 十四（三）
 TERMS_PART = "第三部分"  # 名词解释: terms printed bold
 FIGURE_WIDTH = Cm(15.5)
 
@@ -94,14 +94,11 @@ def _contents(doc: Document, content: Content) -> None:
 def _section(doc: Document, content: Content, section: Section, terms: bool = False) -> None:
     if section.title:
         doc.add_paragraph(section.title, style=SECTION.name)
-    perf_placed = section.key != PERF_SECTION or not content.perf
-    for p in section.paragraphs:
-        if not perf_placed and p.kind == "heading" and p.text.startswith(PERF_BEFORE):
+    for p in section_items(section, bool(content.perf)):
+        if p is None:
             _perf_tables(doc, content)
-            perf_placed = True
-        _paragraph(doc, content, p, terms)
-    if not perf_placed:
-        _perf_tables(doc, content)
+        else:
+            _paragraph(doc, content, p, terms)
 
 
 def _paragraph(doc: Document, content: Content, p: Paragraph, terms: bool = False) -> None:
