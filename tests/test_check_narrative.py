@@ -18,7 +18,7 @@ import pytest
 from juesuan.audit.engine import audit, audit_loaded
 from juesuan.audit.load import Loaded
 from juesuan.check import check_book
-from juesuan.check.narrative import ECHO
+from juesuan.check.echo import ECHO
 from juesuan.data_file import book_from_data, read_data
 from juesuan.export import export_book
 from juesuan.export.plain import document_text

@@ -16,7 +16,7 @@ from juesuan.data_file import book_from_data, dumps, read_data
 from juesuan.derive import compute
 from juesuan.formats import load_format
 from juesuan.formats.nmg_2023 import COMPARISONS, FUNDS, PRIOR_YEAR, VEHICLES
-from juesuan.check.sanity import REASONS
+from juesuan.formats.nmg_2023.checks.reasons import REASONS
 from juesuan.money import round2
 from juesuan.narrate import placeholders
 from juesuan.synth import REASONS_DOWN, REASONS_UP, run_synth, split, synth_department, write_synth

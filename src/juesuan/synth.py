@@ -508,7 +508,7 @@ class _Department:
     def reasons(self) -> None:
         """A reason for every comparison that changed, agreeing with its direction; none where
         the two figures are equal (the text then says 持平)."""
-        from juesuan.check.sanity import REASONS
+        from juesuan.formats.nmg_2023.checks.reasons import REASONS
         from juesuan.data_file import book_from_data
         from juesuan.derive import compute
 

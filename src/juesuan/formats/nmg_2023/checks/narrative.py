@@ -16,7 +16,8 @@ the narrative prints (:mod:`juesuan.narrate.metrics`) and the inputs behind its 
 - N-REASON-FLAT a 变动原因 typed for a comparison that did not change (持平);
 - N-REASON and N-TEXT: the generated document audited by ``juesuan audit``'s own engine
   (:func:`juesuan.audit.engine.audit_loaded`), its errors and warnings mapped to check findings,
-  so what audit flags in the exported document is already flagged on the workbook.
+  so what audit flags in the exported document is already flagged on the workbook (a finding
+  that only repeats a contradiction of the tables becomes info: :mod:`juesuan.check.echo`).
 
 Example: the reference department's 十一 gives 机构运行经费's decrease the reason "接待费减少"
 while 八 says 公务接待费 rose: N-REASON, a warning quoting both sentences.
@@ -296,7 +297,7 @@ def project_names(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
 # ── N-REASON-FLAT ───────────────────────────────────────────────────────────────────────
 def flat_reasons(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
     """N-REASON-FLAT: a 变动原因 that explains a change where there is none (the text says 持平)."""
-    from juesuan.check.sanity import REASONS
+    from juesuan.formats.nmg_2023.checks.reasons import REASONS
 
     for comparison in ctx.fmt.comparisons:
         current, base = REASONS[comparison.key]
@@ -344,20 +345,4 @@ def audited(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
         out.quotes = list(f.quotes)
         out.expected, out.actual, out.difference, out.tolerance = f.expected, f.actual, f.difference, f.tolerance
         yield out
-
-
-ECHO = "（表格本身已有错误或警告，说明文字随之矛盾：请先改正表格，再复核说明）"
-OWN_RULES = ("N-", "S-8")  # the narrative's own findings, and the missing reasons it shows as 【请填写…】
-
-
-def demote_echoes(findings: list[Finding]) -> None:
-    """When the tables already contradict each other, the text built from them repeats the
-    contradiction: its N-TEXT findings become info (with a note), so one mistake is counted once.
-    N-REASON is kept: a reason's words are typed, not computed from the tables."""
-    if not any(f.severity is not Severity.INFO and not f.rule.startswith(OWN_RULES) for f in findings):
-        return
-    for f in findings:
-        if f.rule == "N-TEXT" and f.severity is not Severity.INFO:
-            f.severity = Severity.INFO
-            f.message += ECHO
 
