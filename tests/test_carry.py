@@ -25,8 +25,9 @@ FLAT = "本年不存在非财政拨款结余。"
 
 
 def prior_data() -> dict[str, Any]:
-    """A synthetic 2022 with a 政府性基金 (表8 per-code balances) and no 使用非财政拨款结余 either year."""
-    data = synth_department(random.Random("prior:5"), 5)
+    """A synthetic 2022 in 元 precision, with a 政府性基金 (表8 per-code balances) and no
+    使用非财政拨款结余 either year."""
+    data = synth_department(random.Random("prior:9"), 9)
     assert "表8" in data and data["表1"]["使用非财政拨款结余"]["金额"] == 0 == data["上年决算"]["使用非财政拨款结余"]
     data["单位信息"]["年度"] = "2022"
     data["变动原因"]["使用非财政拨款结余.上年"] = {"原因": FLAT}  # unchanged (0 → 0): carried
@@ -57,6 +58,7 @@ def test_carried_cells_equal_last_years(years: tuple[Path, Path, Book]) -> None:
     roles = roles_for(got.format)
     pairs = list(carry_pairs(roles, last_book)) + list(roles.prior)
     assert any(this[0] == "表8" for this, _ in pairs)  # per-code balances are among them
+    assert any(Decimal(last[old] or 0) != round(Decimal(last[old] or 0), 2) for _, old in pairs)  # 元 precision
     for this, old in pairs:
         assert Decimal(got.values.get(this) or 0) == Decimal(last[old] or 0), (this, old)
     assert got.text(roles.year) == "2023"

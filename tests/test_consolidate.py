@@ -175,12 +175,13 @@ def test_an_unbalanced_elimination_is_refused() -> None:
     assert "抵消不平" in exc.value.message
 
 
-def test_every_cell_the_roles_name_is_a_cell_of_the_format() -> None:
+@pytest.mark.parametrize("format_id", ["nmg-2023", "national-2023"])
+def test_every_cell_the_roles_name_is_a_cell_of_the_format(format_id: str) -> None:
     from juesuan.carry import is_input_cell
     from juesuan.formats import load_format
     from juesuan.roles import ANY_ROW, roles_for
 
-    fmt = load_format("nmg-2023")
+    fmt = load_format(format_id)
     roles = roles_for(fmt)
 
     def exists(key: tuple[str, str, str]) -> bool:

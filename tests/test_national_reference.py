@@ -296,3 +296,19 @@ def test_new_then_dump_round_trips_exactly_and_is_recognised_without_format(tmp_
     assert main(["dump", str(book_path), "-o", str(back)]) == 0
     load = lambda p: json.loads(p.read_text(encoding="utf-8"), parse_float=Decimal)  # noqa: E731
     assert load(back) == load(REF)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_synthetic_departments_are_valid_data_files(seed):
+    import random
+
+    from juesuan.data_file import book_from_data
+    from juesuan.formats.national_2023.synth import department
+
+    data = department(random.Random(seed), seed, missing=seed % 2 == 1)
+    jsonschema.validate(json.loads(json.dumps(data, default=float)),
+                        json.loads(schema_path(FORMAT).read_text(encoding="utf-8")))
+    book = book_from_data(data)
+    got = compute(book)
+    assert got[("表1", "收入总计", "金额")] == got[("表1", "支出总计", "金额")]
+    assert got[("表5", "合计", "基本支出")] == got[("表6", "人员经费合计", "决算数")] + got[("表6", "公用经费合计", "决算数")]

@@ -19,7 +19,8 @@ from juesuan.formats.nmg_2023 import COMPARISONS, FUNDS, PRIOR_YEAR, VEHICLES
 from juesuan.formats.nmg_2023.checks.reasons import REASONS
 from juesuan.money import round2
 from juesuan.narrate import placeholders
-from juesuan.synth import REASONS_DOWN, REASONS_UP, run_synth, split, synth_department, write_synth
+from juesuan.formats.nmg_2023.synth import REASONS_DOWN, REASONS_UP
+from juesuan.synth import run_synth, split, synth_department, write_synth
 from juesuan.template import schema_path
 
 FMT = load_format()

@@ -126,14 +126,12 @@ def _replace(book: Book, key: Key, value: Decimal, notes: list[str]) -> None:
 
 def _carry_reasons(prior: Book, book: Book, last: dict[Key, Any], roles: Roles) -> None:
     """A reason whose comparison did not change last year states a fact: carry it."""
-    from juesuan.check.sanity import REASONS
-
     for comparison in book.format.comparisons:
         key = (roles.reasons, comparison.key, "原因")
         text = prior.values.get(key)
-        if _blank(text) or not _blank(book.values.get(key)) or comparison.key not in REASONS:
+        if _blank(text) or not _blank(book.values.get(key)) or comparison.key not in roles.comparisons:
             continue
-        current, base = REASONS[comparison.key]
+        current, base = roles.comparisons[comparison.key]
         now = round2(Decimal(last.get(current) or 0))
         unchanged = now == 0 if base is None else now == round2(Decimal(last.get(base) or 0))
         if unchanged:

@@ -102,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("doc", help="文档 DOC (.txt .docx .pdf .html)")
     sp.add_argument("--json", action="store_true", help="以 JSON 输出 (print JSON)")
     sp.add_argument("--write", metavar="REPORT.xlsx", help="写出审阅报告 (write a report workbook)")
+    sp.add_argument("--format", help="格式 format id（默认：按章节识别 default: recognised from the sections）")
 
     sp = add("addin", "juesuan.addin.command", "Excel 加载项：构建、安装、诊断",
              "the Excel add-in: build, install, doctor")

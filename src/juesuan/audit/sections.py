@@ -47,9 +47,7 @@ KINDS: tuple[tuple[str, str, str], ...] = (
 KIND_NAMES = {kind: zh for kind, zh, _ in KINDS}
 # Kinds recognised but not checked (their statements follow no relation this audit knows).
 UNCHECKED = {"general": "一般性支出（会议费、培训费等）的说明没有可复核的勾稽关系"}
-# The 14 sections of the IM 2023 format; a missing one is reported as skipped.
-EXPECTED = ("overall", "income", "expend", "fiscal_overall", "gpb_expend", "gpb_basic", "gpb_project",
-            "sangong", "govfund", "soe", "running", "procurement", "assets", "performance")
+# The sections a format's text should have are the format pack's (audit.outline.AuditOutline).
 CONTAINER = re.compile(r"关于.*决算.*说明|^部门决算情况说明$|决算情况说明$|其他重要事项|^情况说明$")
 
 MARKERS: tuple[tuple[int, str], ...] = (
@@ -110,6 +108,7 @@ class Outline:
     sections: list[Section]
     part_title: str | None
     notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en)
+    loose: list[Para] = field(default_factory=list)  # narrative text under no section heading
 
 
 def _marker(text: str) -> tuple[str | None, int | None]:
@@ -222,6 +221,7 @@ def outline(paras: list[Para]) -> Outline:
 
     sections: list[Section] = []
     stack: list[Section] = []
+    loose: list[Para] = []
     for p in body:
         if p.heading and p.level is not None:
             while stack and stack[-1].level >= p.level:
@@ -239,9 +239,9 @@ def outline(paras: list[Para]) -> Outline:
             continue
         if stack and not stack[-1].container:
             stack[-1].paras.append(p)
-        elif stack:  # text directly under a grouping heading: keep it with the group
-            pass
-    return Outline(sections, part_title, notes)
+        else:  # before any heading, or directly under a grouping heading
+            loose.append(p)
+    return Outline(sections, part_title, notes, loose)
 
 
 def content_outline(paras: list[Para]) -> Outline:

@@ -22,10 +22,9 @@ from juesuan.export.plain import section_items
 from juesuan.export.tables import add_grid, add_printed_table
 from juesuan.export.word_styles import (BODY, CAPTION, COVER_GAP, COVER_LINE, FIGURE, PART, PERF_TITLE, SECTION,
                                         SUBHEADING, TITLE, TOC_LINE, TOC_PART, TOC_TITLE, apply_styles)
-from juesuan.formats.nmg_2023 import cn
+from juesuan.money import cn
 from juesuan.narrate.document import Paragraph, Section
 
-TERMS_PART = "第三部分"  # 名词解释: terms printed bold
 FIGURE_WIDTH = Cm(15.5)
 
 
@@ -43,7 +42,8 @@ def build_document(content: Content) -> Document:
     for part in content.narrative.parts:
         _heading(doc, part.title, PART.name, new_page=True)
         for section in part.sections:
-            _section(doc, content, section, terms=part.title.startswith(TERMS_PART))
+            terms = bool(content.outline.terms_part) and part.title.startswith(content.outline.terms_part or "")
+            _section(doc, content, section, terms=terms)
     _tables(doc, content)
     return doc
 
@@ -94,7 +94,7 @@ def _contents(doc: Document, content: Content) -> None:
 def _section(doc: Document, content: Content, section: Section, terms: bool = False) -> None:
     if section.title:
         doc.add_paragraph(section.title, style=SECTION.name)
-    for p in section_items(section, bool(content.perf)):
+    for p in section_items(section, content.outline, bool(content.perf)):
         if p is None:
             _perf_tables(doc, content)
         else:

@@ -13,17 +13,16 @@ from __future__ import annotations
 from typing import Iterator
 
 from juesuan.export.grid import Grid, GridCell
+from juesuan.export.outline import ExportOutline
 from juesuan.model import Book
 from juesuan.narrate.document import Narrative, Paragraph, Section
 
-PERF_SECTION, PERF_BEFORE = "十四", "（三）"  # the 绩效自评 tables go before 十四（三）
-
-
-def section_items(section: Section, has_perf: bool) -> Iterator[Paragraph | None]:
-    """The paragraphs of ``section`` in print order; ``None`` where the 绩效自评 tables go."""
-    placed = section.key != PERF_SECTION or not has_perf
+def section_items(section: Section, outline: ExportOutline, has_extra: bool) -> Iterator[Paragraph | None]:
+    """The paragraphs of ``section`` in print order; ``None`` where the format's extra tables
+    (nmg-2023: the 绩效自评 tables, before 十四（三）) go."""
+    placed = section.key != outline.extra_section or not has_extra
     for p in section.paragraphs:
-        if not placed and p.kind == "heading" and p.text.startswith(PERF_BEFORE):
+        if not placed and p.kind == "heading" and p.text.startswith(outline.extra_before or "\x00"):
             yield None
             placed = True
         yield p
@@ -59,18 +58,19 @@ def grid_lines(grid: Grid) -> list[str]:
 def document_text(book: Book, story: Narrative | None = None) -> str:
     """The narrative of ``book`` with its 绩效自评 tables, as the exported .docx reads."""
     from juesuan.export.content import book_values
-    from juesuan.export.perf_tables import perf_tables
+    from juesuan.formats import get_pack
     from juesuan.narrate import narrative
 
     story = story or narrative(book)
-    perf = perf_tables(book, book_values(book))
+    outline = get_pack(book.format.id).export
+    perf = outline.extra_tables(book, book_values(book)) if outline.extra_tables else []
     lines = [story.title]
     for part in story.parts:
         lines.append(part.title)
         for section in part.sections:
             if section.title:
                 lines.append(section.title)
-            for p in section_items(section, bool(perf)):
+            for p in section_items(section, outline, bool(perf)):
                 if p is not None:
                     lines.append(p.text)
                     continue

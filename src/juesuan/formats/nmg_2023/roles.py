@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from juesuan.expr import Key
+from juesuan.formats.nmg_2023.checks.reasons import REASONS
 from juesuan.formats.nmg_2023.pack import PACK
 from juesuan.roles import ANY_ROW, Roles
 
@@ -46,6 +47,7 @@ ROLES = Roles(
     ),
     carry_tables=("单位信息", "部门概况"),
     fresh=(("单位信息", "报送日期", "值"),),
+    comparisons=REASONS,
     key_figures={
         "收支总计": ("表1", "收入总计", "金额"),
         "本年收入合计": ("表1", "本年收入合计", "金额"),

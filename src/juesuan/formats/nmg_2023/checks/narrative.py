@@ -3,7 +3,7 @@
 The tables can all agree while the text built from them says something impossible or
 contradictory — a share of 427 %, "全面开展" next to 0.44 % coverage, three different 年初预算
 for one total, a reason for a change that did not happen.  These rules read the same figures
-the narrative prints (:mod:`juesuan.narrate.metrics`) and the inputs behind its claims:
+the narrative prints (:mod:`juesuan.formats.nmg_2023.metrics`) and the inputs behind its claims:
 
 - N-SHARE  a share the text prints is above 100 % (or has a zero base);
 - N-COVER  "全面" said of 绩效自评 while it covers less than all 一般公共预算 项目支出;
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from juesuan.check.context import Context
     from juesuan.check.registry import Rule
     from juesuan.narrate.document import Narrative
-    from juesuan.narrate.metrics import Metrics
+    from juesuan.formats.nmg_2023.metrics import Metrics
 
 SHEET = "决算情况说明"
 NO_CHANGE = re.compile(r"无差异|无变化|无变动|没有变化|持平|相同|一致|不存在|未发生|无此项|没有此项|无此类|无.{0,20}(收|支|余|业务|事项)")
@@ -72,11 +72,11 @@ def story(ctx: "Context") -> Story:
     from juesuan.errors import InputError
     from juesuan.export.plain import document_text
     from juesuan.narrate import narrative
-    from juesuan.narrate.metrics import metrics
+    from juesuan.formats.nmg_2023.metrics import metrics
 
     told = narrative(book)
     try:
-        found = audit_loaded(Loaded(SHEET, document_text(book, told), "txt")).findings
+        found = audit_loaded(Loaded(SHEET, document_text(book, told), "txt"), book.format.id).findings
     except InputError:  # nothing the audit recognises: no text rule applies
         found = []
     result = Story(told, metrics(book), found)
@@ -174,7 +174,7 @@ BUDGETED = (  # broad → narrow: (name, section, total cell, its 年初预算 c
 
 def budgets(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
     """N-BUDGET: a narrower total's 年初预算 not above a broader one's; equal totals, equal budgets."""
-    from juesuan.narrate.metrics import Source
+    from juesuan.formats.nmg_2023.metrics import Source
 
     src = Source(ctx.book)
     rows = [(name, sec, round2(src.amount(*total)), round2(src.amount(*budget)), total, budget)
@@ -251,7 +251,7 @@ def perf_sums(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
         if row is None:
             return  # a project without a 自评表: nothing to add up
         rows[n] = row
-    from juesuan.narrate.metrics import Source
+    from juesuan.formats.nmg_2023.metrics import Source
 
     src = Source(book)
     sums = {}

@@ -75,14 +75,15 @@ def _against_last(ctx: "Context", rule: "Rule", pairs: list[tuple[Key, Key]], va
     from decimal import Decimal
 
     from juesuan.carry import is_input_cell
-    from juesuan.check.tolerance import compare, is_precise
+    from juesuan.check.tolerance import compare, is_precise, round2
 
     out = []
     for this, old in pairs:
         if not is_input_cell(ctx.fmt, this) or values.get(old) is None:
             continue
         expected, actual = Decimal(values[old]), ctx.value(this)
-        gap = compare(rule.mode, actual, expected, precise=is_precise([actual, expected]))
+        gap = compare(rule.mode, actual, expected, expected_printed=round2(expected),
+                      precise=is_precise([actual, expected]))
         if gap is not None:
             where = f"{old[0]}「{old[1]}」" + ("" if old[2] in ("金额", "值", "数值") else old[2])
             out.append(rule.finding(ctx, [this], gap, cell=ctx.label(this), relation=where))
