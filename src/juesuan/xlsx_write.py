@@ -36,7 +36,9 @@ def cell_value(value: Any) -> Any:
 
 
 def department_line(book: Book) -> str:
-    name = book.text(("单位信息", "部门名称", "值"))
+    from juesuan.formats import get_pack
+
+    name = book.text(get_pack(book.format.id).department)
     return f"部门：{name}"
 
 

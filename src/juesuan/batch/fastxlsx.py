@@ -38,7 +38,7 @@ from juesuan.batch.zipwrite import archive, deflate
 from juesuan.cached import number_text
 from juesuan.errors import FormatError, InputError, Location
 from juesuan.expr import Address, Expr, Key, Ref, column_letter
-from juesuan.formats import load_format
+from juesuan.formats import get_pack, load_format
 from juesuan.layout import UNIT_ROW, BookLayout, TableLayout, book_layout
 from juesuan.model import Book, code_name
 from juesuan.narrate.document import Narrative
@@ -218,7 +218,7 @@ class FastWriter:
         frame = self.frames[table.key]
         out = [frame.before]
         if frame.unit_open is not None:
-            name = book.text(("单位信息", "部门名称", "值"))
+            name = book.text(get_pack(book.format.id).department)
             dept = text_cell(f"A{UNIT_ROW}", s["js_plain"], f"部门：{name}", table.sheet)
             out += (frame.unit_open, dept, frame.unit_rest, "</row>")
         out.append(frame.after)

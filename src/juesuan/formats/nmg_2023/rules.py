@@ -20,6 +20,7 @@ pattern names an unregistered id, or a comparison of the format has no 变动原
 from __future__ import annotations
 
 from juesuan.check.common import FORMULA_RULES, input_rules
+from juesuan.check.years import ACROSS_YEARS
 from juesuan.check.registry import (ANY, EQ, ERROR, GE, WARNING, DerivedRule, Rule, RuleSet, derived, ends, one_of,
                                     rule, starts)
 from juesuan.check.tolerance import Mode
@@ -124,12 +125,7 @@ RULE_LIST: list[Rule] = [
          "上年决算数自相矛盾：" + EQ, Mode.ROUNDED, period.x25_2, "tables.md X25 (partial)"),
     rule("X25-3", ERROR, "上年决算 三公经费合计 = 四项之和", "上年决算数自相矛盾：" + EQ, Mode.ROUNDED, period.x25_3,
          "tables.md X25 (partial)"),
-    rule("X25", WARNING, "上年决算数 = 上年工作簿",
-         "{cell}为 {actual}，上年工作簿{relation}为 {expected}，相差 {difference}（上年数经调整时可不同，请核实）",
-         Mode.ROUNDED, period.x25, "tables.md X25 (with last year's workbook: check --prior)"),
-    rule("X26-1", WARNING, "年初 = 上年年末（上年工作簿）",
-         "本年{cell}为 {actual}，上年工作簿{relation}为 {expected}，相差 {difference}（年初数经调整时可不同，请核实）",
-         Mode.ROUNDED, period.x26_1, "tables.md X26 (with last year's workbook: 表1, 表4 per fund, 表8 per 项)"),
+    *ACROSS_YEARS,  # X25, X26-1: with last year's book (check --prior)
     rule("X26", WARNING, "年初结转和结余 = 上年年末结转和结余",
          "本年年初结转和结余与上年年末结转和结余不一致（年初数经调整时可不同，请核实）：" + EQ, Mode.ROUNDED, period.x26,
          "tables.md X26"),
