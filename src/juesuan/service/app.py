@@ -292,10 +292,13 @@ def run_snapshot(command: str, data: bytes, work: Path, result_dir: Path) -> dic
             else pipeline.check(path, label)
     except InputError as exc:
         raise _where(exc, label) from None
+    from juesuan.check.acknowledge import SHEET as REPORT
     from juesuan.formats import detect_pack
+    from juesuan.narrate.sheet import SHEET as NARRATIVE
 
+    rebuilt = {"check": [REPORT], "narrate": [NARRATIVE]}.get(command, [])
     result = edits.diff(sheets, edits.load_result(path), detect_pack(path).format,
-                        AUTHOR if command == "check" else None)
+                        AUTHOR if command == "check" else None, rebuilt)
     return {"ok": True, "command": command, "message": out.message, "lines": out.lines, "findings": out.findings,
             "edits": result, "counts": edits.count(result)}
 

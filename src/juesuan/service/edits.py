@@ -244,11 +244,17 @@ def shifted(grid: list[list[Any]], ops: list[dict[str, int]]) -> list[list[Any]]
 
 
 # ── the difference ──────────────────────────────────────────────────────────────────────
-def diff(before: list[Sheet], wb: Workbook, fmt: "Format", remove_comments_by: str | None = None) -> dict[str, Any]:
-    """The sheet edits that turn the snapshot ``before`` into the workbook ``wb`` (of format ``fmt``)."""
-    old = {s.name: s for s in before}
+def diff(before: list[Sheet], wb: Workbook, fmt: "Format", remove_comments_by: str | None = None,
+         rebuilt: Iterable[str] = ()) -> dict[str, Any]:
+    """The sheet edits that turn the snapshot ``before`` into the workbook ``wb`` (of format ``fmt``).
+
+    ``rebuilt`` names sheets the step writes from scratch (校验结果, 决算情况说明): one that existed is
+    deleted and made anew, so nothing of the old one (links, charts, row heights) lingers."""
+    replaced = set(rebuilt) & set(wb.sheetnames)
+    old = {s.name: s for s in before if s.name not in replaced}
     moves = row_moves(before, wb, fmt)
-    sheets: list[dict[str, Any]] = [{"name": s.name, "delete": True} for s in before if s.name not in wb.sheetnames]
+    sheets: list[dict[str, Any]] = [{"name": s.name, "delete": True} for s in before
+                                    if s.name not in wb.sheetnames or s.name in replaced]
     previous: str | None = None
     for ws in wb.worksheets:
         if ws.title in old:
@@ -294,6 +300,7 @@ def _changed_sheet(s: Sheet, ws: Worksheet, ops: list[dict[str, int]]) -> dict[s
     styles = _styles(ws)
     if styles:
         edit["styles"] = styles
+    _dimensions(ws, edit)
     _extras(ws, edit)
     return edit
 
@@ -306,6 +313,15 @@ def _new_sheet(ws: Worksheet, previous: str | None) -> dict[str, Any]:
     styles = _styles(ws)
     if styles:
         edit["styles"] = styles
+    _dimensions(ws, edit)
+    if ws.merged_cells.ranges:
+        edit["merges"] = [str(m) for m in ws.merged_cells.ranges]
+    _extras(ws, edit)
+    return edit
+
+
+def _dimensions(ws: Worksheet, edit: dict[str, Any]) -> None:
+    """Column widths, hidden columns and row heights the pipeline set."""
     columns = []
     for letter, dim in sorted(ws.column_dimensions.items()):
         if dim.width or dim.hidden:
@@ -320,10 +336,6 @@ def _new_sheet(ws: Worksheet, previous: str | None) -> dict[str, Any]:
             heights.setdefault(float(dim.height), []).append(f"{r}:{r}")
     if heights:
         edit["heights"] = [{"a": u, "height": h} for h, rows in heights.items() for u in unions(rows)]
-    if ws.merged_cells.ranges:
-        edit["merges"] = [str(m) for m in ws.merged_cells.ranges]
-    _extras(ws, edit)
-    return edit
 
 
 def _extras(ws: Worksheet, edit: dict[str, Any]) -> None:
