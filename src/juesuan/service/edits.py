@@ -43,7 +43,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from openpyxl.utils.datetime import to_excel
@@ -405,9 +404,3 @@ def count(edits: dict[str, Any]) -> dict[str, int]:
     return {"sheets": len(edits["sheets"]), "cells": cells,
             "new_sheets": sum(1 for s in edits["sheets"] if s.get("new")),
             "row_ops": sum(len(s.get("rows", [])) for s in edits["sheets"])}
-
-
-def load_result(path: Path) -> Workbook:
-    from juesuan.workbook_file import load
-
-    return load(path)
