@@ -180,13 +180,21 @@ def style_of(cell: Any) -> dict[str, Any] | None:
 
 def _styles(ws: Worksheet, rows: Iterable[int] | None = None) -> list[dict[str, Any]]:
     groups: dict[str, list[tuple[int, int]]] = {}
+    looks: dict[tuple[int, ...], str | None] = {}  # openpyxl's style indices → the look as JSON
     for row in ws.iter_rows():
         for cell in row:
             if rows is not None and cell.row not in rows:
                 continue
-            s = style_of(cell)
-            if s is not None:
-                groups.setdefault(json.dumps(s, sort_keys=True, ensure_ascii=False), []).append((cell.row, cell.column))
+            indices = getattr(cell, "_style", None)  # openpyxl's style indices: equal indices, equal look
+            if indices is None:  # a cell covered by a merge takes the look of the merge's first cell
+                continue
+            ids = tuple(indices)
+            if ids not in looks:
+                s = style_of(cell)
+                looks[ids] = None if s is None else json.dumps(s, sort_keys=True, ensure_ascii=False)
+            key = looks[ids]
+            if key is not None:
+                groups.setdefault(key, []).append((cell.row, cell.column))
     out = []
     for key, cells in groups.items():
         for union in unions([a1_range(*rect) for rect in rectangles(cells)]):
