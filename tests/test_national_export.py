@@ -55,3 +55,25 @@ def test_the_pdf_prints_the_tables_and_the_narrative(exported):
     for needle in ["公开01表", "公开09表", "一般公共预算财政拨款“三公”经费支出决算表", "4,733.14",
                    "完成年初预算的102.27%", "机关运行经费支出185.41万元", "十一、机关运行经费："]:
         assert needle in flat, needle
+
+
+def test_the_audit_reads_the_exported_text_as_national_with_no_error(exported):
+    from juesuan.audit.engine import audit
+    from juesuan.findings import Severity
+
+    result = audit(exported["docx"])
+    assert [f.rule for f in result.findings if f.severity is Severity.ERROR] == []
+
+
+def test_batch_fills_checks_and_narrates_a_national_data_file(tmp_path):
+    import json
+
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(REF, src / "ref.json")
+    assert main(["batch", str(src), "-o", str(tmp_path / "out"), "--jobs", "1"]) == 0
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    (dept,) = summary["departments"]
+    assert (dept["status"], dept["department"], dept["counts"]["error"]) == ("ok", "上海市普陀区生态环境局", 0)
+    wb = openpyxl.load_workbook(tmp_path / "out" / "ref.xlsx", read_only=True)
+    assert "决算情况说明" in wb.sheetnames

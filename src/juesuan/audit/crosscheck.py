@@ -344,7 +344,7 @@ def check_scope(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
     return out
 
 
-FISCAL_CLAIM = re.compile(r"(一般公共预算|财政拨款|政府性基金)[^。；，]{0,6}(结转|结余)")
+FISCAL_CLAIM = re.compile(r"(?<!非)(一般公共预算|财政拨款|政府性基金)[^。；，]{0,6}(结转|结余)")
 
 
 def check_fund_carry(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:

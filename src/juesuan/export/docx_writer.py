@@ -18,6 +18,7 @@ from docx.shared import Cm, Pt, Twips
 
 from juesuan.export import page
 from juesuan.export.content import Content
+from juesuan.export.plain import section_items
 from juesuan.export.tables import add_grid, add_printed_table
 from juesuan.export.word_styles import (BODY, CAPTION, COVER_GAP, COVER_LINE, FIGURE, PART, PERF_TITLE, SECTION,
                                         SUBHEADING, TITLE, TOC_LINE, TOC_PART, TOC_TITLE, apply_styles)
@@ -110,15 +111,11 @@ def _contents_tables(doc: Document, content: Content) -> None:
 def _section(doc: Document, content: Content, section: Section, terms: bool = False) -> None:
     if section.title:
         doc.add_paragraph(section.title, style=SECTION.name)
-    outline = content.outline
-    perf_placed = section.key != outline.extra_section or not content.perf
-    for p in section.paragraphs:
-        if not perf_placed and p.kind == "heading" and p.text.startswith(outline.extra_before or "\x00"):
+    for p in section_items(section, content.outline, bool(content.perf)):
+        if p is None:
             _perf_tables(doc, content)
-            perf_placed = True
-        _paragraph(doc, content, p, terms)
-    if not perf_placed:
-        _perf_tables(doc, content)
+        else:
+            _paragraph(doc, content, p, terms)
 
 
 def _paragraph(doc: Document, content: Content, p: Paragraph, terms: bool = False) -> None:
