@@ -101,9 +101,34 @@ def read_tables(paras: list[Para], doc_year: int | None) -> list[Table]:
     return [t for t in tables if t.cells]
 
 
+def _one_cell_rows(rows: list[Para]) -> tuple[list[list[str]], list[Para]] | None:
+    """A table printed one cell per line ("项目 |", "预算数 |", "决算数 |", "合计 |", "30.8 |", …):
+    the header is the run of words before the first row label, which sets the width; None when
+    the cells do not fall into rows of that width (a label, then figures or blanks)."""
+    cells = [p.text.strip().rstrip("|").strip() for p in rows]
+    first = next((k for k, c in enumerate(cells) if _is_number(c)), None)
+    if first is None or first < 3:
+        return None
+    width = first - 1
+    if width < 2 or (len(cells) - width) % width:
+        return None
+    grid, paras = [cells[:width]], [rows[0]]
+    for k in range(width, len(cells), width):
+        chunk = cells[k:k + width]
+        if _is_number(chunk[0]) or not all(_is_number(c) or BLANK_CELL.match(c) for c in chunk[1:]):
+            return None
+        grid.append(chunk)
+        paras.append(rows[k])
+    return grid, paras
+
+
 def _read(rows: list[Para], before: list[Para], doc_year: int | None) -> Table:
     lead = " ".join(p.text for p in before)
     grid = [split_row(p.text) for p in rows]
+    if len(rows) >= 6 and sum(len([c for c in r if c.strip()]) <= 1 for r in grid) >= 0.8 * len(grid):
+        regrouped = _one_cell_rows(rows)
+        if regrouped is not None:
+            grid, rows = regrouped
     unit_m = UNIT_RX.search(lead) or next((UNIT_RX.search(" ".join(r)) for r in grid if UNIT_RX.search(" ".join(r))), None)
     unit = unit_m.group("unit") if unit_m else "万元"
     title = next((p.text for p in reversed(before) if "表" in p.text or "三公" in p.text), before[-1].text if before else "")
