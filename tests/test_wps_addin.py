@@ -98,6 +98,19 @@ def test_fill_in_wps_leaves_the_cells_juesuan_fill_writes(wps_fill: dict[str, An
     assert protected and {s["name"] for s in out["workbook"]["sheets"] if s["protected"]} == protected
 
 
+def test_fill_in_wps_recognises_the_national_format_by_its_stamp(svc: Running, tmp_path: Path) -> None:
+    data = ROOT / "src" / "juesuan" / "reference" / "national-2023-reference.json"
+    book = tmp_path / "中央部门.xlsx"
+    assert main(["new", "--format", "national-2023", "--no-fill", "--data", str(data), "-o", str(book)]) == 0
+    cells = workbook_cells(book)
+    assert cells["names"] == {"_juesuan_format": '="national-2023"'}
+    out = run_addin(svc, cells, "fill", tmp_path)
+    assert "error" not in out, out.get("error")
+    assert main(["fill", str(book), "-o", str(tmp_path / "cli.xlsx")]) == 0
+    assert differences(tmp_path / "cli.xlsx", out["workbook"]) == []
+    assert out["result"]["counts"]["cells"] > 100
+
+
 def test_fill_colours_input_and_derived_rows_as_the_cli_does(wps_fill: dict[str, Any], grown_filled: Path) -> None:
     sheet = "收入决算表"
     ws = openpyxl.load_workbook(grown_filled)[sheet]
