@@ -258,3 +258,20 @@ def test_wps_install_registers_the_addin_served_by_the_service(svc: Running, tmp
         assert "决算公开" in r.read().decode("utf-8")
     with urllib.request.urlopen(ours.get("url")) as r:
         assert "js/main.js" in r.read().decode("utf-8")
+
+
+def test_the_addin_reads_each_sheet_once_and_sends_only_its_content() -> None:
+    # formatting alone stretches UsedRange (here to Z500): the snapshot stops at the last content
+    script = f"""
+    var FakeApp = require({json.dumps(str(ROOT / 'tests' / 'wps' / 'fake_et.js'))}).FakeApp;
+    var ET = require({json.dumps(str(WPS / 'js' / 'et.js'))});
+    var app = new FakeApp({{name: "b.xlsx", sheets: [{{name: "表", cells: {{
+        A1: {{v: "标题", f: null}}, B2: {{v: 3, f: null}}, C2: {{v: 3, f: "=B2"}}, Z500: {{v: null, f: null}}}}}}]}});
+    var snap = ET.readSnapshot(app.ActiveWorkbook);
+    console.log(JSON.stringify({{snap: snap, stats: app.stats}}));
+    """
+    out = json.loads(subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True).stdout)
+    sheet = out["snap"]["sheets"][0]
+    assert sheet["values"] == [["标题", None, None], [None, 3, 3]]
+    assert sheet["formulas"] == [[None, None, None], [None, None, "=B2"]]
+    assert out["stats"]["blockReads"] == 2  # one Value2 and one Formula read of the whole block
