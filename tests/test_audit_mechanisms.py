@@ -12,6 +12,10 @@ from juesuan.audit.engine import audit
 from juesuan.findings import Severity
 
 
+# The rules these tests make fire (test_audit_mutations counts them as exercised).
+RULES_EXERCISED = {"A-SHARE", "A-CHANGE", "A-SUM-PARTS", "A-BALANCE", "A-SANGONG-SCOPE"}
+
+
 def run(tmp_path: Path, text: str) -> list[tuple[str, str]]:
     path = tmp_path / "t.txt"
     path.write_text(text, encoding="utf-8")
