@@ -107,3 +107,11 @@ def test_a_change_naming_an_item_is_of_that_item_not_the_blocks_total(tmp_path) 
     text = ("“三公”经费支出决算总额为5.48万元，其中：因公出国（境）费0.00万元；公务用车运行维护费3.98万元；"
             "公务接待费1.50万元。公务用车运行维护费支出决算比去年增加1.05万元，增长35.8%。\n")
     assert run(tmp_path, text) == []
+
+
+@pytest.mark.parametrize("run_cost,errors", [("21", 0), ("12", 1)])
+def test_a_bracket_of_bare_figures_is_read_in_the_unit_before_it(tmp_path, run_cost, errors) -> None:
+    """"21.00万元（购置费0、运行维护费21）": the bracket's figures are 万元 and add up to 21.00."""
+    text = ("2022年度“三公”经费支出决算为24.00万元，其中：因公出国（境）费0.00万元，公务用车购置及运行维护费21.00万元"
+            f"（购置费0、运行维护费{run_cost}），公务接待费3.00万元。\n")
+    assert [r for r, _ in run(tmp_path, text)] == ["A-SUM-PARTS"] * errors
