@@ -5,10 +5,8 @@ nothing written outside the service's own folder."""
 from __future__ import annotations
 
 import json
-import os
 import socket
 import stat
-import threading
 import time
 from pathlib import Path
 

@@ -45,11 +45,12 @@ def grown_filled(grown: Path) -> Path:
     return out
 
 
-def cli(command: str, book: Path, tmp: Path) -> Path:
-    """The CLI's result for ``command`` on a copy of ``book``."""
+def cli(command: str, book: Path, tmp: Path, times: int = 1) -> Path:
+    """The CLI's result for ``command`` (run ``times`` times) on a copy of ``book``."""
     out = tmp / f"cli-{command}.xlsx"
     shutil.copyfile(book, out)
-    main({"check": ["check", str(out), "--write"], "narrate": ["narrate", str(out)]}[command])
+    for _ in range(times):
+        main({"check": ["check", str(out), "--write"], "narrate": ["narrate", str(out)]}[command])
     return out
 
 
@@ -144,6 +145,20 @@ def test_narrate_in_wps_writes_the_sheet_of_juesuan_narrate_with_its_charts(svc:
     assert len(sheet["charts"]) == len(ws._charts) == 2
     assert all(c["type"] == 5 and c["source"] for c in sheet["charts"])  # pie charts with their data
     assert sheet["columnWidths"]["1"] == ws.column_dimensions["A"].width
+
+
+@pytest.mark.parametrize("command", ["check", "narrate"])
+def test_pressing_a_button_twice_gives_what_running_the_command_twice_gives(svc: Running, grown_filled: Path,
+                                                                          tmp_path: Path, command: str) -> None:
+    out = run_addin(svc, workbook_cells(grown_filled), f"{command},{command}", tmp_path)
+    assert "error" not in out, out.get("error")
+    expected = cli(command, grown_filled, tmp_path, times=2)
+    assert differences(expected, out["workbook"]) == []
+    marks = [c["comment"]["text"] for s in out["workbook"]["sheets"] for c in s["cells"].values() if c["comment"]]
+    wb = openpyxl.load_workbook(expected)
+    assert len(marks) == sum(1 for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.comment)
+    charts = [len(s["charts"]) for s in out["workbook"]["sheets"] if s["charts"]]
+    assert charts == ([2] if command == "narrate" else [])
 
 
 def test_export_in_wps_saves_word_and_pdf_next_to_the_workbook(svc: Running, grown_filled: Path,

@@ -1,6 +1,8 @@
 /* Run one button of the WPS add-in (addin/wps/js/main.js) in Node, on a fake ET workbook.
  *
- *   node run_addin.js CELLS.json COMMAND BASE_URL TOKEN OUT.json
+ *   node run_addin.js CELLS.json COMMAND[,COMMAND…] BASE_URL TOKEN OUT.json
+ *
+ * Several commands run one after the other on the same workbook, as a user presses the buttons.
  *
  * CELLS.json: {"name", "path", "names": {"_juesuan_format": "=\"nmg-2023\""},
  *              "sheets": [{"name", "visible", "protected", "cells": {"A1": {"v", "f"}}}]}
@@ -22,7 +24,8 @@ async function main() {
   };
   var out;
   try {
-    var result = await addin.runCommand(app, args[1], conn, files);
+    var result;
+    for (var command of args[1].split(",")) result = await addin.runCommand(app, command, conn, files);
     out = { result: { message: result.answer.message, lines: result.answer.lines, counts: result.answer.counts,
       findings: result.answer.findings, applied: result.applied, saved: result.saved,
       summary: addin.summary(result) }, stats: app.stats, workbook: app.dump() };

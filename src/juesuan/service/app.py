@@ -275,27 +275,32 @@ def _where(exc: InputError, label: str) -> InputError:
 
 
 def run_snapshot(command: str, data: bytes, work: Path, result_dir: Path) -> dict[str, Any]:
-    """A snapshot through one step; sheet edits (fill/check/narrate) or files (export)."""
+    """A snapshot through one step, in memory; sheet edits (fill/check/narrate) or files (export)."""
+    from juesuan.check.acknowledge import SHEET as REPORT
     from juesuan.check.report_sheet import AUTHOR
+    from juesuan.formats import get_pack
+    from juesuan.narrate.sheet import SHEET as NARRATIVE
 
     raw = _decode(data)
     sheets = snapshot.parse(raw)
     label = _label(raw.get("workbook"), "工作簿.xlsx")
-    path = snapshot.to_xlsx(sheets, work / "book.xlsx", snapshot.format_of(raw))
     try:
+        fmt = get_pack(snapshot.format_of_sheets(sheets, snapshot.format_of(raw))).format
+        wb = snapshot.to_workbook(sheets, fmt.id)
         if command == "export":
             result_dir.mkdir(parents=True, exist_ok=True)
-            out = pipeline.export(path, result_dir, Path(label).stem, pdf=True)
+            out = pipeline.export(pipeline.book_of(wb, fmt), result_dir, Path(label).stem, pdf=True)
             return {"ok": True, "command": command, "message": out.message, "lines": out.lines,
                     "files": _files(result_dir, out.files)}
-        out = {"fill": pipeline.fill, "narrate": pipeline.narrate}[command](path) if command != "check" \
-            else pipeline.check(path, label)
+        if command == "check":
+            values, formulas = snapshot.check_grids_of(sheets)
+            out = pipeline.check_book(wb, fmt, values, formulas, label)
+        else:
+            out = {"fill": pipeline.fill_book, "narrate": pipeline.narrate_book}[command](wb, fmt)
     except InputError as exc:
         raise _where(exc, label) from None
-    from juesuan.formats import detect_pack
-
-    result = edits.diff(sheets, edits.load_result(path), detect_pack(path).format,
-                        AUTHOR if command == "check" else None)
+    rebuilt = {"check": [REPORT], "narrate": [NARRATIVE]}.get(command, [])
+    result = edits.diff(sheets, wb, fmt, AUTHOR if command == "check" else None, rebuilt)
     return {"ok": True, "command": command, "message": out.message, "lines": out.lines, "findings": out.findings,
             "edits": result, "counts": edits.count(result)}
 

@@ -43,7 +43,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from openpyxl.utils.datetime import to_excel
@@ -181,13 +180,21 @@ def style_of(cell: Any) -> dict[str, Any] | None:
 
 def _styles(ws: Worksheet, rows: Iterable[int] | None = None) -> list[dict[str, Any]]:
     groups: dict[str, list[tuple[int, int]]] = {}
+    looks: dict[tuple[int, ...], str | None] = {}  # openpyxl's style indices → the look as JSON
     for row in ws.iter_rows():
         for cell in row:
             if rows is not None and cell.row not in rows:
                 continue
-            s = style_of(cell)
-            if s is not None:
-                groups.setdefault(json.dumps(s, sort_keys=True, ensure_ascii=False), []).append((cell.row, cell.column))
+            indices = getattr(cell, "_style", None)  # openpyxl's style indices: equal indices, equal look
+            if indices is None:  # a cell covered by a merge takes the look of the merge's first cell
+                continue
+            ids = tuple(indices)
+            if ids not in looks:
+                s = style_of(cell)
+                looks[ids] = None if s is None else json.dumps(s, sort_keys=True, ensure_ascii=False)
+            key = looks[ids]
+            if key is not None:
+                groups.setdefault(key, []).append((cell.row, cell.column))
     out = []
     for key, cells in groups.items():
         for union in unions([a1_range(*rect) for rect in rectangles(cells)]):
@@ -244,11 +251,17 @@ def shifted(grid: list[list[Any]], ops: list[dict[str, int]]) -> list[list[Any]]
 
 
 # ── the difference ──────────────────────────────────────────────────────────────────────
-def diff(before: list[Sheet], wb: Workbook, fmt: "Format", remove_comments_by: str | None = None) -> dict[str, Any]:
-    """The sheet edits that turn the snapshot ``before`` into the workbook ``wb`` (of format ``fmt``)."""
-    old = {s.name: s for s in before}
+def diff(before: list[Sheet], wb: Workbook, fmt: "Format", remove_comments_by: str | None = None,
+         rebuilt: Iterable[str] = ()) -> dict[str, Any]:
+    """The sheet edits that turn the snapshot ``before`` into the workbook ``wb`` (of format ``fmt``).
+
+    ``rebuilt`` names sheets the step writes from scratch (校验结果, 决算情况说明): one that existed is
+    deleted and made anew, so nothing of the old one (links, charts, row heights) lingers."""
+    replaced = set(rebuilt) & set(wb.sheetnames)
+    old = {s.name: s for s in before if s.name not in replaced}
     moves = row_moves(before, wb, fmt)
-    sheets: list[dict[str, Any]] = [{"name": s.name, "delete": True} for s in before if s.name not in wb.sheetnames]
+    sheets: list[dict[str, Any]] = [{"name": s.name, "delete": True} for s in before
+                                    if s.name not in wb.sheetnames or s.name in replaced]
     previous: str | None = None
     for ws in wb.worksheets:
         if ws.title in old:
@@ -294,6 +307,7 @@ def _changed_sheet(s: Sheet, ws: Worksheet, ops: list[dict[str, int]]) -> dict[s
     styles = _styles(ws)
     if styles:
         edit["styles"] = styles
+    _dimensions(ws, edit)
     _extras(ws, edit)
     return edit
 
@@ -306,6 +320,15 @@ def _new_sheet(ws: Worksheet, previous: str | None) -> dict[str, Any]:
     styles = _styles(ws)
     if styles:
         edit["styles"] = styles
+    _dimensions(ws, edit)
+    if ws.merged_cells.ranges:
+        edit["merges"] = [str(m) for m in ws.merged_cells.ranges]
+    _extras(ws, edit)
+    return edit
+
+
+def _dimensions(ws: Worksheet, edit: dict[str, Any]) -> None:
+    """Column widths, hidden columns and row heights the pipeline set."""
     columns = []
     for letter, dim in sorted(ws.column_dimensions.items()):
         if dim.width or dim.hidden:
@@ -320,10 +343,6 @@ def _new_sheet(ws: Worksheet, previous: str | None) -> dict[str, Any]:
             heights.setdefault(float(dim.height), []).append(f"{r}:{r}")
     if heights:
         edit["heights"] = [{"a": u, "height": h} for h, rows in heights.items() for u in unions(rows)]
-    if ws.merged_cells.ranges:
-        edit["merges"] = [str(m) for m in ws.merged_cells.ranges]
-    _extras(ws, edit)
-    return edit
 
 
 def _extras(ws: Worksheet, edit: dict[str, Any]) -> None:
@@ -393,9 +412,3 @@ def count(edits: dict[str, Any]) -> dict[str, int]:
     return {"sheets": len(edits["sheets"]), "cells": cells,
             "new_sheets": sum(1 for s in edits["sheets"] if s.get("new")),
             "row_ops": sum(len(s.get("rows", [])) for s in edits["sheets"])}
-
-
-def load_result(path: Path) -> Workbook:
-    from juesuan.workbook_file import load
-
-    return load(path)

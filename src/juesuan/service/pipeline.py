@@ -1,5 +1,6 @@
-"""The buttons, on a file in the service's folder: the same calls as ``juesuan fill`` /
-``check --write`` / ``narrate`` / ``export`` (and ``new --data`` for a data file).
+"""The buttons: on an uploaded file, the same calls as ``juesuan fill`` / ``check --write`` /
+``narrate`` / ``export`` (and ``new --data`` for a data file); on a snapshot, the same engines
+on the in-memory workbook the snapshot makes (nothing is written but the export's files).
 
 Each step works on a private copy and says what it did in Chinese (English beside it); an input
 problem is an :class:`~juesuan.errors.InputError`, reported to the caller, never a traceback.
@@ -11,9 +12,16 @@ import platform
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 from juesuan.errors import InputError
+
+if TYPE_CHECKING:
+    from openpyxl.workbook import Workbook
+
+    from juesuan.spec import Format
+
+Grids = Mapping[str, Any]
 
 
 @dataclass
@@ -27,13 +35,11 @@ class Outcome:
     files: dict[str, Path] = field(default_factory=dict)
 
 
+# ── on a workbook file (the browser page's upload): exactly the command line's calls ──
 def fill(path: Path) -> Outcome:
     from juesuan.fill import fill_workbook
 
-    report = fill_workbook(path)
-    lines = [ln for ln in report.lines() if not ln.startswith("已写出")]
-    return Outcome("fill", f"填充完成：{report.derived} 个派生单元格已写入公式和值 "
-                           f"(filled: {report.derived} derived cells)", lines[1:])
+    return _filled(fill_workbook(path))
 
 
 def check(path: Path, label: str) -> Outcome:
@@ -41,12 +47,74 @@ def check(path: Path, label: str) -> Outcome:
     from juesuan.check import acknowledge, check_grids
     from juesuan.check.read import load_grids
     from juesuan.check.report_sheet import write
-    from juesuan.findings import report_json, summarize
     from juesuan.formats import detect_pack
 
     values, formulas = load_grids(path)
     found = check_grids(detect_pack(path).format, values, formulas)
     write(path, found, values, formulas, acknowledge.read(values.get(acknowledge.SHEET)))
+    return _checked(found, label)
+
+
+def narrate(path: Path) -> Outcome:
+    from juesuan.formats import detect_pack
+    from juesuan.narrate.save import save_workbook
+    from juesuan.workbook_file import load
+
+    wb = load(path)
+    fmt = detect_pack(path).format
+    outcome, book, found = _narrate(wb, fmt)
+    save_workbook(wb, book, found, path)
+    return outcome
+
+
+# ── on the in-memory workbook of a snapshot (the WPS add-in): the same engines, no file ──
+def fill_book(wb: Workbook, fmt: Format) -> Outcome:
+    """填充 on ``wb`` in memory, as ``fill_workbook`` does between loading and saving."""
+    from juesuan import fill as engine
+    from juesuan.locate import read_book
+    from juesuan.workbook_file import grids
+
+    grid = grids(wb)
+    book, found = read_book(fmt, grid)
+    report, _values = engine.fill_book(wb, book, found, grid, write_inputs=False)
+    return _filled(report)
+
+
+def check_book(wb: Workbook, fmt: Format, values: Grids, formulas: Grids, label: str) -> Outcome:
+    """校验 on the snapshot's grids; the 校验结果 sheet and the marks written into ``wb`` as
+    ``check --write`` writes them into the file."""
+    from juesuan.check import acknowledge, check_grids
+    from juesuan.check.report_sheet import build_sheet, mark, unmark
+
+    found = check_grids(fmt, values, formulas)
+    unmark(wb)
+    build_sheet(wb, found, acknowledge.read(values.get(acknowledge.SHEET)))
+    mark(wb, found)
+    return _checked(found, label)
+
+
+def narrate_book(wb: Workbook, fmt: Format) -> Outcome:
+    return _narrate(wb, fmt)[0]
+
+
+def book_of(wb: Workbook, fmt: Format) -> Any:
+    """The inputs of ``wb`` (for export)."""
+    from juesuan.locate import read_book
+    from juesuan.workbook_file import grids
+
+    return read_book(fmt, grids(wb))[0]
+
+
+# ── what each step says ──
+def _filled(report: Any) -> Outcome:
+    lines = [ln for ln in report.lines() if not ln.startswith("已写出")]
+    return Outcome("fill", f"填充完成：{report.derived} 个派生单元格已写入公式和值 "
+                           f"(filled: {report.derived} derived cells)", lines[1:])
+
+
+def _checked(found: list[Any], label: str) -> Outcome:
+    from juesuan.findings import report_json, summarize
+
     s = summarize(found)
     return Outcome("check", f"校验完成：错误 {s['error']} 个，警告 {s['warning']} 个，提示 {s['info']} 个，"
                             f"已说明 {s['acknowledged']} 个 (errors {s['error']}, warnings {s['warning']}, "
@@ -54,35 +122,32 @@ def check(path: Path, label: str) -> Outcome:
                    findings=report_json(label, found))
 
 
-def narrate(path: Path) -> Outcome:
-    from juesuan.formats import detect_pack
+def _narrate(wb: Workbook, fmt: Format) -> tuple[Outcome, Any, Any]:
     from juesuan.locate import read_book
     from juesuan.narrate import narrative
-    from juesuan.narrate.save import save_workbook
     from juesuan.narrate.sheet import SHEET, write_narrative_sheet
-    from juesuan.workbook_file import grids, load
+    from juesuan.workbook_file import grids
 
-    wb = load(path)
-    book, found = read_book(detect_pack(path).format, grids(wb))
+    book, found = read_book(fmt, grids(wb))
     text = narrative(book)
     result = write_narrative_sheet(wb, text, book, found)
-    save_workbook(wb, book, found, path)
     lines = []
     if result.kept_copy:
         lines.append(f"「{SHEET}」在上次生成后被手工修改过，原表已保留为「{result.kept_copy}」"
                      f"(the hand-edited sheet is kept as {result.kept_copy})")
     lines += [f"待填写 to fill：「{p.cell[0]}」{p.label}" for p in text.placeholders]
-    return Outcome("narrate", f"已生成「{SHEET}」：{result.paragraphs} 段，图1、图2 "
-                              f"(narrative written: {result.paragraphs} paragraphs)", lines)
+    return (Outcome("narrate", f"已生成「{SHEET}」：{result.paragraphs} 段，图1、图2 "
+                               f"(narrative written: {result.paragraphs} paragraphs)", lines), book, found)
 
 
-def export(path: Path, out_dir: Path, stem: str, pdf: bool) -> Outcome:
-    """导出 into ``out_dir`` as ``<stem>_决算公开.docx`` (and .pdf when LibreOffice is there)."""
-    from juesuan.export import SUFFIX, export_file
+def export(source: Path | Any, out_dir: Path, stem: str, pdf: bool) -> Outcome:
+    """导出 of a workbook file or a :class:`~juesuan.model.Book` into ``out_dir`` as
+    ``<stem>_决算公开.docx`` (and .pdf when LibreOffice is there)."""
+    from juesuan.export import SUFFIX, export_book, export_file
 
     docx = out_dir / f"{stem}{SUFFIX}.docx"
     want_pdf = out_dir / f"{stem}{SUFFIX}.pdf" if pdf and has_libreoffice() else None
-    result = export_file(path, docx, want_pdf)
+    result = export_file(source, docx, want_pdf) if isinstance(source, Path) else export_book(source, docx, want_pdf)
     files = {"docx": result.docx}
     if result.pdf:
         files["pdf"] = Path(result.pdf)

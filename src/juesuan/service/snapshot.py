@@ -12,8 +12,9 @@ is then the value WPS shows (stored as the formula's cached value, which is what
 Otherwise the ``values`` entry is the constant.  Numbers, text, booleans and null only; WPS's
 error values arrive as text (``#DIV/0!``) or as COM error numbers and are both understood.
 
-:func:`to_xlsx` writes a snapshot as an .xlsx the file pipeline can run on; :func:`from_file`
-reads an .xlsx into the same shape (the tests' stand-in for WPS, and the Node harness's input).
+:func:`to_workbook` makes the snapshot the in-memory workbook the pipeline runs on (no file is
+written), :func:`check_grids_of` the grids the checker reads; :func:`from_file` reads an .xlsx
+into the snapshot's shape (the tests' stand-in for WPS, and the Node harness's input).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.utils.datetime import to_excel
 
-from juesuan.cached import save_with_values
 from juesuan.errors import InputError, Location
 from juesuan.expr import column_letter
 from juesuan.locate import is_error_text
@@ -153,16 +153,15 @@ def cached_value(value: Any) -> Any:
     return value
 
 
-def to_xlsx(sheets: list[Sheet], path: Path, format_id: str | None = None) -> Path:
-    """Write the snapshot as an .xlsx with formulas, their shown values stored, and constants
-    (and the format stamp, so the pipeline recognises the format as it would the user's file)."""
+def to_workbook(sheets: list[Sheet], format_id: str | None = None) -> Workbook:
+    """The snapshot as an in-memory openpyxl workbook (formulas and constants), stamped with its
+    format when the snapshot names one: what the pipeline would load from the user's file."""
     wb = Workbook()
     wb.remove(wb.active)
     if format_id:
         from juesuan.formats.detect import stamp_workbook
 
         stamp_workbook(wb, format_id)
-    cached: dict[str, dict[str, Any]] = {}
     for s in sheets:
         ws = wb.create_sheet(s.name)
         if not s.visible:
@@ -170,22 +169,50 @@ def to_xlsx(sheets: list[Sheet], path: Path, format_id: str | None = None) -> Pa
         rows, cols = s.shape
         for r in range(1, rows + 1):
             for c in range(1, cols + 1):
-                f = _at(s.formulas, r, c)
-                if isinstance(f, str) and f.startswith("=") and len(f) > 1:
-                    ws.cell(r, c).value = f
-                    v = cached_value(_at(s.values, r, c))
-                    if v is not None and v != "":
-                        cached.setdefault(s.name, {})[f"{column_letter(c)}{r}"] = v
+                v = s.content(r, c)
+                if isinstance(v, str) and v.startswith("=") and len(v) > 1 and _is_formula(s, r, c):
+                    ws.cell(r, c).value = v
                     continue
-                v = constant(_at(s.values, r, c))
+                v = constant(v)
                 if v is None:
                     continue
                 cell = ws.cell(r, c)
                 cell.value = v
                 if isinstance(v, str) and v.startswith("="):
                     cell.data_type = "s"  # text that only looks like a formula stays text
-    save_with_values(wb, path, cached)
-    return path
+    return wb
+
+
+def _is_formula(s: Sheet, r: int, c: int) -> bool:
+    f = _at(s.formulas, r, c)
+    return isinstance(f, str) and f.startswith("=")
+
+
+def check_grids_of(sheets: list[Sheet]) -> tuple[dict[str, list[list[Any]]], dict[str, list[list[Any]]]]:
+    """(values, formulas) as :func:`juesuan.check.read.load_grids` reads them from a file: the
+    values WPS shows (errors as their text) and the formula text or constant of every cell."""
+    values: dict[str, list[list[Any]]] = {}
+    formulas: dict[str, list[list[Any]]] = {}
+    for s in sheets:
+        rows, cols = s.shape
+        values[s.name] = [[_shown(_at(s.values, r, c)) for c in range(1, cols + 1)] for r in range(1, rows + 1)]
+        formulas[s.name] = [[s.content(r, c) for c in range(1, cols + 1)] for r in range(1, rows + 1)]
+    return values, formulas
+
+
+def _shown(value: Any) -> Any:
+    v = cached_value(value)
+    return v.code if isinstance(v, XlError) else v
+
+
+def format_of_sheets(sheets: list[Sheet], stamp: str | None) -> str:
+    """The format id: the snapshot's stamp, else recognised by sheet names and titles (as the
+    command line recognises a file)."""
+    from juesuan.formats.detect import detect_in_grids, stamp_value
+    from juesuan.formats.pack import STAMP_NAME
+
+    names = {STAMP_NAME: stamp_value(stamp)} if stamp else {}
+    return detect_in_grids([s.name for s in sheets], names, {s.name: s.values for s in sheets})
 
 
 def from_file(path: str | Path) -> dict[str, Any]:
