@@ -328,3 +328,11 @@ def test_a_workbook_without_the_stamp_is_recognised_by_its_table_titles(tmp_path
     wb["一般公共预算财政拨款“三公”经费支出决算表"].title = "财政拨款“三公”经费支出决算表"  # a title as typed
     wb.save(path)
     assert detect_pack(path).id == FORMAT
+
+
+def test_synth_command_writes_departments_of_the_format_asked_for(tmp_path):
+    from juesuan.cli import main
+
+    assert main(["synth", "--n", "2", "-o", str(tmp_path), "--format", FORMAT]) == 0
+    for path in sorted(tmp_path.glob("dept-*.json")):
+        assert read_data(path).format.id == FORMAT
