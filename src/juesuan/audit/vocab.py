@@ -16,8 +16,8 @@ import re
 
 # (kind, pattern) on a paragraph's text; the kinds are those of sections.KINDS.
 CONTENT_CUES: tuple[tuple[str, str], ...] = (
-    ("sangong", r"三公|因公出国（境）|公务用车购置|公务接待费"),
     ("running", r"(机关|机构)运行经费"),
+    ("sangong", r"三公|因公出国（境）"),
     ("procurement", r"政府采购"),
     ("assets", r"国有资产|资产总额"),
     ("fiscal_overall", r"财政拨款收入总计|财政拨款支出总计|财政拨款收、支|财政拨款收支"),
