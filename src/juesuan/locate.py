@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Collection, Mapping, Sequence
 
 from juesuan.errors import InputError, Location
 from juesuan.expr import Address, Key, column_letter
@@ -82,11 +82,13 @@ def _where(table: Table, r: int, c: int) -> Location:
     return Location(sheet=table.sheet, cell=f"{column_letter(c)}{r}")
 
 
-def read_book(fmt: Format, sheets: Mapping[str, Grid]) -> tuple[Book, FoundBook]:
-    """The inputs of every table, and where everything was found."""
+def read_book(fmt: Format, sheets: Mapping[str, Grid], only: Collection[str] | None = None) -> tuple[Book, FoundBook]:
+    """The inputs of every table (or of the tables ``only`` names), and where everything was found."""
     book = Book(fmt)
     found: dict[str, Found] = {}
     for table in fmt.tables:
+        if only is not None and table.key not in only:
+            continue
         grid = sheets.get(table.sheet)
         if grid is None:
             raise InputError(f"缺少工作表「{table.sheet}」（被删除或改名？现有：{'、'.join(sheets)}）",
