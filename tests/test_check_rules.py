@@ -210,6 +210,7 @@ CASES: dict[str, tuple[str, object, set[str]]] = {
     "N-PERF-SUM": ("recalc", put((PERF("部门评价项目"), "公务用车运行"), (PERF("部门评价一般公共预算资金"), 7)), set()),
     "N-NAME": ("recalc", put((RECORD("绩效指标", "1", "项目名称"), "公务用车运行费")), set()),
     "N-REASON-FLAT": ("recalc", put((PRIOR("机构运行经费"), 40)), set()),
+    "N-SCORE": ("recalc", put((RECORD("绩效自评", "1", "自评得分"), 97)), {"N-TEXT"}),  # 98 computed; 十四 vs its 自评表
     "N-REASON": ("recalc", put((REASON("机构运行经费.上年"), "公务接待费增加。")), set()),
     "N-TEXT": ("recalc", put((("表6", "30217", "决算数"), 3), (("表6", "30201", "决算数"), 27),  # 接待费 in 六 and 七
                              (("表7", "30217", "决算数"), 2), (("表7", "30227", "决算数"), 28)), set()),

@@ -86,8 +86,10 @@ def synth_department(rng: random.Random, index: int, missing: bool = False,
     return get_pack(format_id).synth.department(rng, index, missing)
 
 
-def write_synth(n: int, out_dir: str | Path, seed: int | str = 0, missing_every: int = 0) -> list[Path]:
-    """Write ``n`` departments as ``out_dir/dept-0001.json`` …; ``missing_every`` k: every k-th has gaps."""
+def write_synth(n: int, out_dir: str | Path, seed: int | str = 0, missing_every: int = 0,
+                format_id: str = DEFAULT_FORMAT) -> list[Path]:
+    """Write ``n`` departments of ``format_id`` as ``out_dir/dept-0001.json`` …; ``missing_every`` k:
+    every k-th has gaps."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -95,7 +97,7 @@ def write_synth(n: int, out_dir: str | Path, seed: int | str = 0, missing_every:
         rng = random.Random(f"{seed}:{i}")  # one stream per department: any subset reproduces
         missing = bool(missing_every) and i % missing_every == 0
         path = out / f"dept-{i:04d}.json"
-        path.write_text(dumps(synth_department(rng, i, missing=missing)), encoding="utf-8")
+        path.write_text(dumps(synth_department(rng, i, missing=missing, format_id=format_id)), encoding="utf-8")
         paths.append(path)
     return paths
 
@@ -130,8 +132,9 @@ def write_synth_workbooks(n: int, out_dir: str | Path, seed: int | str = 0, jobs
 
 
 def run_synth(args: argparse.Namespace) -> int:
-    """``juesuan synth --n N -o DIR [--seed S]`` (called by the batch command module)."""
-    paths = write_synth(args.n, args.output, getattr(args, "seed", 0) or 0)
+    """``juesuan synth --n N -o DIR [--seed S] [--format ID]`` (called by the batch command module)."""
+    paths = write_synth(args.n, args.output, getattr(args, "seed", 0) or 0,
+                        format_id=getattr(args, "format", None) or DEFAULT_FORMAT)
     print(f"已生成 {len(paths)} 个合成部门数据文件 wrote {len(paths)} synthetic departments to {args.output}")
     return 0
 

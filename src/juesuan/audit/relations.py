@@ -10,6 +10,7 @@ and the printed change) — so it is a 尾差 (info), not an error.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Callable
 
@@ -106,8 +107,32 @@ def _check_pair(facts: SectionFacts, doc: Doc, lst: ListStmt, q: list[Quote]) ->
     return out
 
 
+def _sangong_scope(lst: ListStmt, q: list[Quote]) -> tuple[list[Item], list[Finding]]:
+    """A 三公 total's parts without 会议费/培训费 (reported beside 三公, never in it); an error
+    when the total was made by adding them (equals the sum with them, not without)."""
+    from juesuan.audit.vocab import NOT_SANGONG, item_of
+
+    head = lst.head
+    if item_of(head.name) != "sangong_total" or re.search(r"会议|培训", head.name):
+        return lst.items, []
+    extra = [it for it in lst.items if item_of(it.amount.name) in NOT_SANGONG]
+    if not extra:
+        return lst.items, []
+    core = [it for it in lst.items if it not in extra]
+    with_all, band_all = sum_band(it.amount.fig for it in lst.items)
+    without, band = sum_band(it.amount.fig for it in core)
+    if judge(head.fig, without, band).status in ("ok", "info") or not judge(head.fig, with_all, band_all).ok:
+        return core, []
+    return core, [finding("A-SANGONG-SCOPE", quotes=q, expected=without, actual=head.value,
+                          difference=head.value - without, total_label=f"「{head.name}」", total=head.value,
+                          extra="、".join(f"{it.amount.name} {show(it.amount.value)}" for it in extra), sum=without)]
+
+
 def _check_sum(lst: ListStmt, q: list[Quote]) -> list[Finding]:
     head = lst.head
+    items, scope = _sangong_scope(lst, q)
+    if scope or len(items) < len(lst.items):
+        return scope
     total, band = sum_band(it.amount.fig for it in lst.items)
     v = judge(head.fig, total, band)
     if v.ok:
@@ -261,58 +286,73 @@ def check_count_sums(facts: SectionFacts, doc: Doc) -> list[Finding]:
 # ---------------------------------------------------------------- changes, rates, shares
 
 def check_changes(facts: SectionFacts, doc: Doc, flagged: set[int]) -> list[Finding]:
+    """Each change against its subject (and stated base): when the subject is ambiguous (the last
+    item of a list or its head, ``Change.alt``), an error is reported only if neither fits."""
     out = []
     for ch in facts.changes:
-        now = ch.subject
-        if now is None:
+        if ch.subject is None or ch.basis not in ("上年", "预算"):
             continue
-        q = [quote_at(facts, doc, ch.para, ch.start)]
-        label = now.name
-        if ch.amount is None:
-            continue
-        c = ch.amount
-        prior = now.value - ch.sign * c.value
-        base_word = "上年数" if ch.basis == "上年" else "年初预算数"
-        if prior < -(now.fig.half + c.half):
-            out.append(finding("A-CHANGE", quotes=q, expected=None, actual=c.value,
-                               label=label, detail=f"本年 {show(now.value)}，{ch.word} {show(c.value)} 后"
-                                                   f"{base_word}将为 {show(prior)}，不可能为负"))
-            continue
-        if ch.base is not None:
-            v = judge(ch.base.fig, prior, now.fig.half + c.half)
-            if not v.ok:
-                out.append(finding("A-CHANGE", quotes=q, severity=severity_of(v), expected=v.expected,
-                                   actual=v.actual, difference=v.difference, tolerance=v.tolerance, label=label,
-                                   detail=f"本年 {show(now.value)}，{ch.word} {show(c.value)}，{base_word}应为 "
-                                          f"{show(v.expected)}，文中为 {show(ch.base.value)}"))
-        if ch.pct is None:
-            continue
-        if ch.pct_sign not in (None, 0) and ch.sign != 0 and ch.pct_sign != ch.sign:
-            flagged.add(id(ch.pct))
-            out.append(finding("A-CHANGE", quotes=q, label=label,
-                               detail=f"增减额为「{ch.word}」，增减率却为「{ch.pct_word}」，方向不一致"))
-            continue
-        if prior == 0:
-            if c.value != 0 or ch.pct.value != 0:
-                flagged.add(id(ch.pct))
-                out.append(finding("A-ZERO-BASE", quotes=q, actual=ch.pct.value, label=label,
-                                   detail=f"{base_word}为 0，却写「{ch.word}{show(ch.pct)}%」",
-                                   advice="上年为 0，只写增减额" if ch.basis == "上年" else "年初未安排预算"))
-            continue
-        s = ch.sign or 1
-        band = extreme_band(lambda cc, nn: cc / (nn - s * cc) * 100 if nn - s * cc > 0 else None,
-                            fig_pair(c), fig_pair(now.fig))
-        if band is None:
-            continue
-        exact, width = band
-        v = judge(ch.pct, exact, width)
-        if v.ok:
-            continue
+        mine: set[int] = set()
+        found = _change_findings(facts, doc, ch, ch.subject, mine)
+        if ch.alt is not None and any(f.severity is not INFO for f in found):
+            other: set[int] = set()
+            alt = _change_findings(facts, doc, ch, ch.alt, other)
+            if all(f.severity is INFO for f in alt):
+                found, mine = alt, other
+        flagged |= mine
+        out += found
+    return out
+
+
+def _change_findings(facts: SectionFacts, doc: Doc, ch: Change, now: Amount, flagged: set[int]) -> list[Finding]:
+    out: list[Finding] = []
+    q = [quote_at(facts, doc, ch.para, ch.start)]
+    label = now.name
+    if ch.amount is None:
+        return out
+    c = ch.amount
+    prior = now.value - ch.sign * c.value
+    base_word = "上年数" if ch.basis == "上年" else "年初预算数"
+    if prior < -(now.fig.half + c.half):
+        out.append(finding("A-CHANGE", quotes=q, expected=None, actual=c.value,
+                           label=label, detail=f"本年 {show(now.value)}，{ch.word} {show(c.value)} 后"
+                                               f"{base_word}将为 {show(prior)}，不可能为负"))
+        return out
+    if ch.base is not None:
+        v = judge(ch.base.fig, prior, now.fig.half + c.half)
+        if not v.ok:
+            out.append(finding("A-CHANGE", quotes=q, severity=severity_of(v), expected=v.expected,
+                               actual=v.actual, difference=v.difference, tolerance=v.tolerance, label=label,
+                               detail=f"本年 {show(now.value)}，{ch.word} {show(c.value)}，{base_word}应为 "
+                                      f"{show(v.expected)}，文中为 {show(ch.base.value)}"))
+    if ch.pct is None:
+        return out
+    if ch.pct_sign not in (None, 0) and ch.sign != 0 and ch.pct_sign != ch.sign:
         flagged.add(id(ch.pct))
-        out.append(finding("A-CHANGE", quotes=q, severity=severity_of(v), expected=v.expected,
-                           actual=v.actual, difference=v.difference, tolerance=v.tolerance, label=label,
-                           detail=f"本年 {show(now.value)}，{ch.word} {show(c.value)}，{base_word} {show(prior)}，"
-                                  f"增减率应为 {show(v.expected)}%，文中为 {show(ch.pct.value)}%{note_of(v)}"))
+        out.append(finding("A-CHANGE", quotes=q, label=label,
+                           detail=f"增减额为「{ch.word}」，增减率却为「{ch.pct_word}」，方向不一致"))
+        return out
+    if prior == 0:
+        if c.value != 0 or ch.pct.value != 0:
+            flagged.add(id(ch.pct))
+            out.append(finding("A-ZERO-BASE", quotes=q, actual=ch.pct.value, label=label,
+                               detail=f"{base_word}为 0，却写「{ch.word}{show(ch.pct)}%」",
+                               advice="上年为 0，只写增减额" if ch.basis == "上年" else "年初未安排预算"))
+        return out
+    s = ch.sign or 1
+    band = extreme_band(lambda cc, nn: cc / (nn - s * cc) * 100 if nn - s * cc > 0 else None,
+                        fig_pair(c), fig_pair(now.fig))
+    if band is None:
+        return out
+    exact, width = band
+    v = judge(ch.pct, exact, width)
+    if v.ok:
+        return out
+    flagged.add(id(ch.pct))
+    out.append(finding("A-CHANGE", quotes=q, severity=severity_of(v), expected=v.expected,
+                       actual=v.actual, difference=v.difference, tolerance=v.tolerance, label=label,
+                       detail=f"本年 {show(now.value)}，{ch.word} {show(c.value)}，{base_word} {show(prior)}，"
+                              f"增减率应为 {show(v.expected)}%，文中为 {show(ch.pct.value)}%{note_of(v)}"))
     return out
 
 

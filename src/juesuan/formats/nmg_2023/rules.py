@@ -150,6 +150,9 @@ RULE_LIST: list[Rule] = [
          narrative.project_names),
     rule("N-REASON-FLAT", WARNING, "持平却填写了变动原因", "「{comparison}」：本年 {current} 与比较数 {base} 相同（持平），"
          "却填写了原因「{reason}」；说明只写“持平”，请删除该原因或核对数字", Mode.NONE, narrative.flat_reasons),
+    rule("N-SCORE", WARNING, "自评得分与计算不符", "绩效自评「{project}」填报的自评得分 {submitted} 与按资金执行和指标得分"
+         "计算的总分 {computed} 不符（超出舍入），说明中按填报数 {submitted} 表述，请核对", Mode.NONE,
+         narrative.submitted_scores),
     rule("N-REASON", WARNING, "变动原因与变动方向相反", "决算情况说明{section}：{text}（审阅规则 {audit_rule}）", Mode.NONE,
          narrative.audited, "juesuan audit A-REASON-DIRECTION on the generated text"),
     rule("N-TEXT", WARNING, "说明文字审阅发现的问题", "决算情况说明{section}：{text}（审阅规则 {audit_rule}）", Mode.NONE,
