@@ -298,13 +298,13 @@ def position(facts: SectionFacts, para: int, at: int) -> int:
 
 def link_across(all_facts: list[SectionFacts]) -> None:
     """Changes whose item is named but stated in another section ("二、2021年决算" after "一、2022年
-    预算"): their subject and prior are looked for in every section before them."""
-    pool = [(position(f, a.para, a.at), a) for f in all_facts for a in f.amounts
+    预算"): their subject and prior are looked for in the sections of the same kind before them."""
+    pool = [(position(f, a.para, a.at), f.kind, a) for f in all_facts for a in f.amounts
             if a.role in ("actual", "budget")]
     for facts in all_facts:
         for ch in facts.changes:
             here = position(facts, ch.para, ch.at)
-            before = [a for pos, a in pool if pos < here]
+            before = [a for pos, kind, a in pool if pos < here and kind == facts.kind]
             text = facts.section.paras[ch.para].text
             from juesuan.audit.model import segment_span
 
