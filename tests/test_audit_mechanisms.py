@@ -127,3 +127,10 @@ def test_nested_lists_keep_the_outer_list_whole(tmp_path, goods, expected) -> No
     found = run(tmp_path, text)
     assert [r for r, _ in found] == expected
     assert all("项目支出" in m for _, m in found)
+
+
+def test_a_template_direction_is_read_as_a_change_of_no_known_direction(tmp_path) -> None:
+    """"比上年增加（减少）1.00万元，增长（下降）25.00%": the figures are a change (not an item of
+    the list that follows), whose direction the template left open: nothing to check."""
+    text = "2022年度公务接待费支出6.00万元，比上年增加（减少）1.00万元，增长（下降）25.00%。其中：国内接待6.00万元。\n"
+    assert run(tmp_path, text) == []
