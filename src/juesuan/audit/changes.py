@@ -21,7 +21,7 @@ import re
 from collections import Counter
 
 from juesuan.audit.model import Amount, Change, SectionFacts, sentence_span, sign_of
-from juesuan.audit.text import Figure, parse_number
+from juesuan.audit.text import Figure, figure_at
 
 NUM = r"\d+(?:\.\d+)?"
 ZERO_WORDS = ("持平", "无变化", "无差异", "相同", "无增减变化", "无增减", "无增减变动")
@@ -60,13 +60,7 @@ def doc_year(text: str) -> int | None:
 
 
 def _fig(text: str, start: int, unit: str) -> Figure:
-    value, places = parse_number(text)
-    printed = unit
-    if unit in ("元", "亿元"):
-        shift = -4 if unit == "元" else 4
-        value, places = value.scaleb(shift), max(places - shift, 0)
-        unit = "万元"
-    return Figure(value, places, unit, text + printed, start, start + len(text) + len(printed))
+    return figure_at(text, start, unit)
 
 
 def _basis(m: re.Match[str]) -> tuple[str, int | None]:

@@ -28,7 +28,7 @@ from juesuan.audit.changes import link_change, read_changes, read_comparisons, r
 from juesuan.audit.model import (Amount, Change, Claim, CountSum, Doc, Item, ListStmt, Rate, SectionFacts, Share,
                                  Skip, segment_span, sentence_span, sign_of)
 from juesuan.audit.sections import Para, Section
-from juesuan.audit.text import COUNT_UNITS, Figure, figures, parse_number
+from juesuan.audit.text import COUNT_UNITS, Figure, figure_at, figures
 
 NUM = r"\d+(?:\.\d+)?"
 REASON_RX = re.compile(r"(?:变动|差异|增减变化|变化|增减)?(?:的)?原因(?:是|为|主要是|主要为|如下|分析)?[：:]?"
@@ -92,13 +92,7 @@ def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def _fig(text: str, start: int, unit: str) -> Figure:
-    value, places = parse_number(text)
-    printed = unit
-    if unit in ("元", "亿元"):
-        shift = -4 if unit == "元" else 4
-        value, places = value.scaleb(shift), max(places - shift, 0)
-        unit = "万元"
-    return Figure(value, places, unit, text + printed, start, start + len(text) + len(printed))
+    return figure_at(text, start, unit)
 
 
 FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|预算单位|部门预算|预算管理")
