@@ -150,9 +150,9 @@ def _read(rows: list[Para], before: list[Para], doc_year: int | None) -> Table:
             for j, (concept, role) in enumerate(layout):
                 _add(table, grid[i][j], concept, role, i, j, f"{ITEMS[concept][0]}{'预算数' if role == 'budget' else '决算数'}")
     elif horizontal:
-        _horizontal(table, grid, headers, data, rows)
+        _horizontal(table, grid, headers, data)
     else:
-        _vertical(table, grid, headers, data, rows)
+        _vertical(table, grid, headers, data)
     sangong = {c.concept for c in table.cells if c.concept in SANGONG_ITEMS and c.concept != "sangong_total"}
     if len(sangong) < 2:  # "合计" is the 三公 total only in a 三公 table
         table.cells = [c for c in table.cells if c.concept != "sangong_total"
@@ -220,8 +220,7 @@ def _add(table: Table, cell: str, concept: str, role: str | None, i: int, j: int
         table.cells.append(Cell(None, concept, role, i, j, header))
 
 
-def _vertical(table: Table, grid: list[list[str]], headers: list[list[str]], data: list[int],
-              rows: list[Para]) -> None:
+def _vertical(table: Table, grid: list[list[str]], headers: list[list[str]], data: list[int]) -> None:
     width = max(len(r) for r in grid)
     cols = _column_headers(headers, width)
     for i in data:
@@ -234,8 +233,7 @@ def _vertical(table: Table, grid: list[list[str]], headers: list[list[str]], dat
             _add(table, cell, concept, role_of(cols[j]) if cols[j] else "actual", i, j, cols[j])
 
 
-def _horizontal(table: Table, grid: list[list[str]], headers: list[list[str]], data: list[int],
-                rows: list[Para]) -> None:
+def _horizontal(table: Table, grid: list[list[str]], headers: list[list[str]], data: list[int]) -> None:
     width = max(len(r) for r in grid)
     cols = _column_headers(headers, width)
     for i in data:
