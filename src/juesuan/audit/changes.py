@@ -129,6 +129,31 @@ def read_sides(facts: SectionFacts, i: int, text: str, claimed: list[tuple[int, 
         claimed.append((c.start(), c.end()))
 
 
+MORE_RX = re.compile(rf"(?:[、，,和及]\s*{NUM}\s*(?:万元|亿元|元))+")
+
+
+def _respectively(facts: SectionFacts, i: int, text: str, m: re.Match[str], more: re.Match[str]) -> None:
+    """"A a，B b，C c。与上年相比，分别减少 x、y、z": one change per item, in order, when as many
+    items precede as figures follow; else the figures are left as unchecked changes."""
+    unit = m.group("unit")
+    nums = [m.group("amt")] + re.findall(NUM, more.group(0))
+    s, _ = sentence_span(text, m.start())
+    bases = list(BASIS_RX.finditer(text, s, m.start()))
+    if "分别" not in text[max(0, m.start() - 4):m.start()] or not bases:
+        return
+    basis, _ = _basis(bases[-1])
+    items = [a for a in facts.amounts if a.para == i and a.at < s and a.role in ("actual", "budget")]
+    if len(items) < len(nums):
+        return
+    for a, num in zip(items[-len(nums):], nums):
+        ch = Change(basis if basis in ("上年", "预算", "上年预算") else "其他", sign_of(m.group("dir")), m.group("dir"),
+                    _fig(num, m.start(), unit), None, None, i, bases[-1].start(), m.end())
+        ch.at, ch.subject = m.start(), a
+        if ch.basis == "上年预算":
+            ch.basis = "上年" if a.role == "budget" else "其他"
+        facts.changes.append(ch)
+
+
 def read_changes(facts: SectionFacts, i: int, text: str, reasons: list[tuple[int, int]],
                  claimed: list[tuple[int, int]], default_year: int | None) -> None:
     """Every change of paragraph ``i`` (see the module docstring); spans used are ``claimed``."""
@@ -145,6 +170,11 @@ def read_changes(facts: SectionFacts, i: int, text: str, reasons: list[tuple[int
         if any(s <= m.start() < e for s, e in reasons):
             continue
         claimed.append((m.start(), m.end()))
+        more = MORE_RX.match(text, m.end()) if amt else None
+        if more:  # "分别减少 a、b、c": the further figures are changes too (of the items before)
+            claimed.append((more.start(), more.end()))
+            _respectively(facts, i, text, m, more)
+            continue
         s, _ = sentence_span(text, m.start())
         bases = [b for b in BASIS_RX.finditer(text, s, m.start())]
         if bases:

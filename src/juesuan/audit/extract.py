@@ -342,7 +342,11 @@ def _read_lists(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
         complete = not partial_word and not ends_with_etc and len(items) >= 2
         head_text = paras[head.para].text
         pair = bool(PAIR_RX.search(head_text[segment_span(head_text, head.at)[0]:head.at])) and not stream
-        facts.lists.append(ListStmt(head, word, items, complete, pair, i, m.start(), stream))
+        lst = ListStmt(head, word, items, complete, pair, i, m.start(), stream)
+        if stream is not None and "；" in _stream_text(paras, stream):
+            alt = _first_per_clause(facts, items)
+            lst.alt_items = alt if len(alt) < len(items) else None
+        facts.lists.append(lst)
     _drop_nested(facts)
 
 
@@ -563,6 +567,16 @@ def _stream_items(facts: SectionFacts, stream: tuple[int, int, int, int], head: 
             a.role = "budget"
         items.append(Item(a, _own_budget(facts, a) if head.role == "actual" else None))
     return items
+
+
+def _first_per_clause(facts: SectionFacts, items: list[Item]) -> list[Item]:
+    """Another reading of a list whose items are separated by ；: one item per clause, its other
+    figures its details ("其中，因公出国（境）费 2.94 亿元，减少 3.7 亿元；公务用车…")."""
+    firsts: dict[tuple[int, int], Item] = {}
+    for it in items:
+        seg = segment_span(facts.section.paras[it.amount.para].text, it.amount.at)[0]
+        firsts.setdefault((it.amount.para, seg), it)
+    return list(firsts.values())
 
 
 def _own_budget(facts: SectionFacts, a: Amount) -> Amount | None:
