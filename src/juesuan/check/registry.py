@@ -76,6 +76,8 @@ class Rule:
             message += f"（差额在四舍五入容差 ±{show(gap.tolerance)} 以内，属尾差）"
         elif gap is not None and gap.basis == "stored" and self.mode in (Mode.ROUNDED, Mode.AT_LEAST):
             message += "（按存储的元精度数值精确比较）"
+        elif gap is not None and gap.basis == "balanced":
+            message += "（工作簿已舍位平衡，公开数应精确相等；请运行 juesuan fill 重新平衡）"
         return Finding(
             rule=self.id, severity=sev, message=message, cells=cells,
             expected=gap.expected if gap else fields.get("expected"),

@@ -18,7 +18,7 @@ pattern names an unregistered id, or a comparison of the format has no 变动原
 
 from __future__ import annotations
 
-from juesuan.check.common import FORMULA_RULES, input_rules
+from juesuan.check.common import BALANCE_RULES, FORMULA_RULES, input_rules
 from juesuan.check.registry import (ANY, EQ, ERROR, GE, WARNING, DerivedRule, Rule, RuleSet, derived, ends, one_of,
                                     rule, starts)
 from juesuan.check.tolerance import Mode
@@ -137,6 +137,7 @@ RULE_LIST: list[Rule] = [
     rule("S-8", WARNING, "缺少变动原因", "「{comparison}」：本年 {current}，比较数 {base}，缺少变动（差异）原因",
          Mode.NONE, reasons.reasons),
     # ── 公式 formula integrity ──────────────────────────────────────────────────────────
+    *BALANCE_RULES,
     *FORMULA_RULES,
 ]
 
