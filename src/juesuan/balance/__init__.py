@@ -83,8 +83,12 @@ def exact_book(book: Book) -> Book:
             key = (table, row, col)
             if key in values and _same(values[key], printed):
                 values[key] = Decimal(exact)
+    from juesuan.derive import share_derivations
+
     notes = {k: v for k, v in book.notes.items() if k != STAMP}
-    return replace(book, values=values, notes=notes)
+    out = replace(book, values=values, notes=notes)
+    share_derivations(book, out)
+    return out
 
 
 def dump_book(book: Book) -> Book:
@@ -100,6 +104,7 @@ def balance_book(book: Book) -> Balanced:
     """Balance ``book`` (exact amounts, or a balanced book's record) — see the module doc."""
     from juesuan.balance.gather import describe, gather
     from juesuan.balance.solve import solve
+    from juesuan.derive import share_derivations
 
     t0 = time.perf_counter()
     source = exact_book(book)
@@ -121,6 +126,7 @@ def balance_book(book: Book) -> Balanced:
             entries.append([*key, str(printed), _text(exact[key])])
     notes = {**source.notes, STAMP: {"说明": NOTE, "精确数": entries}}
     out = replace(source, values=values, notes=notes)
+    share_derivations(source, out)  # same structure: fill, narrate and check reuse the expressions
     return Balanced(out, "balanced", len(exact), solution.moved, seconds=time.perf_counter() - t0)
 
 

@@ -40,13 +40,12 @@ def linear(expr: Expr) -> Linear | None:
         return {}, expr.number
     if isinstance(expr, Sum):
         terms: dict[Key, int] = {}
-        if all(t.__class__ is Ref for t in expr.terms):  # the common case, fast: Σ of cells
-            for t in expr.terms:
-                k = t.key  # type: ignore[attr-defined]
-                terms[k] = terms.get(k, 0) + 1
-            return terms, ZERO
         const = ZERO
         for t in expr.terms:
+            if t.__class__ is Ref:  # the common case, fast: a cell
+                k = (t.table, t.row, t.col)  # type: ignore[attr-defined]
+                terms[k] = terms.get(k, 0) + 1
+                continue
             lin = linear(t)
             if lin is None:
                 return None
@@ -78,15 +77,16 @@ def gather(book: Book) -> tuple[dict[Key, Decimal], list[Relation], "object"]:
     ctx = Context(book, None, None, None)
     prep = ctx.prep
     cells = [*prep.numeric_inputs, *prep.numeric_derived]
-    amount = {k for k in cells if prep.kind(k) == "amount"}
-    other = {k for k in cells if k not in amount}  # counts, rates, scores: never balanced
+    kind = prep.kind
+    amount = {k for k in cells if kind(k) == "amount"}
+    other = set(cells) - amount  # counts, rates, scores: never balanced
     exact = {k: ctx.value(k) for k in amount}  # a key in neither set is a cell a row lacks: zero
     relations: list[Relation] = []
     for key in prep.numeric_derived:
         if key not in amount:
             continue
         lin = linear(prep.exprs[key])
-        if lin is None or any(k in other for k in lin[0]):
+        if lin is None or not other.isdisjoint(lin[0]):
             continue
         terms = ((key, 1), *((k, -c) for k, c in lin[0].items() if c))
         relations.append(Relation("", terms, "=", -lin[1]))  # its rule id, when named: describe()
