@@ -120,3 +120,23 @@ def test_data_of_a_year_that_does_not_follow_is_refused(tmp_path: Path, capsys: 
     out = tmp_path / "out.xlsx"
     assert main(["new", "--data", str(data), "--prior", str(last), "-o", str(out)]) == 2
     assert "不是相邻两年" in capsys.readouterr().err and not out.exists()
+
+
+def test_national_format_carries_and_checks_across_years(tmp_path: Path) -> None:
+    """The other format (national-2023): ``new --prior`` keeps last year's format, and X26-1 holds
+    on what it carried and catches a figure typed by hand."""
+    from juesuan.formats import get_pack
+
+    data = get_pack("national-2023").synth.department(random.Random("prior:national"), 3, False)
+    data["单位信息"]["年度"] = "2022"
+    last = tmp_path / "2022.json"
+    last.write_text(dumps(data), encoding="utf-8")
+    out = tmp_path / "2023.xlsx"
+    assert main(["new", "--prior", str(last), "-o", str(out)]) == 0
+    got = read_workbook(out)
+    last_book = book_from_data(data)
+    assert got.format.id == "national-2023" and got.text(roles_for(got.format).year) == "2023"
+    assert [f for f in check_file(out, prior=last_book) if f.rule in ("X25", "X26-1")] == []
+    changed = tmp_path / "typed.xlsx"
+    typed(out, changed, ("表1", "年初结转和结余", "金额"), Decimal("0.5"))
+    assert "X26-1" in {f.rule for f in check_file(changed, prior=last_book)}

@@ -43,6 +43,7 @@ FREE: dict[tuple[str, str, str], str] = {
     ("三公统计", "*", "*"): "statistics; the 接待费 split (X20-1) compares typed figures (a cent is 尾差)",
     ("绩效管理", "*", "*"): "绩效 management figures: narrative only",
     ("绩效指标", "*", "分值"): "the points of an indicator: nothing adds them up",
+    ("绩效自评", "*", "自评得分"): "the score as filed: compared with 总分 by N-SCORE, a warning",
     ("绩效自评", "*", "资金分值"): "资金得分 = 分值 × 执行率: where 执行率 is 0 the 分值 changes nothing (else bound)",
 }
 
@@ -66,12 +67,25 @@ def test_reference_data_file_is_present(reference_path: Path) -> None:
     assert reference_path.exists()
 
 
-def test_filled_reference_has_no_error_or_warning(read: dict[str, Any]) -> None:
+# the reference's narrative contradictions (recorded in its data file's notes) that check must
+# report before the text is printed: rule → a phrase of the one finding it raises
+NARRATIVE_WARNINGS = {
+    "N-REASON": "接待费减少",  # shiyi-reason-reception: 十一 vs 八
+    "N-UNEVALUATED": "政府性基金预算项目支出 2.85",  # perf-fund-coverage
+    "N-PERF-SUM": "部门评价资金 416.24",  # perf-416
+    "N-NAME": "社会力量购买服务费",  # the project named two ways
+}
+
+
+def test_filled_reference_has_no_error_and_only_its_recorded_narrative_warnings(read: dict[str, Any]) -> None:
     findings = check_file(read["path"])
     assert ids(findings, Severity.ERROR) == set(), [f.message for f in findings if f.severity is Severity.ERROR]
-    assert ids(findings, Severity.WARNING) == set(), [f.message for f in findings if f.severity is Severity.WARNING]
-    assert {f.rule for f in findings} <= {f.rule for f in findings if f.severity is Severity.INFO}
-    assert all("尾差" in f.message for f in findings)  # only rounding gaps of 元-precision figures
+    warnings = [f for f in findings if f.severity is Severity.WARNING]
+    assert sorted(f.rule for f in warnings) == sorted(NARRATIVE_WARNINGS), [f.message for f in warnings]
+    for f in warnings:
+        assert NARRATIVE_WARNINGS[f.rule] in f.message, f.message
+    infos = [f for f in findings if f.severity is Severity.INFO]
+    assert all("尾差" in f.message for f in infos)  # only rounding gaps of 元-precision figures
 
 
 def test_in_memory_check_equals_file_check(read: dict[str, Any]) -> None:
@@ -160,7 +174,7 @@ def test_recalculated_by_libreoffice_checks_the_same(filled_reference: Path, lo:
     rule (no F-2 from engine rounding, rates included), and the workbook it saves still reads."""
     converted = lo.convert([filled_reference], tmp_path, "xlsx")[0]
     findings = check_file(converted)
-    assert ids(findings) == set(), [f.message for f in findings if f.severity is not Severity.INFO]
+    assert ids(findings) == set(NARRATIVE_WARNINGS), [f.message for f in findings if f.severity is not Severity.INFO]
 
 
 def test_printed_figures_typed_by_hand_agree_within_rounding(read: dict[str, Any]) -> None:
@@ -172,6 +186,6 @@ def test_printed_figures_typed_by_hand_agree_within_rounding(read: dict[str, Any
     prep, stored = read["prep"], read["stored"]
     printed = {k: (v.quantize(D("0.01")) if isinstance(v, D) else v) for k, v in stored.items()}
     findings = check_book(prep, None, printed, {})
-    assert ids(findings) == set(), [f.message for f in findings if f.severity is not Severity.INFO]
+    assert ids(findings) == set(NARRATIVE_WARNINGS), [f.message for f in findings if f.severity is not Severity.INFO]
     tails = [f for f in findings if f.rule == "W5-2" and f.cells[0].row == "20805"]
     assert tails and tails[0].severity is Severity.INFO and "108.40" in tails[0].message

@@ -160,8 +160,7 @@ def _in_section(facts: SectionFacts, sh: Share) -> Amount | None:
     k = re.sub(r"预算$", "", key(base_name(sh.base_text)))
     if len(k) < 2:
         return None
-    role = sh.amount.role if sh.amount is not None else "actual"
-    before = [a for a in facts.amounts if a.role == role and a is not sh.amount
+    before = [a for a in facts.amounts if a.role in ("actual", "budget") and a is not sh.amount
               and (a.para, a.at) < (sh.para, sh.start)]
     exact = [a for a in before if key(a.name) == k]
     if exact:
@@ -344,7 +343,7 @@ def check_scope(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
     return out
 
 
-FISCAL_CLAIM = re.compile(r"(一般公共预算|财政拨款|政府性基金)[^。；，]{0,6}(结转|结余)")
+FISCAL_CLAIM = re.compile(r"(?<!非)(一般公共预算|财政拨款|政府性基金)[^。；，]{0,6}(结转|结余)")
 
 
 def check_fund_carry(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:

@@ -48,12 +48,12 @@ def audit_loaded(loaded: Loaded, format_id: str | None = None) -> AuditResult:
     mapped = normalise(loaded.text)
     token = MONEY_PLACES.set(money_places(mapped.text))
     try:
-        return _audit(loaded, mapped)
+        return _audit(loaded, mapped, format_id)
     finally:
         MONEY_PLACES.reset(token)
 
 
-def _audit(loaded: Loaded, mapped: Mapped) -> AuditResult:
+def _audit(loaded: Loaded, mapped: Mapped, format_id: str | None = None) -> AuditResult:
     paras = paragraphs(mapped, table_spans(mapped.text), pdf=loaded.kind == "pdf")
     out = outline(paras)
     classify_unrecognised(out)

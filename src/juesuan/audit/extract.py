@@ -322,7 +322,7 @@ def _read_lists(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
         word = m.group("word")
         s, _ = sentence_span(p.text, m.start())
         before = [a for a in facts.amounts if a.para == i and s <= a.at < m.start() and a.role in ("actual", "budget")]
-        head = before[-1] if before else _nearest(facts, i, m.start(), "actual", None, first_in_block=True)
+        head = before[-1] if before else _previous_sentence_total(facts, i, s, m.start())
         rest = p.text[m.end():].strip()
         items: list[Item] = []
         stream = None
@@ -360,6 +360,36 @@ def _drop_nested(facts: SectionFacts) -> None:
         outer.items = [it for it in outer.items if id(it.amount) not in inner_items]
 
 
+def _previous_sentence_total(facts: SectionFacts, i: int, s: int, at: int) -> Amount | None:
+    """The total of a list whose word opens its sentence ("…决算为 22.62 万元。其中：…"): in the
+    nearest sentence before (in the paragraph, or ending the one before) that states an actual
+    amount, that amount when it is alone, else the last one ("A x，B y，C z。其中：…" details C);
+    else the first budget of the sentence just before."""
+    text = facts.section.paras[i].text
+    if text[s:at].strip("，：、 "):
+        return None  # words before 其中 name the total ("分为货物、工程和服务三类。其中…" has none)
+    para, end = i, s
+    if s == 0:
+        para = i - 1
+        if para < 0 or facts.section.paras[para].table:
+            return None
+        end = len(facts.section.paras[para].text)
+    ptext = facts.section.paras[para].text
+    budgets: list[Amount] = []
+    for _ in range(3):
+        if end <= 0:
+            break
+        ps, _ = sentence_span(ptext, end - 1)
+        hits = [a for a in facts.amounts if a.para == para and ps <= a.at < end and a.fig.is_money]
+        actual = [a for a in hits if a.role == "actual"]
+        if actual:
+            return actual[0] if len(actual) == 1 else actual[-1]
+        if not budgets:
+            budgets = [a for a in hits if a.role == "budget"]
+        end = ps
+    return budgets[0] if budgets else None
+
+
 def _paragraph_items(facts: SectionFacts, j: int, head: Amount) -> list[Item]:
     """"…基本支出 X 元，其中：" then one paragraph per part ("人员经费 A 元，主要包括：…。" /
     "公用经费 B 元，主要包括：…。"): the first amount of each paragraph that opens with one, up
@@ -371,6 +401,8 @@ def _paragraph_items(facts: SectionFacts, j: int, head: Amount) -> list[Item]:
         if q.heading or q.table or q.marker:
             break
         first_clause = re.split(r"[，。；：]", q.text, maxsplit=1)[0]
+        if not any(a.para == k for a in facts.amounts):
+            continue  # a continuation ("基本工资、津贴补贴、…") of the item before
         own = [a for a in facts.amounts if a.para == k and a.at < len(first_clause) and a.fig.unit == head.fig.unit
                and a.role in (head.role, "actual")]
         if len(own) != 1:
@@ -535,6 +567,8 @@ def _link(facts: SectionFacts, doc: Doc) -> None:
             facts.skipped.append(Skip(section.title, "增减说明找不到所指的本年数或比较基数，未检查",
                                       "a change whose current figure or basis could not be found; not checked",
                                       doc.sentence(section, section.paras[ch.para], ch.start)))
+    for ch in facts.changes:
+        ch.alt = _list_head_alternative(facts, ch)
     for r in facts.rates:
         r.actual = _nearest(facts, r.para, r.start, "actual", "万元")
         r.budget = _rate_budget(facts, r)
@@ -568,6 +602,21 @@ def _link(facts: SectionFacts, doc: Doc) -> None:
             for other in facts.lists:
                 if other.head is item.amount and other is not lst:
                     item.sublist = other
+
+
+def _list_head_alternative(facts: SectionFacts, ch: Change) -> Amount | None:
+    """"A 总额 x，其中：B y，C z，同比增加 w": a change after the last item of a list, when no item
+    states its own change, may be the total's as well as the last item's."""
+    if ch.subject is None:
+        return None
+    for lst in facts.lists:
+        if not lst.items or lst.items[-1].amount is not ch.subject or lst.head.para != ch.para:
+            continue
+        others = {id(it.amount) for it in lst.items[:-1]}
+        if any(id(c.subject) in others for c in facts.changes if c.subject is not None):
+            return None
+        return lst.head
+    return None
 
 
 def _rate_budget(facts: SectionFacts, r: Rate) -> Amount | None:

@@ -45,6 +45,8 @@ KINDS: tuple[tuple[str, str, str], ...] = (
     ("expend", "支出决算情况说明", r"支出决算"),
 )
 KIND_NAMES = {kind: zh for kind, zh, _ in KINDS}
+# Statements read by content that name none of the kinds above: their own relations are checked.
+KIND_NAMES["statements"] = "其他数字说明"
 # Kinds recognised but not checked (their statements follow no relation this audit knows).
 UNCHECKED = {"general": "一般性支出（会议费、培训费等）的说明没有可复核的勾稽关系"}
 # The sections a format's text should have are the format pack's (audit.outline.AuditOutline).
@@ -266,6 +268,9 @@ def content_outline(paras: list[Para]) -> Outline:
         section = Section(kind, head, p.level or 1, name=KIND_NAMES[kind] if kind else None)
         section.paras.append(p)
         sections.append(section)
+    for s in sections:
+        if s.kind is None and any(re.search(r"\d", p.text) for p in s.paras):
+            s.kind, s.name = "statements", KIND_NAMES["statements"]
     notes = [("未识别到章节标题，按内容（三公经费、收入支出总计等）识别所述事项",
               "no section heading recognised: statements are read by what they are about")]
     return Outline([s for s in sections if s.kind is not None], None, notes)

@@ -110,13 +110,22 @@ def _read(rows: list[Para], before: list[Para], doc_year: int | None) -> Table:
     title = UNIT_RX.sub("", re.sub(r"金额单位[：:]\s*\S+", "", title)).strip()
     years = [int(y) for y in YEAR_RX.findall(title)]
     table = Table(title.strip(), unit, years[-1] if years else doc_year, rows)
-    data = [i for i, r in enumerate(grid) if any(_is_number(c) for c in r[1:]) or (r and _is_number(r[0]))]
+    data = [i for i, r in enumerate(grid) if (any(_is_number(c) for c in r[1:]) or (r and _is_number(r[0])))
+            and not _column_numbers(r)]
     if not data:
         return table
     headers = [r for i, r in enumerate(grid) if i < data[0]]
     horizontal = all(grid[i] and (_is_number(grid[i][0]) or item_of(grid[i][0]) is None
                                   and role_of(grid[i][0]) is not None) for i in data) and len(headers) >= 1
-    if horizontal:
+    layout = _layout(headers, grid, data) if horizontal else None
+    if layout is not None:
+        for i in data:
+            for j, (concept, role) in enumerate(layout):
+                cell = grid[i][j]
+                fig = _figure(cell, table.unit, rows[i], "") if _is_number(cell) else None
+                if fig is not None or BLANK_CELL.match(cell):
+                    table.cells.append(Cell(fig, concept, role, i, j, f"{ITEMS[concept][0]}{'预算数' if role == 'budget' else '决算数'}"))
+    elif horizontal:
         _horizontal(table, grid, headers, data, rows)
     else:
         _vertical(table, grid, headers, data, rows)
@@ -125,6 +134,27 @@ def _read(rows: list[Para], before: list[Para], doc_year: int | None) -> Table:
         table.cells = [c for c in table.cells if c.concept != "sangong_total"
                        or re.search("三公", rows[c.row].text)]
     return table
+
+
+def _column_numbers(row: list[str]) -> bool:
+    """A 栏次 row: "栏次 | 1 | 2 | 3" or "1 | 2 | … | 12"."""
+    cells = [c.strip() for c in row if c.strip()]
+    if cells and cells[0] in ("栏次", "行次"):
+        return True
+    nums = [c for c in cells if re.fullmatch(r"\d{1,2}", c)]
+    return len(nums) >= 3 and len(nums) == len(cells) and [int(c) for c in nums] == list(range(int(nums[0]), int(nums[0]) + len(nums)))
+
+
+def _layout(headers: list[list[str]], grid: list[list[str]], data: list[int]) -> tuple[tuple[str, str], ...] | None:
+    """A known items-as-columns layout (:data:`~juesuan.audit.vocab.COLUMN_LAYOUTS`) whose words
+    the header names and whose width the data rows have."""
+    from juesuan.audit.vocab import COLUMN_LAYOUTS
+
+    words = " ".join(c for r in headers for c in r)
+    for needed, columns in COLUMN_LAYOUTS:
+        if all(w in words for w in needed) and all(len(grid[i]) == len(columns) for i in data):
+            return columns
+    return None
 
 
 def _column_headers(headers: list[list[str]], width: int) -> list[str]:

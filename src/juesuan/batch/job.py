@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from juesuan.errors import InputError
+from juesuan.formats import get_pack
 from juesuan.expr import Address
 from juesuan.findings import Finding, summarize
 from juesuan.layout import BookLayout
@@ -143,7 +144,7 @@ def _run(path: Path, out_dir: Path, outcome: Outcome, narrate: bool, lap: Any, b
 
     book = read_data(path)
     lap("read")
-    outcome.department = book.text(("单位信息", "部门名称", "值"))
+    outcome.department = book.text(get_pack(book.format.id).department)
     from juesuan.balance import balance_book, requested
 
     if balance or requested(book):  # 舍位平衡: the workbook, narrative and check see printed figures

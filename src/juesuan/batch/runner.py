@@ -32,11 +32,11 @@ from juesuan.batch.progress import Progress
 from juesuan.batch.state import STATE_FILE, State, input_key
 from juesuan.batch.summary import SUMMARY, write_summary
 from juesuan.errors import InputError, Location
+from juesuan.formats import DEFAULT_FORMAT
 
 WINDOW = 4  # tasks in flight per worker
 STALL = 600.0  # seconds without any result before the pool is given up as broken
 MAX_TASKS = 100  # departments per worker process before it is replaced
-DEFAULT_FORMAT = "nmg-2023"
 LOG_FILE = "batch.log"
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from juesuan.formats import load_format
 from juesuan.formats.nmg_2023 import COMPARISONS, FORMAT_ID, PERF_STAGES, VEHICLES
+from juesuan.money import round2
 from juesuan.spec import Format
 from juesuan.synth import YUAN_PER_WAN, amount, person, split, wan
 
@@ -28,15 +29,19 @@ STAFF_CODES = ["2080505", "2080506", "2101101", "2101102", "2210201"]  # every u
 PERSONNEL_ECON = ("301", "303")
 SANGONG_ECON = {"出国": "30212", "接待": "30217", "运维": "30231", "购置": "31013"}
 CAR_PURCHASE_309 = "30913"  # also 公务用车购置 (X23 sums it with 31013): left empty
-REASON_TEXTS = ["严格落实过紧日子要求，压减一般性支出。", "新增重点工作任务，相应增加项目经费。", "人员调整导致工资福利支出变化。",
-                "部分项目跨年度实施，资金结转下年使用。", "上级追加专项资金。", "会议、培训等活动减少。",
-                "按照预算批复执行，变化不大。", "年中调整预算，压减非刚性支出。"]
+# reasons by the direction of the change they explain (a reason never contradicts its change)
+REASONS_UP = ["新增重点工作任务，相应增加项目经费。", "上级追加专项资金，相应增加支出。", "人员增加，工资福利支出相应增加。",
+              "年中追加预算，用于保障新增工作任务。"]
+REASONS_DOWN = ["严格落实过紧日子要求，压减一般性支出。", "部分项目跨年度实施，资金结转下年使用。", "会议、培训等活动减少，相关支出减少。",
+                "年中调整预算，压减非刚性支出。"]
+REASON_TEXTS = REASONS_UP + REASONS_DOWN
 INDICATORS = [("产出指标", "数量指标", "完成项目数量", "个"), ("产出指标", "质量指标", "验收合格率", "%"),
               ("产出指标", "时效指标", "按期完成率", "%"), ("产出指标", "成本指标", "项目成本控制", "万元"),
               ("效益指标", "社会效益", "服务对象覆盖率", "%"), ("效益指标", "经济效益", "带动相关投入", "万元"),
               ("效益指标", "可持续影响", "长效机制建立情况", "项"), ("满意度指标", "服务对象满意度", "群众满意度", "%")]
-PROJECTS = ["信息化建设", "办公楼维修改造", "业务培训", "专项调研", "宣传教育", "执法装备购置", "公务接待", "档案数字化",
+PROJECTS = ["信息化建设", "办公楼维修改造", "业务培训", "专项调研", "宣传教育", "执法装备购置", "档案数字化",
             "应急演练", "课题研究", "监测体系运行", "网络安全保障", "社会力量购买服务", "设备运行维护"]
+PERF_UNIT = 100  # 绩效自评 money in whole 分 of 万元, as the 绩效 system prints it
 
 
 
@@ -122,7 +127,7 @@ class _Department:
         self.t8: dict[str, list[int]] = {}  # code → [年初, 本年收入, 基本, 项目, 年末]
         for c in self.gf_codes:
             proj = amount(rng, self.scale / 2, u)
-            basic = 0 if rng.random() < 0.85 else amount(rng, self.scale / 10, u)
+            basic = 0  # 政府性基金 pays projects (a reader takes 九's total as 项目支出)
             begin = 0 if rng.random() < 0.5 else amount(rng, self.scale / 5, u)
             end = 0 if rng.random() < 0.5 else amount(rng, self.scale / 5, u)
             income = proj + basic + end - begin
@@ -131,7 +136,7 @@ class _Department:
             self.t8[c] = [begin, income, basic, proj, end]
         self.t9: dict[str, list[int]] = {}
         for c in self.soe_codes:
-            self.t9[c] = [0 if rng.random() < 0.7 else amount(rng, self.scale / 4, u), amount(rng, self.scale / 2, u)]
+            self.t9[c] = [0, amount(rng, self.scale / 2, u)]  # 国有资本经营 pays projects, as 政府性基金
         # non-fiscal spending (事业收入/其他收入 …) on top of the fiscal funds
         self.extra: dict[str, list[int]] = {c: [0, 0, 0, 0, 0] for c in self.all_codes}  # 基本 项目 上缴 经营 附属
         if self.nonfiscal:
@@ -271,8 +276,8 @@ class _Department:
             sg["购置"] = min(amount(rng, 250_000, u), project // 4 // u * u)
         t6: dict[str, int] = {}
         t7: dict[str, int] = {}
-        for k in ("出国", "接待", "运维"):  # each paid from basic (表6) or partly from projects (表7)
-            to7 = sg[k] * rng.randint(0, 60) // 100 // u * u if project and rng.random() < 0.4 else 0
+        for k in ("出国", "接待", "运维"):  # each paid from basic (表6) or from projects (表7), not both
+            to7 = sg[k] if project and rng.random() < 0.3 else 0
             t6[SANGONG_ECON[k]], t7[SANGONG_ECON[k]] = sg[k] - to7, to7
         t7[SANGONG_ECON["购置"]] = sg["购置"]
         if sum(t7.values()) > project:  # not enough project money: the 三公 stay in 表6
@@ -306,7 +311,9 @@ class _Department:
             if spent == 0 and rng.random() < 0.6:
                 budget = 0  # a zero budget
             else:
-                budget = spent * rng.randint(95, 130) // 100 // u * u if spent else amount(rng, 30_000, u)
+                over = self.index % 9 == 4 and k == "接待"  # some departments overspend their 接待费 budget
+                budget = spent * rng.randint(*((88, 99) if over else (100, 130))) // 100 // u * u if spent \
+                    else amount(rng, 30_000, u)
             row[f"预算数{name}"] = wan(budget)
             row[f"决算数{name}"] = wan(spent)
         self.data["表10"] = {"金额": row}
@@ -379,14 +386,19 @@ class _Department:
             budget = 0 if r < 0.08 else spent if r < 0.3 else spent * rng.randint(70, 130) // 100 // u * u
             row: dict[str, Any] = {"年初预算数": wan(budget)}
             if budget != spent:
-                row["差异原因"] = rng.choice(REASON_TEXTS) if budget else "年初未安排预算，年中追加。"
+                row["差异原因"] = (rng.choice(REASONS_UP if spent > budget else REASONS_DOWN) if budget
+                                  else "年初未安排预算，年中追加。")
             plan[c] = row
         self.data["年初预算"] = plan
-        total_in = self.income_total()
-        fiscal_total = self.gpb_income + self.gf_income + self.soe_income + self.gpb_begin + self.gf_begin \
-            + self.soe_begin
-        self.data["预算总数"] = {"收支总计": wan(total_in * rng.randint(85, 115) // 100 // u * u),
-                             "财政拨款收支总计": wan(fiscal_total * rng.randint(85, 115) // 100 // u * u)}
+        # one 年初预算 per total, nested as the totals are: 一般公共预算 ≤ 财政拨款 ≤ 收支总计
+        general = sum(int(r["年初预算数"] * YUAN_PER_WAN) for r in plan.values())
+        if self.gpb_end:  # 财政拨款收支总计 is more than 表5's total: its budget may be too
+            general += (self.gpb_begin + self.gpb_end) * rng.randint(0, 100) // 100 // u * u
+        other_fiscal = self.gf_income + self.soe_income + self.gf_begin + self.soe_begin
+        fiscal = general + other_fiscal * rng.randint(85, 115) // 100 // u * u
+        other = self.nf_income + self.use_nf + self.nf_begin
+        total = fiscal + other * rng.randint(85, 115) // 100 // u * u
+        self.data["预算总数"] = {"收支总计": wan(total), "财政拨款收支总计": wan(fiscal)}
 
     def income_total(self) -> int:
         return (self.gpb_income + self.gf_income + self.soe_income + self.nf_income + self.use_nf
@@ -434,30 +446,56 @@ class _Department:
         self.data["上年决算"] = out
 
     def reasons(self) -> None:
+        """A reason for every comparison that changed, agreeing with its direction; none where
+        the two figures are equal (the text then says 持平)."""
+        from juesuan.formats.nmg_2023.checks.reasons import REASONS
+        from juesuan.data_file import book_from_data
+        from juesuan.derive import compute
+
         rng = self.rng
-        out = {c.key: {"原因": rng.choice(REASON_TEXTS)} for c in COMPARISONS}
-        if not self.t8:
-            out["政府性基金.用途"] = {"原因": "本单位无政府性基金预算财政拨款支出。"}
+        book = book_from_data({k: v for k, v in self.data.items() if k != "notes"})
+        values = {**book.values, **compute(book)}
+
+        def figure(key: tuple[str, str, str]) -> int:
+            v = values.get(key)
+            return int(round2(Decimal(v)) * 100) if isinstance(v, (int, Decimal)) else 0  # as printed, in 分
+
+        out: dict[str, dict[str, str]] = {}
+        for c in COMPARISONS:
+            current, base = REASONS[c.key]
+            if base is None:
+                continue
+            now, then = figure(current), figure(base)
+            if now != then:
+                out[c.key] = {"原因": rng.choice(REASONS_UP if now > then else REASONS_DOWN)}
+        if figure(("表1", "年末结转和结余", "金额")):
+            out["年末结转和结余.事项"] = {"原因": "项目资金跨年度实施形成的结转。"}
+        if self.t8:
+            out["政府性基金.用途"] = {"原因": "城乡社区公益性基础设施建设。"}
         if self.missing:
-            for k in rng.sample(sorted(out), rng.randint(2, 6)):
+            for k in rng.sample(sorted(out), min(len(out), rng.randint(2, 6))):
                 del out[k]
             self.notes["变动原因"] = "故意缺少部分变动原因 (some reasons left out on purpose)"
         self.data["变动原因"] = out
 
     def performance(self) -> None:
-        rng, u = self.rng, self.unit
-        n = 0 if self.index % 7 == 0 else rng.randint(0, 6)
+        """绩效自评 of part of the 项目支出 (whole 分 of 万元); every 项目支出 of the year evaluated
+        (coverage 100 %), the 部门评价 amount the sum of the projects it names."""
+        rng = self.rng
+        pu = PERF_UNIT
+        project_total = sum(p for _, p in self.t5.values())
+        n = 0 if self.index % 7 == 0 or project_total < pu * 20 else rng.randint(0, 6)
         names = rng.sample(PROJECTS, n)
+        done_parts = split(rng, project_total * rng.randint(30, 90) // 100 // pu * pu, n, pu) if n else []
         projects, indicators = [], []
-        for name in names:
-            budget = amount(rng, self.scale / 3, u)
-            start = budget * rng.randint(80, 100) // 100 // u * u
-            done = budget * rng.randint(60, 105) // 100 // u * u
-            carry = 0 if rng.random() < 0.8 else amount(rng, self.scale / 20, u)
+        for name, done in zip(names, done_parts):
+            done = max(done, pu)
+            budget = done * 100 // rng.randint(75, 100) // pu * pu
+            start = budget * rng.randint(80, 100) // 100 // pu * pu
             rec: dict[str, Any] = {"项目名称": name, "主管部门": self.name, "实施单位": self.name}
             for stage, v in zip(PERF_STAGES, (start, budget, done)):
                 rec[f"财政拨款{stage}"] = wan(v)
-                rec[f"上年结转资金{stage}"] = wan(carry if stage != PERF_STAGES[0] else 0)
+                rec[f"上年结转资金{stage}"] = Decimal(0)
                 rec[f"其他资金{stage}"] = Decimal(0)
             rec.update({"资金分值": Decimal(10), "预期目标": f"按计划完成{name}各项任务。",
                         "实际完成情况": f"{name}已按计划实施。", "目标完成情况": "年度绩效目标基本完成。",
@@ -476,17 +514,19 @@ class _Department:
         if projects:
             self.data["绩效自评"] = projects
             self.data["绩效指标"] = indicators
-        self_eval = sum(int(p["财政拨款全年预算数"] * YUAN_PER_WAN) for p in projects)
+        evaluated = names[:2]
+        evaluated_money = sum(int(p["财政拨款全年执行数"] * YUAN_PER_WAN) for p in projects[:2])
+        fund_projects = [v for v in self.t8.values() if v[3]]
         self.data["绩效管理"] = {
-            "一般公共预算一级项目数": 0, "一般公共预算二级项目数": len(projects),
-            "一般公共预算自评资金": wan(self_eval), "政府性基金一级项目数": 0,
-            "政府性基金二级项目数": len(self.t8) if self.t8 else 0,
-            "政府性基金自评资金": wan(sum(v[2] + v[3] for v in self.t8.values())),
-            "部门评价项目": "、".join(names[:2]) if names else "无",
-            "部门评价一般公共预算资金": wan(self_eval // 2 // u * u), "部门评价政府性基金资金": Decimal(0),
+            "一般公共预算一级项目数": 0, "一般公共预算二级项目数": max(len(projects), rng.randint(1, 12)) if project_total else 0,
+            "一般公共预算自评资金": wan(project_total), "政府性基金一级项目数": 0,
+            "政府性基金二级项目数": len(fund_projects),
+            "政府性基金自评资金": wan(sum(v[3] for v in self.t8.values())),
+            "部门评价项目": "、".join(evaluated) if evaluated else "无",
+            "部门评价一般公共预算资金": wan(evaluated_money), "部门评价政府性基金资金": Decimal(0),
             "第三方评价情况": "本年度未委托第三方机构开展绩效评价。",
             "评价总体情况": "项目总体按计划实施，绩效目标基本实现。",
-            "部门评价结果": "评价结果为“优”或“良”。" if projects else "本年度未开展部门评价。",
+            "部门评价结果": "评价结果为“优”或“良”。" if evaluated else "本年度未开展部门评价。",
         }
 
     def footnotes(self) -> None:
