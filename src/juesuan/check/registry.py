@@ -49,6 +49,7 @@ class Rule:
     run: Run | None = None  # None: emitted by the pass named in ``emitted_by``
     emitted_by: str = ""
     source: str = ""  # where the relation comes from (tables.md id, design note)
+    compares: bool = False  # reports the amounts it compares to ``ctx.recorder`` (juesuan.balance)
 
     @property
     def fields(self) -> set[str]:
@@ -127,8 +128,8 @@ def derived(id: str, title: str, source: str, mode: Mode = Mode.ROUNDED, run: Ru
 
 
 def rule(id: str, severity: Severity, title: str, template: str, mode: Mode, run: Run | None,
-         source: str = "", emitted_by: str = "") -> Rule:
-    return Rule(id, severity, title, template, mode, run, emitted_by, source)
+         source: str = "", emitted_by: str = "", compares: bool = False) -> Rule:
+    return Rule(id, severity, title, template, mode, run, emitted_by, source, compares)
 
 
 class RuleSet:

@@ -132,7 +132,7 @@ RULE_LIST: list[Rule] = [
     # ── 输入 input sanity ───────────────────────────────────────────────────────────────
     *input_rules(2023),
     rule("S-8", WARNING, "缺少变动原因", "「{comparison}」：本年 {current}，比较数 {base}，缺少变动（差异）原因",
-         Mode.NONE, reasons.reasons),
+         Mode.NONE, reasons.reasons, compares=True),
     # ── 说明 the narrative, before it is printed ───────────────────────────────────────
     rule("N-SHARE", ERROR, "说明中的比重超过 100%", "{section}、「{label}」{part} 占{base_label} {base} 的 {share}："
          "比重不能超过 100%，请核对两数的口径", Mode.NONE, narrative.shares),
