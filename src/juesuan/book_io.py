@@ -8,7 +8,7 @@ from pathlib import Path
 
 from juesuan.data_file import data_from_book, dumps, read_data
 from juesuan.errors import InputError, Location
-from juesuan.formats import DEFAULT_FORMAT, detect_pack, get_pack
+from juesuan.formats import DEFAULT_FORMAT, get_pack
 from juesuan.locate import read_book
 from juesuan.model import Book
 from juesuan.templates import template_path
@@ -27,13 +27,9 @@ def new_book(book: Book, output: str | Path, fill: bool = True) -> str:
 
 def read_workbook(path: str | Path, format_id: str | None = None) -> Book:
     """The inputs of a workbook file, in its recognised format (or ``format_id``)."""
-    fmt = detect_pack(path, format_id).format
-    wb = load(path)
-    try:
-        book, _ = read_book(fmt, grids(wb))
-    except InputError as exc:
-        raise exc.at(file=str(path)) from None
-    return book
+    from juesuan.session import Session
+
+    return Session.workbook(path, format_id).book
 
 
 def read_any(path: str | Path) -> Book:

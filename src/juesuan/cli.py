@@ -96,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--n", type=int, required=True, help="部门数 number of departments")
     sp.add_argument("-o", "--output", required=True, help="输出目录 output DIR")
     sp.add_argument("--seed", type=int, default=0, help="随机种子 random seed")
+    sp.add_argument("--format", help="格式 format id（默认 default: nmg-2023）")
     sp.add_argument("--yuan", action="store_true", help="全部金额精确到元 (every amount in whole 元)")
 
     sp = add("batch", "juesuan.batch_command", "批量：填充、校验、生成说明一个目录下的全部数据文件",

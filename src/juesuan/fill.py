@@ -28,12 +28,11 @@ from juesuan.cached import save_with_values
 from juesuan.derive import compute, derivations
 from juesuan.errors import InputError
 from juesuan.expr import Address, Expr, Key
-from juesuan.formats import detect_pack
 from juesuan.layout import BookLayout, TableLayout, book_layout
 from juesuan.lint import CellKey, Lint, a1, lint_workbook, workbook_names
-from juesuan.locate import Found, FoundBook, Grid, cell, read_book
+from juesuan.locate import Found, FoundBook, Grid, cell
 from juesuan.model import Book
-from juesuan.workbook_file import grids, load, refuse_if_open, write_atomic
+from juesuan.workbook_file import refuse_if_open, write_atomic
 from juesuan.xleval import Evaluator, Unsupported, XlError, scalar_of
 from juesuan.xlformula import regex_refs
 from juesuan.xlsx_write import apply_book
@@ -110,23 +109,18 @@ def fill_workbook(path: str | Path, output: str | Path | None = None, format_id:
     src = Path(path)
     dst = Path(output) if output else src
     refuse_if_open(dst)
-    t0 = time.perf_counter()
-    wb = load(src)
-    t1 = time.perf_counter()
-    grid = grids(wb)
+    from juesuan.session import Session
+
+    s = Session.workbook(src, format_id)
+    assert s.found is not None and s.grids is not None
+    book, note = balanced(s.book, balance)
     try:
-        book, found = read_book(detect_pack(src, format_id).format, grid)
+        report, values = fill_book(s.wb, book, s.found, s.grids, write_inputs=bool(note))
     except InputError as exc:
         raise exc.at(file=str(src)) from None
-    t2 = time.perf_counter()
-    book, note = balanced(book, balance)
-    try:
-        report, values = fill_book(wb, book, found, grid, write_inputs=bool(note))
-        report.balance = note
-    except InputError as exc:
-        raise exc.at(file=str(src)) from None
-    report.seconds.update(load=t1 - t0, read=t2 - t1)
-    _save(wb, dst, values, report)
+    report.balance = note
+    report.seconds.update(s.seconds)
+    _save(s.wb, dst, values, report)
     return report
 
 

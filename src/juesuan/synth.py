@@ -90,9 +90,9 @@ def synth_department(rng: random.Random, index: int, missing: bool = False,
 
 
 def write_synth(n: int, out_dir: str | Path, seed: int | str = 0, missing_every: int = 0,
-                yuan: bool = False) -> list[Path]:
-    """Write ``n`` departments as ``out_dir/dept-0001.json`` …; ``missing_every`` k: every k-th has
-    gaps; ``yuan``: every amount in whole 元."""
+                format_id: str = DEFAULT_FORMAT, yuan: bool = False) -> list[Path]:
+    """Write ``n`` departments of ``format_id`` as ``out_dir/dept-0001.json`` …; ``missing_every`` k:
+    every k-th has gaps; ``yuan``: every amount in whole 元."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -100,7 +100,8 @@ def write_synth(n: int, out_dir: str | Path, seed: int | str = 0, missing_every:
         rng = random.Random(f"{seed}:{i}")  # one stream per department: any subset reproduces
         missing = bool(missing_every) and i % missing_every == 0
         path = out / f"dept-{i:04d}.json"
-        path.write_text(dumps(synth_department(rng, i, missing=missing, yuan=yuan)), encoding="utf-8")
+        data = synth_department(rng, i, missing=missing, format_id=format_id, yuan=yuan)
+        path.write_text(dumps(data), encoding="utf-8")
         paths.append(path)
     return paths
 
@@ -135,8 +136,9 @@ def write_synth_workbooks(n: int, out_dir: str | Path, seed: int | str = 0, jobs
 
 
 def run_synth(args: argparse.Namespace) -> int:
-    """``juesuan synth --n N -o DIR [--seed S]`` (called by the batch command module)."""
-    paths = write_synth(args.n, args.output, getattr(args, "seed", 0) or 0, yuan=getattr(args, "yuan", False))
+    """``juesuan synth --n N -o DIR [--seed S] [--format ID] [--yuan]`` (called by the batch command module)."""
+    paths = write_synth(args.n, args.output, getattr(args, "seed", 0) or 0,
+                        format_id=getattr(args, "format", None) or DEFAULT_FORMAT, yuan=getattr(args, "yuan", False))
     print(f"已生成 {len(paths)} 个合成部门数据文件 wrote {len(paths)} synthetic departments to {args.output}")
     return 0
 

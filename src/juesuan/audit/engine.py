@@ -22,7 +22,7 @@ from juesuan.audit.relations import check_section
 from juesuan.audit.outline import expected_kinds
 from juesuan.audit.sections import (KIND_NAMES, UNCHECKED, classify_unrecognised, content_outline, outline,
                                     paragraphs)
-from juesuan.audit.tables import check_table, check_text, read_tables
+from juesuan.audit.tables import check_codes, check_table, check_tables, check_text, read_tables
 from juesuan.audit.text import MONEY_PLACES, Mapped, figures, money_places, normalise
 from juesuan.errors import InputError, Location
 from juesuan.findings import Finding
@@ -90,7 +90,8 @@ def _audit(loaded: Loaded, mapped: Mapped, format_id: str | None = None) -> Audi
     findings += crosscheck.check(checked, doc)
     tables = read_tables(paras, doc.year)
     for table in tables:
-        findings += check_table(table, doc)
+        findings += check_table(table, doc) + check_codes(table, doc)
+    findings += check_tables(tables, doc)
     findings += check_text(tables, checked, doc)
     for facts in checked:
         if facts.kind == "performance":

@@ -484,9 +484,23 @@ def _bracket_lists(facts: SectionFacts, i: int, p: Para) -> None:
         head = before[-1]
         inside = [a for a in facts.amounts if a.para == i and m.end() <= a.at < close and a.role == head.role
                   and a.fig.unit == head.fig.unit]
+        if not inside:  # "（购置费0、运行维护费21）": bare figures in the unit of the amount before
+            inside = _bare_amounts(p.text, m.end(), close, head, i)
         if len(inside) >= 2:
             facts.lists.append(ListStmt(head, "（", [Item(a) for a in inside], True, False, i, m.start(),
                                         (i, m.end(), i, close)))
+
+
+def _bare_amounts(text: str, start: int, end: int, head: Amount, i: int) -> list[Amount]:
+    """"名称 数字" pairs without a unit inside a bracket, read in the unit ``head`` is printed in."""
+    printed = re.search(r"(万元|亿元|元)$", head.fig.text)
+    unit = printed.group(1) if printed else "万元"
+    out = []
+    for b in re.finditer(r"(?P<label>[\u4e00-\u9fff（）]{2,20}?)(?:为|是)?(?P<num>\d+(?:\.\d+)?)(?![\d.%])", text[start:end]):
+        fig = _fig(b.group("num"), start + b.start("num"), unit)
+        out.append(Amount(fig, head.role, b.group("label"), _strip(b.group("label")) or b.group("label"), i,
+                          start + b.start("num"), head.year))
+    return out
 
 
 def _cut_at_next_list(paras: list[Para], stream: tuple[int, int, int, int],
