@@ -34,7 +34,7 @@ from juesuan.locate import Found, FoundBook, Grid, cell
 from juesuan.model import Book
 from juesuan.workbook_file import refuse_if_open, write_atomic
 from juesuan.xleval import Evaluator, Unsupported, XlError, scalar_of
-from juesuan.xlformula import regex_refs
+from juesuan.xlformula import same_formula
 from juesuan.xlsx_write import apply_book
 
 
@@ -261,17 +261,6 @@ def _rearranged(book: Book, f: Found, new: TableLayout) -> bool:
     if len(f.rows) != len(rows) or any(f.rows.get(k) != new.row_index.get(k) for k in rows):
         return True
     return f.last_data_row != new.last_data_row
-
-
-def same_formula(a: str, b: str, host: str) -> bool:
-    """Equal up to quoting of sheet names, ``$``, spaces and case (as Excel re-saves formulas)."""
-    return _signature(a, host) == _signature(b, host)
-
-
-def _signature(text: str, host: str) -> tuple[str, tuple[tuple[str, int, int, int, int], ...]]:
-    shape, refs = regex_refs(text.strip())
-    return shape.replace(" ", "").upper(), tuple(((r.sheet or host).casefold(), r.r1, r.c1, r.r2, r.c2)
-                                                 for r in refs)
 
 
 def _replaced(h: Held, exprs: dict[Key, Expr], values: dict[Key, Any], layout: BookLayout) -> Replaced:

@@ -311,6 +311,8 @@ def _change_findings(facts: SectionFacts, doc: Doc, ch: Change, now: Amount, fla
     if ch.amount is None:
         return out
     c = ch.amount
+    if ch.sign == 0 and c.value != 0:
+        return out  # "增加（减少）2 万元": a template's word, no direction to check against
     prior = now.value - ch.sign * c.value
     base_word = "上年数" if ch.basis == "上年" else "年初预算数"
     if prior < -(now.fig.half + c.half):

@@ -18,13 +18,13 @@ user changed 2010301 基本支出 from 100.00 to 100.01 with a tool that does no
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from juesuan.check.tolerance import Mode, compare, is_precise, round2
 from juesuan.expr import Expr, Key, RatePercent, Ref, ScoreOf, Sum, SumIf
 from juesuan.findings import Finding
+from juesuan.xlformula import same_formula
 
 if TYPE_CHECKING:
     from juesuan.check.context import Context
@@ -33,14 +33,6 @@ if TYPE_CHECKING:
 ZERO = Decimal(0)
 
 
-QUOTED_SHEET = re.compile(r"'((?:[^']|'')+)'!")
-
-
-def normalize_formula(text: str) -> str:
-    """``= sum($D$8, '表 5'!d11)`` → ``SUM(D8,表5!D11)``: compare formulas regardless of case, $,
-    spaces and optional quotes around sheet names (Excel and LibreOffice differ there)."""
-    text = QUOTED_SHEET.sub(lambda m: m.group(1).replace("''", "'") + "!", text.lstrip("="))
-    return re.sub(r"\s+|\$", "", text).upper()
 
 
 def expected_formula(ctx: "Context", key: Key) -> str:
@@ -55,7 +47,7 @@ def formula_state(ctx: "Context", key: Key) -> str:
             state = "none"
         elif (f := ctx.formulas.get(key)) is None:
             state = "constant"
-        elif f == expected_formula(ctx, key) or normalize_formula(f) == normalize_formula(expected_formula(ctx, key)):
+        elif same_formula(f, expected_formula(ctx, key), ctx.fmt.table(key[0]).sheet):
             state = "declared"
         else:
             state = "other"
