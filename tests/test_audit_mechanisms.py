@@ -134,3 +134,13 @@ def test_a_template_direction_is_read_as_a_change_of_no_known_direction(tmp_path
     the list that follows), whose direction the template left open: nothing to check."""
     text = "2022年度公务接待费支出6.00万元，比上年增加（减少）1.00万元，增长（下降）25.00%。其中：国内接待6.00万元。\n"
     assert run(tmp_path, text) == []
+
+
+@pytest.mark.parametrize("prior_text,severity", [("比上年增加5.00万元，增长100%", "error"),
+                                                 ("比上年增加5.00万元", None)])
+def test_a_rate_stated_on_a_zero_base_is_an_error(tmp_path, prior_text, severity) -> None:
+    """5.00 now, 5.00 more than last year: last year was 0, and "增长100%" is no rate of anything."""
+    path = tmp_path / "t.txt"
+    path.write_text(f"2022年度公务接待费支出5.00万元，{prior_text}。\n", encoding="utf-8")
+    found = [f.severity.value for f in audit(path).findings if f.rule == "A-ZERO-BASE"]
+    assert found == ([severity] if severity else [])
