@@ -137,6 +137,8 @@ def _check_sum(lst: ListStmt, q: list[Quote]) -> list[Finding]:
     v = judge(head.fig, total, band)
     if v.ok:
         return []
+    if lst.alt_items and judge(head.fig, *sum_band(it.amount.fig for it in lst.alt_items)).status in ("ok", "info"):
+        return []  # one item per ；-clause adds up: the other figures were the items' details
     common = dict(quotes=q, total_label=f"「{head.name}」", total=head.value, sum=total)
     measured = dict(expected=v.expected, actual=v.actual, difference=v.difference, tolerance=v.tolerance)
     if lst.complete or v.status == "info":
