@@ -188,8 +188,11 @@ class Service:
         rid = time.strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(4)
         work = self.work / rid
         work.mkdir(parents=True)
+        wall, cpu = time.perf_counter(), time.thread_time()
         try:
-            return job(data, work, self.results / rid)
+            answer = job(data, work, self.results / rid)
+            answer["seconds"] = {"wall": round(time.perf_counter() - wall, 3), "cpu": round(time.thread_time() - cpu, 3)}
+            return answer
         finally:
             shutil.rmtree(work, ignore_errors=True)
             self.prune()
