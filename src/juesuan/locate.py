@@ -6,6 +6,12 @@ columns by header, never by fixed addresses: a customised title or rows inserted
 headers still read; a missing sheet or header, a row inserted inside a fixed table, a code row
 without a code, text in an amount cell or a formula error is an :class:`InputError` naming the
 sheet and cell.
+
+Read with a ``problems`` list, the cell-level problems (an unreadable input cell, a code row the
+reader cannot use, an empty required column) are collected there as values in one pass, and
+reading goes on as if the cell were empty, the row absent, the required text "（未命名）"
+(:data:`UNNAMED`); only problems of the sheet's structure (a missing sheet or header, a row
+inserted inside a fixed table) still raise.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Collection, Mapping, Sequence
 
 from juesuan.errors import InputError, Location
 from juesuan.expr import Address, Key, column_letter
@@ -24,6 +30,7 @@ from juesuan.money import parse_amount
 from juesuan.spec import INPUT, Format, Kind, Table
 
 Grid = Sequence[Sequence[Any]]
+UNNAMED = "（未命名）"  # a required text left empty, read leniently
 ERRORS = {"#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
 SPACES = re.compile(r"\s+")
 
@@ -82,22 +89,56 @@ def _where(table: Table, r: int, c: int) -> Location:
     return Location(sheet=table.sheet, cell=f"{column_letter(c)}{r}")
 
 
-def read_book(fmt: Format, sheets: Mapping[str, Grid]) -> tuple[Book, FoundBook]:
-    """The inputs of every table, and where everything was found."""
+class Problems(list):  # type: ignore[type-arg]
+    """Cell-level problems met while reading (InputErrors of kind value, code_row, required)."""
+
+    def keep(self, exc: InputError) -> None:
+        if exc.kind not in ("value", "code_row", "required"):
+            raise exc
+        self.append(exc)
+
+
+def read_book(fmt: Format, sheets: Mapping[str, Grid], problems: list[InputError] | None = None,
+              only: Collection[str] | None = None) -> tuple[Book, FoundBook]:
+    """The inputs of every table (or of the tables ``only`` names), and where everything was found;
+    with ``problems``, cell-level problems are collected there instead of raised (see the module
+    docstring)."""
+    lenient = Problems() if problems is not None else None
+    try:
+        return _read_book(fmt, sheets, lenient, only)
+    finally:
+        if problems is not None and lenient is not None:
+            problems.extend(lenient)
+
+
+def _value(table: Table, kind: Kind, value: Any, r: int, c: int, problems: Problems | None) -> Value:
+    if problems is None:
+        return read_value(table, kind, value, r, c)
+    try:
+        return read_value(table, kind, value, r, c)
+    except InputError as exc:
+        problems.keep(exc)
+        return None
+
+
+def _read_book(fmt: Format, sheets: Mapping[str, Grid], problems: Problems | None,
+               only: Collection[str] | None) -> tuple[Book, FoundBook]:
     book = Book(fmt)
     found: dict[str, Found] = {}
     for table in fmt.tables:
+        if only is not None and table.key not in only:
+            continue
         grid = sheets.get(table.sheet)
         if grid is None:
             raise InputError(f"缺少工作表「{table.sheet}」（被删除或改名？现有：{'、'.join(sheets)}）",
                              f"sheet {table.sheet!r} is missing (deleted or renamed?)", Location(sheet=table.sheet))
         offset = _find_header(table, grid)
         if table.kind == "fixed":
-            found[table.key] = _read_fixed(book, table, grid, offset)
+            found[table.key] = _read_fixed(book, table, grid, offset, problems)
         elif table.kind == "code":
-            found[table.key] = _read_code(book, table, grid, offset)
+            found[table.key] = _read_code(book, table, grid, offset, problems)
         else:
-            found[table.key] = _read_records(book, table, grid, offset)
+            found[table.key] = _read_records(book, table, grid, offset, problems)
     if NOTES_SHEET in sheets:
         book.notes = read_notes(sheets[NOTES_SHEET])
     return book, FoundBook(found)
@@ -192,7 +233,7 @@ def _footnote_at(grid: Grid, r: int) -> str | None:
     return None
 
 
-def _read_fixed(book: Book, table: Table, grid: Grid, offset: int) -> Found:
+def _read_fixed(book: Book, table: Table, grid: Grid, offset: int, problems: Problems | None = None) -> Found:
     tl = table_layout(book, table, offset=offset)
     nrows = len(table.blocks[0].rows)
     for i in range(nrows):
@@ -211,7 +252,7 @@ def _read_fixed(book: Book, table: Table, grid: Grid, offset: int) -> Found:
             for ck, spec in row.cells.items():
                 if spec is INPUT:
                     c = tl.value_col(bi, ck)
-                    v = read_value(table, table.cell_kind(row, block.column(ck)), cell(grid, r, c), r, c)
+                    v = _value(table, table.cell_kind(row, block.column(ck)), cell(grid, r, c), r, c, problems)
                     book.values[(table.key, row.key, ck)] = v
     last = tl.first_data_row + nrows - 1
     foot = last + 1 if _footnote_at(grid, last + 1) else None
@@ -260,7 +301,7 @@ def _code_text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _read_code(book: Book, table: Table, grid: Grid, offset: int) -> Found:
+def _read_code(book: Book, table: Table, grid: Grid, offset: int, problems: Problems | None = None) -> Found:
     tl = table_layout(book, table, offset=offset)
     first = tl.first_data_row
     last, foot = _data_end(grid, first)
@@ -268,6 +309,7 @@ def _read_code(book: Book, table: Table, grid: Grid, offset: int) -> Found:
     ncols = len(table.block.label_columns) + len(table.block.columns)
     rows: dict[str, int] = {}
     items: list[str] = []
+    dropped = False
     for r in range(first, last + 1):
         values = grid[r - 1][:ncols]
         if all(v is None or str(v).strip() == "" for v in values):
@@ -277,15 +319,13 @@ def _read_code(book: Book, table: Table, grid: Grid, offset: int) -> Found:
         if code == table.total_label or norm(name) == table.total_label:
             rows[table.total_label] = r
             continue
-        if code == "":
-            raise InputError("此行有数据但缺少科目编码", "a row with data but no 科目编码 (code)", _where(table, r, code_col),
-                             kind="code_row")
-        if not (code.isascii() and code.isdigit() and len(code) in (3, 5, 7)):
-            raise InputError(f"科目编码「{code}」应为3位（类）、5位（款）或7位（项）数字",
-                             f"code {code!r} must have 3, 5 or 7 digits", _where(table, r, code_col), kind="code_row")
-        if code in rows:
-            raise InputError(f"科目编码「{code}」重复（又见第 {rows[code]} 行）", f"duplicate code {code!r}",
-                             _where(table, r, code_col), kind="code_row")
+        bad = _bad_code(table, code, rows, r, code_col)
+        if bad is not None:
+            if problems is None:
+                raise bad
+            problems.keep(bad)
+            dropped = True  # the row is read as absent
+            continue
         rows[code] = r
         if name is not None:
             book.names[(table.key, code)] = str(name).strip()
@@ -295,14 +335,30 @@ def _read_code(book: Book, table: Table, grid: Grid, offset: int) -> Found:
         for i, col in enumerate(table.block.columns):
             if col.is_input:
                 c = len(table.block.label_columns) + i + 1
-                book.values[(table.key, code, col.key)] = read_value(table, col.kind, cell(grid, r, c), r, c)
+                book.values[(table.key, code, col.key)] = _value(table, col.kind, cell(grid, r, c), r, c, problems)
     book.codes[table.key] = sorted(items)
+    if dropped:  # the data end where the last row read is (rows read as absent are blank)
+        last = max(rows.values(), default=first - 1)
     if foot:
         _keep_footnote(book, table, cell(grid, foot, 1))
     return Found(table, tl, first, last, foot, rows)
 
 
-def _read_records(book: Book, table: Table, grid: Grid, offset: int) -> Found:
+def _bad_code(table: Table, code: str, rows: dict[str, int], r: int, code_col: int) -> InputError | None:
+    """Why a code row cannot be used (no code, not 3/5/7 digits, a duplicate), or None."""
+    if code == "":
+        return InputError("此行有数据但缺少科目编码", "a row with data but no 科目编码 (code)", _where(table, r, code_col),
+                          kind="code_row")
+    if not (code.isascii() and code.isdigit() and len(code) in (3, 5, 7)):
+        return InputError(f"科目编码「{code}」应为3位（类）、5位（款）或7位（项）数字",
+                          f"code {code!r} must have 3, 5 or 7 digits", _where(table, r, code_col), kind="code_row")
+    if code in rows:
+        return InputError(f"科目编码「{code}」重复（又见第 {rows[code]} 行）", f"duplicate code {code!r}",
+                          _where(table, r, code_col), kind="code_row")
+    return None
+
+
+def _read_records(book: Book, table: Table, grid: Grid, offset: int, problems: Problems | None = None) -> Found:
     tl = table_layout(book, table, offset=offset)
     first = tl.first_data_row
     last, foot = _data_end(grid, first)
@@ -317,11 +373,15 @@ def _read_records(book: Book, table: Table, grid: Grid, offset: int) -> Found:
         rows[str(n)] = r
         for i, col in enumerate(cols):
             if col.is_input:
-                book.values[(table.key, str(n), col.key)] = read_value(table, col.kind, values[i], r, i + 1)
+                book.values[(table.key, str(n), col.key)] = _value(table, col.kind, values[i], r, i + 1, problems)
         for col in cols:
             if col.required and not book.values.get((table.key, str(n), col.key)):
                 c = [x.key for x in cols].index(col.key) + 1
-                raise InputError(f"缺少必填栏「{col.key}」", f"required column {col.key!r} is empty", _where(table, r, c),
-                                 kind="required")
+                missing = InputError(f"缺少必填栏「{col.key}」", f"required column {col.key!r} is empty",
+                                     _where(table, r, c), kind="required")
+                if problems is None:
+                    raise missing
+                problems.keep(missing)
+                book.values[(table.key, str(n), col.key)] = UNNAMED
     book.records[table.key] = n
     return Found(table, tl, first, last, foot, rows)

@@ -377,9 +377,13 @@ class Performance:
 NAME_SPLIT = re.compile(r"[、，,；;\s]+")
 
 
+NO_NAMES = {"无", "没有", "无此项", "本年无", "暂无"}  # typed where there is no project to name
+
+
 def split_names(text: str) -> list[str]:
     """“公务接待费”、“维护费” → [公务接待费, 维护费]."""
-    return [n.strip("“”\"'「」") for n in NAME_SPLIT.split(text) if n.strip("“”\"'「」")]
+    names = [n.strip("“”\"'「」") for n in NAME_SPLIT.split(text) if n.strip("“”\"'「」")]
+    return [n for n in names if n not in NO_NAMES]
 
 
 def _typed(value: object) -> Decimal | None:
