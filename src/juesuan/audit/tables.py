@@ -28,7 +28,7 @@ from juesuan.audit.rules import finding, show
 from juesuan.audit.sections import Para
 from juesuan.audit.text import Figure, parse_number
 from juesuan.audit.tolerance import judge, sum_band
-from juesuan.audit.vocab import ITEMS, SANGONG_ITEMS, SUMS, item_of, role_of
+from juesuan.audit.vocab import ITEMS, NOT_SANGONG, SANGONG_ITEMS, SUMS, item_of, role_of
 from juesuan.findings import Finding, Quote, Severity
 
 NUMBER_CELL = re.compile(r"^-?\d+(?:\.\d+)?%?$")
@@ -153,6 +153,10 @@ def _read(rows: list[Para], before: list[Para], doc_year: int | None) -> Table:
         _horizontal(table, grid, headers, data)
     else:
         _vertical(table, grid, headers, data)
+    if any(c.concept in NOT_SANGONG for c in table.cells):  # its 合计 adds 会议费、培训费
+        for c in table.cells:
+            if c.concept == "sangong_total" and not re.search("三公", rows[c.row].text if c.row < len(rows) else ""):
+                c.concept = "sangong_meeting_total"
     sangong = {c.concept for c in table.cells if c.concept in SANGONG_ITEMS and c.concept != "sangong_total"}
     if len(sangong) < 2:  # "合计" is the 三公 total only in a 三公 table
         table.cells = [c for c in table.cells if c.concept != "sangong_total"
@@ -307,6 +311,13 @@ def check_table(table: Table, doc: Doc) -> list[Finding]:
             v = judge(fig, value, band)
             if v.ok:
                 continue
+            if total == "sangong_total":  # "“三公”经费及会议费、培训费" tables: their 合计 adds those
+                extra = [get(x) for x in NOT_SANGONG]
+                extra_value = sum((x[0] for x in extra if x is not None), Decimal(0))
+                extra_band = sum((x[1] for x in extra if x is not None), Decimal(0))
+                if any(x is not None for x in extra) and \
+                        judge(fig, value + extra_value, band + extra_band).status in ("ok", "info"):
+                    continue
             if any(p in failed for p, _ in got):
                 # does the total hold with the failed part replaced by its own parts?
                 alt_value = Decimal(0)
