@@ -20,7 +20,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Collection, Mapping, Sequence
 
 from juesuan.errors import InputError, Location
 from juesuan.expr import Address, Key, column_letter
@@ -98,13 +98,14 @@ class Problems(list):  # type: ignore[type-arg]
         self.append(exc)
 
 
-def read_book(fmt: Format, sheets: Mapping[str, Grid],
-              problems: list[InputError] | None = None) -> tuple[Book, FoundBook]:
-    """The inputs of every table, and where everything was found; with ``problems``, cell-level
-    problems are collected there instead of raised (see the module docstring)."""
+def read_book(fmt: Format, sheets: Mapping[str, Grid], problems: list[InputError] | None = None,
+              only: Collection[str] | None = None) -> tuple[Book, FoundBook]:
+    """The inputs of every table (or of the tables ``only`` names), and where everything was found;
+    with ``problems``, cell-level problems are collected there instead of raised (see the module
+    docstring)."""
     lenient = Problems() if problems is not None else None
     try:
-        return _read_book(fmt, sheets, lenient)
+        return _read_book(fmt, sheets, lenient, only)
     finally:
         if problems is not None and lenient is not None:
             problems.extend(lenient)
@@ -120,10 +121,13 @@ def _value(table: Table, kind: Kind, value: Any, r: int, c: int, problems: Probl
         return None
 
 
-def _read_book(fmt: Format, sheets: Mapping[str, Grid], problems: Problems | None) -> tuple[Book, FoundBook]:
+def _read_book(fmt: Format, sheets: Mapping[str, Grid], problems: Problems | None,
+               only: Collection[str] | None) -> tuple[Book, FoundBook]:
     book = Book(fmt)
     found: dict[str, Found] = {}
     for table in fmt.tables:
+        if only is not None and table.key not in only:
+            continue
         grid = sheets.get(table.sheet)
         if grid is None:
             raise InputError(f"缺少工作表「{table.sheet}」（被删除或改名？现有：{'、'.join(sheets)}）",

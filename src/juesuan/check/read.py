@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Collection, Mapping
 
 from juesuan.errors import InputError, Location
 from juesuan.expr import Key
@@ -63,12 +63,16 @@ def _blank_formula_cells(values: dict[str, Grid], formulas: dict[str, Grid]) -> 
     return out
 
 
-def _calamine_grids(path: Path) -> dict[str, Grid]:
+def _calamine_grids(path: Path, choose: Callable[[list[str]], Collection[str]] | None = None) -> dict[str, Grid]:
+    """Every sheet as rows of values, or the sheets ``choose(sheet names)`` picks."""
     from python_calamine import CalamineWorkbook
 
     wb = CalamineWorkbook.from_path(str(path))
     out: dict[str, Grid] = {}
+    chosen = None if choose is None else set(choose(list(wb.sheet_names)))
     for name in wb.sheet_names:
+        if chosen is not None and name not in chosen:
+            continue
         out[name] = [list(row) for row in wb.get_sheet_by_name(name).to_python(skip_empty_area=False)]
     return out
 
