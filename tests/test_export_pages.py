@@ -54,3 +54,15 @@ def test_reference_pdf_has_a_paged_contents_and_no_lonely_row(reference_path: Pa
 def test_a_synthetic_department_pdf_too(index: int, tmp_path: Path) -> None:
     book = book_from_data(synth_department(random.Random(f"pages:{index}"), index))
     check_pages(pages_of(book, tmp_path, f"dept{index}"))
+
+
+def test_the_unit_list_of_part_one_is_a_table(reference_path: Path, tmp_path: Path) -> None:
+    """决算单位构成 typed with tabs (序号 单位名称 单位性质) becomes a Word table, not tabbed text."""
+    import docx
+
+    path = tmp_path / "ref.docx"
+    export_book(read_data(reference_path), path)
+    document = docx.Document(str(path))
+    tables = [t for t in document.tables if t.rows[0].cells[0].text.strip() == "序号"]
+    assert tables and [c.text for c in tables[0].rows[0].cells] == ["序号", "单位名称", "单位性质"]
+    assert not any("\t" in p.text and "单位性质" in p.text for p in document.paragraphs)

@@ -19,6 +19,7 @@ from docx.shared import Cm, Pt, Twips
 
 from juesuan.export import page
 from juesuan.export.content import Content
+from juesuan.export.grid import Grid, GridCell
 from juesuan.export.plain import section_items
 from juesuan.export.tables import add_grid, add_printed_table
 from juesuan.export.word_styles import (BODY, CAPTION, COVER_GAP, COVER_LINE, FIGURE, PART, PERF_TITLE, SECTION,
@@ -125,11 +126,34 @@ def _contents(doc: Document, content: Content) -> None:
 def _section(doc: Document, content: Content, section: Section, terms: bool = False) -> None:
     if section.title:
         doc.add_paragraph(section.title, style=SECTION.name)
+    rows: list[str] = []  # consecutive typed lines with tabs (第一部分's unit list): one table
     for p in section_items(section, content.outline, bool(content.perf)):
+        if p is not None and p.kind == "body" and "\t" in p.text:
+            rows.append(p.text)
+            continue
+        if rows:
+            _typed_table(doc, rows)
+            rows = []
         if p is None:
             _perf_tables(doc, content)
         else:
             _paragraph(doc, content, p, terms)
+    if rows:
+        _typed_table(doc, rows)
+
+
+def _typed_table(doc: Document, rows: list[str]) -> None:
+    """Lines typed with tabs (序号, 单位名称, 单位性质) as a table, the first line its header."""
+    cells = [r.split("\t") for r in rows]
+    n = max(len(r) for r in cells)
+    widths = [max(2.0, max(len(r[c]) if c < len(r) else 0 for r in cells) * 1.0) for c in range(n)]
+    grid = Grid(widths, header_rows=1, font_size=10.5)
+    for i, r in enumerate(cells):
+        row = grid.add_row()
+        for c in range(n):
+            text = r[c].strip() if c < len(r) else ""
+            row[c] = GridCell(text, "center" if i == 0 or len(text) <= 4 else "left", bold=i == 0, shade=i == 0)
+    add_grid(doc, grid, page.usable_width(doc.sections[-1]))
 
 
 def _paragraph(doc: Document, content: Content, p: Paragraph, terms: bool = False) -> None:
