@@ -28,7 +28,7 @@ from juesuan.audit.changes import link_change, read_changes, read_comparisons, r
 from juesuan.audit.model import (Amount, Change, Claim, CountSum, Doc, Item, ListStmt, Rate, SectionFacts, Share,
                                  Skip, segment_span, sentence_span, sign_of)
 from juesuan.audit.sections import Para, Section
-from juesuan.audit.text import COUNT_UNITS, Figure, figures, parse_number
+from juesuan.audit.text import COUNT_UNITS, Figure, figure_at, figures
 
 NUM = r"\d+(?:\.\d+)?"
 REASON_RX = re.compile(r"(?:变动|差异|增减变化|变化|增减)?(?:的)?原因(?:是|为|主要是|主要为|如下|分析)?[：:]?"
@@ -43,7 +43,8 @@ CHANGE_RX = re.compile(
 RATE_RX = re.compile(rf"完成了?(?:年初|全年|调整后?)?预算(?:数)?的?(?P<pct>{NUM})%"
                      rf"|(?:预算)?(?:执行|完成)(?:率|进度)(?:为|达到|达)?(?P<pct2>{NUM})%")
 SHARE_RX = re.compile(rf"(?:所)?占(?P<base>[^，。；%\d]{{0,40}}?)(?:的)?(?:比重|比例|份额)?(?:为|是|达)?(?P<pct>{NUM})%")
-LIST_RX = re.compile(r"(?P<word>主要包括|具体包括|主要有|包括|其中|分别为|分别是)[：，]")
+LIST_RX = re.compile(r"(?P<word>主要包括|具体包括|主要有|包括|其中|分别为|分别是)[：，]"
+                     r"|(?P<bare>其中)(?=[\u4e00-\u9fff“（])(?!的|有|包括|主要|之)")
 BOUNDARY = "，。；：、"
 ROLE_WORDS = re.compile(r"(?:(?:年初|全年|调整后?)?(?:预算|决算)(?:数)?|执行数|为|是|共计|达到|达)+$")
 GENERIC = {"", "支出", "收入", "决算", "预算", "合计", "总计", "金额", "资金", "本年", "累计", "接待"}
@@ -91,13 +92,7 @@ def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def _fig(text: str, start: int, unit: str) -> Figure:
-    value, places = parse_number(text)
-    printed = unit
-    if unit in ("元", "亿元"):
-        shift = -4 if unit == "元" else 4
-        value, places = value.scaleb(shift), max(places - shift, 0)
-        unit = "万元"
-    return Figure(value, places, unit, text + printed, start, start + len(text) + len(printed))
+    return figure_at(text, start, unit)
 
 
 FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|预算单位|部门预算|预算管理")
@@ -319,7 +314,7 @@ def _read_lists(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
     for m in LIST_RX.finditer(p.text):
         if _inside(m.start(), reasons):
             continue
-        word = m.group("word")
+        word = m.group("word") or m.group("bare")
         s, _ = sentence_span(p.text, m.start())
         before = [a for a in facts.amounts if a.para == i and s <= a.at < m.start() and a.role in ("actual", "budget")]
         head = before[-1] if before else _previous_sentence_total(facts, i, s, m.start())
@@ -333,6 +328,7 @@ def _read_lists(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
         else:
             stream = _stream(paras, i, m.end())
             stream = _cut_at_next_list(paras, stream, word)
+            stream = _inside_enclosing(facts, paras, stream, i, m.start())
             if head is None:
                 continue
             items = _stream_items(facts, stream, head)
@@ -346,7 +342,11 @@ def _read_lists(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
         complete = not partial_word and not ends_with_etc and len(items) >= 2
         head_text = paras[head.para].text
         pair = bool(PAIR_RX.search(head_text[segment_span(head_text, head.at)[0]:head.at])) and not stream
-        facts.lists.append(ListStmt(head, word, items, complete, pair, i, m.start(), stream))
+        lst = ListStmt(head, word, items, complete, pair, i, m.start(), stream)
+        if stream is not None and "；" in _stream_text(paras, stream):
+            alt = _first_per_clause(facts, items)
+            lst.alt_items = alt if len(alt) < len(items) else None
+        facts.lists.append(lst)
     _drop_nested(facts)
 
 
@@ -458,6 +458,19 @@ def _stream(paras: list[Para], i: int, start: int) -> tuple[int, int, int, int]:
         k, pos = nxt, 0
 
 
+def _inside_enclosing(facts: SectionFacts, paras: list[Para], stream: tuple[int, int, int, int], i: int,
+                      at: int) -> tuple[int, int, int, int]:
+    """A list opened inside another list's items ("其中：基本支出 60，其中：人员经费 50、公用经费
+    10；项目支出 40") ends with its ；-clause: what follows is the enclosing list's next item."""
+    if not any(lst.stream is not None and _in_stream_pos(i, at, lst.stream) for lst in facts.lists):
+        return stream
+    _, seg_end = segment_span(paras[i].text, at)
+    si, start, k, end = stream
+    if (k, end) > (i, seg_end):
+        return si, start, i, seg_end
+    return stream
+
+
 def _closing(text: str, start: int) -> int | None:
     """Where the bracket open at ``start`` closes."""
     depth = 0
@@ -507,14 +520,18 @@ def _cut_at_next_list(paras: list[Para], stream: tuple[int, int, int, int],
                       word: str) -> tuple[int, int, int, int]:
     """End an inline list before a parallel one: a later clause opening a list with the same
     word ("人员经费…，主要包括：…；公用经费…，主要包括：…").  Lists opened with another word are
-    nested in this one ("其中：人员经费…，主要包括：…") and do not end it."""
+    nested in this one ("其中：人员经费…，主要包括：…") and do not end it, and so are lists with the
+    same word when the first item already has one ("其中：基本支出 60，其中：…；项目支出 40，其中：…")."""
     i, start, k, end = stream
+    first_end = segment_span(paras[i].text, start)[1]
+    if any((m.group("word") or m.group("bare")) == word for m in LIST_RX.finditer(paras[i].text, start, min(first_end, len(paras[i].text)))):
+        return stream  # its first item has a list of its own: the later ones are its items' lists too
     for x in range(i, k + 1):
         text = paras[x].text
         lo = start if x == i else 0
         hi = end if x == k else len(text)
         for m in LIST_RX.finditer(text, lo, hi):
-            if m.group("word") != word:
+            if (m.group("word") or m.group("bare")) != word:
                 continue
             seg = segment_span(text, m.start())[0]
             cut = max(seg - 1, lo) if seg > lo else None
@@ -550,6 +567,16 @@ def _stream_items(facts: SectionFacts, stream: tuple[int, int, int, int], head: 
             a.role = "budget"
         items.append(Item(a, _own_budget(facts, a) if head.role == "actual" else None))
     return items
+
+
+def _first_per_clause(facts: SectionFacts, items: list[Item]) -> list[Item]:
+    """Another reading of a list whose items are separated by ；: one item per clause, its other
+    figures its details ("其中，因公出国（境）费 2.94 亿元，减少 3.7 亿元；公务用车…")."""
+    firsts: dict[tuple[int, int], Item] = {}
+    for it in items:
+        seg = segment_span(facts.section.paras[it.amount.para].text, it.amount.at)[0]
+        firsts.setdefault((it.amount.para, seg), it)
+    return list(firsts.values())
 
 
 def _own_budget(facts: SectionFacts, a: Amount) -> Amount | None:
