@@ -12,6 +12,7 @@ import importlib
 import sys
 
 from juesuan.errors import InputError
+from juesuan.outputs import guarded
 
 DEFAULT_FORMAT = "nmg-2023"
 
@@ -103,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     module = importlib.import_module(args.module)
     try:
-        return int(module.run(args) or 0)
+        with guarded(args):
+            return int(module.run(args) or 0)
     except InputError as exc:
         print(f"错误 error: {exc.message}", file=sys.stderr)
         return 2

@@ -27,6 +27,7 @@ from juesuan.expr import Address, column_letter
 from juesuan.formats import load_format
 from juesuan.layout import BookLayout, TableLayout, book_layout
 from juesuan.locate import FoundBook, read_book
+from juesuan.celltext import xl_value
 from juesuan.model import Book
 from juesuan.rows import row_cells
 from juesuan.spec import Table
@@ -66,7 +67,7 @@ def _xl(value: Any) -> Any:
 
 def table_block(book: Book, tl: TableLayout, exprs: dict, layout: BookLayout) -> list[list[Any]]:
     """The data rows of a table as one 2-D block: labels, inputs and formulas (``=…``)."""
-    return [[_xl(out.value) for out in row_cells(book, tl, i, exprs, layout.address)]
+    return [[out.value if out.formula else xl_value(_xl(out.value)) for out in row_cells(book, tl, i, exprs, layout.address)]
             for i in range(len(tl.row_keys))]
 
 
@@ -99,7 +100,7 @@ def write_book(xlbook: Any, book: Book, found: FoundBook) -> tuple[BookLayout, d
             if t.kind != "fixed":
                 _resize(sheet, f.first_data_row, f.last_data_row, tl)
             if t.dept_line:
-                sheet.range((tl.header_row - 1, 1)).value = department_line(book)
+                sheet.range((tl.header_row - 1, 1)).value = xl_value(department_line(book))
             block = table_block(book, tl, exprs, layout)
             if block:
                 sheet.range((tl.first_data_row, 1)).value = block
@@ -239,8 +240,8 @@ def report_rows(findings: list) -> list[list[Any]]:
         explanation = f.acknowledged or ""
         if f.severity is Severity.ERROR:
             explanation = ""
-        rows.append([i, f.rule, level, f.message, link, _xl(f.expected), _xl(f.actual), _xl(f.difference),
-                     _xl(f.tolerance), explanation or None, identity(f)])
+        rows.append([i, f.rule, level, xl_value(f.message), link, _xl(f.expected), _xl(f.actual), _xl(f.difference),
+                     _xl(f.tolerance), xl_value(explanation) or None, identity(f)])
     width = max(len(r) for r in rows)
     return [r + [None] * (width - len(r)) for r in rows]
 
@@ -279,12 +280,14 @@ def narrate(xlbook: Any) -> str:
     sheet = xlbook.sheets.add(SHEET, after=after)
     rows: list[list[Any]] = []
     charts: list[tuple[str, int]] = []
+    texts: list[str] = []  # as Excel will show them (the quote prefix is not part of the text)
     for p in nar.paragraphs():
-        rows.append([written_text(p), None, None])
+        texts.append(written_text(p))
+        rows.append([xl_value(texts[-1]), None, None])
         if p.kind == "figure" and p.figure:
             charts.append((p.figure, len(rows) + 1))
             rows += [[None, None, None]] * CHART_ROWS
-    texts = [r[0] for r in rows if r[0]]
+    texts = [t for t in texts if t]
     rows[0][2] = HASH_PREFIX + text_hash(texts)
     data = _chart_data(found)
     for i, line in enumerate(data):

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
+from juesuan.celltext import Literal, problem
 from juesuan.errors import InputError, Location
 from juesuan.expr import Address, Key, column_letter
 from juesuan.layout import HEADER_ROW, TableLayout, header_spans, table_layout
@@ -157,14 +158,18 @@ def read_value(table: Table, kind: Kind, value: Any, r: int, c: int) -> Value:
         s = value.strip()
         if is_error_text(s):
             raise InputError(f"输入单元格是公式错误 {s}", f"the input cell holds a formula error {s}", where, kind="value")
-        if s.startswith("="):
+        if s.startswith("=") and not isinstance(value, Literal):
             raise InputError(f"输入单元格应填数值或文字，不应是公式「{s}」", f"an input cell holds a formula {s!r}", where, kind="value")
     if kind == "text":
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
         if isinstance(value, (dt.datetime, dt.date)):
             return f"{value.year}年{value.month}月{value.day}日"
-        return str(value)
+        text = str(value)
+        why = problem(text)
+        if why is not None:
+            raise InputError(why[0], why[1], where, kind="value")
+        return text
     if isinstance(value, bool) or isinstance(value, (dt.datetime, dt.date)):
         raise InputError(f"此处应为数字，却是「{value}」", f"a number is expected, got {value!r}", where, kind="value")
     try:

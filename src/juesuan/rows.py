@@ -25,6 +25,7 @@ class CellOut:
     value: Any
     style: str
     input_kind: Kind | None = None  # set on input cells only
+    formula: bool = False  # ``value`` is our formula text (``=…``); any other text is written as text
 
 
 BLANK = CellOut(None, "js_blank")
@@ -64,7 +65,8 @@ def _fixed(book: Book, tl: TableLayout, bi: int, row: Row | None, exprs: dict[Ke
             out.append(CellOut(book.values.get((t.key, row.key, col.key)), f"js_in_{kind}", kind))  # type: ignore[union-attr]
         else:
             bold = "_bold" if row is not None and row.bold else ""
-            out.append(CellOut(exprs[(t.key, row.key, col.key)].formula(addr, t.sheet), f"js_out_{kind}{bold}"))  # type: ignore[union-attr]
+            out.append(CellOut(exprs[(t.key, row.key, col.key)].formula(addr, t.sheet), f"js_out_{kind}{bold}",  # type: ignore[union-attr]
+                              formula=True))
     return out
 
 
@@ -82,7 +84,8 @@ def _keyed(book: Book, tl: TableLayout, row_key: str, exprs: dict[Key, Expr], ad
     for col in t.block.columns:
         key = (t.key, row_key, col.key)
         if key in exprs:
-            out.append(CellOut(exprs[key].formula(addr, t.sheet), f"js_out_{col.kind}" + ("_bold" if is_total else "")))
+            out.append(CellOut(exprs[key].formula(addr, t.sheet), f"js_out_{col.kind}" + ("_bold" if is_total else ""),
+                              formula=True))
         elif t.kind == "code" and (len(row_key) < 7 or is_total):
             out.append(BLANK)
         else:

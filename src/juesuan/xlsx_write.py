@@ -17,6 +17,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
+from juesuan.celltext import put
 from juesuan.expr import Expr, Key, column_letter
 from juesuan.layout import LABEL_ROW, TITLE_ROW, BookLayout, TableLayout, book_layout, header_spans
 from juesuan.model import Book
@@ -131,12 +132,11 @@ def follow_rows(ws: Worksheet, after: int, shift: int) -> None:
     Fill rewrites its own formulas afterwards; this keeps a user's own formulas right."""
     wb = ws.parent
     for other in wb.worksheets:
-        for row in other.iter_rows():
-            for cell in row:
-                v = cell.value
-                if isinstance(v, str) and v.startswith("=") and v != (moved := shift_rows(v, other.title, ws.title,
-                                                                                          after, shift)):
-                    cell.value = moved
+        for cell in list(other._cells.values()):  # noqa: SLF001 — the cells that exist, not the sheet's extent
+            v = cell.value
+            if cell.data_type == "f" and isinstance(v, str) and v != (moved := shift_rows(v, other.title, ws.title,
+                                                                                         after, shift)):
+                cell.value = moved
     for name in wb.defined_names.values():
         if name.attr_text:
             name.attr_text = shift_rows(name.attr_text, "", ws.title, after, shift)
@@ -149,8 +149,10 @@ def write_rows(ws: Worksheet, book: Book, tl: TableLayout, exprs: dict[Key, Expr
         r = tl.first_data_row + i
         for c, out in enumerate(row_cells(book, tl, i, exprs, layout.address), 1):
             cell = ws.cell(r, c)
-            if out.input_kind is None or write_inputs or _number_as_text(cell.value, out.input_kind):
-                cell.value = cell_value(out.value)
+            if out.formula:
+                cell.value = out.value
+            elif out.input_kind is None or write_inputs or _number_as_text(cell.value, out.input_kind):
+                put(cell, cell_value(out.value))
             cell.style = out.style
     for s in range(tl.spare_rows):
         _write_blank_row(ws, tl, tl.first_data_row + len(tl.row_keys) + s)
@@ -181,7 +183,8 @@ def _write_footnote(ws: Worksheet, book: Book, tl: TableLayout) -> None:
     for m in list(ws.merged_cells.ranges):
         if m.min_row == r:
             ws.unmerge_cells(str(m))
-    cell = ws.cell(r, 1, "注：" + book.footnotes.get(t.key, t.footnote or ""))
+    cell = ws.cell(r, 1)
+    put(cell, "注：" + book.footnotes.get(t.key, t.footnote or ""))
     cell.style = "js_note"
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=tl.ncols)
     ws.row_dimensions[r].height = 30
@@ -190,7 +193,8 @@ def _write_footnote(ws: Worksheet, book: Book, tl: TableLayout) -> None:
 def write_department(ws: Worksheet, book: Book, tl: TableLayout) -> None:
     """The 部门 line, just above the headers (row 3, or lower when rows were inserted above)."""
     if tl.table.dept_line:
-        cell = ws.cell(tl.header_row - 1, 1, department_line(book))
+        cell = ws.cell(tl.header_row - 1, 1)
+        put(cell, department_line(book))
         cell.style = "js_plain"
 
 
@@ -257,7 +261,7 @@ def write_notes(wb: Workbook, book: Book) -> None:
     ws.sheet_state = "hidden"
     ws.cell(1, 1, "数据文件中的说明（notes），由 juesuan 保存，请勿编辑")
     for i, chunk in enumerate(notes_chunks(book.notes)):
-        ws.cell(2 + i, 1, chunk)
+        put(ws.cell(2 + i, 1), chunk)
 
 
 def notes_chunks(notes: dict) -> list[str]:
