@@ -69,6 +69,12 @@ def printable(text: str) -> str:
     return _BAD.sub("\ufffd", text)
 
 
+def shown(value: Any, limit: int = 40) -> str:
+    """A value as a message quotes it: printable, and at most ``limit`` characters."""
+    text = printable(str(value))
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def put(cell: Any, value: Any) -> None:
     """Store ``value`` in an openpyxl cell; a string is always a string, even ``=…``."""
     if isinstance(value, str):

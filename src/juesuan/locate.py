@@ -11,17 +11,18 @@ sheet and cell.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
-from juesuan.celltext import Literal, problem
+from juesuan.celltext import Literal, problem, shown
 from juesuan.errors import InputError, Location
 from juesuan.expr import Address, Key, column_letter
 from juesuan.layout import HEADER_ROW, TableLayout, header_spans, table_layout
 from juesuan.model import Book, Value
-from juesuan.money import parse_amount
+from juesuan.money import parse_amount, refusal
 from juesuan.spec import INPUT, Format, Kind, Table
 
 Grid = Sequence[Sequence[Any]]
@@ -60,6 +61,10 @@ class Found:
 @dataclass
 class FoundBook:
     tables: dict[str, Found]
+    # amount cells holding a number typed or pasted as text ("1,234.5"): (sheet, row, col) → the
+    # number.  Excel's SUM skips them, so a command that shows figures converts them (as fill and
+    # narrate do) or refuses naming the cell (export)
+    text_numbers: dict[tuple[str, int, int], Decimal | int] = field(default_factory=dict)
 
     def address(self, key: Key) -> Address | None:
         f = self.tables.get(key[0])
@@ -87,6 +92,7 @@ def read_book(fmt: Format, sheets: Mapping[str, Grid]) -> tuple[Book, FoundBook]
     """The inputs of every table, and where everything was found."""
     book = Book(fmt)
     found: dict[str, Found] = {}
+    texts: dict[tuple[str, int, int], Decimal | int] = {}
     for table in fmt.tables:
         grid = sheets.get(table.sheet)
         if grid is None:
@@ -94,14 +100,14 @@ def read_book(fmt: Format, sheets: Mapping[str, Grid]) -> tuple[Book, FoundBook]
                              f"sheet {table.sheet!r} is missing (deleted or renamed?)", Location(sheet=table.sheet))
         offset = _find_header(table, grid)
         if table.kind == "fixed":
-            found[table.key] = _read_fixed(book, table, grid, offset)
+            found[table.key] = _read_fixed(book, table, grid, offset, texts)
         elif table.kind == "code":
-            found[table.key] = _read_code(book, table, grid, offset)
+            found[table.key] = _read_code(book, table, grid, offset, texts)
         else:
-            found[table.key] = _read_records(book, table, grid, offset)
+            found[table.key] = _read_records(book, table, grid, offset, texts)
     if NOTES_SHEET in sheets:
         book.notes = read_notes(sheets[NOTES_SHEET])
-    return book, FoundBook(found)
+    return book, FoundBook(found, texts)
 
 
 NOTES_SHEET = "数据文件说明"  # hidden sheet keeping a data file's free-form notes on round trip
@@ -159,7 +165,8 @@ def read_value(table: Table, kind: Kind, value: Any, r: int, c: int) -> Value:
         if is_error_text(s):
             raise InputError(f"输入单元格是公式错误 {s}", f"the input cell holds a formula error {s}", where, kind="value")
         if s.startswith("=") and not isinstance(value, Literal):
-            raise InputError(f"输入单元格应填数值或文字，不应是公式「{s}」", f"an input cell holds a formula {s!r}", where, kind="value")
+            raise InputError(f"输入单元格应填数值或文字，不应是公式「{shown(s)}」", f"an input cell holds a formula {shown(s)!r}",
+                             where, kind="value")
     if kind == "text":
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
@@ -171,16 +178,24 @@ def read_value(table: Table, kind: Kind, value: Any, r: int, c: int) -> Value:
             raise InputError(why[0], why[1], where, kind="value")
         return text
     if isinstance(value, bool) or isinstance(value, (dt.datetime, dt.date)):
-        raise InputError(f"此处应为数字，却是「{value}」", f"a number is expected, got {value!r}", where, kind="value")
+        raise InputError(f"此处应为数字，却是「{shown(value)}」", f"a number is expected, got {shown(value)!r}", where,
+                         kind="value")
     try:
         number = parse_amount(value)
     except ValueError:
-        raise InputError(f"金额单元格中有文字「{value}」", f"text {value!r} in an amount cell", where, kind="value") from None
+        if isinstance(value, str):
+            raise InputError(f"金额单元格中有文字「{shown(value)}」", f"text {shown(value)!r} in an amount cell", where,
+                             kind="value") from None
+        raise InputError(*refusal(value), where, kind="value") from None
     if number is None:
         return None
+    if number < 0:  # one rule with data files: check reports it (S-4), nothing else takes it
+        raise InputError(f"金额或数量不能为负数：{shown(value)}", f"must not be negative: {shown(value)}", where,
+                         kind="value")
     if kind == "count":
         if number != number.to_integral_value():
-            raise InputError(f"此处应为整数，却是 {value}", f"a whole number is expected, got {value}", where, kind="value")
+            raise InputError(f"此处应为整数，却是 {shown(value)}", f"a whole number is expected, got {shown(value)}",
+                             where, kind="value")
         return int(number)
     return number
 
@@ -192,7 +207,16 @@ def _footnote_at(grid: Grid, r: int) -> str | None:
     return None
 
 
-def _read_fixed(book: Book, table: Table, grid: Grid, offset: int) -> Found:
+def _input(texts: dict[tuple[str, int, int], Decimal | int], table: Table, kind: Kind, raw: Any, r: int,
+           c: int) -> Value:
+    """:func:`read_value`, remembering an amount that was typed as text (see FoundBook.text_numbers)."""
+    value = read_value(table, kind, raw, r, c)
+    if isinstance(raw, str) and isinstance(value, (Decimal, int)):
+        texts[(table.sheet, r, c)] = value
+    return value
+
+
+def _read_fixed(book: Book, table: Table, grid: Grid, offset: int, texts: dict) -> Found:
     tl = table_layout(book, table, offset=offset)
     nrows = len(table.blocks[0].rows)
     for i in range(nrows):
@@ -211,7 +235,7 @@ def _read_fixed(book: Book, table: Table, grid: Grid, offset: int) -> Found:
             for ck, spec in row.cells.items():
                 if spec is INPUT:
                     c = tl.value_col(bi, ck)
-                    v = read_value(table, table.cell_kind(row, block.column(ck)), cell(grid, r, c), r, c)
+                    v = _input(texts, table, table.cell_kind(row, block.column(ck)), cell(grid, r, c), r, c)
                     book.values[(table.key, row.key, ck)] = v
     last = tl.first_data_row + nrows - 1
     foot = last + 1 if _footnote_at(grid, last + 1) else None
@@ -260,7 +284,7 @@ def _code_text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _read_code(book: Book, table: Table, grid: Grid, offset: int) -> Found:
+def _read_code(book: Book, table: Table, grid: Grid, offset: int, texts: dict) -> Found:
     tl = table_layout(book, table, offset=offset)
     first = tl.first_data_row
     last, foot = _data_end(grid, first)
@@ -295,14 +319,14 @@ def _read_code(book: Book, table: Table, grid: Grid, offset: int) -> Found:
         for i, col in enumerate(table.block.columns):
             if col.is_input:
                 c = len(table.block.label_columns) + i + 1
-                book.values[(table.key, code, col.key)] = read_value(table, col.kind, cell(grid, r, c), r, c)
+                book.values[(table.key, code, col.key)] = _input(texts, table, col.kind, cell(grid, r, c), r, c)
     book.codes[table.key] = sorted(items)
     if foot:
         _keep_footnote(book, table, cell(grid, foot, 1))
     return Found(table, tl, first, last, foot, rows)
 
 
-def _read_records(book: Book, table: Table, grid: Grid, offset: int) -> Found:
+def _read_records(book: Book, table: Table, grid: Grid, offset: int, texts: dict) -> Found:
     tl = table_layout(book, table, offset=offset)
     first = tl.first_data_row
     last, foot = _data_end(grid, first)
@@ -317,7 +341,7 @@ def _read_records(book: Book, table: Table, grid: Grid, offset: int) -> Found:
         rows[str(n)] = r
         for i, col in enumerate(cols):
             if col.is_input:
-                book.values[(table.key, str(n), col.key)] = read_value(table, col.kind, values[i], r, i + 1)
+                book.values[(table.key, str(n), col.key)] = _input(texts, table, col.kind, values[i], r, i + 1)
         for col in cols:
             if col.required and not book.values.get((table.key, str(n), col.key)):
                 c = [x.key for x in cols].index(col.key) + 1

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -17,10 +16,9 @@ from typing import Any, Callable, Iterator
 import openpyxl
 from openpyxl.workbook import Workbook
 
+from juesuan.containers import check_zip
 from juesuan.errors import InputError, Location
 
-MAX_UNCOMPRESSED = 300 * 1024 * 1024  # a workbook larger than this when unpacked is refused
-MAX_RATIO = 200  # …and so is one that unpacks more than 200× its size (a zip bomb)
 
 
 def check_readable(path: Path) -> None:
@@ -30,20 +28,7 @@ def check_readable(path: Path) -> None:
     if path.suffix.lower() == ".xls":
         raise InputError("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx", "old .xls files are not supported; "
                          "save as .xlsx", where)
-    if not zipfile.is_zipfile(path):
-        raise InputError("不是有效的 .xlsx 工作簿（文件损坏或不是 Excel 文件）", "not a valid .xlsx workbook", where)
-    try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-            total = sum(i.file_size for i in infos)
-            packed = max(1, sum(i.compress_size for i in infos))
-            names = {i.filename for i in infos}
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError("工作簿已损坏，无法打开", f"the workbook is damaged: {exc}", where) from None
-    if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO and total > 20 * 1024 * 1024:
-        raise InputError("工作簿解压后过大，疑似损坏或恶意文件，已拒绝", "the workbook unpacks too large; refused", where)
-    if "xl/workbook.xml" not in names:
-        raise InputError("不是 Excel 工作簿（缺少 xl/workbook.xml）", "not an Excel workbook", where)
+    check_zip(path, ".xlsx 工作簿", ".xlsx workbook", "xl/workbook.xml")
 
 
 def load(path: str | Path, data_only: bool = False) -> Workbook:
