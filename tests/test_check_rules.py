@@ -20,17 +20,19 @@ from typing import Callable
 import pytest
 
 from juesuan.check import check_book, check_grids
-from juesuan.check.rules import RULES
+from juesuan.formats import get_pack
 from juesuan.findings import Finding, Severity
 from juesuan.model import Book
 
-from test_check_support import Sheets, clean_book, clean_file, ids, recalculated, stored_of, typed
+from test_check_support import (Sheets, against_last_year, clean_book, clean_file, ids, recalculated, stored_of, typed,
+                                with_last_year)
 
 T1 = lambda row: ("表1", row, "金额")  # noqa: E731
 T4 = lambda row, col="金额": ("表4", row, col)  # noqa: E731
 T11 = lambda row: ("表11", row, "数值")  # noqa: E731
 PRIOR = lambda row: ("上年决算", row, "值")  # noqa: E731
 GENERAL, FUND, STATE = "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"
+RULES = get_pack("nmg-2023").rules
 INFO_RULES = {"F-0", "F-4", "F-5"}
 
 
@@ -174,6 +176,8 @@ CASES: dict[str, tuple[str, object, set[str]]] = {
     "X25-2": ("recalc", change((PRIOR("结余分配"), 1)), set()),
     "X25-3": ("recalc", change((PRIOR("公务接待费"), 19)), set()),
     "X26": ("recalc", change((PRIOR("年末结转和结余"), "1.6"), (PRIOR("本年支出合计"), "148.4")), set()),
+    "X25": ("prior", change((PRIOR("机构运行经费"), 41)), set()),
+    "X26-1": ("prior", change((T4(f"年初{GENERAL}"), 1)), {"W4-3", "W4-5"}),  # typed against 表4's own totals too
     "S-1": ("sheet", s1_unknown_code, {"S-8"}),  # 表5's 2010399 now has no budget row: its reason is asked
     "S-2": ("sheet", s2_wrong_parent, {"S-3", "F-3"}),
     "S-3": ("sheet", s3_name, set()),
@@ -198,6 +202,8 @@ def failing(kind: str, how: object, sheets: Sheets) -> list[Finding]:
         return recalculated(how)  # type: ignore[arg-type]
     if kind == "typed":
         return typed(how)  # type: ignore[arg-type]
+    if kind == "prior":
+        return against_last_year(how)  # type: ignore[arg-type]
     s = sheets.copy()
     how(s)  # type: ignore[operator]
     return s.check()
@@ -217,7 +223,11 @@ def test_clean_department_has_no_finding(sheets: Sheets) -> None:
 @pytest.mark.parametrize("rule_id", sorted(CASES))
 def test_rule_holds_on_the_clean_department(rule_id: str, sheets: Sheets) -> None:
     kind = CASES[rule_id][0]
-    findings = sheets.check() if kind == "sheet" else check_book(clean_book())
+    if kind == "prior":
+        this, prior = with_last_year()
+        findings = check_book(this, prior=prior)
+    else:
+        findings = sheets.check() if kind == "sheet" else check_book(clean_book())
     assert rule_id not in {f.rule for f in findings}
 
 

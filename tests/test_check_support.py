@@ -47,6 +47,39 @@ def recalculated(mutate: Callable[[Book], None]) -> list[Finding]:
     return check_book(book)
 
 
+def with_last_year() -> tuple[Book, Book]:
+    """(this year, last year): the clean department and a last year it continues exactly.
+
+    Last year is the clean department with its year-end balances set to this year's year-start
+    ones (its 年初 moved by the same amount, so it still balances); this year's 上年决算 are
+    last year's figures.
+    """
+    from juesuan.carry import carry_pairs, last_values
+    from juesuan.roles import roles_for
+
+    this, prior = clean_book(), clean_book()
+    roles = roles_for(this.format)
+    prior.values[roles.year] = "2022"
+    now = last_values(this)
+    begin, end = roles.carry[0]  # 表1: 年初 ← 年末
+    for key, old in carry_pairs(roles, this):
+        delta = Decimal(now.get(key) or 0) - Decimal(prior.values.get(old) or 0)
+        prior.values[old] = Decimal(now.get(key) or 0)
+        if old == end:
+            prior.values[begin] = prior.amount(begin) + delta
+    last = last_values(prior)
+    for key, old in roles.prior:
+        this.values[key] = Decimal(last[old] or 0)
+    return this, prior
+
+
+def against_last_year(mutate: Callable[[Book], None]) -> list[Finding]:
+    """This year changed by ``mutate``, checked with last year's book."""
+    this, prior = with_last_year()
+    mutate(this)
+    return check_book(this, prior=prior)
+
+
 def stored_of(book: Book) -> dict[Key, Any]:
     stored: dict[Key, Any] = {k: v for k, v in book.values.items()}
     stored.update(derive.compute(book))

@@ -6,16 +6,19 @@ from decimal import Decimal as D
 
 import pytest
 
-from juesuan.check import relations, rules
+from juesuan.check import registry, relations
 from juesuan.check.acknowledge import identity, read
 from juesuan.check.tolerance import Mode, band, compare, sum_gap
 from juesuan.check.values import Problem, normalize
 from juesuan.errors import FormatError
 from juesuan.findings import CellRef, Finding, Severity
+from juesuan.formats import get_pack
 
 from test_check_support import REFERENCE
 
 # ── rounding intervals ───────────────────────────────────────────────────────────────────
+
+RULES = get_pack("nmg-2023").rules
 
 
 def test_seed_208_is_a_rounding_gap() -> None:
@@ -79,15 +82,22 @@ def test_normalize_problems(raw: object, kind: str) -> None:
 
 def test_unknown_rule_id_fails() -> None:
     with pytest.raises(FormatError):
-        rules.get("W99-9")
+        RULES.get("W99-9")
 
 
 def test_duplicate_or_functionless_rules_fail() -> None:
-    w15 = rules.RULES["W1-5"]
+    w15 = RULES["W1-5"]
     with pytest.raises(FormatError):
-        rules._registry([w15, w15])
+        registry.RuleSet([w15, w15], [])
     with pytest.raises(FormatError):
-        rules._registry([rules.rule("Z-1", Severity.ERROR, "t", "m", Mode.NONE, None)])
+        registry.RuleSet([registry.rule("Z-1", Severity.ERROR, "t", "m", Mode.NONE, None)], [])
+
+
+def test_a_derived_cell_pattern_must_name_a_rule_declared_as_derived() -> None:
+    with pytest.raises(FormatError, match="unknown rule id"):
+        registry.RuleSet([RULES["W1-5"]], [("表1", registry.ANY, registry.ANY, "W9-9")])
+    with pytest.raises(FormatError, match="not declared with derived"):
+        registry.RuleSet([RULES["W1-5"]], [("表1", registry.ANY, registry.ANY, "W1-5")])
 
 
 def test_every_derived_cell_of_the_reference_has_a_rule() -> None:
@@ -95,19 +105,19 @@ def test_every_derived_cell_of_the_reference_has_a_rule() -> None:
     from juesuan.derive import derivations
 
     book = read_data(REFERENCE)
-    claimed = {relations.rule_of(k) for k in derivations(book)}
-    assert claimed <= set(rules.RULES)
+    claimed = {RULES.rule_of(k) for k in derivations(book)}
+    assert claimed <= set(RULES)
     with pytest.raises(FormatError):
-        relations.rule_of(("表99", "x", "y"))
+        RULES.rule_of(("表99", "x", "y"))
 
 
 def test_rule_table_is_complete_and_consistent() -> None:
-    for r in rules.RULE_LIST:
+    for r in RULES.list:
         assert r.id and r.title and r.template
         assert r.run is not None or r.emitted_by
-    warnings = {r.id for r in rules.RULE_LIST if r.severity is Severity.WARNING}
+    warnings = {r.id for r in RULES.list if r.severity is Severity.WARNING}
     assert {"X15", "X16", "X17", "X19", "X20", "X21", "X22", "X23", "W4-5", "W8-2", "W1-6"} <= warnings
-    assert "X18" not in rules.RULES  # tables.md: deliberately not enforced
+    assert "X18" not in RULES  # tables.md: deliberately not enforced
 
 
 # ── acknowledgements ─────────────────────────────────────────────────────────────────────

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 
 from juesuan.narrate import numbers
-from juesuan.narrate.metrics import Change, Completion
+from juesuan.narrate.figures import Change, Completion
 from juesuan.narrate.text import Phrases, clause
 from test_narrate_fixtures import small
 

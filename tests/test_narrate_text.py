@@ -9,9 +9,9 @@ from decimal import Decimal
 
 import pytest
 
+from juesuan.formats import get_pack
 from juesuan.model import Book
 from juesuan.narrate import missing_reasons, narrative, placeholders
-from juesuan.narrate.sections import SECTIONS
 from juesuan.narrate.terms import terms
 from test_narrate_fixtures import (NUMBER, PLACEHOLDER, REFERENCE, SMALL, allowed_numbers, book_with, reference,
                                    small)
@@ -26,6 +26,8 @@ NUMBERING = [
     re.compile(r"（\d+）"),  # （1）（2） sub-items of 八
     re.compile(r"图\d"),  # 图1 / 图2 captions
 ]
+
+OUTLINE = get_pack("nmg-2023").narrative
 
 
 def is_sentence(text: str) -> bool:
@@ -110,7 +112,7 @@ def test_four_parts_and_the_fourteen_sections_in_seed_order():
     titles = [s.title for s in n.parts[1].sections]
     seed = (REFERENCE.parent / "seed_2023.txt").read_text(encoding="utf-8").replace(" ", "")
     body = seed[seed.index("第二部分2023年度部门决算情况说明", seed.index("第一部分部门概况\n\n一、")):]
-    assert [t.split("、", 1)[1] for t in titles] == [s.title for s in SECTIONS]
+    assert [t.split("、", 1)[1] for t in titles] == [s.title for s in OUTLINE.sections]
     for t in titles:  # the seed's headings in the body (its 目录 shortens 六 and 七)
         assert f"\n{t}\n" in body, t
     assert len(titles) == 14
@@ -131,7 +133,7 @@ def test_part_one_comes_from_the_overview_sheet_and_part_four_from_unit_info():
 def test_terms_are_editable_data_printed_in_order():
     n = narrative(small())
     printed = [p.text for p in n.parts[2].sections[0].paragraphs]
-    assert len(printed) == len(terms()) == 18
+    assert len(printed) == len(terms(OUTLINE.terms)) == 18
     assert printed[0].startswith("一、财政拨款收入：")
     assert printed[16].startswith("十七、“三公”经费：")
     assert printed[17].startswith("十八、机构运行经费：")
@@ -182,7 +184,7 @@ def test_zero_bases_are_said_in_words_never_as_zero_percent():
     assert "与年初预算相比，收、支总计各增加123.23万元（年初未安排预算）" in one
     assert "年初未安排预算，支出决算20.00万元。" in five  # 2080505 has no 年初预算
     assert "因公出国（境）费预算0.00万元，支出决算0.00万元，预算为0" in eight
-    for key in [s.key for s in SECTIONS]:
+    for key in [s.key for s in OUTLINE.sections]:
         assert not re.search(r"(?<![\d.])0%", section_text(book, key)), key
 
 

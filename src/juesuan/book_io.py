@@ -8,8 +8,8 @@ from pathlib import Path
 
 from juesuan.data_file import data_from_book, dumps, read_data
 from juesuan.errors import InputError, Location
-from juesuan.formats import load_format
 from juesuan.expr import column_letter
+from juesuan.formats import DEFAULT_FORMAT, detect_pack, get_pack
 from juesuan.locate import FoundBook, read_book
 from juesuan.model import Book
 from juesuan.templates import template_path
@@ -25,13 +25,13 @@ def new_book(book: Book, output: str | Path, fill: bool = True) -> None:
     write_filled(wb, book, found, output, formulas=fill)
 
 
-def read_workbook(path: str | Path, text_numbers: bool = True) -> Book:
-    """The inputs of a workbook file (its format is the default one; detection comes with more formats).
+def read_workbook(path: str | Path, format_id: str | None = None, text_numbers: bool = True) -> Book:
+    """The inputs of a workbook file, in its recognised format (or ``format_id``).
 
     ``text_numbers=False``: refuse an amount typed as text (Excel's totals skip it, so figures
     computed from the inputs would differ from what the workbook shows), naming the first cell.
     """
-    fmt = load_format()
+    fmt = detect_pack(path, format_id).format
     wb = load(path)
     try:
         book, found = read_book(fmt, grids(wb))
@@ -56,6 +56,11 @@ def refuse_text_numbers(found: FoundBook) -> None:
                      Location(sheet=sheet, cell=f"{column_letter(c)}{r}"))
 
 
+def read_any(path: str | Path) -> Book:
+    """The inputs of a data file (.json) or a workbook (anything else)."""
+    return read_data(path) if Path(path).suffix.lower() == ".json" else read_workbook(path)
+
+
 def refuse_overwrite(source: str | None, output: str | None, force: bool = False) -> None:
     """Never write over the input, nor (without ``--force``) over a file that already exists."""
     if output is None:
@@ -73,16 +78,22 @@ def run(args: argparse.Namespace) -> int:
         refuse_overwrite(args.data, args.output, args.force)
         if args.data:
             book = read_data(args.data)
-            if book.format.id != args.format:
+            if args.format and book.format.id != args.format:
                 raise InputError(f"数据文件的格式为「{book.format.id}」，与 --format {args.format} 不一致",
                                  "the data file's format differs from --format", Location(file=args.data))
         else:
-            book = Book(load_format(args.format))
+            book = Book(get_pack(args.format or DEFAULT_FORMAT).format)
+        if getattr(args, "prior", None):
+            from juesuan.carry import carry_over
+
+            refuse_overwrite(args.prior, args.output, args.force)
+            for line in carry_over(read_any(args.prior), book):
+                print(f"提示 note：{line}")
         new_book(book, args.output, fill=not args.no_fill)
         print(f"已写出 wrote {args.output}")
         return 0
     refuse_overwrite(args.book, args.output, force=True)
-    book = read_workbook(args.book)
+    book = read_workbook(args.book, getattr(args, "format", None))
     text = dumps(data_from_book(book))
     if args.output:
         write_atomic(args.output, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))

@@ -18,7 +18,7 @@ from juesuan.check.read import load_grids
 from juesuan.check.report_sheet import write
 from juesuan.errors import InputError
 from juesuan.findings import exit_status, format_text, report_json
-from juesuan.formats import load_format
+from juesuan.formats import detect_pack
 from juesuan.workbook_file import refuse_if_open
 
 
@@ -28,7 +28,12 @@ def run(args: argparse.Namespace) -> int:
         refuse_if_open(path)
     try:
         values, formulas = load_grids(path)
-        findings = check_grids(load_format(), values, formulas)
+        prior = None
+        if getattr(args, "prior", None):
+            from juesuan.book_io import read_any
+
+            prior = read_any(args.prior)
+        findings = check_grids(detect_pack(path, getattr(args, "format", None)).format, values, formulas, prior=prior)
     except InputError as exc:
         raise exc.at(file=str(path)) from None
     if getattr(args, "write", False):

@@ -14,7 +14,7 @@ import sys
 from juesuan.errors import InputError
 from juesuan.outputs import guarded
 
-DEFAULT_FORMAT = "nmg-2023"
+FORMAT_HELP = "格式 format id（默认：自动识别 default: recognised from the file）"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,8 +32,10 @@ def _parser() -> argparse.ArgumentParser:
 
     sp = add("new", "juesuan.book_io", "由模板和数据文件新建工作簿并填充",
              "write a workbook from the template, with a data file's inputs, filled")
-    sp.add_argument("--format", default=DEFAULT_FORMAT, help="格式 format id (default nmg-2023)")
+    sp.add_argument("--format", help="格式 format id（默认：数据文件所写格式，否则 nmg-2023 default: the data file's, else nmg-2023）")
     sp.add_argument("--data", help="数据文件 DATA.json (inputs of one department)")
+    sp.add_argument("--prior", help="上年工作簿或数据文件：结转、上年决算数、概况等由上年带入 "
+                    "(last year's workbook or data file: carry-over, 上年决算, texts)")
     sp.add_argument("-o", "--output", required=True, help="输出工作簿 output BOOK.xlsx")
     sp.add_argument("--no-fill", action="store_true", help="只填输入，不写公式 (inputs only, no formulas)")
     sp.add_argument("--force", action="store_true", help="覆盖已存在的输出文件 (replace an existing output file)")
@@ -42,11 +44,13 @@ def _parser() -> argparse.ArgumentParser:
              "read a workbook's input cells back into a data file")
     sp.add_argument("book", help="工作簿 BOOK.xlsx")
     sp.add_argument("-o", "--output", help="数据文件 DATA.json (default: standard output)")
+    sp.add_argument("--format", help=FORMAT_HELP)
 
     sp = add("fill", "juesuan.fill_command", "填充：写入全部派生单元格的公式和值",
              "fill every derived cell with its formula and value")
     sp.add_argument("book", help="工作簿 BOOK.xlsx")
     sp.add_argument("-o", "--output", help="另存为 write to OUT.xlsx instead of in place")
+    sp.add_argument("--format", help=FORMAT_HELP)
 
     sp = add("check", "juesuan.check_command", "校验：表内、表间、跨期勾稽关系",
              "check every table against every other")
@@ -54,18 +58,33 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="以 JSON 输出 (print JSON)")
     sp.add_argument("--write", action="store_true",
                     help="写入「校验结果」工作表并标记单元格 (write a 校验结果 sheet and mark cells)")
+    sp.add_argument("--prior", help="上年工作簿或数据文件：校验年初 = 上年年末、上年决算数 "
+                    "(last year's workbook or data file: check the carry-over)")
+    sp.add_argument("--format", help=FORMAT_HELP)
 
     sp = add("narrate", "juesuan.narrate_command", "生成说明：由数字写出决算情况说明",
              "write the narrative sheets from the numbers")
     sp.add_argument("book", help="工作簿 BOOK.xlsx")
     sp.add_argument("-o", "--output", help="另存为 write to OUT.xlsx instead of in place")
     sp.add_argument("--print", action="store_true", dest="print_text", help="打印说明文本 (print the text)")
+    sp.add_argument("--format", help=FORMAT_HELP)
 
     sp = add("export", "juesuan.export_command", "导出：生成可发布的 Word 和 PDF",
              "export the publishable disclosure as Word and PDF")
     sp.add_argument("book", help="工作簿 BOOK.xlsx")
     sp.add_argument("--docx", required=True, help="Word 文件 OUT.docx")
     sp.add_argument("--pdf", help="PDF 文件 OUT.pdf (needs LibreOffice)")
+    sp.add_argument("--format", help=FORMAT_HELP)
+
+    sp = add("consolidate", "juesuan.consolidate_command", "汇总：由本级和所属单位的工作簿或数据文件汇总出部门",
+             "consolidate units' workbooks or data files into their department's")
+    sp.add_argument("units", nargs="+", help="单位工作簿或数据文件 UNIT.xlsx|UNIT.json（第一个为本级 the first is the 本级）")
+    sp.add_argument("-o", "--output", required=True, help="部门工作簿或数据文件 output DEPT.xlsx|DEPT.json")
+    sp.add_argument("--name", help="部门名称 the department's name (default: the first unit's)")
+    sp.add_argument("--eliminate", metavar="all|经费差额.json",
+                    help="抵消单位间往来：all 全部抵消，或文件给出的金额 (eliminate internal flows: all, or a file's amounts)")
+    sp.add_argument("--force", action="store_true",
+                    help="单位校验有错误也汇总，并覆盖已存在的输出 (consolidate despite unit errors; replace the output)")
 
     sp = add("synth", "juesuan.batch_command", "生成合成部门数据文件", "write synthetic departments")
     sp.add_argument("--n", type=int, required=True, help="部门数 number of departments")

@@ -24,7 +24,8 @@ from typing import Any, Callable
 from juesuan.derive import derivations
 from juesuan.errors import InputError
 from juesuan.expr import Address, column_letter
-from juesuan.formats import load_format
+from juesuan.formats import get_pack
+from juesuan.formats.pack import FormatPack
 from juesuan.layout import BookLayout, TableLayout, book_layout
 from juesuan.locate import FoundBook, read_book
 from juesuan.celltext import xl_value
@@ -52,9 +53,23 @@ def read_grids(xlbook: Any, names: list[str] | None = None) -> dict[str, list[li
     return {s.name: _grid(s) for s in xlbook.sheets if wanted is None or s.name in wanted}
 
 
+def book_pack(xlbook: Any) -> FormatPack:
+    """The format of the open workbook: its stamp (a defined name), else its sheet names and titles."""
+    from juesuan.formats.detect import detect_in_grids
+
+    names: dict[str, str] = {}
+    try:
+        for n in xlbook.names:
+            names[str(n.name)] = str(n.refers_to)
+    except (AttributeError, NotImplementedError, TypeError):
+        pass
+    sheets = [s.name for s in xlbook.sheets]
+    return get_pack(detect_in_grids(sheets, names, None))
+
+
 def read_model(xlbook: Any) -> tuple[Book, FoundBook]:
     """The book's inputs and where everything is, from one read of each table's sheet."""
-    fmt = load_format()
+    fmt = book_pack(xlbook).format
     return read_book(fmt, read_grids(xlbook, [t.sheet for t in fmt.tables]))
 
 
@@ -198,7 +213,7 @@ def check(xlbook: Any) -> str:
     from juesuan.check import acknowledge, check_grids
     from juesuan.findings import summarize
 
-    fmt = load_format()
+    fmt = book_pack(xlbook).format
     names = [s.name for s in xlbook.sheets]
     wanted = [t.sheet for t in fmt.tables] + ([acknowledge.SHEET] if acknowledge.SHEET in names else [])
     values = read_grids(xlbook, wanted)
@@ -289,7 +304,7 @@ def narrate(xlbook: Any) -> str:
             rows += [[None, None, None]] * CHART_ROWS
     texts = [t for t in texts if t]
     rows[0][2] = HASH_PREFIX + text_hash(texts)
-    data = _chart_data(found)
+    data, blocks = _chart_data(found, get_pack(book.format.id))
     for i, line in enumerate(data):
         while len(rows) <= i:
             rows.append([None, None, None])
@@ -300,7 +315,7 @@ def narrate(xlbook: Any) -> str:
     sheet.range((1, 1), (len(rows), 1)).wrap_text = True
     sheet.autofit("rows")
     for figure, row in charts:
-        first = CHART_DATA[figure]
+        first = blocks[figure]
         chart = sheet.charts.add(width=420, height=210, anchor=sheet.range((row, 1)))
         chart.chart_type = "pie"
         chart.set_source_data(sheet.range((first[0], 5), (first[1], 6)))
@@ -309,32 +324,26 @@ def narrate(xlbook: Any) -> str:
 
 
 CHART_ROWS = 14  # blank rows reserved under a figure caption for its chart
-CHART_DATA = {"income": (1, 8), "spending": (10, 14)}  # rows of the chart source block in E:F
 
 
-def _chart_data(found: FoundBook) -> list[list[Any]]:
-    """Chart sources as live formulas (label, amount) in columns E:F of the narrative sheet.
+def _chart_data(found: FoundBook, pack: FormatPack) -> tuple[list[list[Any]], dict[str, tuple[int, int]]]:
+    """Chart sources as live formulas (label, amount) in columns E:F of the narrative sheet,
+    and each figure's (first, last) row there; the pack's charts, one blank row apart.
 
     The remote engine (and Office.js) take one contiguous source range, so the labels and
-    amounts of 表1 and 表3 are referenced into a two-column block here, not copied.
+    amounts of the pack's chart cells are referenced into a two-column block here, not copied.
     """
-    from juesuan.formats.nmg_2023 import INCOME_LINES, SPENDING_KINDS
+    from juesuan.sheets.charts import chart_sources
 
     out: list[list[Any]] = []
-    t1 = found.tables["表1"]
-    for key, _ in INCOME_LINES:
-        a = found.address(("表1", key, "金额"))
-        assert a is not None
-        label = Address(a.sheet, a.row, t1.layout.block_starts[0])
-        out.append([f"={label.ref('')}", f"={a.ref('')}"])
-    out.append([None, None])
-    t3 = found.tables["表3"]
-    for kind in SPENDING_KINDS:
-        a = found.address(("表3", "合计", kind))
-        assert a is not None
-        header = Address(a.sheet, t3.layout.header_row, a.col)
-        out.append([f"={header.ref('')}", f"={a.ref('')}"])
-    return out
+    blocks: dict[str, tuple[int, int]] = {}
+    for chart, cells in chart_sources(pack, found):
+        if out:
+            out.append([None, None])
+        first = len(out) + 1
+        out += [[f"={label.ref('')}", f"={amount.ref('')}"] for label, amount in cells]
+        blocks[chart.id] = (first, len(out))
+    return out, blocks
 
 
 def _free_name(names: list[str], base: str) -> str:

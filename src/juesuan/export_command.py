@@ -9,7 +9,7 @@ from juesuan.export import export_file
 
 
 def run(args: argparse.Namespace) -> int:
-    result = export_file(args.book, args.docx, args.pdf)
+    result = export_file(args.book, args.docx, args.pdf, getattr(args, "format", None))
     print(f"已导出 wrote {result.docx}（{result.tables} 张公开表，{result.projects} 张绩效自评表）")
     if result.pdf:
         print(f"已导出 wrote {result.pdf}")

@@ -28,7 +28,7 @@ from juesuan.cached import save_with_values
 from juesuan.derive import compute, derivations
 from juesuan.errors import InputError
 from juesuan.expr import Address, Expr, Key
-from juesuan.formats import load_format
+from juesuan.formats import detect_pack
 from juesuan.layout import BookLayout, TableLayout, book_layout
 from juesuan.lint import CellKey, Lint, a1, lint_workbook, workbook_names
 from juesuan.locate import Found, FoundBook, Grid, cell, read_book
@@ -97,8 +97,10 @@ class FillReport:
 
 
 # ── the steps ────────────────────────────────────────────────────────────────────────────
-def fill_workbook(path: str | Path, output: str | Path | None = None) -> FillReport:
-    """Fill the workbook at ``path`` in place (atomically) or into ``output``; never both."""
+def fill_workbook(path: str | Path, output: str | Path | None = None, format_id: str | None = None) -> FillReport:
+    """Fill the workbook at ``path`` in place (atomically) or into ``output``; never both.
+
+    Its format is recognised (:func:`juesuan.formats.detect_pack`) unless ``format_id`` names it."""
     src = Path(path)
     dst = Path(output) if output else src
     refuse_if_open(dst)
@@ -107,7 +109,7 @@ def fill_workbook(path: str | Path, output: str | Path | None = None) -> FillRep
     t1 = time.perf_counter()
     grid = grids(wb)
     try:
-        book, found = read_book(load_format(), grid)
+        book, found = read_book(detect_pack(src, format_id).format, grid)
     except InputError as exc:
         raise exc.at(file=str(src)) from None
     t2 = time.perf_counter()

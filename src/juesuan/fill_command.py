@@ -8,6 +8,6 @@ from juesuan.fill import fill_workbook
 
 
 def run(args: argparse.Namespace) -> int:
-    report = fill_workbook(args.book, args.output)
+    report = fill_workbook(args.book, args.output, getattr(args, "format", None))
     print(report.text())
     return 0

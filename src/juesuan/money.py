@@ -90,3 +90,14 @@ def canonical(value: Decimal) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text if text not in ("-0", "") else "0"
+
+
+CN_NUMBERS = "一二三四五六七八九十"
+
+
+def cn(n: int) -> str:
+    """A Chinese list number: 1 → 一, 11 → 十一, 26 → 二十六 (一、 二、 … numbering)."""
+    if n <= 10:
+        return CN_NUMBERS[n - 1]
+    tens, ones = divmod(n, 10)
+    return (CN_NUMBERS[tens - 1] if tens > 1 else "") + "十" + (CN_NUMBERS[ones - 1] if ones else "")

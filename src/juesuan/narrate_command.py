@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from juesuan.errors import InputError
-from juesuan.formats import load_format
+from juesuan.formats import detect_pack
 from juesuan.locate import read_book
 from juesuan.narrate import narrative
 from juesuan.narrate.save import save_workbook
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     refuse_if_open(target)
     wb = load(source)
     try:
-        book, found = read_book(load_format(), grids(wb))
+        book, found = read_book(detect_pack(source, getattr(args, "format", None)).format, grids(wb))
     except InputError as exc:
         raise exc.at(file=str(source)) from None
     for (sheet, r, c), number in found.text_numbers.items():  # as fill does: Excel's SUM would skip the text

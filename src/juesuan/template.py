@@ -19,6 +19,7 @@ from openpyxl.workbook import Workbook
 
 from juesuan.derive import derivations
 from juesuan.formats import FORMATS, load_format
+from juesuan.formats.detect import stamp_workbook
 from juesuan.layout import book_layout
 from juesuan.model import Book
 from juesuan.schema import build_schema
@@ -33,6 +34,7 @@ def build_template(format_id: str) -> Workbook:
     book = Book(fmt)
     layout = book_layout(book, spare_rows=SPARE_ROWS)
     wb = new_workbook(book, derivations(book), layout)
+    stamp_workbook(wb, format_id)
     wb.properties.creator = "juesuan"
     wb.properties.created = wb.properties.modified = FIXED_DATE
     wb.properties.lastModifiedBy = "juesuan"

@@ -8,17 +8,20 @@ verified.  A document in which no section of a disclosure's narrative can be fou
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from juesuan.audit import crosscheck, perfcheck
+from juesuan.audit.changes import doc_year
 from juesuan.audit.extract import extract
 from juesuan.audit.load import Loaded, load
 from juesuan.audit.model import Doc, SectionFacts, Skip
 from juesuan.audit.perf import table_spans
 from juesuan.audit.relations import check_section
-from juesuan.audit.sections import EXPECTED, KIND_NAMES, UNCHECKED, outline, paragraphs
-from juesuan.audit.text import normalise
+from juesuan.audit.sections import (EXPECTED, KIND_NAMES, UNCHECKED, classify_unrecognised, content_outline, outline,
+                                    paragraphs)
+from juesuan.audit.text import figures, normalise
 from juesuan.errors import InputError, Location
 from juesuan.findings import Finding
 
@@ -42,11 +45,13 @@ def audit_loaded(loaded: Loaded) -> AuditResult:
     mapped = normalise(loaded.text)
     paras = paragraphs(mapped, table_spans(mapped.text), pdf=loaded.kind == "pdf")
     out = outline(paras)
-    doc = Doc(loaded, mapped, out)
-    recognised = [s for s in out.sections if s.kind is not None]
-    if not recognised:
-        raise InputError("文档中没有识别到部门决算情况说明的任何章节（如「收入支出决算总体情况说明」）",
-                         "no section of a final-accounts narrative was recognised", Location(file=loaded.path))
+    classify_unrecognised(out)
+    if not any(s.kind is not None for s in out.sections):
+        out = content_outline(paras)
+    doc = Doc(loaded, mapped, out, doc_year(mapped.text))
+    if not figures(mapped.text) and not any(re.search(r"\d", p.text) for p in paras if p.table):
+        raise InputError("文档中没有任何金额或百分比（万元、元、%），没有可复核的数字",
+                         "the document states no figure (万元, 元, %) to check", Location(file=loaded.path))
     skipped: list[Skip] = [Skip(None, zh, en) for zh, en in out.notes]
     checked: list[SectionFacts] = []
     for s in out.sections:
@@ -59,7 +64,7 @@ def audit_loaded(loaded: Loaded) -> AuditResult:
         else:
             checked.append(extract(s, doc))
     found = {s.kind for s in out.sections}
-    for kind in EXPECTED:
+    for kind in EXPECTED if out.part_title else ():
         if kind not in found:
             skipped.append(Skip(KIND_NAMES[kind], "未找到此章节，相关检查未做", "section not found; its checks not done"))
 

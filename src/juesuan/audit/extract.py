@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from juesuan.audit.changes import link_change, read_changes, read_comparisons, years
 from juesuan.audit.model import (Amount, Change, Claim, CountSum, Doc, Item, ListStmt, Rate, SectionFacts, Share,
                                  Skip, segment_span, sentence_span, sign_of)
 from juesuan.audit.sections import Para, Section
@@ -53,15 +54,20 @@ def extract(section: Section, doc: Doc) -> SectionFacts:
     """All statements of ``section`` (see the module docstring)."""
     facts = SectionFacts(section)
     paras = section.paras
+    para_year: int | None = None
     for i, p in enumerate(paras):
+        named = years(p.text, len(p.text))
         if p.table or p.heading and not _has_figures(p):
+            para_year = named[-1] if named else para_year
             continue
-        _read_paragraph(facts, doc, i, p)
+        _read_paragraph(facts, doc, i, p, para_year)
+        para_year = named[-1] if named else para_year
         _read_count_sums(facts, i, p)
         _read_claims(facts, i, p)
     for i, p in enumerate(paras):
         if not p.table:
             _read_lists(facts, doc, i, p)
+            _bracket_lists(facts, i, p)
     _link(facts, doc)
     return facts
 
@@ -75,6 +81,7 @@ def _reason_spans(text: str) -> list[tuple[int, int]]:
     for m in REASON_RX.finditer(text):
         stop = "；。" if m.group(0).startswith("开支内容") else "。"
         ends = [j for j in (text.find(ch, m.end()) for ch in stop) if j >= 0]
+        ends += [m.end() + x.start() for x in re.finditer(r"；(?=其中)", text[m.end():])]
         spans.append((m.start(), min(ends) if ends else len(text)))
     return spans
 
@@ -92,25 +99,15 @@ def _fig(text: str, start: int, unit: str) -> Figure:
     return Figure(value, places, unit, text + unit, start, start + len(text) + len(unit))
 
 
-def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
+FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|预算单位|部门预算|预算管理")
+
+
+def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para, para_year: int | None = None) -> None:
     text = p.text
     reasons = _reason_spans(text)
     claimed: list[tuple[int, int]] = []
-    for m in CHANGE_RX.finditer(text):
-        if _inside(m.start("dir"), reasons):
-            continue
-        basis = "预算" if m.group("b_budget") else "上年"
-        amount = _fig(m.group("amt"), m.start("amt"), m.group("unit")) if m.group("amt") else None
-        pct_text = m.group("pct") or m.group("pct1")
-        pct_start = m.start("pct") if m.group("pct") else m.start("pct1")
-        pct = _fig(pct_text, pct_start, "%") if pct_text else None
-        word = m.group("dir")
-        if amount is None and pct is None and word not in ("持平", "无变化", "无差异", "相同"):
-            continue
-        facts.changes.append(Change(basis, sign_of(word), word, amount, pct,
-                                    m.group("dir2") or (word if m.group("pct1") else None),
-                                    i, m.start(), m.end()))
-        claimed.append((m.start("dir"), m.end()))
+    read_changes(facts, i, text, reasons, claimed, doc.year)
+    read_comparisons(facts, i, text, claimed)
     for m in RATE_RX.finditer(text):
         if _inside(m.start(), reasons) or _inside(m.start(), claimed):
             continue
@@ -131,13 +128,16 @@ def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
             role = "reason"
         elif re.search(r"单价$", label) or re.match(r"（含）以上|以上|以下", text[f.end:]):
             role = "threshold"
-        elif re.search(r"预算(?:数)?(?:为|是|安排)?$", label):
+        elif re.search(r"(差值|差额|差异)(?:为|是)?$", label):
+            role = "change"
+        elif "预算" in FUND_NAMES.sub("", label) and not re.search(r"完成|执行", label):
             role = "budget"
         elif re.search(r"上年(?:决算)?(?:数)?(?:为|是)?$", label):
             role = "prior"
         else:
             role = "actual"
-        facts.amounts.append(Amount(f, role, label, "", i, f.start))
+        named = years(text, f.start)
+        facts.amounts.append(Amount(f, role, label, "", i, f.start, named[-1] if named else para_year))
     for a in facts.amounts:
         if a.para == i and not a.name:
             a.name = _name(a, facts, doc)
@@ -339,7 +339,7 @@ def _read_lists(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
         partial_word = word in ("主要包括", "主要有")
         ends_with_etc = stream is not None and re.search(r"等[^，。；、]{0,6}$", _stream_text(paras, stream))
         numbered = stream is None
-        complete = not partial_word and not ends_with_etc and (word != "其中" or len(items) >= 2 or numbered)
+        complete = not partial_word and not ends_with_etc and len(items) >= 2
         head_text = paras[head.para].text
         pair = bool(PAIR_RX.search(head_text[segment_span(head_text, head.at)[0]:head.at])) and not stream
         facts.lists.append(ListStmt(head, word, items, complete, pair, i, m.start(), stream))
@@ -387,6 +387,11 @@ def _numbered_items(facts: SectionFacts, j: int, head: Amount) -> list[Item]:
 def _stream(paras: list[Para], i: int, start: int) -> tuple[int, int, int, int]:
     """Inline list items: from ``start`` to the end of the sentence, across unnumbered paragraphs."""
     k, pos = i, start
+    opened = paras[i].text[:start]
+    if opened.count("（") > opened.count("）"):  # a list inside a bracket ends with it
+        close = _closing(paras[i].text, start)
+        if close is not None:
+            return i, start, i, close
     while True:
         text = paras[k].text
         end = text.find("。", pos)
@@ -396,6 +401,37 @@ def _stream(paras: list[Para], i: int, start: int) -> tuple[int, int, int, int]:
         if nxt >= len(paras) or paras[nxt].marker or paras[nxt].heading or paras[nxt].table:
             return i, start, k, len(text)
         k, pos = nxt, 0
+
+
+def _closing(text: str, start: int) -> int | None:
+    """Where the bracket open at ``start`` closes."""
+    depth = 0
+    for j in range(start, len(text)):
+        if text[j] == "（":
+            depth += 1
+        elif text[j] == "）":
+            if depth == 0:
+                return j
+            depth -= 1
+    return None
+
+
+def _bracket_lists(facts: SectionFacts, i: int, p: Para) -> None:
+    """"公务用车购置及运行维护费 28 万元（公务用车购置费 0 万元，公务用车运行维护费 28 万元）": a
+    bracketed breakdown of the amount just before it, when it holds two amounts or more."""
+    for m in re.finditer(r"（", p.text):
+        close = _closing(p.text, m.end())
+        if close is None or LIST_RX.search(p.text, m.end(), close):
+            continue
+        before = [a for a in facts.amounts if a.para == i and a.at < m.start() and a.fig.is_money]
+        if not before or before[-1].fig.end + 1 < m.start() - 1 and p.text[before[-1].fig.end:m.start()].strip():
+            continue
+        head = before[-1]
+        inside = [a for a in facts.amounts if a.para == i and m.end() <= a.at < close and a.role == head.role
+                  and a.fig.unit == head.fig.unit]
+        if len(inside) >= 2:
+            facts.lists.append(ListStmt(head, "（", [Item(a) for a in inside], True, False, i, m.start(),
+                                        (i, m.end(), i, close)))
 
 
 def _cut_at_next_list(paras: list[Para], stream: tuple[int, int, int, int],
@@ -431,34 +467,50 @@ def _stream_text(paras: list[Para], stream: tuple[int, int, int, int]) -> str:
 
 def _stream_items(facts: SectionFacts, stream: tuple[int, int, int, int], head: Amount) -> list[Item]:
     items = []
+    inherit = head.role == "budget"  # "预算为 A，其中：B x，C y": the parts are budgets too
     for a in facts.amounts:
-        if a.role != "actual" or a is head or not _same_unit(a, head.fig.unit) or not _in_stream(a, stream):
+        if a is head or not _same_unit(a, head.fig.unit) or not _in_stream(a, stream):
+            continue
+        if a.role != head.role and not (inherit and a.role == "actual"):
             continue
         p = facts.section.paras[a.para]
-        seg = segment_span(p.text, a.at)
-        budgets = [b for b in facts.amounts if b.para == a.para and b.role == "budget" and seg[0] <= b.at < seg[1]]
-        items.append(Item(a, budgets[0] if len(budgets) == 1 else None))
+        lead = p.text[stream[1] if a.para == stream[0] else 0:a.at]
+        if lead.count("（") > lead.count("）"):
+            continue  # inside a bracketed breakdown of the item before it
+        if inherit:
+            a.role = "budget"
+        items.append(Item(a, _own_budget(facts, a) if head.role == "actual" else None))
     return items
+
+
+def _own_budget(facts: SectionFacts, a: Amount) -> Amount | None:
+    """The budget stated for ``a`` in its own clause: in its ；-segment with no other actual
+    amount between them ("A 预算 x，决算 y" or "A 决算 y，预算 x")."""
+    text = facts.section.paras[a.para].text
+    seg = segment_span(text, a.at)
+    same = [b for b in facts.amounts if b.para == a.para and seg[0] <= b.at < seg[1]]
+    budgets = []
+    for b in same:
+        if b.role != "budget":
+            continue
+        lo, hi = sorted((a.at, b.at))
+        if not any(c.role == "actual" and c is not a and lo < c.at < hi for c in same):
+            budgets.append(b)
+    return budgets[0] if len(budgets) == 1 else None
 
 
 def _link(facts: SectionFacts, doc: Doc) -> None:
     """Give changes their subject, rates their amounts, shares their amount and unnamed base."""
     section = facts.section
     for ch in facts.changes:
-        unit = "万元" if ch.amount is not None else None
-        ch.subject = _nearest_subject(facts, ch.para, ch.start, unit)
+        link_change(facts, ch, _block_first(facts, ch))
         if ch.amount is None and ch.pct is not None:
             facts.skipped.append(Skip(section.title, "只给出增减率、没有增减额，无法推算上年数，未检查",
                                       "a percentage change without its amount; not checked",
                                       doc.sentence(section, section.paras[ch.para], ch.start)))
-        elif ch.subject is not None:
-            role = "prior" if ch.basis == "上年" else "budget"
-            s, _ = sentence_span(section.paras[ch.para].text, ch.start)
-            stated = [a for a in facts.amounts if a.para == ch.para and a.role == role and s <= a.at < ch.start]
-            ch.base = stated[-1] if len(stated) == 1 else None
-        if ch.subject is None and not (ch.amount is None and ch.pct is not None):
-            facts.skipped.append(Skip(section.title, "增减说明找不到所指的本年数，未检查",
-                                      "a change whose current figure could not be found; not checked",
+        elif ch.subject is None or ch.basis == "其他":
+            facts.skipped.append(Skip(section.title, "增减说明找不到所指的本年数或比较基数，未检查",
+                                      "a change whose current figure or basis could not be found; not checked",
                                       doc.sentence(section, section.paras[ch.para], ch.start)))
     for r in facts.rates:
         r.budget = _nearest(facts, r.para, r.start, "budget", "万元")
@@ -473,7 +525,8 @@ def _link(facts: SectionFacts, doc: Doc) -> None:
         fence = max([seg_start] + [x.end for x in facts.shares if x.para == sh.para and x.end <= sh.start]
                     + [x.end for x in facts.rates if x.para == sh.para and x.end <= sh.start]
                     + [x.end for x in facts.changes if x.para == sh.para and x.end <= sh.start])
-        own = [a for a in facts.amounts if a.para == sh.para and fence <= a.at < sh.start and a.role == "actual"]
+        own = [a for a in facts.amounts if a.para == sh.para and fence <= a.at < sh.start
+               and a.role in ("actual", "budget")]
         sh.amount = own[-1] if own else None
         sh.label = sh.amount.name if sh.amount else _strip(p.text[fence:sh.start]) or p.text[fence:sh.start]
         for lst in facts.lists:
@@ -482,12 +535,10 @@ def _link(facts: SectionFacts, doc: Doc) -> None:
         if not sh.base_text:
             if sh.in_list is not None and sh.in_list.head is not sh.amount:
                 sh.base, sh.base_where = sh.in_list.head, "同一列表的合计"
-            else:
-                start = block_start(section, sh.para)
-                heads = [a for a in facts.amounts if a.role == "actual" and start <= a.para <= sh.para
-                         and (a.para < sh.para or a.at < sh.start) and a.fig.is_money]
-                if heads and heads[0] is not sh.amount:
-                    sh.base, sh.base_where = heads[0], "本段的总数"
+            elif sh.amount is not None:
+                base = _unnamed_base(facts, sh)
+                if base is not None:
+                    sh.base, sh.base_where = base, "本段的总数"
     for lst in facts.lists:
         lst.budget = _budget_of(facts, lst.head)
         for item in lst.items:
@@ -496,15 +547,32 @@ def _link(facts: SectionFacts, doc: Doc) -> None:
                     item.sublist = other
 
 
+def _unnamed_base(facts: SectionFacts, sh: Share) -> Amount | None:
+    """The base of "A x，占p%；B y，占q%" without a named base: the nearest amount (same role)
+    before the run of sibling shares the share belongs to, never one of the siblings; None when
+    that amount is smaller than a sibling (then it is no total of theirs)."""
+    text = facts.section.paras[sh.para].text
+    s, _ = sentence_span(text, sh.start)
+    run = [x.amount for x in facts.shares if x.para == sh.para and not x.base_text and x.amount is not None
+           and s <= x.start <= sh.start]
+    first = min((a.at for a in run), default=sh.amount.at)  # type: ignore[union-attr]
+    role = sh.amount.role  # type: ignore[union-attr]
+    before = [a for a in facts.amounts if a.role == role and a.fig.is_money and a not in run
+              and (a.para, a.at) < (sh.para, first)]
+    if not before:
+        return None
+    base = before[-1]
+    if any(a.value > base.value + base.fig.half + a.fig.half for a in run):
+        return None
+    return base
+
+
 def _budget_of(facts: SectionFacts, head: Amount) -> Amount | None:
     """The budget stated for ``head``: by a completion rate on it, or alone in its segment."""
     for r in facts.rates:
         if r.actual is head and r.budget is not None:
             return r.budget
-    text = facts.section.paras[head.para].text
-    seg = segment_span(text, head.at)
-    budgets = [a for a in facts.amounts if a.para == head.para and a.role == "budget" and seg[0] <= a.at < seg[1]]
-    return budgets[0] if len(budgets) == 1 else None
+    return _own_budget(facts, head)
 
 
 def _in_stream_pos(para: int, at: int, stream: tuple[int, int, int, int]) -> bool:
@@ -526,3 +594,13 @@ def _nearest_subject(facts: SectionFacts, i: int, at: int, unit: str | None) -> 
     if hits:
         return hits[-1]
     return _nearest(facts, i, at, "actual", unit, first_in_block=True)
+
+
+def _block_first(facts: SectionFacts, ch: Change) -> Amount | None:
+    """The first amount (actual or budget) of the block holding a change: what an unnamed change
+    ("同口径比上年减少 830 万元") is of."""
+    start = block_start(facts.section, ch.para)
+    money = ch.amount is not None
+    hits = [a for a in facts.amounts if a.role in ("actual", "budget") and (not money or a.fig.is_money)
+            and (start <= a.para < ch.para or (a.para == ch.para and a.at < ch.at))]
+    return hits[0] if hits else None

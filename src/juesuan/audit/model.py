@@ -41,6 +41,7 @@ class Doc:
     loaded: Loaded
     mapped: Mapped
     outline: Outline
+    year: int | None = None  # the year the document reports on
 
     def quote(self, section: Section | None, para: Para, start: int, end: int) -> Quote:
         """The printed text of ``para.text[start:end]``, with its offset in the loaded text."""
@@ -94,6 +95,7 @@ class Amount:
     name: str
     para: int
     at: int  # position of the figure in the paragraph text
+    year: int | None = None  # the year its sentence or paragraph names, when it names one
 
     @property
     def value(self) -> Decimal:
@@ -104,7 +106,7 @@ class Amount:
 class Change:
     """"与上年决算相比，增加 830.53 万元，增加 37.56%": amount and/or percentage vs a basis."""
 
-    basis: str  # "上年" or "预算"
+    basis: str  # "上年", "预算", "上年预算" (the prior year's budget) or "其他" (another year: not checked)
     sign: int  # +1, -1, 0
     word: str
     amount: Figure | None
@@ -114,7 +116,9 @@ class Change:
     start: int
     end: int
     subject: Amount | None = None
-    base: Amount | None = None  # the 上年数 or 预算数 itself, when the sentence states it
+    base: Amount | None = None  # the 上年数 or 预算数 itself, when the text states it
+    year: int | None = None  # the year of what changed
+    at: int = 0  # where the direction word is
 
     @property
     def pct_sign(self) -> int | None:

@@ -23,6 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from juesuan.audit.text import Mapped
+from juesuan.audit.vocab import content_kind
 
 # (kind, Chinese name, title pattern): first match wins, so specific subjects come first.
 KINDS: tuple[tuple[str, str, str], ...] = (
@@ -95,10 +96,11 @@ class Section:
     level: int
     paras: list[Para] = field(default_factory=list)
     container: bool = False
+    name: str | None = None  # a section read by content has no heading of its own
 
     @property
     def title(self) -> str:
-        return self.heading.text.rstrip("。")
+        return self.name or self.heading.text.rstrip("。")
 
 
 @dataclass
@@ -159,8 +161,10 @@ def paragraphs(doc: Mapped, table_spans: list[tuple[int, int]] = (), pdf: bool =
             text, pos = text[bullet.end():], pos[bullet.end():]
         if PAGE_NUMBER_RX.match(text):
             continue
+        if text.strip("| ") == "":
+            continue
         in_table = any(s <= start + lead < e for s, e in table_spans)
-        table = in_table or "\t" in raw.strip(" ")
+        table = in_table or "\t" in raw.strip(" ") or "|" in text
         lines.append((text, pos, table))
     full = 0
     if pdf:
@@ -238,3 +242,40 @@ def outline(paras: list[Para]) -> Outline:
         elif stack:  # text directly under a grouping heading: keep it with the group
             pass
     return Outline(sections, part_title, notes)
+
+
+def content_outline(paras: list[Para]) -> Outline:
+    """Sections read from what the paragraphs say, for a text whose headings name no known
+    section (a one-paragraph 三公 statement, a page of a PDF, a web page's fragment): each
+    paragraph whose words point to a kind (:func:`~juesuan.audit.vocab.content_kind`) starts a
+    section of that kind unless the current section has it already; other paragraphs join the
+    current section."""
+    sections: list[Section] = []
+    for p in paras:
+        if p.part:
+            continue
+        kind = None if p.table else content_kind(p.text)
+        if p.heading and kind is None:
+            continue  # a heading that names nothing this audit knows
+        if sections and (kind is None or kind == sections[-1].kind or sections[-1].kind is None):
+            if sections[-1].kind is None and kind is not None:
+                sections[-1].kind, sections[-1].name = kind, KIND_NAMES[kind]
+            sections[-1].paras.append(p)
+            continue
+        head = Para(p.text, p.pos, p.marker, p.level, False, p.table, p.part)
+        section = Section(kind, head, p.level or 1, name=KIND_NAMES[kind] if kind else None)
+        section.paras.append(p)
+        sections.append(section)
+    notes = [("未识别到章节标题，按内容（三公经费、收入支出总计等）识别所述事项",
+              "no section heading recognised: statements are read by what they are about")]
+    return Outline([s for s in sections if s.kind is not None], None, notes)
+
+
+def classify_unrecognised(out: Outline) -> None:
+    """A section whose title names no known subject takes the kind its text points to."""
+    for s in out.sections:
+        if s.kind is None and not s.container:
+            kinds = [content_kind(p.text) for p in s.paras if not p.table]
+            kinds = [k for k in kinds if k is not None]
+            if kinds and len(set(kinds)) == 1:
+                s.kind = kinds[0]

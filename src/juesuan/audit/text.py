@@ -81,22 +81,61 @@ def _width(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch)
 
 
+# A mirror's pinyin after a character, "經(jīng)費": lowercase letters, at least one with a tone mark.
+PINYIN_RX = re.compile(r"(?<=[\u4e00-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])"
+                       r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,8}\)")
+# Characters that appear only in traditional text: a document with any is converted first.
+TRADITIONAL_HINT = re.compile("[萬決說財撥經費預項務國總計與為單構門開發會這應從統際結轉餘額購運維護員數據門務]")
+
+
+def to_simplified(m: Mapped) -> Mapped:
+    """Traditional characters → simplified (OpenCC ``t2s``), line by line, keeping each
+    character's origin; a line whose conversion changes its length is converted character by
+    character."""
+    if not TRADITIONAL_HINT.search(m.text):
+        return m
+    from opencc import OpenCC  # opencc-python-reimplemented
+
+    cc = OpenCC("t2s")
+    out: list[str] = []
+    for line in m.text.split("\n"):
+        conv = cc.convert(line) if line else line
+        if len(conv) != len(line):
+            conv = "".join(c if len(c) == 1 else ch for ch, c in ((ch, cc.convert(ch)) for ch in line))
+        out.append(conv)
+    return Mapped("\n".join(out), m.origin)
+
+
+def _shared_unit(x: re.Match[str]) -> str:
+    return x.group("num") + x.group("unit")
+
+
 def normalise(raw: str) -> Mapped:
     """The canonical form of a loaded document (see the module docstring)."""
     m = Mapped.of(raw)
+    m = m.sub(PINYIN_RX, "")
+    m = to_simplified(m)
     m = m.sub(r"\r\n?", "\n")
+    # a table printed one cell per line between "|" lines: rows back on one line
+    m = m.sub(r"\n[ \t]*\|[ \t]*\n(?:[ \t]*\|[ \t]*\n)+", "\n")
+    m = m.sub(r"\n[ \t]*\|[ \t]*\n(?=[^\n|]{0,20}\n)", " | ")
     m = m.sub(r"[\u200b\u200c\u200d\u2060\ufeff]", "")
     m = m.sub(r"[\u3000\xa0\u2002\u2003\u2009]", " ")
     m = m.sub(r"[\uff01-\uff5e]", lambda x: _width(x.group(0)))
     m = m.sub(r"[﹪]", "%")
     m = m.sub(r"\*\*", "")
+    # thousands separators: "3,041.69", not the list "4125.49,4143.91万元"
+    m = m.sub(r"(?<![\d.])\d{1,3}(?:[,，]\d{3})+(?![\d])", lambda x: re.sub(r"[,，]", "", x.group(0)))
+    # "1000.86万" (no 元) is money; "各是4125.49,4143.91万元": one unit after two figures
+    m = m.sub(r"(?<=\d)\s*万(?![元人次辆个件户亩株吨平册份名千余多])", "万元")
+    for _ in range(3):
+        m = m.sub(r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)(?=\s*[,，、]\s*\d+(?:\.\d+)?(?:\s*[,，、]\s*\d+(?:\.\d+)?)*\s*(?P<unit>万元|亿元|元|%))",
+                  _shared_unit)
     # half-width punctuation between Chinese words → the full-width form
     m = m.sub(r"\(", "（").sub(r"\)", "）")
     m = m.sub(r"(?<!\d),|,(?!\d)", "，")
     m = m.sub(r"(?<!\d):|:(?!\d)", "：")
     m = m.sub(r";", "；")
-    # thousands separators
-    m = m.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "")
     # spaces next to Chinese text or a percent sign; spaces between two figures stay
     m = m.sub(rf"(?<=[{CJK_CHARS}]) +| +(?=[{CJK_CHARS}%])", "")
     return m

@@ -51,6 +51,8 @@ class Outcome:
     maxrss_kb: int = 0  # the worker's peak resident memory so far
     skipped: bool = False  # unchanged since the last run: not redone
     key: str = ""  # hash of input content + juesuan version + template (see state.py)
+    figures: dict[str, str] = field(default_factory=dict)  # key figures (batch/figures.py), exact decimals
+    rules: dict[str, int] = field(default_factory=dict)  # error/warning findings by rule id
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
@@ -131,6 +133,7 @@ def _stage_in_progress(outcome: Outcome, narrate: bool) -> str:
 
 def _run(path: Path, out_dir: Path, outcome: Outcome, narrate: bool, lap: Any) -> None:
     from juesuan.batch.fastxlsx import writer_for
+    from juesuan.batch.figures import key_figures, rule_counts
     from juesuan.check import check_book
     from juesuan.data_file import read_data
     from juesuan.derive import compute, derivations
@@ -162,5 +165,7 @@ def _run(path: Path, out_dir: Path, outcome: Outcome, narrate: bool, lap: Any) -
     lap("check")
     counts = summarize(findings)
     outcome.counts = counts
+    outcome.figures = key_figures(book, stored)
+    outcome.rules = rule_counts(findings)
     outcome.findings = [finding_row(f) for f in findings[:FIRST_FINDINGS]]
     outcome.status = "errors" if counts["error"] else "ok"

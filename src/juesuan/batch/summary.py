@@ -3,14 +3,16 @@
 One row per department (by input name): status (ok / errors / failed), error/warning/info
 counts, the first findings (rule, message, cell) or the reason it failed, the workbook written,
 and whether it was skipped as unchanged.  The workbook has a second sheet listing those first
-findings one per row.  Both files are written atomically.
+findings one per row.  Both files are written atomically; so is ``OUT/summary_figures.xlsx``, every
+department's key figures side by side (:mod:`juesuan.batch.figures`).
 
 summary.json::
 
     {"summary": {"total": 22, "ok": 20, "errors": 0, "failed": 2, "skipped": 0},
-     "seconds": 3.2, "jobs": 2, "departments": [{"name", "input", "status", "output",
-     "department", "counts", "findings": [{"rule", "severity", "message", "cell"}], "reason",
-     "input_error", "seconds", "maxrss_kb", "skipped", "key"}, …]}
+     "seconds": 3.2, "jobs": 2, "figures_workbook": "summary_figures.xlsx",
+     "departments": [{"name", "input", "status", "output", "department", "counts",
+     "findings": [{"rule", "severity", "message", "cell"}], "reason", "input_error", "seconds",
+     "maxrss_kb", "skipped", "key", "figures": {"收支总计": "3041.69", …}, "rules": {"X19": 1, …}}, …]}
 """
 
 from __future__ import annotations
@@ -45,7 +47,10 @@ def summary_data(outcomes: list[Outcome], seconds: float, jobs: int) -> dict[str
 
 
 def write_summary(out_dir: Path, outcomes: list[Outcome], seconds: float, jobs: int) -> tuple[Path, Path]:
+    from juesuan.batch.figures import write_figures
+
     data = summary_data(outcomes, seconds, jobs)
+    data["figures_workbook"] = write_figures(out_dir, sorted(outcomes, key=lambda o: o.name)).name
     json_path = out_dir / f"{SUMMARY}.json"
     text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     write_atomic(json_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

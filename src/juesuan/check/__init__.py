@@ -12,7 +12,8 @@ cells that hold one (``None``: unknown, so no formula checks).  Rules run on the
 never on a recomputation, so a hand-typed workbook and a filled one are judged alike.  Checking
 never raises on data problems; only a file that cannot be read at all raises InputError.
 
-The rules are listed, once, in :mod:`juesuan.check.rules`.
+The rules are the format pack's (``formats/<id>/rules.py``: a :class:`~juesuan.check.registry.RuleSet`);
+the checker imports no format.
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ from typing import Any, Mapping
 from juesuan.check import acknowledge, relations
 from juesuan.check.context import Context, Prepared
 from juesuan.check.read import Grids, load_grids, read_lenient, stored_and_formulas
-from juesuan.check.rules import FORMATS, ORDER, RULE_LIST, RULES
-from juesuan.errors import InputError, Location
+from juesuan.check.registry import RuleSet
+from juesuan.errors import FormatError, InputError, Location
 from juesuan.expr import Key
 from juesuan.findings import Finding, Severity
-from juesuan.formats import load_format
+from juesuan.formats import detect_pack, get_pack
 from juesuan.locate import FoundBook
 from juesuan.model import Book
 from juesuan.spec import Format
@@ -37,22 +38,22 @@ SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 def check_book(book: Book | Prepared, found: FoundBook | None = None,
                stored_values: Mapping[Key, Any] | None = None, formulas: Mapping[Key, str] | None = None,
-               explanations: Mapping[str, str] | None = None) -> list[Finding]:
+               explanations: Mapping[str, str] | None = None, prior: Book | None = None) -> list[Finding]:
     """Every rule of the book's format on the stored values; sorted: errors first, rule order.
 
     ``book`` may be a :class:`Prepared` (``prepare(book, found)``) to check the same workbook
     again quickly.  ``explanations`` (identity → 出错说明, see
-    :mod:`~juesuan.check.acknowledge`) mark warnings and infos as acknowledged.
+    :mod:`~juesuan.check.acknowledge`) mark warnings and infos as acknowledged.  ``prior`` (last
+    year's book) turns on the rules across the two years (X25, X26-1).
     """
     fmt = book.fmt if isinstance(book, Prepared) else book.format
-    if fmt.id not in FORMATS:
-        raise InputError(f"格式「{fmt.id}」没有校验规则", f"no check rules for format {fmt.id}", Location())
-    ctx = Context(book, found, stored_values, formulas)
-    findings = list(relations.run(ctx, RULES))
-    for rule in RULE_LIST:
+    rules = rules_of(fmt)
+    ctx = Context(book, found, stored_values, formulas, prior=prior)
+    findings = list(relations.run(ctx, rules))
+    for rule in rules.list:
         if rule.run is not None:
             findings.extend(rule.run(ctx, rule))
-    findings = sort_findings(ctx, findings)
+    findings = sort_findings(ctx, findings, rules)
     if explanations:
         acknowledge.apply(findings, dict(explanations))
     return findings
@@ -63,13 +64,22 @@ def prepare(book: Book, found: FoundBook | None = None) -> Prepared:
     return Prepared(book, found)
 
 
-def sort_findings(ctx: Context, findings: list[Finding]) -> list[Finding]:
+def rules_of(fmt: Format) -> RuleSet:
+    """The check rules of ``fmt``'s pack; a format without rules is an InputError."""
+    try:
+        return get_pack(fmt.id).rules
+    except FormatError:
+        raise InputError(f"格式「{fmt.id}」没有校验规则", f"no check rules for format {fmt.id}", Location()) from None
+
+
+def sort_findings(ctx: Context, findings: list[Finding], rules: RuleSet | None = None) -> list[Finding]:
+    order = (rules or rules_of(ctx.fmt)).order
     sheets = {t.sheet: i for i, t in enumerate(ctx.fmt.tables)}
 
     def key(f: Finding) -> tuple:  # type: ignore[type-arg]
         first = f.cells[0] if f.cells else None
         where = (sheets.get(first.sheet, 99), _row_col(first.cell)) if first else (99, (0, 0))
-        return (SEVERITY_RANK[f.severity], ORDER.get(f.rule, 999), where)
+        return (SEVERITY_RANK[f.severity], order.get(f.rule, 999), where)
 
     return sorted(findings, key=key)
 
@@ -85,13 +95,13 @@ def _row_col(a1: str | None) -> tuple[int, int]:
     return (int(digits or 0), col)
 
 
-def check_grids(fmt: Format, values: Grids, formulas: Grids | None = None) -> list[Finding]:
+def check_grids(fmt: Format, values: Grids, formulas: Grids | None = None, prior: Book | None = None) -> list[Finding]:
     """Check sheets given as rows of values (and, when known, of formula text)."""
     book, found, read_findings = read_lenient(fmt, values)
     prep = Prepared(book, found)
     stored, texts = stored_and_formulas(book, found, values, formulas, [*prep.input_keys, *prep.exprs])
     explanations = acknowledge.read(values.get(acknowledge.SHEET))
-    findings = check_book(prep, None, stored, texts)
+    findings = check_book(prep, None, stored, texts, prior=prior)
     out = read_findings + findings
     acknowledge.apply(out, explanations)
     return out
@@ -105,13 +115,14 @@ def cell_keys(book: Book) -> list[Key]:
     return keys + list(derivations(book))
 
 
-def check_file(path: str | Path) -> list[Finding]:
-    """Check an .xlsx file; InputError (exit status 2) only when it cannot be read at all."""
+def check_file(path: str | Path, format_id: str | None = None, prior: Book | None = None) -> list[Finding]:
+    """Check an .xlsx file (its format recognised, or ``format_id``); InputError (exit status 2)
+    only when it cannot be read at all.  ``prior``: last year's book (the rules across years)."""
     try:
         values, formulas = load_grids(path)
-        return check_grids(load_format(), values, formulas)
+        return check_grids(detect_pack(path, format_id).format, values, formulas, prior=prior)
     except InputError as exc:
         raise exc.at(file=str(path)) from None
 
 
-__all__ = ["check_book", "check_file", "check_grids", "cell_keys", "prepare", "Prepared", "Finding", "RULES"]
+__all__ = ["check_book", "check_file", "check_grids", "cell_keys", "prepare", "Prepared", "Finding", "rules_of"]

@@ -93,12 +93,12 @@ class Prepared:
             return a
 
     def rule_id(self, key: Key) -> str:
-        """The rule a derived cell embodies (see :data:`juesuan.check.relations.DERIVED_RULES`)."""
+        """The rule a derived cell embodies (the pack's derived-cell patterns, ``RuleSet.rule_of``)."""
         r = self._rule_ids.get(key)
         if r is None:
-            from juesuan.check.relations import rule_of
+            from juesuan.formats import get_pack
 
-            r = self._rule_ids[key] = rule_of(key)
+            r = self._rule_ids[key] = get_pack(self.fmt.id).rules.rule_of(key)
         return r
 
     def expected_formula(self, key: Key) -> str:
@@ -113,7 +113,7 @@ class Context:
     """The stored numbers and formulas of one check, and helpers to name and point at cells."""
 
     def __init__(self, book: Book | Prepared, found: FoundBook | None, stored_values: Mapping[Key, Any] | None,
-                 formulas: Mapping[Key, str] | None) -> None:
+                 formulas: Mapping[Key, str] | None, prior: Book | None = None) -> None:
         self.prep = book if isinstance(book, Prepared) else Prepared(book, found)
         self.book = self.prep.book
         self.fmt = self.prep.fmt
@@ -128,6 +128,7 @@ class Context:
         self.unplaced: set[Key] = set()  # derived cells of rows missing from the sheet: computed here
         self.formula_states: dict[Key, str] = {}
         self.unfilled = False  # no derived cell holds a formula or a value: never filled
+        self.prior = prior  # last year's book, when known (the rules across years)
         self._load()
 
     # ── loading ────────────────────────────────────────────────────────────────────────

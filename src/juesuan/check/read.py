@@ -174,7 +174,7 @@ def _formula_text(value: Any) -> Any:
 
 def read_lenient(fmt: Format, grids: Grids) -> tuple[Book, FoundBook, list[Finding]]:
     """``read_book`` that reports unusable cells and rows instead of stopping at the first."""
-    from juesuan.check.rules import get
+    from juesuan.check.common import S2
 
     work: dict[str, list[list[Any]]] | None = None
     findings: list[Finding] = []
@@ -196,13 +196,13 @@ def read_lenient(fmt: Format, grids: Grids) -> tuple[Book, FoundBook, list[Findi
                 _set(grid, r, c, None)
             elif exc.kind == "code_row":
                 table = fmt.table_by_sheet(sheet)
-                findings.append(get("S-2").at([CellRef(sheet, exc.where.cell, table.key)], table=table.key,
+                findings.append(S2.at([CellRef(sheet, exc.where.cell, table.key)], table=table.key,
                                               code=str(cell(grid, r, 1) or "").strip() or f"第{r}行",
                                               problem=_why(exc.zh)))
                 grid[r - 1] = [None] * len(grid[r - 1])
             elif exc.kind == "required":
                 table = fmt.table_by_sheet(sheet)
-                findings.append(get("S-2").at([CellRef(sheet, exc.where.cell, table.key)], table=table.key,
+                findings.append(S2.at([CellRef(sheet, exc.where.cell, table.key)], table=table.key,
                                               code=f"第{r}行", problem=exc.zh + "（已按「（未命名）」校验）"))
                 _set(grid, r, c, "（未命名）")
             else:

@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from juesuan.check.tolerance import Gap, Mode
+from juesuan.errors import FormatError
 from juesuan.expr import Key
 from juesuan.findings import CellRef, Finding, Severity
 
@@ -31,6 +32,11 @@ if TYPE_CHECKING:
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 NUMERIC_FIELDS = ("expected", "actual", "difference", "tolerance")
 Run = Callable[["Context", "Rule"], Iterable[Finding]]
+Match = Callable[[str], bool]  # a row-key or column-key matcher of a derived-cell pattern
+# (table key, row matcher, column matcher, rule id): which rule a derived cell embodies
+DerivedRule = tuple[str, Match, Match, str]
+EQ = "{cell}为 {actual}，{relation}为 {expected}，相差 {difference}"
+GE = "{cell}为 {actual}，小于 {relation} {expected}，差 {difference}"
 
 
 @dataclass(frozen=True)
@@ -93,3 +99,87 @@ def show(value: Any, signed: bool = False, whole: bool = False) -> str:
     places = max(2, -exp) if isinstance(exp, int) else 2
     text = f"{value:,.{places}f}"
     return ("+" + text) if signed and value > 0 else text
+
+
+# ── declaring a pack's rules ─────────────────────────────────────────────────────────────
+ANY: Match = lambda _: True  # noqa: E731
+
+
+def one_of(*names: str) -> Match:
+    s = set(names)
+    return lambda x: x in s
+
+
+def starts(prefix: str) -> Match:
+    return lambda x: x.startswith(prefix)
+
+
+def ends(suffix: str) -> Match:
+    return lambda x: x.endswith(suffix)
+
+
+def derived(id: str, title: str, source: str, mode: Mode = Mode.ROUNDED, run: Run | None = None,
+            severity: Severity = ERROR) -> Rule:
+    """A relation the format declares as a derivation (checked by the relations pass)."""
+    return Rule(id, severity, title, f"{title}：{EQ}", mode, run, "relations", source)
+
+
+def rule(id: str, severity: Severity, title: str, template: str, mode: Mode, run: Run | None,
+         source: str = "", emitted_by: str = "") -> Rule:
+    return Rule(id, severity, title, template, mode, run, emitted_by, source)
+
+
+class RuleSet:
+    """A format's check rules in report order, and which rule each derived cell embodies.
+
+    Building one fails (FormatError) when a rule id is duplicated, a rule has neither a function
+    nor a pass that emits it, a message template is malformed, or a derived-cell pattern names a
+    rule that is unknown or not declared with :func:`derived`.  Example::
+
+        RULES = RuleSet([derived("W1-1", "表1 本年收入合计 = 八项收入之和", "tables.md W1-1"), …],
+                        [("表1", one_of("本年收入合计"), ANY, "W1-1"), …])
+    """
+
+    def __init__(self, rules: list[Rule], derived: list[DerivedRule]) -> None:
+        self.list = list(rules)
+        self.by_id: dict[str, Rule] = {}
+        for r in self.list:
+            if r.id in self.by_id:
+                raise FormatError(f"duplicate rule id {r.id}")
+            if r.run is None and not r.emitted_by:
+                raise FormatError(f"rule {r.id} has no function and names no pass that emits it")
+            r.fields  # noqa: B018 — parses the template: a malformed one fails here
+            self.by_id[r.id] = r
+        self.order = {r.id: i for i, r in enumerate(self.list)}
+        self.derived = list(derived)
+        for _, _, _, rule_id in self.derived:
+            if rule_id not in self.by_id:
+                raise FormatError(f"a derived-cell pattern names an unknown rule id {rule_id}")
+            if self.by_id[rule_id].emitted_by != "relations":
+                raise FormatError(f"rule {rule_id} is derived but not declared with derived()")
+
+    def __getitem__(self, rule_id: str) -> Rule:
+        return self.get(rule_id)
+
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self.by_id
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.by_id)
+
+    def __len__(self) -> int:
+        return len(self.list)
+
+    def get(self, rule_id: str) -> Rule:
+        """A rule by id; an unknown id is a bug (FormatError), never a silent skip."""
+        try:
+            return self.by_id[rule_id]
+        except KeyError:
+            raise FormatError(f"unknown rule id {rule_id}") from None
+
+    def rule_of(self, key: Key) -> str:
+        """The rule id a derived cell embodies; a derived cell no pattern claims is a bug in the pack."""
+        for table, rows, cols, rule_id in self.derived:
+            if key[0] == table and rows(key[1]) and cols(key[2]):
+                return rule_id
+        raise FormatError(f"no rule id for the derived cell {key}; add it to the pack's derived-cell patterns")

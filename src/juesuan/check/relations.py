@@ -4,8 +4,9 @@ The format declares each derived cell once as an Expr (the same tree ``derive`` 
 use).  Here that tree is evaluated on the values as they stand in the workbook and compared with
 the cell's own stored value, so one generic pass covers every hierarchy and identity of the
 format (合计 = Σ 类, 类 = Σ 款, 小计 = 基本 + 项目, 表1 lines = 表2/表3/表4 cells …).  Each
-derived cell maps to the tables.md rule it embodies (:data:`DERIVED_RULES`), so a finding says
-"W5-2" or "X8", not "derivation failed".
+derived cell maps to the rule it embodies (the format pack's derived-cell patterns,
+:meth:`juesuan.check.registry.RuleSet.rule_of`), so a finding says "W5-2" or "X8", not
+"derivation failed".
 
 A formula cell whose formula is the declared one and that has a cached value is held to the
 exact result (its value IS the formula on the stored cells; a difference means the cached values
@@ -22,88 +23,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from juesuan.check.tolerance import Mode, compare, is_precise, round2
-from juesuan.errors import FormatError
 from juesuan.expr import Expr, Key, RatePercent, Ref, ScoreOf, Sum, SumIf
 from juesuan.findings import Finding
-from juesuan.formats.nmg_2023 import FUNDS, INCOME_LINES
 
 if TYPE_CHECKING:
     from juesuan.check.context import Context
-    from juesuan.check.registry import Rule
+    from juesuan.check.registry import RuleSet
 
-Match = Callable[[str], bool]
-ANY: Match = lambda _: True  # noqa: E731
 ZERO = Decimal(0)
-
-
-def one_of(*names: str) -> Match:
-    s = set(names)
-    return lambda x: x in s
-
-
-def starts(prefix: str) -> Match:
-    return lambda x: x.startswith(prefix)
-
-
-def ends(suffix: str) -> Match:
-    return lambda x: x.endswith(suffix)
-
-
-INCOME_FISCAL = [k for k, _ in INCOME_LINES[:3]]
-INCOME_OTHER = [k for k, _ in INCOME_LINES[3:]]
-
-# (table, row matcher, column matcher, rule id): the first match wins.
-DERIVED_RULES: list[tuple[str, Match, Match, str]] = [
-    ("表1", one_of(*INCOME_FISCAL), ANY, "X6"),
-    ("表1", one_of(*INCOME_OTHER), ANY, "X3"),
-    ("表1", one_of("本年收入合计"), ANY, "W1-1"),
-    ("表1", one_of("收入总计"), ANY, "W1-3"),
-    ("表1", one_of("本年支出合计"), ANY, "W1-2"),
-    ("表1", one_of("支出总计"), ANY, "W1-4"),
-    ("表1", starts("支出"), ANY, "X5"),
-    ("表2", ANY, one_of("本年收入合计"), "W2-1"),
-    ("表2", ANY, ANY, "W2-2"),
-    ("表3", ANY, one_of("本年支出合计"), "W3-1"),
-    ("表3", ANY, ANY, "W3-2"),
-    ("表4", one_of(FUNDS[1]), ANY, "X10"),
-    ("表4", one_of("本年收入合计"), ANY, "W4-1"),
-    ("表4", one_of("年初财政拨款结转和结余"), ANY, "W4-4"),
-    ("表4", one_of(f"年初{FUNDS[1]}"), ANY, "X11"),
-    ("表4", one_of("收入总计"), ANY, "W4-3"),
-    ("表4", ANY, one_of("合计"), "W4-2"),
-    ("表4", one_of("本年支出合计"), ANY, "W4-6"),
-    ("表4", one_of("年末财政拨款结转和结余"), one_of(FUNDS[1]), "X11"),
-    ("表4", one_of("支出总计"), ANY, "W4-3"),
-    ("表4", starts("支出"), one_of(FUNDS[0]), "X8"),
-    ("表4", starts("支出"), one_of(FUNDS[1]), "X9"),
-    ("表4", starts("支出"), one_of(FUNDS[2]), "X12"),
-    ("表5", ANY, one_of("小计"), "W5-1"),
-    ("表5", ANY, ANY, "W5-2"),
-    ("表6", one_of("301", "303", "人员经费合计"), ANY, "W6-1"),
-    ("表6", ANY, ANY, "W6-2"),
-    ("表7", ANY, ANY, "W7-1"),
-    ("表8", ANY, one_of("本年支出小计"), "W8-1"),
-    ("表8", ANY, ANY, "W8-3"),
-    ("表9", ANY, ANY, "W9-1"),
-    ("表10", ANY, one_of("预算数合计", "决算数合计"), "W10-1"),
-    ("表10", ANY, ANY, "W10-2"),
-    ("表11", one_of("政府采购支出总额"), ANY, "W11-1"),
-    ("表11", one_of("车辆数合计"), ANY, "W11-3"),
-    ("年初预算", ANY, ANY, "WB-1"),
-    ("绩效自评", ANY, starts("年度资金总额"), "WP-1"),
-    ("绩效自评", ANY, ends("执行率"), "WP-2"),
-    ("绩效自评", ANY, one_of("资金得分"), "WP-3"),
-    ("绩效自评", ANY, one_of("指标得分"), "WP-4"),
-    ("绩效自评", ANY, one_of("总分"), "WP-5"),
-]
-
-
-def rule_of(key: Key) -> str:
-    """The rule id a derived cell embodies; a derived cell no rule claims is a bug in this pack."""
-    for table, rows, cols, rule_id in DERIVED_RULES:
-        if key[0] == table and rows(key[1]) and cols(key[2]):
-            return rule_id
-    raise FormatError(f"no rule id for the derived cell {key}; add it to check.relations.DERIVED_RULES")
 
 
 QUOTED_SHEET = re.compile(r"'((?:[^']|'')+)'!")
@@ -136,7 +63,7 @@ def formula_state(ctx: "Context", key: Key) -> str:
     return state
 
 
-def run(ctx: "Context", rules: dict[str, "Rule"]) -> Iterator[Finding]:
+def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
     """One pass over every derived cell: F-2 for stale formula cells, else the cell's own rule."""
     stale = rules["F-2"]
     prep = ctx.prep

@@ -6,7 +6,8 @@
 - S-4 a negative amount; S-5 text, a date or a formula error where a number belongs;
 - S-6 an empty public table whose 注 does not say so (本表为空表 / 本单位无…收支), S-7 a table
   with figures whose 注 says it is empty;
-- S-8 a comparison the narrative will make (与上年决算/年初预算相比) with no 变动原因.
+- (S-8, a comparison the narrative makes with no 变动原因, names the format's cells: it is a
+  rule of the format pack.)
 
 Example: 表5 printing ``2010301 行政运行`` under ``20406 司法`` is S-2; printing
 ``2010301 行政运营`` is S-3; 表9 empty with the default 注 "本表反映…" is S-6.
@@ -18,8 +19,6 @@ import re
 from typing import TYPE_CHECKING, Iterator
 
 from juesuan.check.relations import formula_state
-from juesuan.check.tolerance import round2
-from juesuan.check.values import is_blank
 from juesuan.expr import Key
 from juesuan.findings import CellRef, Finding
 from juesuan.spec import Table
@@ -31,43 +30,6 @@ if TYPE_CHECKING:
 EMPTY_SAID = re.compile(r"空表|(本|该)(单位|部门)(本年度?|当年)?(无|没有|未发生)|无[^，。；]{0,30}(收支|收入|支出|经费|资金|数据|业务|事项|结余)|未发生")
 EMPTY_CLAIMED = re.compile(r"空表|(本|该)(单位|部门)(本年度?|当年)?(无|没有|未发生)")
 BRACKETS = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "‘": "'", "’": "'", "、": ",", "，": ","})
-
-
-def t1(row: str) -> Key:
-    return ("表1", row, "金额")
-
-
-def prior(row: str) -> Key:
-    return ("上年决算", row, "值")
-
-
-def sangong(item: str) -> Key:
-    return ("表10", "金额", f"决算数{item}")
-
-
-# 变动原因 row → (this year's cell, the cell it is compared with; None: a text needed when nonzero)
-REASONS: dict[str, tuple[Key, Key | None]] = {
-    "收支总计.年初预算": (t1("收入总计"), ("预算总数", "收支总计", "值")),
-    "收支总计.上年": (t1("收入总计"), prior("收支总计")),
-    "本年收入合计.上年": (t1("本年收入合计"), prior("本年收入合计")),
-    "使用非财政拨款结余.上年": (t1("使用非财政拨款结余"), prior("使用非财政拨款结余")),
-    "年初结转和结余.上年": (t1("年初结转和结余"), prior("年初结转和结余")),
-    "本年支出合计.上年": (t1("本年支出合计"), prior("本年支出合计")),
-    "结余分配.上年": (t1("结余分配"), prior("结余分配")),
-    "年末结转和结余.上年": (t1("年末结转和结余"), prior("年末结转和结余")),
-    "年末结转和结余.事项": (t1("年末结转和结余"), None),
-    "财政拨款收支总计.年初预算": (("表4", "收入总计", "金额"), ("预算总数", "财政拨款收支总计", "值")),
-    "财政拨款收支总计.上年": (("表4", "收入总计", "金额"), prior("财政拨款收支总计")),
-    "三公经费.预算": (sangong("合计"), ("表10", "金额", "预算数合计")),
-    "因公出国（境）费.上年": (sangong("因公出国（境）费"), prior("因公出国（境）费")),
-    "公务用车购置费.上年": (sangong("公务用车购置费"), prior("公务用车购置费")),
-    "公务用车运行维护费.上年": (sangong("公务用车运行维护费"), prior("公务用车运行维护费")),
-    "公务接待费.上年": (sangong("公务接待费"), prior("公务接待费")),
-    "政府性基金.上年": (("表8", "合计", "本年支出小计"), prior("政府性基金预算财政拨款支出")),
-    "政府性基金.用途": (("表8", "合计", "本年支出小计"), None),
-    "国有资本经营.上年": (("表9", "合计", "合计"), prior("国有资本经营预算财政拨款支出")),
-    "机构运行经费.上年": (("表11", "机构运行经费支出", "数值"), prior("机构运行经费")),
-}
 
 
 def printed_codes(ctx: "Context", table: Table) -> list[tuple[int, str]]:
@@ -198,38 +160,3 @@ def empty_claimed(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
         if not _is_empty(ctx, table) and EMPTY_CLAIMED.search(note):
             yield rule.finding(ctx, [], where=_where_note(ctx, table), table=f"{table.key}（{table.title}）",
                                note=note)
-
-
-def reasons(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
-    """S-8: every comparison the narrative makes needs its 变动原因 (and 表5 项 their 差异原因)."""
-    for comparison in ctx.fmt.comparisons:
-        current, base = REASONS[comparison.key]
-        reason = ("变动原因", comparison.key, "原因")
-        if not is_blank(ctx.text(reason)):
-            continue
-        now = round2(ctx.value(current))
-        if base is None:
-            if now == 0:
-                continue
-            yield rule.finding(ctx, [reason, current], comparison=comparison.label, current=now,
-                               base="—")
-            continue
-        if round2(ctx.value(base)) == now:  # a blank base counts as 0, as the narrative reads it
-            continue
-        yield rule.finding(ctx, [reason, current, base], comparison=comparison.label, current=now,
-                           base=round2(ctx.value(base)))
-    yield from _budget_reasons(ctx, rule)
-
-
-def _budget_reasons(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
-    codes = set(ctx.book.codes.get("年初预算", [])) | set(ctx.book.codes.get("表5", []))
-    for code in sorted(codes):  # a 项 spent without a budget row compares with a budget of 0
-        budget = ("年初预算", code, "年初预算数")
-        reason = ("年初预算", code, "差异原因")
-        spent = ("表5", code, "小计")
-        if not is_blank(ctx.text(reason)):
-            continue
-        if round2(ctx.value(spent)) != round2(ctx.value(budget)):
-            yield rule.finding(ctx, [reason, spent, budget], comparison=f"五、{ctx.row_label('表5', code)}决算与年初预算相比",
-                               current=round2(ctx.value(spent)), base=round2(ctx.value(budget)))
-

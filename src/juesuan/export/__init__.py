@@ -78,12 +78,12 @@ def default_paths(book_path: str | Path) -> tuple[Path, Path]:
     return stem.with_suffix(".docx"), stem.with_suffix(".pdf")
 
 
-def export_file(book_path: str | Path, docx: str | Path | None = None, pdf: str | Path | None = None
-                ) -> ExportResult:
+def export_file(book_path: str | Path, docx: str | Path | None = None, pdf: str | Path | None = None,
+                format_id: str | None = None) -> ExportResult:
     """Read a workbook's inputs (values are recomputed, never taken from its cache) and export."""
     from juesuan.book_io import read_workbook
 
-    book = read_workbook(book_path, text_numbers=False)
+    book = read_workbook(book_path, format_id, text_numbers=False)
     return export_book(book, docx if docx is not None else default_paths(book_path)[0], pdf)
 
 

@@ -19,7 +19,7 @@ from juesuan.expr import Key
 from juesuan.model import Book, Value
 from juesuan.narrate import Narrative, narrative
 from juesuan.narrate.build import department, year
-from juesuan.narrate.metrics import metrics
+from juesuan.formats import get_pack
 
 COVER_FIELDS = ["部门名称", "部门负责人", "财务负责人", "编制人", "报送日期"]
 INFO = "单位信息"
@@ -70,11 +70,13 @@ def cover_lines(book: Book) -> tuple[list[tuple[str, str]], list[str]]:
 
 
 def charts(book: Book) -> dict[str, bytes]:
-    """图1 (income) and 图2 (spending) from the lines the narrative's sections 二 and 三 state."""
-    m = metrics(book)
+    """The narrative's pictures (nmg-2023: 图1 income, 图2 spending) from the lines its sections
+    state (the outline's ``charts``: figure id → metrics attribute with ``lines``)."""
+    outline = get_pack(book.format.id).narrative
+    m = outline.metrics(book)
     out = {}
-    for figure, shares in (("income", m.income), ("spending", m.spending)):
-        out[figure] = pie_png([Slice(_legend_name(i.name), i.amount, i.share) for i in shares.lines])
+    for figure, attribute in outline.charts:
+        out[figure] = pie_png([Slice(_legend_name(i.name), i.amount, i.share) for i in getattr(m, attribute).lines])
     return out
 
 

@@ -21,7 +21,7 @@ from juesuan.export.content import Content
 from juesuan.export.tables import add_grid, add_printed_table
 from juesuan.export.word_styles import (BODY, CAPTION, COVER_GAP, COVER_LINE, FIGURE, PART, PERF_TITLE, SECTION,
                                         SUBHEADING, TITLE, TOC_LINE, TOC_PART, TOC_TITLE, apply_styles)
-from juesuan.formats.nmg_2023 import cn
+from juesuan.money import cn
 from juesuan.narrate.document import Paragraph, Section
 
 PERF_SECTION, PERF_BEFORE = "十四", "（三）"  # the 绩效自评 tables go before 十四（三）

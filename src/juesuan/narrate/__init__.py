@@ -7,9 +7,11 @@ API for every front end (CLI, ribbon, export, batch)::
                                             the sheet 决算情况说明 with 图1/图2 (openpyxl)
     missing_reasons(book) -> [(key, label)] the 变动原因 / 差异原因 the text shows as 【请填写…】
 
-Layers: :mod:`.metrics` computes every figure once from the book; :mod:`.numbers` is the one
-number formatter; :mod:`.text` holds the rule-bound phrases; ``templates/*.j2`` (one per section,
-listed in :mod:`.sections`) hold the sentences; :mod:`.terms` reads 名词解释 from ``terms.txt``;
+The format pack declares the narrative (``formats/<id>/narrative.py``: a
+:class:`~juesuan.narrate.outline.NarrativeOutline` — parts, sections, templates, metrics, terms);
+this engine renders it.  Layers: the pack's metrics compute every figure once from the book
+(value types in :mod:`.figures`); :mod:`.numbers` is the one number formatter; :mod:`.text` holds
+the rule-bound phrases; the pack's ``templates/*.j2`` hold the sentences; :mod:`.terms` reads 名词解释;
 :mod:`.sheet` and :mod:`.charts` are the only modules that know openpyxl.
 """
 

@@ -24,9 +24,11 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from juesuan.celltext import put
+from juesuan.formats import get_pack
+from juesuan.formats.pack import FormatPack
 from juesuan.locate import FoundBook, read_book
 from juesuan.model import Book
-from juesuan.narrate.charts import CHARTS, HEIGHT_CM
+from juesuan.narrate.charts import HEIGHT_CM, chart
 from juesuan.narrate.document import Narrative, Paragraph, text_hash
 from juesuan.workbook_file import grids
 
@@ -125,7 +127,7 @@ def write_narrative_sheet(wb: Workbook, narrative: Narrative, book: Book,
         else:
             wb.remove(old)
     ws = wb.create_sheet(SHEET, index)
-    lines = _write_paragraphs(ws, wb, narrative, found)
+    lines = _write_paragraphs(ws, wb, narrative, found, get_pack(book.format.id))
     digest = text_hash(lines)
     ws[HASH_CELL] = HASH_PREFIX + digest
     ws.column_dimensions["C"].hidden = True
@@ -133,7 +135,9 @@ def write_narrative_sheet(wb: Workbook, narrative: Narrative, book: Book,
     return WriteResult(SHEET, kept, len(lines), digest)
 
 
-def _write_paragraphs(ws: Worksheet, wb: Workbook, narrative: Narrative, found: FoundBook) -> list[str]:
+def _write_paragraphs(ws: Worksheet, wb: Workbook, narrative: Narrative, found: FoundBook,
+                      pack: FormatPack) -> list[str]:
+    charts = {c.id: c for c in pack.charts}
     ws.column_dimensions["A"].width = WIDTH
     ws.sheet_view.showGridLines = False
     lines: list[str] = []
@@ -148,9 +152,9 @@ def _write_paragraphs(ws: Worksheet, wb: Workbook, narrative: Narrative, found: 
         ws.row_dimensions[r].height = row_height(text, size)
         lines.append(text)
         r += 1
-        if p.kind == "figure" and p.figure in CHARTS:
+        if p.kind == "figure" and p.figure in charts:
             ws.row_dimensions[r].height = round(CHART_ROW_HEIGHT, 1)
-            ws.add_chart(CHARTS[p.figure](wb, found), f"A{r}")
+            ws.add_chart(chart(wb, found, charts[p.figure]), f"A{r}")
             r += 1
     ws.print_area = f"A1:A{r - 1}"
     return lines

@@ -1,4 +1,4 @@
-"""第三部分 名词解释: the standard terms, kept as editable data in ``terms.txt``.
+"""第三部分 名词解释: the standard terms, kept as editable data in the pack's ``terms.txt``.
 
 Why a text file: the wording of the terms changes with the region's template and is edited by
 people who do not read Python.  One term per line, ``名词<TAB>解释``; the printed numbering
@@ -8,27 +8,27 @@ people who do not read Python.  One term per line, ``名词<TAB>解释``; the pr
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 from juesuan.errors import FormatError
-from juesuan.formats.nmg_2023 import cn
+from juesuan.money import cn
 
 
 @lru_cache(maxsize=None)
-def terms() -> tuple[tuple[str, str], ...]:
-    """(term, definition) pairs in printed order."""
-    text = resources.files(__package__).joinpath("terms.txt").read_text(encoding="utf-8")
+def terms(path: Path) -> tuple[tuple[str, str], ...]:
+    """(term, definition) pairs of the terms file ``path``, in printed order."""
+    text = path.read_text(encoding="utf-8")
     out = []
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
         if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
-            raise FormatError(f"terms.txt line {n}: expected 名词<TAB>解释")
+            raise FormatError(f"{path.name} line {n}: expected 名词<TAB>解释")
         out.append((parts[0].strip(), parts[1].strip()))
     return tuple(out)
 
 
-def term_paragraphs() -> list[str]:
+def term_paragraphs(path: Path) -> list[str]:
     """"一、财政拨款收入：从同级财政部门取得的…" — one paragraph per term."""
-    return [f"{cn(i + 1)}、{term}：{definition}" for i, (term, definition) in enumerate(terms())]
+    return [f"{cn(i + 1)}、{term}：{definition}" for i, (term, definition) in enumerate(terms(path))]

@@ -21,11 +21,11 @@ from typing import Iterable, Literal
 
 from juesuan.expr import Key
 from juesuan.model import Book
-from juesuan.narrate.metrics import Change, Completion, Item
+from juesuan.narrate.outline import NarrativeOutline
+from juesuan.narrate.figures import Change, Completion, Item
 from juesuan.narrate.numbers import amount, percent
 
 END_PUNCTUATION = "。；;，,.、 \n\t"
-REASONS = "变动原因"
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,14 @@ def listing(items: Iterable[Item], sep: str = "、") -> str:
 class Phrases:
     """Phrase builders bound to one book; collects the placeholders they print."""
 
-    def __init__(self, book: Book) -> None:
+    def __init__(self, book: Book, outline: NarrativeOutline | None = None) -> None:
+        if outline is None:
+            from juesuan.formats import get_pack
+
+            outline = get_pack(book.format.id).narrative
         self.book = book
+        self.reasons = outline.reasons  # the 变动原因 sheet
+        self.budget_reasons = outline.budget_reasons  # the code table with a 差异原因 column
         self.placeholders: list[Placeholder] = []
         self.labels = {c.key: c.label for c in book.format.comparisons}
 
@@ -76,12 +82,12 @@ class Phrases:
         """The 变动原因 of comparison ``key`` (a key of the format's COMPARISONS), or a placeholder."""
         if key not in self.labels:
             raise KeyError(f"unknown comparison {key!r}")  # a template typo fails loudly
-        cell = (REASONS, key, "原因")
+        cell = (self.reasons, key, "原因")
         text = clause(self.book.text(cell))
         return text or self._missing(Placeholder(key, self.labels[key], cell, "reason"))
 
     def has_reason(self, key: str) -> bool:
-        return bool(clause(self.book.text((REASONS, key, "原因"))))
+        return bool(clause(self.book.text((self.reasons, key, "原因"))))
 
     def need(self, cell: Key, label: str, kind: Literal["reason", "input"] = "input") -> str:
         """A typed text of any input sheet, or a placeholder naming it."""
@@ -113,7 +119,9 @@ class Phrases:
 
     def budget_reason(self, code: str, name: str, c: Completion) -> str:
         """五: "决算数与年初预算数的差异原因：…。" from the 年初预算 sheet's 差异原因 column."""
-        cell = ("年初预算", code, "差异原因")
+        if self.budget_reasons is None:
+            raise KeyError("this format has no 差异原因 column")  # a template of another format: fails loudly
+        cell = (self.budget_reasons, code, "差异原因")
         if c.change.flat and not self.text(cell):
             return ""
         return f"决算数与年初预算数的差异原因：{self.need(cell, f'{code} {name} 的差异原因', 'reason')}。"

@@ -13,6 +13,7 @@ from importlib import resources
 from typing import Callable
 
 from juesuan.expr import Expr, RatePercent, Ref, ScoreOf, Sum
+from juesuan.money import cn
 from juesuan.spec import INPUT, Block, Column, Comparison, Format, LabelColumn, Row, Table
 
 FORMAT_ID = "nmg-2023"
@@ -31,17 +32,6 @@ def read_codes(name: str) -> dict[str, str]:
 FUNCTION_CODES = read_codes("function_codes.txt")
 ECONOMIC_CODES = read_codes("economic_codes.txt")
 CATEGORIES = [c for c in FUNCTION_CODES if len(c) == 3 and c not in ("209", "227", "230", "233")]
-CN_NUMBERS = "一二三四五六七八九十"
-
-
-def cn(n: int) -> str:
-    """1 → 一, 11 → 十一, 26 → 二十六."""
-    if n <= 10:
-        return CN_NUMBERS[n - 1]
-    tens, ones = divmod(n, 10)
-    return (CN_NUMBERS[tens - 1] if tens > 1 else "") + "十" + (CN_NUMBERS[ones - 1] if ones else "")
-
-
 def col_sum(*keys: str) -> Callable[[Callable[[str], Expr]], Expr]:
     """A per-row identity: this column = Σ of the same row's ``keys``."""
     return lambda col: Sum(col(k) for k in keys)

@@ -1,4 +1,4 @@
-"""The metrics layer: every figure the narrative states, computed once from the book.
+"""nmg-2023's metrics: every figure its narrative states, computed once from the book.
 
 Templates never do arithmetic.  This module reads the table cells (inputs and the values
 :func:`juesuan.derive.compute` gives for derived cells: totals, 执行率, 得分) and the input
@@ -19,114 +19,19 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from juesuan.derive import compute
 from juesuan.expr import Key
 from juesuan.formats.nmg_2023 import INCOME_LINES, OFFICE, PERSONNEL, PURCHASE_TYPES, SPENDING_KINDS, VEHICLES
 from juesuan.model import Book, code_name
+from juesuan.narrate.figures import Change, Completion, Flow, Group, Item, shares
+from juesuan.narrate.figures import Source as BookSource
 from juesuan.narrate.numbers import is_zero, ratio
 
-ZERO = Decimal(0)
 
-
-# ── value types ──────────────────────────────────────────────────────────────────────────
-@dataclass(frozen=True)
-class Change:
-    """``current`` against ``base`` (上年决算 or 年初预算): difference and rate of change."""
-
-    current: Decimal
-    base: Decimal
-
-    @property
-    def diff(self) -> Decimal:
-        return self.current - self.base
-
-    @property
-    def rate(self) -> Decimal | None:
-        """Percent change, ``None`` against a zero base."""
-        return ratio(self.diff, self.base)
-
-    @property
-    def flat(self) -> bool:
-        """Equal as printed (持平)."""
-        return is_zero(self.diff)
-
-    @property
-    def up(self) -> bool:
-        return self.diff > 0
-
-
-@dataclass(frozen=True)
-class Completion:
-    """Actual spending against a budget: 完成预算的 ``rate`` %, ``None`` when the budget is 0."""
-
-    actual: Decimal
-    budget: Decimal
-
-    @property
-    def rate(self) -> Decimal | None:
-        return ratio(self.actual, self.budget)
-
-    @property
-    def change(self) -> Change:
-        return Change(self.actual, self.budget)
-
-
-@dataclass(frozen=True)
-class Item:
-    """A named amount of a table, with its share of the section's total (``None``: zero total)."""
-
-    name: str
-    amount: Decimal
-    share: Decimal | None = None
-    key: Key | None = None
-
-
-@dataclass(frozen=True)
-class Flow:
-    """A 表1 line compared with the prior year, with the 变动原因 key of that comparison."""
-
-    name: str
-    amount: Decimal
-    vs_prior: Change
-    reason: str
-
-
-@dataclass(frozen=True)
-class Group:
-    """A subtotal and its non-zero detail lines in table order (the "主要包括" lists)."""
-
-    name: str
-    amount: Decimal
-    items: list[Item]
-
-
-# ── the source: cells of the book ───────────────────────────────────────────────────────
-class Source:
-    """Cell values of one book: derived cells from :func:`compute`, inputs as entered."""
-
-    def __init__(self, book: Book) -> None:
-        self.book = book
-        self.values = compute(book)
-
-    def amount(self, table: str, row: str, col: str = "值") -> Decimal:
-        key = (table, row, col)
-        if key in self.values:
-            return self.values[key]
-        return self.book.amount(key)
-
-    def count(self, table: str, row: str, col: str = "值") -> int:
-        value = self.book.get((table, row, col))
-        return int(value) if isinstance(value, (int, Decimal)) else 0
-
-    def text(self, table: str, row: str, col: str = "值") -> str:
-        return self.book.text((table, row, col)).strip()
+class Source(BookSource):
+    """Cell values of one book, and 上年决算 (the prior-year sheet) by row."""
 
     def prior(self, row: str) -> Decimal:
         return self.amount("上年决算", row)
-
-
-def shares(src: Source, total: Decimal, lines: list[tuple[str, Key]]) -> list[Item]:
-    return [Item(name, a, ratio(a, total), key) for name, key in lines for a in [src.amount(*key)]]
 
 
 # ── 一 收入支出决算总体情况 ─────────────────────────────────────────────────────────────────

@@ -1,11 +1,12 @@
-"""The rule pack of ``nmg-2023``: every rule, declared once, in the order reports list them.
+"""The check rules of ``nmg-2023``: every rule, declared once, in the order reports list them.
 
 Ids follow tables.md §3 (W… within a table, X… between tables, X25/X26 across years), plus
-S-… (input sanity) and F-… (formula integrity).  Ids added here beyond tables.md extend the
-nearest family: W4-6 (表4 本年支出合计 = Σ 类 rows), W11-4 (中小企业 by type adds up), WB-1
-(年初预算 hierarchy), WP-1…WP-5 (绩效自评 identities), X20-1 (三公统计 接待费 split), X25-1…3
-(上年决算 sheet consistent with itself).  tables.md X18 is deliberately not enforced; X24
-(narrative figures) belongs to the narrative check.
+S-… (input sanity, shared by every format: :mod:`juesuan.check.common`, and S-8 here) and F-…
+(formula integrity, shared).  Ids added here beyond tables.md extend the nearest family: W4-6
+(表4 本年支出合计 = Σ 类 rows), W11-4 (中小企业 by type adds up), WB-1 (年初预算 hierarchy), WP-1…WP-5
+(绩效自评 identities), X20-1 (三公统计 接待费 split), X25-1…3 (上年决算 sheet consistent with
+itself).  tables.md X18 is deliberately not enforced; X24 (narrative figures) belongs to the
+narrative check.
 
 Severities follow §3's advice: X15–X23, W1-6, W4-5, W8-2 and X26 ("unless adjusted") are
 warnings.  Every message template uses named fields; equality rules share the fields
@@ -17,28 +18,13 @@ pattern names an unregistered id, or a comparison of the format has no 变动原
 
 from __future__ import annotations
 
-from juesuan.check import between, integrity, period, relations, sanity, within
-from juesuan.check.registry import ERROR, INFO, WARNING, Rule, Run
+from juesuan.check.common import FORMULA_RULES, input_rules
+from juesuan.check.registry import (ANY, EQ, ERROR, GE, WARNING, DerivedRule, Rule, RuleSet, derived, ends, one_of,
+                                    rule, starts)
 from juesuan.check.tolerance import Mode
 from juesuan.errors import FormatError
-from juesuan.findings import Severity
-from juesuan.formats import load_format
-
-FORMATS = ("nmg-2023",)
-EQ = "{cell}为 {actual}，{relation}为 {expected}，相差 {difference}"
-GE = "{cell}为 {actual}，小于 {relation} {expected}，差 {difference}"
-
-
-def derived(id: str, title: str, source: str, mode: Mode = Mode.ROUNDED, run: Run | None = None,
-            severity: Severity = ERROR) -> Rule:
-    """A relation the format declares as a derivation (checked by the relations pass)."""
-    return Rule(id, severity, title, f"{title}：{EQ}", mode, run, "relations", source)
-
-
-def rule(id: str, severity: Severity, title: str, template: str, mode: Mode, run: Run | None,
-         source: str = "", emitted_by: str = "") -> Rule:
-    return Rule(id, severity, title, template, mode, run, emitted_by, source)
-
+from juesuan.formats.nmg_2023 import COMPARISONS, FUNDS, INCOME_LINES
+from juesuan.formats.nmg_2023.checks import between, period, reasons, within
 
 RULE_LIST: list[Rule] = [
     # ── 表内 within tables ──────────────────────────────────────────────────────────────
@@ -137,79 +123,78 @@ RULE_LIST: list[Rule] = [
          "上年决算数自相矛盾：" + EQ, Mode.ROUNDED, period.x25_2, "tables.md X25 (partial)"),
     rule("X25-3", ERROR, "上年决算 三公经费合计 = 四项之和", "上年决算数自相矛盾：" + EQ, Mode.ROUNDED, period.x25_3,
          "tables.md X25 (partial)"),
+    rule("X25", WARNING, "上年决算数 = 上年工作簿",
+         "{cell}为 {actual}，上年工作簿{relation}为 {expected}，相差 {difference}（上年数经调整时可不同，请核实）",
+         Mode.ROUNDED, period.x25, "tables.md X25 (with last year's workbook: check --prior)"),
+    rule("X26-1", WARNING, "年初 = 上年年末（上年工作簿）",
+         "本年{cell}为 {actual}，上年工作簿{relation}为 {expected}，相差 {difference}（年初数经调整时可不同，请核实）",
+         Mode.ROUNDED, period.x26_1, "tables.md X26 (with last year's workbook: 表1, 表4 per fund, 表8 per 项)"),
     rule("X26", WARNING, "年初结转和结余 = 上年年末结转和结余",
          "本年年初结转和结余与上年年末结转和结余不一致（年初数经调整时可不同，请核实）：" + EQ, Mode.ROUNDED, period.x26,
          "tables.md X26"),
     # ── 输入 input sanity ───────────────────────────────────────────────────────────────
-    rule("S-1", WARNING, "科目编码不在科目表中", "{table}科目编码「{code}」{name}不在 2023 年政府收支分类科目中，请核对",
-         Mode.NONE, sanity.unknown_codes),
-    rule("S-2", ERROR, "科目层级不完整或错位", "{table}科目「{code}」{problem}", Mode.NONE, sanity.hierarchy,
-         emitted_by="reading (code rows the reader cannot use)"),
-    rule("S-3", WARNING, "科目名称与编码不符", "{table}科目「{code}」名称为「{name}」，科目表中为「{expected_name}」",
-         Mode.NONE, sanity.names),
-    rule("S-4", ERROR, "金额为负数", "{cell}为负数 {actual}：金额和数量不能为负", Mode.NONE, sanity.negatives),
-    rule("S-5", ERROR, "金额单元格不是数字", "{cell}：{problem}，无法按数字校验（按 0 计）", Mode.NONE, sanity.unreadable),
-    rule("S-6", WARNING, "空表未说明", "{table}为空表，但表注未说明（如“本单位无…收支，故本表为空表”）：{note}",
-         Mode.NONE, sanity.empty_unsaid),
-    rule("S-7", WARNING, "有数据的表注称空表", "{table}有数据，但表注称其为空表：{note}", Mode.NONE,
-         sanity.empty_claimed),
+    *input_rules(2023),
     rule("S-8", WARNING, "缺少变动原因", "「{comparison}」：本年 {current}，比较数 {base}，缺少变动（差异）原因",
-         Mode.NONE, sanity.reasons),
+         Mode.NONE, reasons.reasons),
     # ── 公式 formula integrity ──────────────────────────────────────────────────────────
-    rule("F-0", INFO, "手工录入的工作簿", "派生单元格中没有公式（共 {count} 个，手工录入的工作簿），已按单元格中的数值校验；"
-         "可运行 juesuan fill 写入公式", Mode.NONE, integrity.no_formulas),
-    rule("F-1", WARNING, "派生单元格被改为常数", "{cell}应为公式 {formula}，实为{shown}", Mode.NONE,
-         integrity.constants),
-    rule("F-2", ERROR, "公式结果未更新", "{cell}的值未按公式更新：单元格中为 {actual}，按公式（{relation}）应为 {expected}，"
-         "相差 {difference}（对应 {rule_id}；请在 Excel 中重新计算或运行 juesuan fill）", Mode.EXACT, None,
-         emitted_by="relations"),
-    rule("F-3", WARNING, "公式与规定不同", "{cell}的公式为 {found}，规定的公式为 {formula}", Mode.NONE,
-         integrity.other_formulas),
-    rule("F-4", INFO, "公式单元格无缓存值", "共 {count} 个公式单元格没有缓存值（文件由不计算公式的程序保存），已按公式计算：{sample}",
-         Mode.NONE, integrity.uncached),
-    rule("F-5", INFO, "输入单元格含公式", "{cell}是输入单元格，却含公式 {found}；已按其值校验，建议改为数值", Mode.NONE,
-         integrity.input_formulas),
-    rule("F-6", ERROR, "公式错误", "{cell}显示公式错误 {shown}", Mode.NONE, integrity.formula_errors),
-    rule("F-7", WARNING, "工作簿未填充", "全部 {count} 个派生单元格（合计、小计等）为空且没有公式，工作簿尚未填充；"
-         "已按输入数计算其余校验，请运行 juesuan fill", Mode.NONE, integrity.unfilled),
+    *FORMULA_RULES,
 ]
 
 
-def _registry(rules: list[Rule]) -> dict[str, Rule]:
-    out: dict[str, Rule] = {}
-    for r in rules:
-        if r.id in out:
-            raise FormatError(f"duplicate rule id {r.id}")
-        if r.run is None and not r.emitted_by:
-            raise FormatError(f"rule {r.id} has no function and names no pass that emits it")
-        r.fields  # noqa: B018 — parses the template: a malformed one fails here
-        out[r.id] = r
-    return out
+INCOME_FISCAL = [k for k, _ in INCOME_LINES[:3]]
+INCOME_OTHER = [k for k, _ in INCOME_LINES[3:]]
 
-
-RULES: dict[str, Rule] = _registry(RULE_LIST)
-ORDER: dict[str, int] = {r.id: i for i, r in enumerate(RULE_LIST)}
+# Which rule each derived cell embodies: (table, row matcher, column matcher, rule id); the first match wins.
+DERIVED_RULES: list[DerivedRule] = [
+    ("表1", one_of(*INCOME_FISCAL), ANY, "X6"),
+    ("表1", one_of(*INCOME_OTHER), ANY, "X3"),
+    ("表1", one_of("本年收入合计"), ANY, "W1-1"),
+    ("表1", one_of("收入总计"), ANY, "W1-3"),
+    ("表1", one_of("本年支出合计"), ANY, "W1-2"),
+    ("表1", one_of("支出总计"), ANY, "W1-4"),
+    ("表1", starts("支出"), ANY, "X5"),
+    ("表2", ANY, one_of("本年收入合计"), "W2-1"),
+    ("表2", ANY, ANY, "W2-2"),
+    ("表3", ANY, one_of("本年支出合计"), "W3-1"),
+    ("表3", ANY, ANY, "W3-2"),
+    ("表4", one_of(FUNDS[1]), ANY, "X10"),
+    ("表4", one_of("本年收入合计"), ANY, "W4-1"),
+    ("表4", one_of("年初财政拨款结转和结余"), ANY, "W4-4"),
+    ("表4", one_of(f"年初{FUNDS[1]}"), ANY, "X11"),
+    ("表4", one_of("收入总计"), ANY, "W4-3"),
+    ("表4", ANY, one_of("合计"), "W4-2"),
+    ("表4", one_of("本年支出合计"), ANY, "W4-6"),
+    ("表4", one_of("年末财政拨款结转和结余"), one_of(FUNDS[1]), "X11"),
+    ("表4", one_of("支出总计"), ANY, "W4-3"),
+    ("表4", starts("支出"), one_of(FUNDS[0]), "X8"),
+    ("表4", starts("支出"), one_of(FUNDS[1]), "X9"),
+    ("表4", starts("支出"), one_of(FUNDS[2]), "X12"),
+    ("表5", ANY, one_of("小计"), "W5-1"),
+    ("表5", ANY, ANY, "W5-2"),
+    ("表6", one_of("301", "303", "人员经费合计"), ANY, "W6-1"),
+    ("表6", ANY, ANY, "W6-2"),
+    ("表7", ANY, ANY, "W7-1"),
+    ("表8", ANY, one_of("本年支出小计"), "W8-1"),
+    ("表8", ANY, ANY, "W8-3"),
+    ("表9", ANY, ANY, "W9-1"),
+    ("表10", ANY, one_of("预算数合计", "决算数合计"), "W10-1"),
+    ("表10", ANY, ANY, "W10-2"),
+    ("表11", one_of("政府采购支出总额"), ANY, "W11-1"),
+    ("表11", one_of("车辆数合计"), ANY, "W11-3"),
+    ("年初预算", ANY, ANY, "WB-1"),
+    ("绩效自评", ANY, starts("年度资金总额"), "WP-1"),
+    ("绩效自评", ANY, ends("执行率"), "WP-2"),
+    ("绩效自评", ANY, one_of("资金得分"), "WP-3"),
+    ("绩效自评", ANY, one_of("指标得分"), "WP-4"),
+    ("绩效自评", ANY, one_of("总分"), "WP-5"),
+]
 
 
 def _validate() -> None:
-    for _, _, _, rule_id in relations.DERIVED_RULES:
-        if rule_id not in RULES:
-            raise FormatError(f"check.relations names an unknown rule id {rule_id}")
-        if RULES[rule_id].emitted_by != "relations":
-            raise FormatError(f"rule {rule_id} is derived but not declared with derived()")
-    for fmt_id in FORMATS:
-        fmt = load_format(fmt_id)
-        missing = [c.key for c in fmt.comparisons if c.key not in sanity.REASONS]
-        if missing:
-            raise FormatError(f"{fmt_id}: comparisons without a 变动原因 mapping in check.sanity.REASONS: {missing}")
-
-
-def get(rule_id: str) -> Rule:
-    """A rule by id; an unknown id is a bug (FormatError), never a silent skip."""
-    try:
-        return RULES[rule_id]
-    except KeyError:
-        raise FormatError(f"unknown rule id {rule_id}") from None
+    missing = [c.key for c in COMPARISONS if c.key not in reasons.REASONS]
+    if missing:
+        raise FormatError(f"nmg-2023: comparisons without a 变动原因 mapping in checks.reasons.REASONS: {missing}")
 
 
 _validate()
+RULES = RuleSet(RULE_LIST, DERIVED_RULES)

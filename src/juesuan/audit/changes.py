@@ -1,0 +1,247 @@
+"""Reading stated changes: a direction word with its amount and rate, and the basis it is against.
+
+"与上年相比，A 增加 830.53 万元，增长 37.56%"; "比去年增加 1.55 万元"; "较 2022 年度决算数增加
+0.78 万元"; "较上年 2.08 减少 0.03 万元"; "较 2024 年的 2190 万元减少 221 万元";
+"比上年减少 N。其中：A 减少 x；B 减少 y".
+
+- The basis is the last basis phrase before the direction word in its sentence (上年/去年/上年同期/
+  同比 → 上年; 预算/年初预算 → 预算; "上年预算" → the prior year's budget); a sentence opening with
+  其中 carries the basis of the sentence before it.
+- A year as basis is 上年 only when it is the year before the subject's year (the last year named
+  before the change that is not itself a basis, else the document's year): "比2019年" in a 2021
+  text is no 上年 and is not checked.
+- A figure between the basis and the direction word is the stated prior ("较上年 2.08 减少").
+- Every amount right after a direction word is a change, never an actual amount, even when no
+  basis can be found (it is then left unchecked).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from juesuan.audit.model import Amount, Change, SectionFacts, sentence_span, sign_of
+from juesuan.audit.text import Figure, parse_number
+
+NUM = r"\d+(?:\.\d+)?"
+ZERO_WORDS = ("持平", "无变化", "无差异", "相同", "无增减变化", "无增减", "无增减变动")
+DIR_RX = re.compile(
+    rf"(?P<dir>增加|减少|增长|下降|上升|降低|节约|超支|压减|减|增(?!长|加)|无增减变化|无增减变动|无增减|持平|无变化|无差异)了?"
+    rf"(?:(?P<amt>{NUM})(?P<unit>万元|亿元|元)|(?P<pct1>{NUM})%)?"
+    rf"(?:[，（]?(?:幅度|比例|比率)?(?P<dir2>增加|减少|增长|下降|上升|降低)了?(?:幅度)?(?:为|达)?(?P<pct>{NUM})%）?)?")
+BASIS_RX = re.compile(
+    r"(?:与|比|较|相较于?|相比于?)\s*(?P<y>\d{4})\s*年度?的?(?P<yb>预算|决算)?(?:数字?)?"
+    r"|(?:与|比|较|相较于?|相比于?)?(?P<p>上一?年度?|去年|上年同期)(?!结转|结余|末|初)(?P<pb>预算|决算)?(?:数字?)?"
+    r"|(?:与|比|较|相较于?|相比于?)(?:年初|全年|调整后?的?)?(?P<b>预算)(?:数字?)?"
+    r"|(?P<yoy>同比)")
+YEAR_RX = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s*年")
+BASIS_YEAR = re.compile(r"(?:与|比|较|相较于?|相比于?)\s*$")
+PRIOR_GAP = re.compile(rf"^(?:相比|的|为|累计支出|支出|决算数?|预算数?|数)*(?P<num>{NUM})(?P<unit>万元|亿元|元)?"
+                       r"(?:相比|比较)?$")
+
+
+def years(text: str, end: int) -> list[int]:
+    """The years named before ``end`` that are not a basis ("较2021年度" is one)."""
+    out = []
+    for m in YEAR_RX.finditer(text, 0, end):
+        if not BASIS_YEAR.search(text[max(0, m.start() - 4):m.start()]):
+            out.append(int(m.group("y")))
+    return out
+
+
+def doc_year(text: str) -> int | None:
+    """The year a document reports on: the year it names most often, not as a basis."""
+    found = Counter(years(text, len(text)))
+    if not found:
+        return None
+    best = max(found.values())
+    return max(y for y, n in found.items() if n == best)
+
+
+def _fig(text: str, start: int, unit: str) -> Figure:
+    value, places = parse_number(text)
+    if unit in ("元", "亿元"):
+        shift = -4 if unit == "元" else 4
+        value, places = value.scaleb(shift), max(places - shift, 0)
+        unit = "万元"
+    return Figure(value, places, unit, text + unit, start, start + len(text) + len(unit))
+
+
+def _basis(m: re.Match[str]) -> tuple[str, int | None]:
+    """(basis, basis year) of a basis phrase: 上年, 预算, 上年预算 or 年 (a year, judged later)."""
+    if m.group("y"):
+        return ("年预算" if m.group("yb") == "预算" else "年"), int(m.group("y"))
+    if m.group("p"):
+        return ("上年预算" if m.group("pb") == "预算" else "上年"), None
+    if m.group("b"):
+        return "预算", None
+    return "上年", None
+
+
+COMPARE_RX = re.compile(rf"(?P<dir>大于|小于|高于|低于|超过|超出|少于|多于)(?:年初|全年|调整后的?)?预算数?(?:为|的)?"
+                        rf"(?P<amt>{NUM})(?P<unit>万元|亿元|元)")
+
+
+def read_comparisons(facts: SectionFacts, i: int, text: str, claimed: list[tuple[int, int]]) -> None:
+    """"决算数大于预算数 55.93 万元": a change against the budget."""
+    for m in COMPARE_RX.finditer(text):
+        if any(s <= m.start("amt") < e for s, e in claimed):
+            continue
+        sign = 1 if m.group("dir") in ("大于", "高于", "超过", "超出", "多于") else -1
+        ch = Change("预算", sign, m.group("dir"), _fig(m.group("amt"), m.start("amt"), m.group("unit")), None, None,
+                    i, m.start(), m.end())
+        ch.at = m.start()
+        facts.changes.append(ch)
+        claimed.append((m.start(), m.end()))
+
+
+def read_changes(facts: SectionFacts, i: int, text: str, reasons: list[tuple[int, int]],
+                 claimed: list[tuple[int, int]], default_year: int | None) -> None:
+    """Every change of paragraph ``i`` (see the module docstring); spans used are ``claimed``."""
+    carried: dict[int, tuple[str, int | None, int]] = {}  # sentence start → (basis, year, where)
+    for m in DIR_RX.finditer(text):
+        word = m.group("dir")
+        amt, pct1, pct = m.group("amt"), m.group("pct1"), m.group("pct")
+        if word in ("减", "增", "压减") and not (amt or pct1):
+            continue
+        if amt is None and pct1 is None and pct is None and word not in ZERO_WORDS:
+            continue
+        if any(s <= m.start() < e for s, e in reasons):
+            continue
+        claimed.append((m.start(), m.end()))
+        s, _ = sentence_span(text, m.start())
+        bases = [b for b in BASIS_RX.finditer(text, s, m.start())]
+        if bases:
+            b = bases[-1]
+            basis, byear = _basis(b)
+            start = b.start()
+            carried[s] = (basis, byear, start)
+        else:
+            prev = _previous_basis(text, s, carried)
+            if prev is None:
+                continue  # a change without a basis: not checked, and not an actual amount
+            basis, byear, start = prev[0], prev[1], m.start()
+        if word in ZERO_WORDS and bases and "，" in text[bases[-1].end():m.start()]:
+            continue  # "与上年相比，…持平": the word is too far from its basis to know what it says
+        subject_years = years(text, start) or ([default_year] if default_year else [])
+        year = subject_years[-1] if subject_years else None
+        if basis in ("年", "年预算"):
+            if year is None or byear is None:
+                basis = "其他"
+            elif byear == year - 1:
+                basis = "上年预算" if basis == "年预算" else "上年"
+            elif byear == year and basis == "年预算":
+                basis = "预算"
+            else:
+                basis = "其他"
+        amount = _fig(amt, m.start("amt"), m.group("unit")) if amt else None
+        pct_text = pct or pct1
+        pct_fig = _fig(pct_text, m.start("pct") if pct else m.start("pct1"), "%") if pct_text else None
+        ch = Change(basis, sign_of(word), word, amount, pct_fig, m.group("dir2") or (word if pct1 else None),
+                    i, start, m.end())
+        ch.year, ch.at = year, m.start("dir")
+        if bases:
+            gap = text[bases[-1].end():m.start()]
+            g = PRIOR_GAP.match(gap)
+            if g:
+                unit = g.group("unit") or (m.group("unit") or "万元")
+                at = bases[-1].end() + g.start("num")
+                fig = _fig(g.group("num"), at, unit)
+                prior = Amount(fig, "prior", gap, "", i, at)
+                facts.amounts.append(prior)
+                ch.base = prior
+                claimed.append((at, at + len(g.group(0))))
+        facts.changes.append(ch)
+
+
+def _previous_basis(text: str, s: int, carried: dict[int, tuple[str, int | None, int]]
+                    ) -> tuple[str, int | None, int] | None:
+    """The basis carried into a sentence opening with 其中 (or after one ending with 其中：)."""
+    lead = text[s:s + 6]
+    before = text[max(0, s - 4):s]
+    if not (lead.startswith(("其中", "分项", "具体")) or before.rstrip("。").endswith(("其中：", "其中"))):
+        return None
+    earlier = [k for k in carried if k < s]
+    return carried[max(earlier)] if earlier else None
+
+
+# ---------------------------------------------------------------- subjects
+
+FILLER = re.compile(r"其中|经比较|同口径|同期|相比|比较|对比|较|比|与|的|了|支出决算数?|决算数?|预算数?|支出数?|数字?|为|年度|本年"
+                    r"|全年|分别|共计|合计|总额|情况|方面|主要|用于|各|均|也|都|安排|实际|累计|本部门|本单位|镇本级|区本级|市本级")
+GENERIC_WORDS = re.compile(r"^(收入支出总体|收支总体|收支总计|收、?支总计|总体|收入|支出)$")
+
+
+def subject_words(text: str, seg_start: int, at: int) -> str:
+    """The words naming what changed: the last clause before ``at`` (back to ``seg_start``) that
+    still has words once bases, directions, figures and filler are taken out."""
+    clauses = re.split(r"[，：]", text[seg_start:at])
+    for clause in reversed(clauses):
+        words = BASIS_RX.sub("", clause)
+        words = DIR_RX.sub("", words)
+        words = re.sub(r"\d+(?:\.\d+)?\s*(?:万元|亿元|元|%)?|(?:19|20)\d{2}\s*年", "", words)
+        words = FILLER.sub("", words)
+        words = re.sub(r"[（）“”\"《》、\s]", "", words)
+        if len(re.findall(r"[\u4e00-\u9fff]", words)) >= 2:
+            return words
+    return ""
+
+
+def same_item(words: str, name: str) -> bool:
+    """Whether ``words`` and an amount's ``name`` name the same item: the same concept of the
+    vocabulary when both name one, else the shorter name (three characters at least) inside the
+    longer."""
+    from juesuan.audit.model import key
+    from juesuan.audit.vocab import item_of
+
+    a, b = item_of(words), item_of(name)
+    if a is not None or b is not None:
+        return a == b
+    x, y = key(words), key(name)
+    short, long = sorted((x, y), key=len)
+    return len(re.findall(r"[\u4e00-\u9fff]", short)) >= 3 and short in long
+
+
+def link_change(facts: SectionFacts, ch: Change, first_in_block: Amount | None) -> None:
+    """The amount a change is of (its subject) and, against 上年, the prior year's amount of the
+    same item when the text states it earlier."""
+    from juesuan.audit.model import segment_span
+
+    text = facts.section.paras[ch.para].text
+    seg_start, _ = segment_span(text, ch.at)
+    money = ch.amount is not None
+    roles = ("actual", "budget")
+    own = [a for a in facts.amounts if a.para == ch.para and seg_start <= a.at < ch.at and a.role in roles
+           and (not money or a.fig.is_money)]
+    if own:
+        ch.subject = own[-1]
+    else:
+        words = subject_words(text, seg_start, ch.at)
+        if words and not GENERIC_WORDS.match(words):
+            named = [a for a in facts.amounts if a.role in roles and (a.para, a.at) < (ch.para, ch.at)
+                     and (not money or a.fig.is_money) and same_item(words, a.name)]
+            same_year = [a for a in named if ch.year is None or a.year in (None, ch.year)]
+            ch.subject = same_year[-1] if same_year else None
+        else:
+            ch.subject = first_in_block
+    if ch.basis == "上年预算":
+        ch.basis = "上年" if ch.subject is not None and ch.subject.role == "budget" else "其他"
+    if ch.subject is None or ch.base is not None:
+        return
+    if ch.basis in ("上年", "预算") and ch.subject.para == ch.para:
+        role = "prior" if ch.basis == "上年" else "budget"
+        stated = [a for a in facts.amounts if a.para == ch.para and a.role == role
+                  and ch.subject.at < a.at < ch.at and a is not ch.subject]
+        if len(stated) == 1:  # "本年 A，上年决算数为 B，与上年相比增加 C"
+            ch.base = stated[0]
+            return
+    if ch.basis != "上年":
+        return
+    year = ch.subject.year or ch.year
+    if year is None:
+        return
+    prior = [a for a in facts.amounts if a.role in roles and a is not ch.subject and a.year == year - 1
+             and (a.para, a.at) < (ch.para, ch.at) and a.fig.unit == ch.subject.fig.unit
+             and same_item(ch.subject.name, a.name)]
+    if prior:
+        ch.base = prior[-1]

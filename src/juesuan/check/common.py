@@ -1,0 +1,55 @@
+"""The rules every format shares: input sanity (S-1 … S-7) and formula integrity (F-0 … F-7).
+
+A pack lists them in its :class:`~juesuan.check.registry.RuleSet` where its reports should show
+them (nmg-2023: its own W/X rules, then S-1 … S-7, its S-8, then F-0 … F-7).  Their functions read
+only the format's declarations (code tables, notes, derivations), never a concrete table.
+"""
+
+from __future__ import annotations
+
+from juesuan.check import integrity, sanity
+from juesuan.check.registry import ERROR, INFO, WARNING, Rule, rule
+from juesuan.check.tolerance import Mode
+
+# S-2 is emitted while reading (code rows the reader cannot use): the reader needs it by itself.
+S2 = rule("S-2", ERROR, "科目层级不完整或错位", "{table}科目「{code}」{problem}", Mode.NONE, sanity.hierarchy,
+          emitted_by="reading (code rows the reader cannot use)")
+
+
+def input_rules(code_year: int) -> list[Rule]:
+    """S-1 … S-7; ``code_year`` is the year of the 政府收支分类科目 the format's code lists follow."""
+    return [
+        rule("S-1", WARNING, "科目编码不在科目表中",
+             f"{{table}}科目编码「{{code}}」{{name}}不在 {code_year} 年政府收支分类科目中，请核对",
+             Mode.NONE, sanity.unknown_codes),
+        S2,
+        rule("S-3", WARNING, "科目名称与编码不符", "{table}科目「{code}」名称为「{name}」，科目表中为「{expected_name}」",
+             Mode.NONE, sanity.names),
+        rule("S-4", ERROR, "金额为负数", "{cell}为负数 {actual}：金额和数量不能为负", Mode.NONE, sanity.negatives),
+        rule("S-5", ERROR, "金额单元格不是数字", "{cell}：{problem}，无法按数字校验（按 0 计）", Mode.NONE,
+             sanity.unreadable),
+        rule("S-6", WARNING, "空表未说明", "{table}为空表，但表注未说明（如“本单位无…收支，故本表为空表”）：{note}",
+             Mode.NONE, sanity.empty_unsaid),
+        rule("S-7", WARNING, "有数据的表注称空表", "{table}有数据，但表注称其为空表：{note}", Mode.NONE,
+             sanity.empty_claimed),
+    ]
+
+
+FORMULA_RULES: list[Rule] = [
+    rule("F-0", INFO, "手工录入的工作簿", "派生单元格中没有公式（共 {count} 个，手工录入的工作簿），已按单元格中的数值校验；"
+         "可运行 juesuan fill 写入公式", Mode.NONE, integrity.no_formulas),
+    rule("F-1", WARNING, "派生单元格被改为常数", "{cell}应为公式 {formula}，实为{shown}", Mode.NONE,
+         integrity.constants),
+    rule("F-2", ERROR, "公式结果未更新", "{cell}的值未按公式更新：单元格中为 {actual}，按公式（{relation}）应为 {expected}，"
+         "相差 {difference}（对应 {rule_id}；请在 Excel 中重新计算或运行 juesuan fill）", Mode.EXACT, None,
+         emitted_by="relations"),
+    rule("F-3", WARNING, "公式与规定不同", "{cell}的公式为 {found}，规定的公式为 {formula}", Mode.NONE,
+         integrity.other_formulas),
+    rule("F-4", INFO, "公式单元格无缓存值", "共 {count} 个公式单元格没有缓存值（文件由不计算公式的程序保存），已按公式计算：{sample}",
+         Mode.NONE, integrity.uncached),
+    rule("F-5", INFO, "输入单元格含公式", "{cell}是输入单元格，却含公式 {found}；已按其值校验，建议改为数值", Mode.NONE,
+         integrity.input_formulas),
+    rule("F-6", ERROR, "公式错误", "{cell}显示公式错误 {shown}", Mode.NONE, integrity.formula_errors),
+    rule("F-7", WARNING, "工作簿未填充", "全部 {count} 个派生单元格（合计、小计等）为空且没有公式，工作簿尚未填充；"
+         "已按输入数计算其余校验，请运行 juesuan fill", Mode.NONE, integrity.unfilled),
+]
