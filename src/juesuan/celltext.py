@@ -21,7 +21,7 @@ longer than Excel's cell limit of 32,767 characters.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Iterable
 
 from juesuan.errors import InputError, Location
 
@@ -83,6 +83,30 @@ def put(cell: Any, value: Any) -> None:
         cell.data_type = "s"
     else:
         cell.value = value
+
+
+def report_text(text: str) -> str:
+    """Text as a report shows it: unstorable characters as U+FFFD, and over the cell limit cut
+    with a visible mark (a report describes its input; the input itself is refused instead)."""
+    text = printable(text)
+    if len(text) > MAX_CELL_CHARS:
+        text = text[:MAX_CELL_CHARS - 20] + "…（已截断 truncated）"
+    return text
+
+
+def plain_cells(cells: Iterable[Any]) -> None:
+    """Make openpyxl cells that hold only data (a report, or a sheet pandas wrote) plain: text
+    stays text even if it starts with "=" (see :func:`report_text` for what else)."""
+    for cell in cells:
+        v = cell.value
+        if isinstance(v, str):
+            cell._value = report_text(v)  # noqa: SLF001 — assigning .value would parse "=…" as a formula again
+            cell.data_type = "s"
+
+
+def data_sheet(ws: Any) -> None:
+    """:func:`plain_cells` for every cell of a sheet written by another library (pandas)."""
+    plain_cells(list(ws._cells.values()))  # noqa: SLF001 — the cells that exist, not the sheet's extent
 
 
 def xl_value(value: Any) -> Any:

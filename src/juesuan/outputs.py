@@ -59,6 +59,9 @@ def plan(args: argparse.Namespace) -> Plan:
         return Plan(_paths(args.book), _paths(args.docx, getattr(args, "pdf", None)))
     if cmd == "audit":
         return Plan(_paths(args.doc), _paths(getattr(args, "write", None)))
+    if cmd == "consolidate":
+        elim = getattr(args, "eliminate", None)
+        return Plan(_paths(*args.units, elim if elim != "all" else None), _paths(out))
     if cmd == "batch":
         from juesuan.batch.state import STATE_FILE
 

@@ -274,15 +274,8 @@ def _mode_for(path: Path) -> int:
 
 def append_plain_row(ws: Any, values: Any) -> None:
     """Append a row of plain values to a report (batch summary, audit report): text taken from
-    documents or data files never becomes a formula (a quoted line starting with "="); in a
-    report, characters a workbook cannot hold are shown as U+FFFD and text over Excel's cell
-    limit is shortened with a visible mark (the report describes the input; it is not the input)."""
-    from juesuan.celltext import MAX_CELL_CHARS, printable, put
+    documents or data files never becomes a formula (see :func:`juesuan.celltext.plain_cells`)."""
+    from juesuan.celltext import plain_cells, report_text
 
-    r = ws._current_row + 1  # noqa: SLF001 — where openpyxl's own append would write
-    for c, v in enumerate(values, 1):
-        if isinstance(v, str):
-            v = printable(v)
-            if len(v) > MAX_CELL_CHARS:
-                v = v[:MAX_CELL_CHARS - 20] + "…（已截断 truncated）"
-        put(ws.cell(r, c), v)
+    ws.append([report_text(v) if isinstance(v, str) else v for v in values])
+    plain_cells(ws[ws._current_row])  # noqa: SLF001 — the row just appended
