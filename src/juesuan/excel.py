@@ -21,14 +21,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
+from juesuan.celltext import Literal, xl_value
 from juesuan.derive import derivations
 from juesuan.errors import InputError
 from juesuan.expr import Address, column_letter
 from juesuan.formats import get_pack
 from juesuan.formats.pack import FormatPack
 from juesuan.layout import BookLayout, TableLayout, book_layout
-from juesuan.locate import FoundBook, read_book
-from juesuan.celltext import xl_value
+from juesuan.locate import MAX_COLUMNS, FoundBook, read_book
 from juesuan.model import Book
 from juesuan.rows import row_cells
 from juesuan.spec import Table
@@ -40,12 +40,18 @@ log = logging.getLogger("juesuan.excel")
 
 
 # ── reading ─────────────────────────────────────────────────────────────────────────────
+MAX_ROWS = 65536  # rows read from a sheet: far beyond any table (a stray value at row 1048576 is not read)
+
+
 def _grid(sheet: Any) -> list[list[Any]]:
-    """A sheet's values from A1 to its last used cell, in one call."""
+    """A sheet's values from A1 to its last used cell (within the tables' reach), in one call.
+
+    Excel gives values, never formula text, so text starting with "=" is a
+    :class:`~juesuan.celltext.Literal` (typed with a quote, or written by juesuan)."""
     used = sheet.used_range
     last = used.last_cell
-    values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
-    return [list(r) for r in values]
+    values = sheet.range((1, 1), (min(last.row, MAX_ROWS), min(last.column, MAX_COLUMNS))).options(ndim=2).value
+    return [[Literal(v) if isinstance(v, str) and v.startswith("=") else v for v in r] for r in values]
 
 
 def read_grids(xlbook: Any, names: list[str] | None = None) -> dict[str, list[list[Any]]]:

@@ -28,6 +28,7 @@ from juesuan.spec import INPUT, Format, Kind, Table
 Grid = Sequence[Sequence[Any]]
 ERRORS = {"#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
 SPACES = re.compile(r"\s+")
+MAX_COLUMNS = 100  # columns any reader takes from a sheet: no table is wider (the widest has 28)
 
 
 def is_error_text(text: str) -> bool:

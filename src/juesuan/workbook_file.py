@@ -43,22 +43,21 @@ def load(path: str | Path, data_only: bool = False) -> Workbook:
                          Location(file=str(path))) from None
 
 
-MAX_COLUMNS = 100  # no table is wider (the widest has 28 columns); cells further right are not read
-
-
-def grids(wb: Workbook, max_col: int = MAX_COLUMNS) -> dict[str, list[tuple[Any, ...]]]:
+def grids(wb: Workbook, max_col: int | None = None) -> dict[str, list[tuple[Any, ...]]]:
     """Every sheet as rows of values (formulas as their text in formula mode), read once."""
     return {ws.title: sheet_grid(ws, max_col) for ws in wb.worksheets}
 
 
-def sheet_grid(ws: Any, max_col: int = MAX_COLUMNS) -> list[tuple[Any, ...]]:
+def sheet_grid(ws: Any, max_col: int | None = None) -> list[tuple[Any, ...]]:
     """A sheet as rows of values, built from the cells that exist (never the sheet's whole extent:
     one value at XFD1048576 must not make a grid of 17 billion cells).  Only the first ``max_col``
     columns are read; rows without a value there are ``()`` (readers take ragged rows).  Text that
     starts with "=" but is a string cell (typed with a quote, or written by juesuan) is a
     :class:`~juesuan.celltext.Literal`, so readers do not take it for a formula."""
     from juesuan.celltext import Literal
+    from juesuan.locate import MAX_COLUMNS
 
+    max_col = max_col or MAX_COLUMNS
     rows: dict[int, dict[int, Any]] = {}
     for (r, c), cell in ws._cells.items():  # noqa: SLF001 — the sparse store; iter_rows would create cells
         v = cell._value  # noqa: SLF001

@@ -22,11 +22,11 @@ from typing import Any, Mapping
 from juesuan.errors import InputError, Location
 from juesuan.expr import Key
 from juesuan.findings import CellRef, Finding
-from juesuan.locate import FoundBook, Grid, cell, read_book
+from juesuan.locate import MAX_COLUMNS, FoundBook, Grid, cell, read_book
 from juesuan.model import Book
 from juesuan.spec import Format
 from juesuan.celltext import Literal
-from juesuan.workbook_file import MAX_COLUMNS, check_readable
+from juesuan.workbook_file import check_readable
 
 Grids = Mapping[str, Grid]
 MAX_REPAIRS = 2000

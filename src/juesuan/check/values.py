@@ -7,7 +7,8 @@ like one with 元 precision.  Floats are therefore rounded to nine decimals (far
 
     normalize(3041.6899999999996)  → Decimal("3041.69")
     normalize(12.6345)             → Decimal("12.6345")
-    normalize("1,234.50")          → Decimal("1234.50")
+    normalize("1,234.50")          → Problem("numtext", …)   (Excel's SUM skips a number stored as text)
+    normalize(1e308)               → Problem("absurd", …)
     normalize("#REF!")             → Problem("error", …)
 
 Never raises: the checker reports problems as findings (S-5, F-6).
