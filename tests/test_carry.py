@@ -25,8 +25,9 @@ FLAT = "本年不存在非财政拨款结余。"
 
 
 def prior_data() -> dict[str, Any]:
-    """A synthetic 2022 with a 政府性基金 (表8 per-code balances) and no 使用非财政拨款结余 either year."""
-    data = synth_department(random.Random("prior:5"), 5)
+    """A synthetic 2022 in 元 precision, with a 政府性基金 (表8 per-code balances) and no
+    使用非财政拨款结余 either year."""
+    data = synth_department(random.Random("prior:9"), 9)
     assert "表8" in data and data["表1"]["使用非财政拨款结余"]["金额"] == 0 == data["上年决算"]["使用非财政拨款结余"]
     data["单位信息"]["年度"] = "2022"
     data["变动原因"]["使用非财政拨款结余.上年"] = {"原因": FLAT}  # unchanged (0 → 0): carried
@@ -57,6 +58,7 @@ def test_carried_cells_equal_last_years(years: tuple[Path, Path, Book]) -> None:
     roles = roles_for(got.format)
     pairs = list(carry_pairs(roles, last_book)) + list(roles.prior)
     assert any(this[0] == "表8" for this, _ in pairs)  # per-code balances are among them
+    assert any(Decimal(last[old] or 0) != round(Decimal(last[old] or 0), 2) for _, old in pairs)  # 元 precision
     for this, old in pairs:
         assert Decimal(got.values.get(this) or 0) == Decimal(last[old] or 0), (this, old)
     assert got.text(roles.year) == "2023"
@@ -118,3 +120,23 @@ def test_data_of_a_year_that_does_not_follow_is_refused(tmp_path: Path, capsys: 
     out = tmp_path / "out.xlsx"
     assert main(["new", "--data", str(data), "--prior", str(last), "-o", str(out)]) == 2
     assert "不是相邻两年" in capsys.readouterr().err and not out.exists()
+
+
+def test_national_format_carries_and_checks_across_years(tmp_path: Path) -> None:
+    """The other format (national-2023): ``new --prior`` keeps last year's format, and X26-1 holds
+    on what it carried and catches a figure typed by hand."""
+    from juesuan.formats import get_pack
+
+    data = get_pack("national-2023").synth.department(random.Random("prior:national"), 3, False)
+    data["单位信息"]["年度"] = "2022"
+    last = tmp_path / "2022.json"
+    last.write_text(dumps(data), encoding="utf-8")
+    out = tmp_path / "2023.xlsx"
+    assert main(["new", "--prior", str(last), "-o", str(out)]) == 0
+    got = read_workbook(out)
+    last_book = book_from_data(data)
+    assert got.format.id == "national-2023" and got.text(roles_for(got.format).year) == "2023"
+    assert [f for f in check_file(out, prior=last_book) if f.rule in ("X25", "X26-1")] == []
+    changed = tmp_path / "typed.xlsx"
+    typed(out, changed, ("表1", "年初结转和结余", "金额"), Decimal("0.5"))
+    assert "X26-1" in {f.rule for f in check_file(changed, prior=last_book)}

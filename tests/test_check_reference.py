@@ -66,12 +66,25 @@ def test_reference_data_file_is_present(reference_path: Path) -> None:
     assert reference_path.exists()
 
 
-def test_filled_reference_has_no_error_or_warning(read: dict[str, Any]) -> None:
+# the reference's narrative contradictions (recorded in its data file's notes) that check must
+# report before the text is printed: rule → a phrase of the one finding it raises
+NARRATIVE_WARNINGS = {
+    "N-REASON": "接待费减少",  # shiyi-reason-reception: 十一 vs 八
+    "N-UNEVALUATED": "政府性基金预算项目支出 2.85",  # perf-fund-coverage
+    "N-PERF-SUM": "部门评价资金 416.24",  # perf-416
+    "N-NAME": "社会力量购买服务费",  # the project named two ways
+}
+
+
+def test_filled_reference_has_no_error_and_only_its_recorded_narrative_warnings(read: dict[str, Any]) -> None:
     findings = check_file(read["path"])
     assert ids(findings, Severity.ERROR) == set(), [f.message for f in findings if f.severity is Severity.ERROR]
-    assert ids(findings, Severity.WARNING) == set(), [f.message for f in findings if f.severity is Severity.WARNING]
-    assert {f.rule for f in findings} <= {f.rule for f in findings if f.severity is Severity.INFO}
-    assert all("尾差" in f.message for f in findings)  # only rounding gaps of 元-precision figures
+    warnings = [f for f in findings if f.severity is Severity.WARNING]
+    assert sorted(f.rule for f in warnings) == sorted(NARRATIVE_WARNINGS), [f.message for f in warnings]
+    for f in warnings:
+        assert NARRATIVE_WARNINGS[f.rule] in f.message, f.message
+    infos = [f for f in findings if f.severity is Severity.INFO]
+    assert all("尾差" in f.message for f in infos)  # only rounding gaps of 元-precision figures
 
 
 def test_in_memory_check_equals_file_check(read: dict[str, Any]) -> None:
@@ -160,7 +173,7 @@ def test_recalculated_by_libreoffice_checks_the_same(filled_reference: Path, lo:
     rule (no F-2 from engine rounding, rates included), and the workbook it saves still reads."""
     converted = lo.convert([filled_reference], tmp_path, "xlsx")[0]
     findings = check_file(converted)
-    assert ids(findings) == set(), [f.message for f in findings if f.severity is not Severity.INFO]
+    assert ids(findings) == set(NARRATIVE_WARNINGS), [f.message for f in findings if f.severity is not Severity.INFO]
 
 
 def test_printed_figures_typed_by_hand_agree_within_rounding(read: dict[str, Any]) -> None:
@@ -172,6 +185,6 @@ def test_printed_figures_typed_by_hand_agree_within_rounding(read: dict[str, Any
     prep, stored = read["prep"], read["stored"]
     printed = {k: (v.quantize(D("0.01")) if isinstance(v, D) else v) for k, v in stored.items()}
     findings = check_book(prep, None, printed, {})
-    assert ids(findings) == set(), [f.message for f in findings if f.severity is not Severity.INFO]
+    assert ids(findings) == set(NARRATIVE_WARNINGS), [f.message for f in findings if f.severity is not Severity.INFO]
     tails = [f for f in findings if f.rule == "W5-2" and f.cells[0].row == "20805"]
     assert tails and tails[0].severity is Severity.INFO and "108.40" in tails[0].message

@@ -110,6 +110,19 @@ def f7_unfilled(s: Sheets) -> None:
         s.set(key, None)
 
 
+def put(*pairs: tuple[tuple[str, str, str], object]) -> Callable[[Book], None]:
+    """Inputs set as typed (texts as text, numbers as Decimal), then recalculated."""
+    def mutate(book: Book) -> None:
+        for key, value in pairs:
+            book.values[key] = value if isinstance(value, str) else D(str(value))
+    return mutate
+
+
+PERF = lambda row: ("绩效管理", row, "值")  # noqa: E731
+REASON = lambda key: ("变动原因", key, "原因")  # noqa: E731
+RECORD = lambda table, row, col: (table, row, col)  # noqa: E731
+
+
 # rule id → (how the failing workbook is made, the other ids it must raise)
 CASES: dict[str, tuple[str, object, set[str]]] = {
     "W1-1": ("typed", {T1("本年收入合计"): 1}, {"W1-3", "X1"}),
@@ -117,7 +130,7 @@ CASES: dict[str, tuple[str, object, set[str]]] = {
     "W1-3": ("typed", {T1("收入总计"): 1}, {"W1-5"}),
     "W1-4": ("typed", {T1("支出总计"): 1}, {"W1-5"}),
     "W1-5": ("recalc", change((T1("年末结转和结余"), "3.7")), set()),
-    "W1-6": ("recalc", change((T1("使用非财政拨款结余"), 1), (T1("结余分配"), 1)), set()),
+    "W1-6": ("recalc", change((T1("使用非财政拨款结余"), 1), (T1("结余分配"), 1)), {"S-8"}),
     "W2-1": ("typed", {("表2", "2010301", "本年收入合计"): 1}, set()),
     "W2-2": ("typed", {("表2", "20103", "财政拨款收入"): 1}, {"W2-1"}),
     "W3-1": ("typed", {("表3", "2010301", "本年支出合计"): 1}, set()),
@@ -136,8 +149,8 @@ CASES: dict[str, tuple[str, object, set[str]]] = {
     "W8-1": ("typed", {("表8", "2120803", "本年支出小计"): -1}, {"W8-2"}),
     "W8-2": ("typed", {("表8", "2120803", "年末结转和结余"): 1}, {"W8-3"}),
     "W8-3": ("typed", {("表8", "21208", "本年收入"): 1}, set()),
-    "W9-1": ("typed", {("表9", "合计", "合计"): 1}, {"X12"}),
-    "W10-1": ("typed", {("表10", "金额", "决算数合计"): 1}, set()),
+    "W9-1": ("typed", {("表9", "合计", "合计"): 1}, {"X12", "S-8"}),
+    "W10-1": ("typed", {("表10", "金额", "决算数合计"): 1}, {"N-REASON-FLAT"}),
     "W10-2": ("typed", {("表10", "金额", "决算数公务用车购置及运行维护费小计"): 1}, {"W10-1"}),
     "W11-1": ("typed", {T11("政府采购支出总额"): 1}, set()),
     "W11-2": ("recalc", change((T11("授予小微企业合同金额"), 13)), set()),
@@ -167,25 +180,39 @@ CASES: dict[str, tuple[str, object, set[str]]] = {
     "X16": ("recalc", change((("表3", "2010399", "项目支出"), 40), (T1("年末结转和结余"), "12.7")), {"X17"}),
     "X17": ("recalc", change((("表3", "2010301", "基本支出"), "90.8"), (("表3", "2080505", "基本支出"), 30)), set()),
     "X19": ("recalc", change((T11("机构运行经费支出"), 41)), set()),
-    "X20": ("recalc", change((("表10", "金额", "决算数公务接待费"), 6)), {"X20-1"}),
+    "X20": ("recalc", change((("表10", "金额", "决算数公务接待费"), 6)), {"X20-1", "N-REASON-FLAT"}),
     "X20-1": ("recalc", change((("三公统计", "国内公务接待费", "值"), 4)), set()),
-    "X21": ("recalc", change((("表10", "金额", "决算数因公出国（境）费"), 1)), set()),
-    "X22": ("recalc", change((("表10", "金额", "决算数公务用车运行维护费"), 11)), set()),
-    "X23": ("recalc", change((("表10", "金额", "决算数公务用车购置费"), 21)), set()),
+    "X21": ("recalc", change((("表10", "金额", "决算数因公出国（境）费"), 1)), {"N-REASON-FLAT", "N-SANGONG", "S-8"}),
+    "X22": ("recalc", change((("表10", "金额", "决算数公务用车运行维护费"), 11)), {"N-REASON-FLAT", "N-SANGONG"}),
+    "X23": ("recalc", change((("表10", "金额", "决算数公务用车购置费"), 21)), {"N-REASON-FLAT", "N-SANGONG"}),
     "X25-1": ("recalc", change((PRIOR("收支总计"), 151)), {"X25-2"}),
-    "X25-2": ("recalc", change((PRIOR("结余分配"), 1)), set()),
+    "X25-2": ("recalc", change((PRIOR("结余分配"), 1)), {"S-8"}),
     "X25-3": ("recalc", change((PRIOR("公务接待费"), 19)), set()),
     "X26": ("recalc", change((PRIOR("年末结转和结余"), "1.6"), (PRIOR("本年支出合计"), "148.4")), set()),
-    "X25": ("prior", change((PRIOR("机构运行经费"), 41)), set()),
-    "X26-1": ("prior", change((T4(f"年初{GENERAL}"), 1)), {"W4-3", "W4-5"}),  # typed against 表4's own totals too
+    # against last year: its 上年决算 copy this year's figures, so every typed 变动原因 is N-REASON-FLAT
+    "X25": ("prior", change((PRIOR("机构运行经费"), 41)), {"N-REASON-FLAT"}),
+    "X26-1": ("prior", change((T4(f"年初{GENERAL}"), 1)), {"W4-3", "W4-5", "N-REASON-FLAT"}),  # and 表4's own totals
     "S-1": ("sheet", s1_unknown_code, {"S-8"}),  # 表5's 2010399 now has no budget row: its reason is asked
     "S-2": ("sheet", s2_wrong_parent, {"S-3", "F-3"}),
     "S-3": ("sheet", s3_name, set()),
-    "S-4": ("recalc", change((PRIOR("国有资本经营预算财政拨款支出"), -1)), set()),
+    "S-4": ("recalc", change((PRIOR("国有资本经营预算财政拨款支出"), -1)), {"S-8"}),
     "S-5": ("sheet", s5_text, set()),
     "S-6": ("sheet", s6_note, set()),
     "S-7": ("sheet", s7_note, set()),
     "S-8": ("sheet", s8_reason, set()),
+    # the narrative: 50 of 项目支出, 4 of 政府性基金 项目支出, 公务接待费 5 (上年 18), 机构运行经费 40 (上年 38)
+    "N-SHARE": ("recalc", put((PERF("一般公共预算自评资金"), 60)), set()),
+    "N-COVER": ("recalc", put((PERF("一般公共预算自评资金"), 40), (PERF("评价总体情况"), "本部门已全面开展绩效自评")),
+                {"N-UNEVALUATED"}),
+    "N-BUDGET": ("recalc", put((("预算总数", "财政拨款收支总计", "值"), 185)), set()),
+    "N-SANGONG": ("recalc", put((("表10", "金额", "预算数公务接待费"), 4)), set()),
+    "N-UNEVALUATED": ("recalc", put((PERF("政府性基金自评资金"), 0)), set()),
+    "N-PERF-SUM": ("recalc", put((PERF("部门评价项目"), "公务用车运行"), (PERF("部门评价一般公共预算资金"), 7)), set()),
+    "N-NAME": ("recalc", put((RECORD("绩效指标", "1", "项目名称"), "公务用车运行费")), set()),
+    "N-REASON-FLAT": ("recalc", put((PRIOR("机构运行经费"), 40)), set()),
+    "N-REASON": ("recalc", put((REASON("机构运行经费.上年"), "公务接待费增加。")), set()),
+    "N-TEXT": ("recalc", put((("表6", "30217", "决算数"), 3), (("表6", "30201", "决算数"), 27),  # 接待费 in 六 and 七
+                             (("表7", "30217", "决算数"), 2), (("表7", "30227", "决算数"), 28)), set()),
     "F-0": ("typed", {}, set()),
     "F-1": ("sheet", f1_constant, set()),
     "F-2": ("sheet", f2_stale, set()),

@@ -65,7 +65,9 @@ def test_exit_status_and_text(work: Path, tmp_path_factory: pytest.TempPathFacto
 def test_json_report(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = report(work, capsys)
     assert data["file"] == str(work)
-    assert data["summary"] == {"error": 1, "warning": 1, "info": 0, "acknowledged": 0}
+    echoes = [f for f in data["findings"] if f["rule"] == "N-TEXT"]  # the text repeats the tables' contradictions
+    assert echoes and all(f["severity"] == "info" and "请先改正表格" in f["message"] for f in echoes)
+    assert data["summary"] == {"error": 1, "warning": 1, "info": len(echoes), "acknowledged": 0}
     x13 = next(f for f in data["findings"] if f["rule"] == "X13")
     assert x13["severity"] == "error" and x13["expected"] == "135.00" and x13["actual"] == "130.00"
     assert x13["difference"] == "-5.00" and x13["tolerance"] is not None
@@ -88,7 +90,7 @@ def test_write_adds_sheet_links_and_marks_without_touching_cells(work: Path) -> 
     headers = [c.value for c in ws[4]]
     assert headers[:10] == ["序号", "规则", "级别", "说明", "单元格", "期望值", "实际值", "差额", "容差", "出错说明"]
     rows = {r[1].value: r for r in ws.iter_rows(min_row=5)}
-    assert set(rows) == {"X13", "X19"}
+    assert set(rows) == {"X13", "X19", "N-TEXT"}  # N-TEXT: the narrative echoes them (info)
     link = rows["X13"][4].hyperlink
     assert link.location == f"'{X13_CELL[0]}'!{X13_CELL[1]}"
     assert rows["X13"][2].value == "错误" and rows["X19"][2].value == "警告"
@@ -115,7 +117,8 @@ def test_acknowledged_warning_no_longer_counts_errors_cannot_be(work: Path,
     capsys.readouterr()
     _explain(work, {"X19": "本地区机构运行经费口径不含工会经费", "X13": "以后再改"})
     data = report(work, capsys)
-    assert data["summary"] == {"error": 1, "warning": 0, "info": 0, "acknowledged": 1}
+    echoes = sum(f["rule"] == "N-TEXT" for f in data["findings"])
+    assert data["summary"] == {"error": 1, "warning": 0, "info": echoes, "acknowledged": 1}
     x19 = next(f for f in data["findings"] if f["rule"] == "X19")
     assert x19["acknowledged"] == "本地区机构运行经费口径不含工会经费"
     assert next(f for f in data["findings"] if f["rule"] == "X13")["acknowledged"] is None
@@ -144,7 +147,7 @@ def test_fixed_findings_lose_their_marks(work: Path) -> None:
     assert main(["check", "--write", str(work)]) == 0
     wb = openpyxl.load_workbook(work)
     assert wb[X13_CELL[0]][X13_CELL[1]].comment is None
-    assert [r[1].value for r in wb[SHEET].iter_rows(min_row=5)] == ["X19"]
+    assert [r[1].value for r in wb[SHEET].iter_rows(min_row=5)] == ["X19", "N-TEXT"]  # 十一 vs 六 echoes X19
 
 
 def test_user_comments_are_kept(work: Path) -> None:

@@ -14,7 +14,7 @@ import pytest
 from juesuan.book_io import new_book, read_workbook
 from juesuan.check import check_file
 from juesuan.cli import main
-from juesuan.consolidate import Elimination, Unit, consolidate, eliminate
+from juesuan.consolidate import Elimination, Unit, consolidate, eliminate, read_elimination
 from juesuan.data_file import book_from_data, dumps
 from juesuan.errors import InputError
 from juesuan.findings import Severity
@@ -198,3 +198,28 @@ def test_every_cell_the_roles_name_is_a_cell_of_the_format(format_id: str) -> No
     assert all(exists(k) for k in named), [k for k in named if not exists(k)]
     for (t_in, c_in), (t_out, c_out) in roles.internal:
         assert fmt.table(t_in).column(c_in).is_input and fmt.table(t_out).column(c_out).is_input
+
+
+def test_an_elimination_file_takes_its_amounts_out_on_the_command_line(tmp_path: Path) -> None:
+    import json
+
+    from juesuan.data_file import data_from_book, read_data
+
+    parent, child = internal_pair()
+    paths = []
+    for name, book in (("parent.json", parent), ("child.json", child)):
+        (tmp_path / name).write_text(dumps(data_from_book(book)), encoding="utf-8")
+        paths.append(str(tmp_path / name))
+    paid, got = sorted(parent.codes["表3"])[0], sorted(child.codes["表3"])[0]  # where with_internal_flow put them
+    elim = tmp_path / "经费差额.json"
+    elim.write_text(json.dumps({"表2": {got: {"上级补助收入": 2}}, "表3": {paid: {"对附属单位补助支出": 2}}}),
+                    encoding="utf-8")
+    out = tmp_path / "dept.json"
+    assert main(["consolidate", *paths, "-o", str(out), "--eliminate", str(elim)]) == 0
+    dept = read_data(out)
+    assert dept.amount(("表2", got, "上级补助收入")) == Decimal("10.3456")
+    assert dept.amount(("表3", paid, "对附属单位补助支出")) == Decimal("10.3456")
+    elim.write_text(json.dumps({"表2": {got: {"事业收入": 2}}}), encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_elimination(elim, dept)
+    assert "不是单位间往来的栏" in exc.value.message

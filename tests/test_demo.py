@@ -1,4 +1,4 @@
-"""``juesuan demo`` runs the reference case through every command (the README's main job)."""
+"""``juesuan demo`` runs both reference cases through every command (the README's main job)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import openpyxl
 from juesuan.cli import main
 
 
-def test_demo_runs_every_command_on_the_reference_case(tmp_path: Path, capsys):
+def test_demo_runs_every_command_on_both_reference_cases(tmp_path: Path, capsys):
     out = tmp_path / "demo"
     assert main(["demo", "-o", str(out)]) == 0
     printed = capsys.readouterr().out
@@ -19,3 +19,9 @@ def test_demo_runs_every_command_on_the_reference_case(tmp_path: Path, capsys):
     assert {"决算情况说明", "校验结果"} <= set(wb.sheetnames)
     for name in ["参考案例_决算公开.docx", "参考案例_决算公开.pdf", "审阅报告.xlsx"]:
         assert (out / name).stat().st_size > 0, name
+    # the second reference case (national-2023) in its own folder
+    assert "上海市普陀区生态环境局2025年度收入支出总计4,733.14万元" in printed
+    national = out / "national-2023"
+    assert {"决算情况说明", "校验结果"} <= set(openpyxl.load_workbook(national / "参考案例.xlsx").sheetnames)
+    for name in ["参考案例_决算公开.docx", "参考案例_决算公开.pdf"]:
+        assert (national / name).stat().st_size > 0, name

@@ -15,7 +15,7 @@ from juesuan.export.charts import Slice, pie_png
 from juesuan.export.content import book_values, cover_lines
 from juesuan.export.fonts import FALLBACKS, missing_fonts, substitution_registry
 from juesuan.export.grid import Grid, GridCell, format_value, score_text
-from juesuan.export.perf_tables import perf_tables
+from juesuan.formats.nmg_2023.perf_tables import perf_tables
 from juesuan.export.public_tables import printed_table
 from juesuan.export.tables import table_element
 

@@ -17,6 +17,7 @@ from juesuan.xlsx_write import new_workbook
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ROOT / "tests" / "data" / "small.json"
 REFERENCE = ROOT / "src" / "juesuan" / "reference" / "nmg-2023-reference.json"
+NATIONAL = ROOT / "src" / "juesuan" / "reference" / "national-2023-reference.json"
 
 
 def small() -> Book:

@@ -62,8 +62,8 @@ def test_equal_figures_read_chiping_without_percentage():
 
 def test_no_percentage_against_a_zero_base():
     p = phrases()
-    text = p.compare(Change(D("2.85"), D("0")), "上年决算", "上年无此项")
-    assert text == "与上年决算相比，增加2.85万元（上年无此项）"
+    text = p.compare(Change(D("2.85"), D("0")), "上年决算", "上年决算数为零")
+    assert text == "与上年决算相比，增加2.85万元，上年决算数为零"
     assert "%" not in text
     assert p.done(Completion(D("133.47"), D("0")), "完成年初预算的", "年初未安排预算") == "年初未安排预算"
     assert p.done(Completion(D("0"), D("0")), "完成预算的", "预算为0") == "预算为0"

@@ -13,7 +13,7 @@ from juesuan.formats import get_pack
 from juesuan.model import Book
 from juesuan.narrate import missing_reasons, narrative, placeholders
 from juesuan.narrate.terms import terms
-from test_narrate_fixtures import (NUMBER, PLACEHOLDER, REFERENCE, SMALL, allowed_numbers, book_with, reference,
+from test_narrate_fixtures import (NATIONAL, NUMBER, PLACEHOLDER, REFERENCE, SMALL, allowed_numbers, book_with, reference,
                                    small)
 
 # Digits the text prints that are not figures of the book, each with its reason.
@@ -56,15 +56,19 @@ def strip_non_figures(text: str, book: Book) -> str:
 
 
 def untraced_numbers(book: Book) -> list[tuple[str, str]]:
-    """(number, paragraph) for every number of 第二部分/第四部分 that is no cell, difference,
+    """(number, paragraph) for every number of the parts after 部门概况 (名词解释 aside) that is no cell, difference,
     ratio or count of the book."""
     amounts, percents, counts = allowed_numbers(book)
     numeric_texts = {v.strip() for v in book.values.values() if isinstance(v, str) and v.strip().isdigit()}
+    typed_year = book.text(get_pack(book.format.id).year).strip()
+    if typed_year.isdigit():  # "与2024年度相比": the year before the typed 年度
+        numeric_texts.add(str(int(typed_year) - 1))
     n = narrative(book)
     bad = []
-    for part in n.parts:
-        if part.title.startswith(("第一部分", "第三部分")):
-            continue  # typed text (部门概况) and the package's 名词解释: no figures of the book
+    specs = get_pack(book.format.id).narrative.parts
+    for part, spec in zip(n.parts, specs):
+        if spec is specs[0] or spec.terms:
+            continue  # typed text (部门概况) and the pack's 名词解释: no figures of the book
         for section in part.sections:
             for p in section.paragraphs:
                 cleaned = strip_non_figures(p.text, book)
@@ -82,7 +86,7 @@ def untraced_numbers(book: Book) -> list[tuple[str, str]]:
     return bad
 
 
-@pytest.mark.parametrize("path", [SMALL, REFERENCE], ids=["small", "reference"])
+@pytest.mark.parametrize("path", [SMALL, REFERENCE, NATIONAL], ids=["small", "reference", "national-reference"])
 def test_every_number_in_the_text_is_a_cell_or_a_metric_of_the_book(path):
     from juesuan.data_file import read_data
 
@@ -180,10 +184,11 @@ def section_text(book: Book, key: str) -> str:
 def test_zero_bases_are_said_in_words_never_as_zero_percent():
     book = small()  # no 上年决算, no 预算总数, 三公 travel and cars without budget
     one, five, eight = section_text(book, "一"), section_text(book, "五"), section_text(book, "八")
-    assert "与上年决算相比，收、支总计各增加123.23万元（上年无此项）" in one
-    assert "与年初预算相比，收、支总计各增加123.23万元（年初未安排预算）" in one
+    assert "与上年决算相比，收、支总计各增加123.23万元，上年决算数为零" in one
+    assert "与年初预算相比，收、支总计各增加123.23万元，年初未安排预算" in one
     assert "年初未安排预算，支出决算20.00万元。" in five  # 2080505 has no 年初预算
-    assert "因公出国（境）费预算0.00万元，支出决算0.00万元，预算为0" in eight
+    assert "因公出国（境）费支出决算0.00万元，年初未安排预算" in eight
+    assert "预算为0" not in eight and "（上年无此项）" not in one
     for key in [s.key for s in OUTLINE.sections]:
         assert not re.search(r"(?<![\d.])0%", section_text(book, key)), key
 
@@ -201,12 +206,12 @@ def test_equal_figures_read_chiping():
 def test_empty_state_capital_table_gives_the_standard_sentence():
     for book in (small(), reference()):
         text = section_text(book, "十")
-        assert "本年无国有资本经营预算财政拨款收、支、余。" in text
-        assert text.count("本年无国有资本经营预算财政拨款收、支、余") == 1
+        assert text.endswith("无国有资本经营预算财政拨款收入、支出和结转结余，故国有资本经营预算财政拨款支出决算表为空表。")
+        assert text.count("空表") == 1 and "持平" not in text and "0.00万元" not in text
 
 
 def test_empty_government_fund_table_gives_the_standard_sentence():
-    assert "本年无政府性基金预算财政拨款收、支、余。" in section_text(small(), "九")
+    assert section_text(small(), "九").endswith("故政府性基金预算财政拨款收入支出决算表为空表。")
     ref = section_text(reference(), "九")
     assert "本年无政府性基金" not in ref
     assert "城市建设支出（项）支出2.85万元，主要用于行政服务中心一楼电子屏质保金。" in ref
@@ -234,12 +239,13 @@ def test_main_items_lists_are_in_table_order_and_skip_zero_lines():
 
 
 def test_every_reason_the_accountant_types_appears_in_the_text():
-    """No comparison without its sentence: each 变动原因 of the reference case, replaced by a
-    marker, is printed — except 国有资本经营.上年, where the empty table's standard sentence
-    (本年无国有资本经营预算财政拨款收、支、余) says it all and 0.00 equals last year's 0.00."""
+    """No change without its reason: each 变动原因 of the reference case, replaced by a marker,
+    is printed — except where the figures are equal (持平 needs no reason; check warns
+    N-REASON-FLAT), and 国有资本经营.上年, whose empty table's 空表 statement says it all."""
     data = reference_data()
     keys = [c.key for c in reference().format.comparisons]
     data["变动原因"] = {k: {"原因": f"标记{i}号"} for i, k in enumerate(keys)}
     text = narrative(book_with({k: v for k, v in data.items() if k != "format"})).text()
     absent = [k for i, k in enumerate(keys) if f"标记{i}号" not in text]
-    assert absent == ["国有资本经营.上年"]
+    assert absent == ["使用非财政拨款结余.上年", "结余分配.上年", "因公出国（境）费.上年", "公务用车购置费.上年",
+                      "公务用车运行维护费.上年", "国有资本经营.上年"]

@@ -3,6 +3,7 @@ no engine names a concrete format."""
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 import zipfile
@@ -89,3 +90,73 @@ def test_a_damaged_file_does_not_fail_detection_the_reader_reports_it(tmp_path):
         z.writestr("xl/other.xml", "")
     (tmp_path / "empty.xlsx").write_bytes(buf.getvalue())
     assert detect_format_id(tmp_path / "empty.xlsx") == NMG
+
+
+# ── engines import no concrete format ────────────────────────────────────────────────────
+SRC = Path(__file__).resolve().parents[1] / "src" / "juesuan"
+
+
+def _pack_names() -> tuple[set[str], set[str]]:
+    """(the packages of the registered packs, every table key, sheet name and format id)."""
+    packages = {FORMATS[i] for i in FORMATS}
+    names = set(FORMATS)
+    for format_id in FORMATS:
+        for t in get_pack(format_id).format.tables:
+            names.update({t.key, t.sheet})
+    return packages, names
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                out.add(id(first.value))
+    return out
+
+
+def concrete_format_uses(path: Path, packages: set[str], names: set[str]) -> list[str]:
+    """Where a module imports a pack or names one of its tables (docstrings and comments aside)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docs = _docstrings(tree)
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            modules = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            modules = [a.name for a in node.names]
+        else:
+            modules = []
+        hit = next((m for m in modules if any(m == p or m.startswith(p + ".") for p in packages)), None)
+        if hit:
+            out.append(f"{path.name}:{node.lineno} imports {hit}")
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs:
+            if node.value in names:
+                out.append(f"{path.name}:{node.lineno} names {node.value!r}")
+    return out
+
+
+# Words of printed text that happen to equal a table key: the audit reads published documents
+# (their 自评表 print "绩效指标"), and the narrative's phrase "，变动原因：…".
+WORDS = {"audit/perf.py": {"绩效指标"}, "narrate/text.py": {"变动原因"}}
+
+
+def test_no_module_outside_formats_imports_a_pack_or_names_its_tables():
+    packages, names = _pack_names()
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        if (SRC / "formats") in path.parents:
+            continue
+        allowed = WORDS.get(path.relative_to(SRC).as_posix(), set())
+        found += concrete_format_uses(path, packages, names - allowed)
+    assert found == []
+
+
+def test_the_scan_catches_an_import_of_a_pack_and_a_table_name(tmp_path):
+    packages, names = _pack_names()
+    bad = tmp_path / "bad.py"
+    bad.write_text('"""表1 in a docstring is fine."""\nfrom juesuan.formats.nmg_2023 import FUNDS\n'
+                   'from juesuan.formats import nmg_2023\nKEY = ("表1", "合计", "金额")\n', encoding="utf-8")
+    assert concrete_format_uses(bad, packages, names) == [
+        "bad.py:2 imports juesuan.formats.nmg_2023", "bad.py:3 imports juesuan.formats.nmg_2023", "bad.py:4 names '表1'"]

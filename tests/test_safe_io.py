@@ -120,17 +120,20 @@ def test_ribbon_writes_text_with_the_quote_prefix_and_formulas_as_formulas() -> 
     from juesuan.celltext import xl_value
     from juesuan.data_file import book_from_data
     from juesuan.derive import derivations
-    from juesuan.excel import table_block
+    from juesuan.excel import edits_block
     from juesuan.layout import book_layout
+    from juesuan.sheets.tables import table_edits
 
     book = book_from_data(injected_data())
     layout = book_layout(book)
     exprs = derivations(book)
-    block = table_block(book, layout.tables["单位信息"], exprs, layout)
-    assert ["'" + LINK] in [row[-1:] for row in block]
-    blocks = [v for t in book.format.tables for row in table_block(book, layout.tables[t.key], exprs, layout)
-              for v in row if isinstance(v, str)]
-    assert "'=2*3" in blocks and any(v.startswith("=SUM(") for v in blocks)
+
+    def block(key: str) -> list[list[object]]:
+        return edits_block(table_edits(book, layout.tables[key], exprs, layout.address))
+
+    assert ["'" + LINK] in [row[-1:] for row in block("单位信息")]
+    texts = [v for t in book.format.tables for row in block(t.key) for v in row if isinstance(v, str)]
+    assert "'=2*3" in texts and any(v.startswith("=SUM(") for v in texts)
     assert xl_value("部门") == "部门" and xl_value("-x") == "'-x" and xl_value(3) == 3
 
 

@@ -76,18 +76,22 @@ def refuse_overwrite(source: str | None, output: str | None, force: bool = False
 def run(args: argparse.Namespace) -> int:
     if args.command == "new":
         refuse_overwrite(args.data, args.output, args.force)
+        prior = None
+        if getattr(args, "prior", None):
+            refuse_overwrite(args.prior, args.output, args.force)
+            prior = read_any(args.prior)
         if args.data:
             book = read_data(args.data)
             if args.format and book.format.id != args.format:
                 raise InputError(f"数据文件的格式为「{book.format.id}」，与 --format {args.format} 不一致",
                                  "the data file's format differs from --format", Location(file=args.data))
-        else:
-            book = Book(get_pack(args.format or DEFAULT_FORMAT).format)
-        if getattr(args, "prior", None):
+        else:  # without a data file: the given format, else last year's, else the default
+            book = Book(get_pack(args.format).format if args.format else prior.format if prior
+                        else get_pack(DEFAULT_FORMAT).format)
+        if prior is not None:
             from juesuan.carry import carry_over
 
-            refuse_overwrite(args.prior, args.output, args.force)
-            for line in carry_over(read_any(args.prior), book):
+            for line in carry_over(prior, book):
                 print(f"提示 note：{line}")
         new_book(book, args.output, fill=not args.no_fill)
         print(f"已写出 wrote {args.output}")

@@ -126,7 +126,7 @@ def _replace(book: Book, key: Key, value: Decimal, notes: list[str]) -> None:
 
 def _carry_reasons(prior: Book, book: Book, last: dict[Key, Any], roles: Roles) -> None:
     """A reason whose comparison did not change last year states a fact: carry it."""
-    for comparison in book.format.comparisons:
+    for comparison in book.format.comparisons if roles.reasons else ():
         key = (roles.reasons, comparison.key, "原因")
         text = prior.values.get(key)
         if _blank(text) or not _blank(book.values.get(key)) or comparison.key not in roles.comparisons:

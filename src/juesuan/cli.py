@@ -104,11 +104,22 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("doc", help="文档 DOC (.txt .docx .pdf .html)")
     sp.add_argument("--json", action="store_true", help="以 JSON 输出 (print JSON)")
     sp.add_argument("--write", metavar="REPORT.xlsx", help="写出审阅报告 (write a report workbook)")
+    sp.add_argument("--format", help="格式 format id（默认：按章节识别 default: recognised from the sections）")
 
     sp = add("addin", "juesuan.addin.command", "Excel 加载项：构建、安装、诊断",
              "the Excel add-in: build, install, doctor")
     sp.add_argument("action", choices=["build", "install", "doctor"], help="build | install | doctor")
     sp.add_argument("-o", "--output", help="build: 输出 output .xlam (default addin/juesuan.xlam)")
+
+    sp = add("serve", "juesuan.service.command", "本机服务：供 WPS 加载项和浏览器页面使用",
+             "the local service behind the WPS add-in and the browser page")
+    sp.add_argument("--port", type=int, default=17395, help="端口 port (default 17395; 0 = any free port)")
+    sp.add_argument("--host", default="127.0.0.1", help="监听地址 address to listen on (default 127.0.0.1, this computer only)")
+
+    sp = add("wps", "juesuan.service.command", "WPS 加载项：安装（写入 publish.xml）",
+             "the WPS add-in: install (writes publish.xml)")
+    sp.add_argument("action", choices=["install"], help="install")
+    sp.add_argument("--port", type=int, default=17395, help="juesuan serve 的端口 the port juesuan serve uses")
 
     sp = add("build-templates", "juesuan.template", "由格式生成标准模板工作簿",
              "build the template workbooks from the formats")

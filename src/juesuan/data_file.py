@@ -23,7 +23,7 @@ from typing import Any
 
 from juesuan.celltext import has_bad_characters, require, shown
 from juesuan.errors import InputError, Location
-from juesuan.formats import load_format
+from juesuan.formats import DEFAULT_FORMAT, load_format
 from juesuan.model import Book, Value, custom_names
 from juesuan.money import canonical, parse_amount, refusal
 from juesuan.schema import is_flat
@@ -99,7 +99,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def book_from_data(data: Any) -> Book:
     if not isinstance(data, dict):
         raise InputError("数据文件的顶层须为对象", "the top level of a data file must be an object")
-    fmt = load_format(str(data.get("format", "nmg-2023")))
+    fmt = load_format(str(data.get("format", DEFAULT_FORMAT)))
     book = Book(fmt)
     extra_codes = _text_map(data.get("科目名称", {}), "科目名称")
     codes = {**fmt.function_codes, **extra_codes}

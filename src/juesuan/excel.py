@@ -24,13 +24,14 @@ from typing import Any, Callable
 from juesuan.celltext import Literal, xl_value
 from juesuan.derive import derivations
 from juesuan.errors import InputError
-from juesuan.expr import Address, column_letter
+from juesuan.expr import column_letter
 from juesuan.formats import get_pack
 from juesuan.formats.pack import FormatPack
 from juesuan.layout import BookLayout, TableLayout, book_layout
 from juesuan.locate import MAX_COLUMNS, FoundBook, read_book
 from juesuan.model import Book
-from juesuan.rows import row_cells
+from juesuan.sheets.edits import SheetEdits
+from juesuan.sheets.tables import table_edits
 from juesuan.spec import Table
 from juesuan.xlsx_write import department_line
 
@@ -86,10 +87,19 @@ def _xl(value: Any) -> Any:
     return value
 
 
-def table_block(book: Book, tl: TableLayout, exprs: dict, layout: BookLayout) -> list[list[Any]]:
-    """The data rows of a table as one 2-D block: labels, inputs and formulas (``=…``)."""
-    return [[out.value if out.formula else xl_value(_xl(out.value)) for out in row_cells(book, tl, i, exprs, layout.address)]
-            for i in range(len(tl.row_keys))]
+def apply_edits(sheet: Any, edits: SheetEdits) -> None:
+    """Sheet edits into an xlwings sheet: one 2-D block written in one call from the first edit
+    (the edits of a table's data rows are a full rectangle)."""
+    if edits.cells:
+        first = edits.cells[0]
+        sheet.range((first.row, first.col)).value = edits_block(edits)
+
+
+def edits_block(edits: SheetEdits) -> list[list[Any]]:
+    """Sheet edits (one rectangle of rows starting at column A) as the 2-D block xlwings writes
+    in one call: formulas as ``=…`` text, numbers as floats, text with the quote prefix where Excel
+    would otherwise parse it (:func:`juesuan.celltext.xl_value`)."""
+    return [[c.formula if c.formula is not None else xl_value(_xl(c.value)) for c in cells] for _, cells in edits.rows()]
 
 
 def _protected(sheet: Any) -> Callable[[Callable[[], None]], None]:
@@ -122,9 +132,7 @@ def write_book(xlbook: Any, book: Book, found: FoundBook) -> tuple[BookLayout, d
                 _resize(sheet, f.first_data_row, f.last_data_row, tl)
             if t.dept_line:
                 sheet.range((tl.header_row - 1, 1)).value = xl_value(department_line(book))
-            block = table_block(book, tl, exprs, layout)
-            if block:
-                sheet.range((tl.first_data_row, 1)).value = block
+            apply_edits(sheet, table_edits(book, tl, exprs, layout.address))
             if t.kind == "code":
                 _paint_rows(sheet, tl)
 

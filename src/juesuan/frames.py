@@ -72,8 +72,10 @@ def _table_cells(book: Book, table: Table, f: Found, grid: list) -> Iterator[tup
     the book (already read and converted), derived cells from the grid (their cached values)."""
     values = book.values
     if table.kind == "fixed":
-        plan = [(row.key, f.rows.get(row.key), [(ck, f.layout.value_col(bi, ck), kind, is_input)
-                                                for ck, kind, is_input in cols])
+        where: dict[tuple[int, str], int] = {}
+        plan = [(row.key, f.rows.get(row.key),
+                 [(ck, where.get((bi, ck)) or where.setdefault((bi, ck), f.layout.value_col(bi, ck)), kind, is_input)
+                  for ck, kind, is_input in cols])
                 for row, bi, cols in _fixed_plan(table)]
     else:
         cols = [(c.key, f.layout.value_col(0, c.key), c.kind, c.is_input) for c in table.columns()]

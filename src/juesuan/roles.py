@@ -37,7 +37,7 @@ class Roles:
     prior: tuple[tuple[Key, Key], ...]
     carry_tables: tuple[str, ...]  # tables whose texts carry over where empty (单位信息, 部门概况)
     fresh: tuple[Key, ...] = ()  # cells of those tables that are each year's own (报送日期)
-    reasons: str = "变动原因"  # the sheet of change reasons (row = comparison key)
+    reasons: str = ""  # the sheet of change reasons (row = comparison key; "" when the format has none)
     # comparison key → (this year's cell, the cell it is compared with; None: a text needed when nonzero)
     comparisons: dict[str, tuple[Key, Key | None]] = field(default_factory=dict)
     key_figures: dict[str, Key] = field(default_factory=dict)  # the finance bureau's side-by-side figures

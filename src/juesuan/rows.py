@@ -1,15 +1,14 @@
 """What each cell of a data row holds, and how it looks: one answer for every writer.
 
-The openpyxl writer (:mod:`juesuan.xlsx_write`) and the ribbon (:mod:`juesuan.excel`) both lay
-out a table's rows from :func:`row_cells`, so a label, an input or a formula can only ever be
-decided here.  (The server's fast writer renders the same content as XML and is held to it by
-an equivalence test.)
+Every writer lays out a table's rows from :func:`row_cells`, through the sheet edits of
+:func:`juesuan.sheets.tables.table_edits` (the openpyxl writer, the fast batch writer and the
+ribbon apply them), so a label, an input or a formula can only ever be decided here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from juesuan.expr import Addresser, Expr, Key
 from juesuan.layout import TableLayout
@@ -20,12 +19,13 @@ from juesuan.spec import INPUT, Kind, Row
 @dataclass(frozen=True)
 class CellOut:
     """One cell of a data row: its value (a label, an input value, or ``=…`` formula text), its
-    named style (:mod:`juesuan.styles`), and for an input cell its kind."""
+    named style (:mod:`juesuan.styles`), for an input cell its kind, and for a value cell (input
+    or derived) its key."""
 
     value: Any
     style: str
     input_kind: Kind | None = None  # set on input cells only
-    formula: bool = False  # ``value`` is our formula text (``=…``); any other text is written as text
+    key: Key | None = None  # set on input and derived cells
 
 
 BLANK = CellOut(None, "js_blank")
@@ -37,16 +37,26 @@ def label_style(row: Row | None, bold: bool = False, indent: int = 0) -> str:
     return f"js_label{b}{min(ind, 2)}"
 
 
-def row_cells(book: Book, tl: TableLayout, i: int, exprs: dict[Key, Expr], addr: Addresser) -> list[CellOut]:
-    """The cells of data row ``i`` of a table, left to right across its blocks."""
+FormulaText = Callable[[Key, Expr], str]  # a derived cell's formula text (``=…``)
+
+
+def row_cells(book: Book, tl: TableLayout, i: int, exprs: dict[Key, Expr], addr: Addresser,
+              formula: FormulaText | None = None) -> list[CellOut]:
+    """The cells of data row ``i`` of a table, left to right across its blocks.
+
+    ``formula`` gives a derived cell's formula text (default ``expr.formula(addr, sheet)``; the
+    fast writer passes a cached renderer that gives the same text)."""
     t = tl.table
+    if formula is None:
+        sheet = t.sheet
+        formula = lambda key, e: e.formula(addr, sheet)  # noqa: E731
     if t.kind == "fixed":
-        return [c for b in range(len(t.blocks)) for c in _fixed(book, tl, b, t.blocks[b].rows[i], exprs, addr)]
-    return _keyed(book, tl, tl.row_keys[i], exprs, addr)
+        return [c for b in range(len(t.blocks)) for c in _fixed(book, tl, b, t.blocks[b].rows[i], exprs, formula)]
+    return _keyed(book, tl, tl.row_keys[i], exprs, formula)
 
 
 def _fixed(book: Book, tl: TableLayout, bi: int, row: Row | None, exprs: dict[Key, Expr],
-           addr: Addresser) -> list[CellOut]:
+           formula: FormulaText) -> list[CellOut]:
     t = tl.table
     b = t.blocks[bi]
     out: list[CellOut] = []
@@ -62,15 +72,16 @@ def _fixed(book: Book, tl: TableLayout, bi: int, row: Row | None, exprs: dict[Ke
         if spec is None:
             out.append(BLANK)
         elif spec is INPUT:
-            out.append(CellOut(book.values.get((t.key, row.key, col.key)), f"js_in_{kind}", kind))  # type: ignore[union-attr]
+            key = (t.key, row.key, col.key)  # type: ignore[union-attr]
+            out.append(CellOut(book.values.get(key), f"js_in_{kind}", kind, key))
         else:
             bold = "_bold" if row is not None and row.bold else ""
-            out.append(CellOut(exprs[(t.key, row.key, col.key)].formula(addr, t.sheet), f"js_out_{kind}{bold}",  # type: ignore[union-attr]
-                              formula=True))
+            key = (t.key, row.key, col.key)  # type: ignore[union-attr]
+            out.append(CellOut(formula(key, exprs[key]), f"js_out_{kind}{bold}", None, key))
     return out
 
 
-def _keyed(book: Book, tl: TableLayout, row_key: str, exprs: dict[Key, Expr], addr: Addresser) -> list[CellOut]:
+def _keyed(book: Book, tl: TableLayout, row_key: str, exprs: dict[Key, Expr], formula: FormulaText) -> list[CellOut]:
     t = tl.table
     is_total = t.kind == "code" and row_key == t.total_label
     depth = {3: 0, 5: 1, 7: 2}.get(len(row_key), 0)
@@ -84,10 +95,10 @@ def _keyed(book: Book, tl: TableLayout, row_key: str, exprs: dict[Key, Expr], ad
     for col in t.block.columns:
         key = (t.key, row_key, col.key)
         if key in exprs:
-            out.append(CellOut(exprs[key].formula(addr, t.sheet), f"js_out_{col.kind}" + ("_bold" if is_total else ""),
-                              formula=True))
+            out.append(CellOut(formula(key, exprs[key]), f"js_out_{col.kind}" + ("_bold" if is_total else ""),
+                               None, key))
         elif t.kind == "code" and (len(row_key) < 7 or is_total):
             out.append(BLANK)
         else:
-            out.append(CellOut(book.values.get(key), f"js_in_{col.kind}", col.kind))
+            out.append(CellOut(book.values.get(key), f"js_in_{col.kind}", col.kind, key))
     return out

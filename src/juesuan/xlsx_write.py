@@ -21,7 +21,8 @@ from juesuan.celltext import put
 from juesuan.expr import Expr, Key, column_letter
 from juesuan.layout import LABEL_ROW, TITLE_ROW, BookLayout, TableLayout, book_layout, header_spans
 from juesuan.model import Book
-from juesuan.rows import row_cells
+from juesuan.sheets.edits import SheetEdits
+from juesuan.sheets.tables import table_edits
 from juesuan.xlformula import shift_rows
 from juesuan.spec import Column, LabelColumn
 from juesuan.styles import register
@@ -37,7 +38,9 @@ def cell_value(value: Any) -> Any:
 
 
 def department_line(book: Book) -> str:
-    name = book.text(("单位信息", "部门名称", "值"))
+    from juesuan.formats import get_pack
+
+    name = book.text(get_pack(book.format.id).department)
     return f"部门：{name}"
 
 
@@ -145,19 +148,25 @@ def follow_rows(ws: Worksheet, after: int, shift: int) -> None:
 def write_rows(ws: Worksheet, book: Book, tl: TableLayout, exprs: dict[Key, Expr], layout: BookLayout,
                write_inputs: bool = True) -> None:
     """Every data row: labels, inputs (when ``write_inputs``) and derived formulas."""
-    for i in range(len(tl.row_keys)):
-        r = tl.first_data_row + i
-        for c, out in enumerate(row_cells(book, tl, i, exprs, layout.address), 1):
-            cell = ws.cell(r, c)
-            if out.formula:
-                cell.value = out.value
-            elif out.input_kind is None or write_inputs or _number_as_text(cell.value, out.input_kind):
-                put(cell, cell_value(out.value))
-            cell.style = out.style
+    apply_edits(ws, table_edits(book, tl, exprs, layout.address), write_inputs)
     for s in range(tl.spare_rows):
         _write_blank_row(ws, tl, tl.first_data_row + len(tl.row_keys) + s)
     if tl.footnote_row:
         _write_footnote(ws, book, tl)
+
+
+def apply_edits(ws: Worksheet, edits: SheetEdits, write_inputs: bool = True) -> None:
+    """Sheet edits into an openpyxl sheet: formulas, values (text always as text, see
+    :func:`juesuan.celltext.put`), named styles.  Without
+    ``write_inputs`` an input cell keeps what the sheet holds (unless it is a number typed as
+    text); cached values of formulas are added after saving (:mod:`juesuan.cached`)."""
+    for e in edits.cells:
+        cell = ws.cell(e.row, e.col)
+        if e.formula is not None:
+            cell.value = e.formula
+        elif e.input is None or write_inputs or _number_as_text(cell.value, e.input):
+            put(cell, cell_value(e.value))  # text is text, whatever it starts with
+        cell.style = e.style
 
 
 def _number_as_text(value: Any, kind: str) -> bool:

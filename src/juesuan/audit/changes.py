@@ -60,11 +60,12 @@ def doc_year(text: str) -> int | None:
 
 def _fig(text: str, start: int, unit: str) -> Figure:
     value, places = parse_number(text)
+    printed = unit
     if unit in ("元", "亿元"):
         shift = -4 if unit == "元" else 4
         value, places = value.scaleb(shift), max(places - shift, 0)
         unit = "万元"
-    return Figure(value, places, unit, text + unit, start, start + len(text) + len(unit))
+    return Figure(value, places, unit, text + printed, start, start + len(text) + len(printed))
 
 
 def _basis(m: re.Match[str]) -> tuple[str, int | None]:
@@ -95,11 +96,51 @@ def read_comparisons(facts: SectionFacts, i: int, text: str, claimed: list[tuple
         claimed.append((m.start(), m.end()))
 
 
+SIDES_RX = re.compile(rf"(?P<what>收、?支(?:决算)?总计|收入、支出(?:决算)?总计|收支(?:决算)?总计)"
+                      rf"(?:各是|分别为|分别是|各为|分别)(?P<a>{NUM})万元[，、](?P<b>{NUM})万元")
+SIDES_CHANGE_RX = re.compile(rf"各(?P<dir>增加|减少)(?P<c>{NUM})万元[，、](?P<d>{NUM})万元"
+                             rf"(?:[，；]?各(?P<dir2>增长|下降)(?P<p>{NUM})%[，、](?P<q>{NUM})%)?")
+
+
+def read_sides(facts: SectionFacts, i: int, text: str, claimed: list[tuple[int, int]],
+               default_year: int | None) -> None:
+    """"收、支总计各是 a，b 万元。与上年相比，收、支总计各减少 c，d 万元，各下降 p%、q%": two
+    totals (收入总计, 支出总计) and their changes, read side by side."""
+    for m in SIDES_RX.finditer(text):
+        named = years(text, m.start())
+        year = named[-1] if named else default_year
+        sides = []
+        for g, name in (("a", "收入总计"), ("b", "支出总计")):
+            a = Amount(_fig(m.group(g), m.start(g), "万元"), "actual", name, name, i, m.start(g), year)
+            facts.amounts.append(a)
+            sides.append(a)
+        claimed.append((m.start(), m.end()))
+        c = SIDES_CHANGE_RX.search(text, m.end())
+        if c is None:
+            continue
+        s, _ = sentence_span(text, c.start())
+        bases = list(BASIS_RX.finditer(text, s, c.start()))
+        if not bases:
+            continue
+        basis, byear = _basis(bases[-1])
+        if basis in ("年", "年预算"):
+            basis = "上年" if year is not None and byear == year - 1 and basis == "年" else "其他"
+        for side, (g, pg) in zip(sides, (("c", "p"), ("d", "q"))):
+            pct = _fig(c.group(pg), c.start(pg), "%") if c.group(pg) else None
+            ch = Change(basis, sign_of(c.group("dir")), c.group("dir"), _fig(c.group(g), c.start(g), "万元"), pct,
+                        c.group("dir2"), i, bases[-1].start(), c.end())
+            ch.year, ch.at, ch.subject = year, c.start(), side
+            facts.changes.append(ch)
+        claimed.append((c.start(), c.end()))
+
+
 def read_changes(facts: SectionFacts, i: int, text: str, reasons: list[tuple[int, int]],
                  claimed: list[tuple[int, int]], default_year: int | None) -> None:
     """Every change of paragraph ``i`` (see the module docstring); spans used are ``claimed``."""
     carried: dict[int, tuple[str, int | None, int]] = {}  # sentence start → (basis, year, where)
     for m in DIR_RX.finditer(text):
+        if any(s <= m.start() < e for s, e in claimed):
+            continue
         word = m.group("dir")
         amt, pct1, pct = m.group("amt"), m.group("pct1"), m.group("pct")
         if word in ("减", "增", "压减") and not (amt or pct1):
@@ -167,7 +208,7 @@ def _previous_basis(text: str, s: int, carried: dict[int, tuple[str, int | None,
 
 # ---------------------------------------------------------------- subjects
 
-FILLER = re.compile(r"其中|经比较|同口径|同期|相比|比较|对比|较|比|与|的|了|支出决算数?|决算数?|预算数?|支出数?|数字?|为|年度|本年"
+FILLER = re.compile(r"其中|经比较|完成|年初|全年|调整后?|执行|同口径|同期|相比|比较|对比|较|比|与|的|了|支出决算数?|决算数?|预算数?|支出数?|数字?|为|年度|本年"
                     r"|全年|分别|共计|合计|总额|情况|方面|主要|用于|各|均|也|都|安排|实际|累计|本部门|本单位|镇本级|区本级|市本级")
 GENERIC_WORDS = re.compile(r"^(收入支出总体|收支总体|收支总计|收、?支总计|总体|收入|支出)$")
 
@@ -207,6 +248,8 @@ def link_change(facts: SectionFacts, ch: Change, first_in_block: Amount | None) 
     same item when the text states it earlier."""
     from juesuan.audit.model import segment_span
 
+    if ch.subject is not None:
+        return  # read with its subject ("收、支总计各减少 c，d")
     text = facts.section.paras[ch.para].text
     seg_start, _ = segment_span(text, ch.at)
     money = ch.amount is not None
@@ -245,3 +288,42 @@ def link_change(facts: SectionFacts, ch: Change, first_in_block: Amount | None) 
              and same_item(ch.subject.name, a.name)]
     if prior:
         ch.base = prior[-1]
+
+
+def position(facts: SectionFacts, para: int, at: int) -> int:
+    """A place in a section as an offset in the normalised document (comparable across sections)."""
+    p = facts.section.paras[para]
+    return p.pos[min(at, len(p.pos) - 1)] if p.pos else 0
+
+
+def link_across(all_facts: list[SectionFacts]) -> None:
+    """Changes whose item is named but stated in another section ("二、2021年决算" after "一、2022年
+    预算"): their subject and prior are looked for in every section before them."""
+    pool = [(position(f, a.para, a.at), a) for f in all_facts for a in f.amounts
+            if a.role in ("actual", "budget")]
+    for facts in all_facts:
+        for ch in facts.changes:
+            here = position(facts, ch.para, ch.at)
+            before = [a for pos, a in pool if pos < here]
+            text = facts.section.paras[ch.para].text
+            from juesuan.audit.model import segment_span
+
+            seg_start, _ = segment_span(text, ch.at)
+            words = subject_words(text, seg_start, ch.at)
+            money = ch.amount is not None
+            if ch.subject is None:
+                if not words or GENERIC_WORDS.match(words):
+                    continue
+                named = [a for a in before if (not money or a.fig.is_money) and same_item(words, a.name)]
+                same_year = [a for a in named if ch.year is None or a.year in (None, ch.year)]
+                if not same_year:
+                    continue
+                ch.subject = same_year[-1]
+                if ch.basis == "上年预算":
+                    ch.basis = "上年" if ch.subject.role == "budget" else "其他"
+            if ch.base is None and ch.basis == "上年" and (ch.subject.year or ch.year):
+                year = ch.subject.year or ch.year
+                prior = [a for a in before if a is not ch.subject and a.year == year - 1  # type: ignore[operator]
+                         and a.fig.unit == ch.subject.fig.unit and same_item(ch.subject.name, a.name)]
+                if prior:
+                    ch.base = prior[-1]

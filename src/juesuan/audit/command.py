@@ -15,7 +15,7 @@ from juesuan.findings import exit_status
 
 
 def run(args: argparse.Namespace) -> int:
-    result = audit(args.doc)
+    result = audit(args.doc, getattr(args, "format", None))
     if getattr(args, "write", None):
         write_xlsx(result, args.write)
     if getattr(args, "json", False):

@@ -92,6 +92,8 @@ def mentions(all_facts: list[SectionFacts], cid: str) -> list[Mention]:
     for facts in all_facts:
         if facts.kind not in c.kinds:
             continue
+        if c.name is None and facts.section.name is not None:
+            continue  # a section read by content has no main figure
         if c.name is None:
             head = facts.head()
             if head is not None:
@@ -155,10 +157,10 @@ def base_name(text: str) -> str:
 
 
 def _in_section(facts: SectionFacts, sh: Share) -> Amount | None:
-    k = key(sh.base_text)
+    k = re.sub(r"预算$", "", key(base_name(sh.base_text)))
     if len(k) < 2:
         return None
-    before = [a for a in facts.amounts if a.role == "actual" and a is not sh.amount
+    before = [a for a in facts.amounts if a.role in ("actual", "budget") and a is not sh.amount
               and (a.para, a.at) < (sh.para, sh.start)]
     exact = [a for a in before if key(a.name) == k]
     if exact:
@@ -179,6 +181,72 @@ def check(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
     out += check_fund_carry(all_facts, doc)
     out += check_implied_sums(all_facts, doc)
     out += check_reasons(all_facts, doc)
+    out += check_balance(all_facts, doc)
+    out += check_share_bases(all_facts, doc)
+    return out
+
+
+def check_share_bases(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
+    """Shares of one named base that is not stated ("基本支出 x 元，占一般公共预算支出的 84.06%；
+    项目支出 y 元，占一般公共预算支出的 19.62%"): each implies the base lies in an interval (its
+    amount and percentage as printed); when no base lies in all of them, a share is wrong."""
+    out = []
+    for facts in all_facts:
+        groups: dict[tuple[str, str, int | None], list[Share]] = {}
+        for sh in facts.shares:
+            if sh.base is None and sh.base_text and sh.amount is not None and sh.pct.value > 0:
+                k = re.sub(r"预算$", "", key(base_name(sh.base_text)))
+                groups.setdefault((k, "", sh.amount.year), []).append(sh)
+        for (k, _, _), shares in groups.items():
+            if len(shares) < 2 or len(k) < 2:
+                continue
+            bands = []
+            for sh in shares:
+                a, p = sh.amount.fig, sh.pct  # type: ignore[union-attr]
+                lo = (a.value - a.half) / (p.value + p.half) * 100
+                hi = (a.value + a.half) / (p.value - p.half) * 100 if p.value > p.half else None
+                bands.append((lo, hi))
+            lo = max(b[0] for b in bands)
+            his = [b[1] for b in bands if b[1] is not None]
+            if not his or lo < min(his):
+                continue
+            implied = "、".join(f"{show(rounded(sh.amount.value * 100 / sh.pct.value, 2))}（{sh.label} {show(sh.amount.value)}"  # type: ignore[union-attr]
+                                f" ÷ {show(sh.pct.value)}%）" for sh in shares)
+            out.append(finding("A-SHARE-BASES", quotes=[quote_at(facts, doc, sh.para, sh.start) for sh in shares],
+                               shares="、".join(f"「{sh.label}」占 {show(sh.pct.value)}%" for sh in shares),
+                               base_label=base_name(shares[0].base_text), bases=implied,
+                               note=f"；各比重之和 {show(sum(sh.pct.value for sh in shares))}%"))
+    return out
+
+
+SIDE_RX = re.compile(r"^(?:本年度?)?(?P<fiscal>财政拨款)?(?P<side>收入|支出)(?:决算)?总计$|^(?P<plain>总收入|总支出)$")
+
+
+def check_balance(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
+    """收入总计 = 支出总计 (and 财政拨款收入总计 = 财政拨款支出总计): the two sides of a 收支总表
+    balance by construction, so a text stating them different is wrong in one of them."""
+    sides: dict[tuple[bool, int | None], dict[str, Mention]] = {}
+    for facts in all_facts:
+        for a in facts.amounts:
+            m = SIDE_RX.match(a.name) if a.role == "actual" and a.fig.is_money else None
+            if m is None:
+                continue
+            side = m.group("side") or m.group("plain")[1:]
+            sides.setdefault((bool(m.group("fiscal")), a.year), {}).setdefault(side, Mention(facts, a))
+    out = []
+    for (fiscal, _), pair in sides.items():
+        if "收入" not in pair or "支出" not in pair:
+            continue
+        inc, exp = pair["收入"], pair["支出"]
+        v = judge(exp.amount.fig, inc.amount.value, inc.amount.fig.half)
+        if v.ok:
+            continue
+        prefix = "财政拨款" if fiscal else ""
+        out.append(finding("A-BALANCE", quotes=[quote_of(inc.facts, doc, inc.amount), quote_of(exp.facts, doc, exp.amount)],
+                           severity=severity_of(v), expected=v.expected, actual=v.actual, difference=v.difference,
+                           tolerance=v.tolerance, income_label=f"{prefix}收入总计", income=inc.amount.value,
+                           expend_label=f"{prefix}支出总计", expend=exp.amount.value, diff=v.difference,
+                           note="；文中的“总计”若指本年收支，应改称“本年收入合计”“本年支出合计”"))
     return out
 
 
@@ -275,7 +343,7 @@ def check_scope(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
     return out
 
 
-FISCAL_CLAIM = re.compile(r"(一般公共预算|财政拨款|政府性基金)[^。；，]{0,6}(结转|结余)")
+FISCAL_CLAIM = re.compile(r"(?<!非)(一般公共预算|财政拨款|政府性基金)[^。；，]{0,6}(结转|结余)")
 
 
 def check_fund_carry(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:

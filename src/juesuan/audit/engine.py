@@ -13,15 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from juesuan.audit import crosscheck, perfcheck
-from juesuan.audit.changes import doc_year
+from juesuan.audit.changes import doc_year, link_across
 from juesuan.audit.extract import extract
 from juesuan.audit.load import Loaded, load
 from juesuan.audit.model import Doc, SectionFacts, Skip
 from juesuan.audit.perf import table_spans
 from juesuan.audit.relations import check_section
-from juesuan.audit.sections import (EXPECTED, KIND_NAMES, UNCHECKED, classify_unrecognised, content_outline, outline,
+from juesuan.audit.outline import expected_kinds
+from juesuan.audit.sections import (KIND_NAMES, UNCHECKED, classify_unrecognised, content_outline, outline,
                                     paragraphs)
-from juesuan.audit.text import figures, normalise
+from juesuan.audit.tables import check_table, check_text, read_tables
+from juesuan.audit.text import MONEY_PLACES, Mapped, figures, money_places, normalise
 from juesuan.errors import InputError, Location
 from juesuan.findings import Finding
 
@@ -36,18 +38,29 @@ class AuditResult:
     sections: list[tuple[str, str | None]] = field(default_factory=list)  # (title, kind)
 
 
-def audit(path: str | Path) -> AuditResult:
-    """Audit the disclosure at ``path`` (.txt .docx .pdf .html)."""
-    return audit_loaded(load(path))
+def audit(path: str | Path, format_id: str | None = None) -> AuditResult:
+    """Audit the disclosure at ``path`` (.txt .docx .pdf .html); ``format_id`` names its format
+    (else the format whose sections best match the text's)."""
+    return audit_loaded(load(path), format_id)
 
 
-def audit_loaded(loaded: Loaded) -> AuditResult:
+def audit_loaded(loaded: Loaded, format_id: str | None = None) -> AuditResult:
     mapped = normalise(loaded.text)
+    token = MONEY_PLACES.set(money_places(mapped.text))
+    try:
+        return _audit(loaded, mapped, format_id)
+    finally:
+        MONEY_PLACES.reset(token)
+
+
+def _audit(loaded: Loaded, mapped: Mapped, format_id: str | None = None) -> AuditResult:
     paras = paragraphs(mapped, table_spans(mapped.text), pdf=loaded.kind == "pdf")
     out = outline(paras)
     classify_unrecognised(out)
     if not any(s.kind is not None for s in out.sections):
         out = content_outline(paras)
+    elif out.loose:  # statements before the first heading are read by what they are about
+        out.sections = sorted(out.sections + content_outline(out.loose).sections, key=lambda s: s.heading.start)
     doc = Doc(loaded, mapped, out, doc_year(mapped.text))
     if not figures(mapped.text) and not any(re.search(r"\d", p.text) for p in paras if p.table):
         raise InputError("文档中没有任何金额或百分比（万元、元、%），没有可复核的数字",
@@ -64,16 +77,21 @@ def audit_loaded(loaded: Loaded) -> AuditResult:
         else:
             checked.append(extract(s, doc))
     found = {s.kind for s in out.sections}
-    for kind in EXPECTED if out.part_title else ():
+    for kind in expected_kinds(found, format_id) if out.part_title else ():
         if kind not in found:
             skipped.append(Skip(KIND_NAMES[kind], "未找到此章节，相关检查未做", "section not found; its checks not done"))
 
+    link_across(checked)
     crosscheck.resolve_bases(checked, doc)
     hint = crosscheck.hint_for(checked)
     findings: list[Finding] = []
     for facts in checked:
         findings += check_section(facts, doc, hint)
     findings += crosscheck.check(checked, doc)
+    tables = read_tables(paras, doc.year)
+    for table in tables:
+        findings += check_table(table, doc)
+    findings += check_text(tables, checked, doc)
     for facts in checked:
         if facts.kind == "performance":
             findings += perfcheck.check(facts, checked, doc)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from juesuan.audit.changes import link_change, read_changes, read_comparisons, years
+from juesuan.audit.changes import link_change, read_changes, read_comparisons, read_sides, years
 from juesuan.audit.model import (Amount, Change, Claim, CountSum, Doc, Item, ListStmt, Rate, SectionFacts, Share,
                                  Skip, segment_span, sentence_span, sign_of)
 from juesuan.audit.sections import Para, Section
@@ -92,11 +92,12 @@ def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
 
 def _fig(text: str, start: int, unit: str) -> Figure:
     value, places = parse_number(text)
+    printed = unit
     if unit in ("元", "亿元"):
         shift = -4 if unit == "元" else 4
         value, places = value.scaleb(shift), max(places - shift, 0)
         unit = "万元"
-    return Figure(value, places, unit, text + unit, start, start + len(text) + len(unit))
+    return Figure(value, places, unit, text + printed, start, start + len(text) + len(printed))
 
 
 FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|预算单位|部门预算|预算管理")
@@ -106,6 +107,7 @@ def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para, para_year: i
     text = p.text
     reasons = _reason_spans(text)
     claimed: list[tuple[int, int]] = []
+    read_sides(facts, i, text, claimed, para_year or doc.year)
     read_changes(facts, i, text, reasons, claimed, doc.year)
     read_comparisons(facts, i, text, claimed)
     for m in RATE_RX.finditer(text):
@@ -319,8 +321,8 @@ def _read_lists(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
             continue
         word = m.group("word")
         s, _ = sentence_span(p.text, m.start())
-        before = [a for a in facts.amounts if a.para == i and s <= a.at < m.start() and a.role == "actual"]
-        head = before[-1] if before else _nearest(facts, i, m.start(), "actual", None, first_in_block=True)
+        before = [a for a in facts.amounts if a.para == i and s <= a.at < m.start() and a.role in ("actual", "budget")]
+        head = before[-1] if before else _previous_sentence_total(facts, i, s, m.start())
         rest = p.text[m.end():].strip()
         items: list[Item] = []
         stream = None
@@ -334,6 +336,8 @@ def _read_lists(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
             if head is None:
                 continue
             items = _stream_items(facts, stream, head)
+            if len(items) < 2 and not rest and _paragraph_items(facts, i + 1, head):
+                items, stream = _paragraph_items(facts, i + 1, head), None
         if not items:
             continue
         partial_word = word in ("主要包括", "主要有")
@@ -354,6 +358,57 @@ def _drop_nested(facts: SectionFacts) -> None:
         inner_items = {id(it.amount) for other in facts.lists if other is not outer and other.stream
                        and _in_stream(other.head, outer.stream) for it in other.items}
         outer.items = [it for it in outer.items if id(it.amount) not in inner_items]
+
+
+def _previous_sentence_total(facts: SectionFacts, i: int, s: int, at: int) -> Amount | None:
+    """The total of a list whose word opens its sentence ("…决算为 22.62 万元。其中：…"): in the
+    nearest sentence before (in the paragraph, or ending the one before) that states an actual
+    amount, that amount when it is alone, else the last one ("A x，B y，C z。其中：…" details C);
+    else the first budget of the sentence just before."""
+    text = facts.section.paras[i].text
+    if text[s:at].strip("，：、 "):
+        return None  # words before 其中 name the total ("分为货物、工程和服务三类。其中…" has none)
+    para, end = i, s
+    if s == 0:
+        para = i - 1
+        if para < 0 or facts.section.paras[para].table:
+            return None
+        end = len(facts.section.paras[para].text)
+    ptext = facts.section.paras[para].text
+    budgets: list[Amount] = []
+    for _ in range(3):
+        if end <= 0:
+            break
+        ps, _ = sentence_span(ptext, end - 1)
+        hits = [a for a in facts.amounts if a.para == para and ps <= a.at < end and a.fig.is_money]
+        actual = [a for a in hits if a.role == "actual"]
+        if actual:
+            return actual[0] if len(actual) == 1 else actual[-1]
+        if not budgets:
+            budgets = [a for a in hits if a.role == "budget"]
+        end = ps
+    return budgets[0] if budgets else None
+
+
+def _paragraph_items(facts: SectionFacts, j: int, head: Amount) -> list[Item]:
+    """"…基本支出 X 元，其中：" then one paragraph per part ("人员经费 A 元，主要包括：…。" /
+    "公用经费 B 元，主要包括：…。"): the first amount of each paragraph that opens with one, up
+    to a heading, a table, a numbered paragraph or one that does not."""
+    paras = facts.section.paras
+    items = []
+    for k in range(j, len(paras)):
+        q = paras[k]
+        if q.heading or q.table or q.marker:
+            break
+        first_clause = re.split(r"[，。；：]", q.text, maxsplit=1)[0]
+        if not any(a.para == k for a in facts.amounts):
+            continue  # a continuation ("基本工资、津贴补贴、…") of the item before
+        own = [a for a in facts.amounts if a.para == k and a.at < len(first_clause) and a.fig.unit == head.fig.unit
+               and a.role in (head.role, "actual")]
+        if len(own) != 1:
+            break
+        items.append(Item(own[0]))
+    return items if len(items) >= 2 else []
 
 
 def _numbered_items(facts: SectionFacts, j: int, head: Amount) -> list[Item]:
@@ -512,9 +567,11 @@ def _link(facts: SectionFacts, doc: Doc) -> None:
             facts.skipped.append(Skip(section.title, "增减说明找不到所指的本年数或比较基数，未检查",
                                       "a change whose current figure or basis could not be found; not checked",
                                       doc.sentence(section, section.paras[ch.para], ch.start)))
+    for ch in facts.changes:
+        ch.alt = _list_head_alternative(facts, ch)
     for r in facts.rates:
-        r.budget = _nearest(facts, r.para, r.start, "budget", "万元")
         r.actual = _nearest(facts, r.para, r.start, "actual", "万元")
+        r.budget = _rate_budget(facts, r)
         if r.budget is None or r.actual is None:
             facts.skipped.append(Skip(section.title, "完成率找不到对应的预算数或决算数，未检查",
                                       "a completion rate without its budget or actual figure; not checked",
@@ -545,6 +602,47 @@ def _link(facts: SectionFacts, doc: Doc) -> None:
             for other in facts.lists:
                 if other.head is item.amount and other is not lst:
                     item.sublist = other
+
+
+def _list_head_alternative(facts: SectionFacts, ch: Change) -> Amount | None:
+    """"A 总额 x，其中：B y，C z，同比增加 w": a change after the last item of a list, when no item
+    states its own change, may be the total's as well as the last item's."""
+    if ch.subject is None:
+        return None
+    for lst in facts.lists:
+        if not lst.items or lst.items[-1].amount is not ch.subject or lst.head.para != ch.para:
+            continue
+        others = {id(it.amount) for it in lst.items[:-1]}
+        if any(id(c.subject) in others for c in facts.changes if c.subject is not None):
+            return None
+        return lst.head
+    return None
+
+
+def _rate_budget(facts: SectionFacts, r: Rate) -> Amount | None:
+    """The budget a completion rate divides by: stated in the rate's own clauses (after the
+    previous rate or share of its sentence — never the parent's budget stated before a 其中), or
+    implied by a stated difference ("决算数大于预算数 55.93 万元")."""
+    text = facts.section.paras[r.para].text
+    s, _ = sentence_span(text, r.start)
+    fence = max([s] + [x.end for x in facts.rates if x.para == r.para and x.end <= r.start]
+                + [x.end for x in facts.shares if x.para == r.para and x.end <= r.start])
+    own = [a for a in facts.amounts if a.para == r.para and fence <= a.at < r.start and a.role == "budget"
+           and a.fig.is_money]
+    if own:
+        return own[-1]
+    if r.actual is None:
+        return None
+    diffs = [c for c in facts.changes if c.basis == "预算" and c.subject is r.actual and c.amount is not None
+             and c.para == r.para and sentence_span(text, c.at)[0] == s]
+    if len(diffs) != 1:
+        return None
+    c = diffs[0]
+    value = r.actual.value - c.sign * c.amount.value  # type: ignore[union-attr]
+    places = max(r.actual.fig.precision, c.amount.precision)  # type: ignore[union-attr]
+    fig = Figure(value, places, "万元", f"{value}万元（由{c.word}预算数 {c.amount.text} 推算）",  # type: ignore[union-attr]
+                 c.amount.start, c.amount.end)  # type: ignore[union-attr]
+    return Amount(fig, "budget", "预算数（推算）", "预算数", r.para, c.at, r.actual.year)
 
 
 def _unnamed_base(facts: SectionFacts, sh: Share) -> Amount | None:

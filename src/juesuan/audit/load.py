@@ -226,7 +226,59 @@ def _pdf(p: Path, where: Location) -> str:
         msg = done.stderr.decode("utf-8", "replace").strip().splitlines()
         detail = msg[-1] if msg else f"exit status {done.returncode}"
         raise InputError(f"无法读取 PDF：{detail}", f"cannot read the PDF: {detail}", where)
-    return done.stdout.decode("utf-8", "replace").replace("\f", "\n")
+    pages = done.stdout.decode("utf-8", "replace").split("\f")
+    for n, rows in _pdf_tables(p):
+        if n < len(pages):
+            pages[n] = _tables_in_place(pages[n], rows)
+    return "\n".join(pages)
+
+
+def _pdf_tables(p: Path) -> list[tuple[int, list[list[str]]]]:
+    """(page index, rows) of every ruled table pdfplumber finds; none when it cannot read the file."""
+    try:
+        import pdfplumber
+    except ImportError:  # pragma: no cover - pdfplumber is a dependency
+        return []
+    out: list[tuple[int, list[list[str]]]] = []
+    try:
+        with pdfplumber.open(str(p)) as pdf:
+            for n, page in enumerate(pdf.pages):
+                for table in page.extract_tables():
+                    rows = [[" ".join((c or "").split()) for c in row] for row in table]
+                    if len(rows) >= 2:
+                        out.append((n, rows))
+    except Exception:  # a damaged or unusual PDF: its text layer is still read
+        return []
+    return out
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _tables_in_place(page: str, rows: list[list[str]]) -> str:
+    """The page's text with the lines that print a table's rows replaced by the rows themselves,
+    cells separated by a tab (pdftotext lays a table out with spaces; the cells are pdfplumber's)."""
+    lines = page.split("\n")
+    at = 0
+    for row in rows:
+        cells = [_squeeze(c) for c in row if c.strip()]
+        if not cells:
+            continue
+        for k in range(at, len(lines)):
+            flat = _squeeze(lines[k])
+            pos, ok = 0, True
+            for c in cells:
+                pos = flat.find(c, pos)
+                if pos < 0:
+                    ok = False
+                    break
+                pos += len(c)
+            if ok:
+                lines[k] = "\t".join(row)
+                at = k + 1
+                break
+    return "\n".join(lines)
 
 
 class _HtmlText(HTMLParser):

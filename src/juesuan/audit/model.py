@@ -119,6 +119,7 @@ class Change:
     base: Amount | None = None  # the 上年数 or 预算数 itself, when the text states it
     year: int | None = None  # the year of what changed
     at: int = 0  # where the direction word is
+    alt: Amount | None = None  # another reading of the subject (the head of the list it ends)
 
     @property
     def pct_sign(self) -> int | None:

@@ -261,58 +261,73 @@ def check_count_sums(facts: SectionFacts, doc: Doc) -> list[Finding]:
 # ---------------------------------------------------------------- changes, rates, shares
 
 def check_changes(facts: SectionFacts, doc: Doc, flagged: set[int]) -> list[Finding]:
+    """Each change against its subject (and stated base): when the subject is ambiguous (the last
+    item of a list or its head, ``Change.alt``), an error is reported only if neither fits."""
     out = []
     for ch in facts.changes:
-        now = ch.subject
-        if now is None:
+        if ch.subject is None or ch.basis not in ("上年", "预算"):
             continue
-        q = [quote_at(facts, doc, ch.para, ch.start)]
-        label = now.name
-        if ch.amount is None:
-            continue
-        c = ch.amount
-        prior = now.value - ch.sign * c.value
-        base_word = "上年数" if ch.basis == "上年" else "年初预算数"
-        if prior < -(now.fig.half + c.half):
-            out.append(finding("A-CHANGE", quotes=q, expected=None, actual=c.value,
-                               label=label, detail=f"本年 {show(now.value)}，{ch.word} {show(c.value)} 后"
-                                                   f"{base_word}将为 {show(prior)}，不可能为负"))
-            continue
-        if ch.base is not None:
-            v = judge(ch.base.fig, prior, now.fig.half + c.half)
-            if not v.ok:
-                out.append(finding("A-CHANGE", quotes=q, severity=severity_of(v), expected=v.expected,
-                                   actual=v.actual, difference=v.difference, tolerance=v.tolerance, label=label,
-                                   detail=f"本年 {show(now.value)}，{ch.word} {show(c.value)}，{base_word}应为 "
-                                          f"{show(v.expected)}，文中为 {show(ch.base.value)}"))
-        if ch.pct is None:
-            continue
-        if ch.pct_sign not in (None, 0) and ch.sign != 0 and ch.pct_sign != ch.sign:
-            flagged.add(id(ch.pct))
-            out.append(finding("A-CHANGE", quotes=q, label=label,
-                               detail=f"增减额为「{ch.word}」，增减率却为「{ch.pct_word}」，方向不一致"))
-            continue
-        if prior == 0:
-            if c.value != 0 or ch.pct.value != 0:
-                flagged.add(id(ch.pct))
-                out.append(finding("A-ZERO-BASE", quotes=q, actual=ch.pct.value, label=label,
-                                   detail=f"{base_word}为 0，却写「{ch.word}{show(ch.pct)}%」",
-                                   advice="上年为 0，只写增减额" if ch.basis == "上年" else "年初未安排预算"))
-            continue
-        s = ch.sign or 1
-        band = extreme_band(lambda cc, nn: cc / (nn - s * cc) * 100 if nn - s * cc > 0 else None,
-                            fig_pair(c), fig_pair(now.fig))
-        if band is None:
-            continue
-        exact, width = band
-        v = judge(ch.pct, exact, width)
-        if v.ok:
-            continue
+        mine: set[int] = set()
+        found = _change_findings(facts, doc, ch, ch.subject, mine)
+        if ch.alt is not None and any(f.severity is not INFO for f in found):
+            other: set[int] = set()
+            alt = _change_findings(facts, doc, ch, ch.alt, other)
+            if all(f.severity is INFO for f in alt):
+                found, mine = alt, other
+        flagged |= mine
+        out += found
+    return out
+
+
+def _change_findings(facts: SectionFacts, doc: Doc, ch: Change, now: Amount, flagged: set[int]) -> list[Finding]:
+    out: list[Finding] = []
+    q = [quote_at(facts, doc, ch.para, ch.start)]
+    label = now.name
+    if ch.amount is None:
+        return out
+    c = ch.amount
+    prior = now.value - ch.sign * c.value
+    base_word = "上年数" if ch.basis == "上年" else "年初预算数"
+    if prior < -(now.fig.half + c.half):
+        out.append(finding("A-CHANGE", quotes=q, expected=None, actual=c.value,
+                           label=label, detail=f"本年 {show(now.value)}，{ch.word} {show(c.value)} 后"
+                                               f"{base_word}将为 {show(prior)}，不可能为负"))
+        return out
+    if ch.base is not None:
+        v = judge(ch.base.fig, prior, now.fig.half + c.half)
+        if not v.ok:
+            out.append(finding("A-CHANGE", quotes=q, severity=severity_of(v), expected=v.expected,
+                               actual=v.actual, difference=v.difference, tolerance=v.tolerance, label=label,
+                               detail=f"本年 {show(now.value)}，{ch.word} {show(c.value)}，{base_word}应为 "
+                                      f"{show(v.expected)}，文中为 {show(ch.base.value)}"))
+    if ch.pct is None:
+        return out
+    if ch.pct_sign not in (None, 0) and ch.sign != 0 and ch.pct_sign != ch.sign:
         flagged.add(id(ch.pct))
-        out.append(finding("A-CHANGE", quotes=q, severity=severity_of(v), expected=v.expected,
-                           actual=v.actual, difference=v.difference, tolerance=v.tolerance, label=label,
-                           detail=f"本年 {show(now.value)}，{ch.word} {show(c.value)}，{base_word} {show(prior)}，"
-                                  f"增减率应为 {show(v.expected)}%，文中为 {show(ch.pct.value)}%{note_of(v)}"))
+        out.append(finding("A-CHANGE", quotes=q, label=label,
+                           detail=f"增减额为「{ch.word}」，增减率却为「{ch.pct_word}」，方向不一致"))
+        return out
+    if prior == 0:
+        if c.value != 0 or ch.pct.value != 0:
+            flagged.add(id(ch.pct))
+            out.append(finding("A-ZERO-BASE", quotes=q, actual=ch.pct.value, label=label,
+                               detail=f"{base_word}为 0，却写「{ch.word}{show(ch.pct)}%」",
+                               advice="上年为 0，只写增减额" if ch.basis == "上年" else "年初未安排预算"))
+        return out
+    s = ch.sign or 1
+    band = extreme_band(lambda cc, nn: cc / (nn - s * cc) * 100 if nn - s * cc > 0 else None,
+                        fig_pair(c), fig_pair(now.fig))
+    if band is None:
+        return out
+    exact, width = band
+    v = judge(ch.pct, exact, width)
+    if v.ok:
+        return out
+    flagged.add(id(ch.pct))
+    out.append(finding("A-CHANGE", quotes=q, severity=severity_of(v), expected=v.expected,
+                       actual=v.actual, difference=v.difference, tolerance=v.tolerance, label=label,
+                       detail=f"本年 {show(now.value)}，{ch.word} {show(c.value)}，{base_word} {show(prior)}，"
+                              f"增减率应为 {show(v.expected)}%，文中为 {show(ch.pct.value)}%{note_of(v)}"))
     return out
 
 

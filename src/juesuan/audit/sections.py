@@ -45,11 +45,11 @@ KINDS: tuple[tuple[str, str, str], ...] = (
     ("expend", "支出决算情况说明", r"支出决算"),
 )
 KIND_NAMES = {kind: zh for kind, zh, _ in KINDS}
+# Statements read by content that name none of the kinds above: their own relations are checked.
+KIND_NAMES["statements"] = "其他数字说明"
 # Kinds recognised but not checked (their statements follow no relation this audit knows).
 UNCHECKED = {"general": "一般性支出（会议费、培训费等）的说明没有可复核的勾稽关系"}
-# The 14 sections of the IM 2023 format; a missing one is reported as skipped.
-EXPECTED = ("overall", "income", "expend", "fiscal_overall", "gpb_expend", "gpb_basic", "gpb_project",
-            "sangong", "govfund", "soe", "running", "procurement", "assets", "performance")
+# The sections a format's text should have are the format pack's (audit.outline.AuditOutline).
 CONTAINER = re.compile(r"关于.*决算.*说明|^部门决算情况说明$|决算情况说明$|其他重要事项|^情况说明$")
 
 MARKERS: tuple[tuple[int, str], ...] = (
@@ -110,6 +110,7 @@ class Outline:
     sections: list[Section]
     part_title: str | None
     notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en)
+    loose: list[Para] = field(default_factory=list)  # narrative text under no section heading
 
 
 def _marker(text: str) -> tuple[str | None, int | None]:
@@ -222,6 +223,7 @@ def outline(paras: list[Para]) -> Outline:
 
     sections: list[Section] = []
     stack: list[Section] = []
+    loose: list[Para] = []
     for p in body:
         if p.heading and p.level is not None:
             while stack and stack[-1].level >= p.level:
@@ -239,9 +241,9 @@ def outline(paras: list[Para]) -> Outline:
             continue
         if stack and not stack[-1].container:
             stack[-1].paras.append(p)
-        elif stack:  # text directly under a grouping heading: keep it with the group
-            pass
-    return Outline(sections, part_title, notes)
+        else:  # before any heading, or directly under a grouping heading
+            loose.append(p)
+    return Outline(sections, part_title, notes, loose)
 
 
 def content_outline(paras: list[Para]) -> Outline:
@@ -266,6 +268,9 @@ def content_outline(paras: list[Para]) -> Outline:
         section = Section(kind, head, p.level or 1, name=KIND_NAMES[kind] if kind else None)
         section.paras.append(p)
         sections.append(section)
+    for s in sections:
+        if s.kind is None and any(re.search(r"\d", p.text) for p in s.paras):
+            s.kind, s.name = "statements", KIND_NAMES["statements"]
     notes = [("未识别到章节标题，按内容（三公经费、收入支出总计等）识别所述事项",
               "no section heading recognised: statements are read by what they are about")]
     return Outline([s for s in sections if s.kind is not None], None, notes)

@@ -22,9 +22,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
+
+# The decimals a document prints its 万元 amounts with (at most 2): set by the audit for the
+# document being read (:func:`money_places`), read by :attr:`Figure.precision`.
+MONEY_PLACES: ContextVar[int] = ContextVar("MONEY_PLACES", default=0)
 
 CJK_CHARS = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’—…、"
 
@@ -160,8 +165,17 @@ class Figure:
         分值 and 得分 of a 绩效自评表, awarded as printed) are exact, so their half-width is 0.
         """
         if self.unit in ("万元", "%"):
-            return Decimal(5).scaleb(-(self.places + 1))
+            return Decimal(5).scaleb(-(self.precision + 1))
         return Decimal(0)
+
+    @property
+    def precision(self) -> int:
+        """The decimals the figure is exact to: its printed decimals, or for an amount printed in
+        万元 with fewer decimals than the document's other 万元 amounts, theirs (11.8 beside
+        12.39 is 11.80: trailing zeros dropped, not a rounding to 0.1; see :data:`MONEY_PLACES`)."""
+        if self.unit == "万元" and "亿" not in self.text and self.places < MONEY_PLACES.get():
+            return MONEY_PLACES.get()
+        return self.places
 
     @property
     def number(self) -> str:
@@ -216,3 +230,9 @@ def collapse(text: str) -> str:
     text = re.sub(r"[ \t]*\n\s*", "\n", text)
     text = re.sub(rf"(?<=[{CJK_CHARS}\w%])\n(?=[{CJK_CHARS}\w])", "", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def money_places(text: str) -> int:
+    """The most decimals (at most 2) of the amounts a normalised text prints in 万元."""
+    places = [f.places for f in figures(text) if f.text.endswith("万元")]
+    return min(2, max(places, default=0))

@@ -62,7 +62,7 @@ def judge(actual: Figure | tuple[Decimal, int], exact: Decimal, band: Decimal,
     ``compare_places`` (default: the figure's own decimals) is the precision at which a rounded
     implied value must equal the printed one for ``ok``.
     """
-    value, places = (actual.value, actual.places) if isinstance(actual, Figure) else actual
+    value, places = (actual.value, actual.precision) if isinstance(actual, Figure) else actual
     show_places = max(places, 2)
     expected = rounded(exact, show_places)
     tol = half(places) + band
@@ -71,7 +71,7 @@ def judge(actual: Figure | tuple[Decimal, int], exact: Decimal, band: Decimal,
     places_cmp = places if compare_places is None else max(compare_places, places)
     if rounded(exact, places_cmp) == rounded(value, places_cmp):
         status = "ok"
-    elif abs(value - exact) <= tol:
+    elif abs(value - exact) < tol:  # half-open rounding intervals: touching is not overlapping
         status = "info"
     elif isinstance(actual, Figure) and actual.is_percent and places > 0 \
             and value == value.to_integral_value() and rounded(exact, 0) == value:

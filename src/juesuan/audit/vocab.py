@@ -32,9 +32,9 @@ CONTENT_CUES: tuple[tuple[str, str], ...] = (
 # Order matters: the first match wins, so parts come before the totals that contain their words.
 ITEMS: dict[str, tuple[str, str]] = {
     "sangong_total": ("“三公”经费合计", r"^(合计|总计|小计)$|三公.*(合计|总计|支出$|经费$)|^总“?三公|^“?三公”?经费$"),
+    "vehicle": ("公务用车购置及运行维护费", r"公务用车(购置)?及运行|公务用车费$|公务用车购置及运行维护"),
     "vehicle_purchase": ("公务用车购置费", r"公务用车购置(费|支出)?$|^（?[\d一二]）?[.、]?公务用车购置(费)?$"),
     "vehicle_run": ("公务用车运行维护费", r"公务用车运行(维护)?(费|支出)?(用)?$|运行维护费$"),
-    "vehicle": ("公务用车购置及运行维护费", r"公务用车(购置)?及运行|公务用车费$|公务用车购置及运行维护"),
     "abroad": ("因公出国（境）费", r"因公出国"),
     "reception": ("公务接待费", r"公务接待"),
     "meeting": ("会议费", r"会议费"),
@@ -47,6 +47,19 @@ SUMS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 SANGONG_ITEMS = ("sangong_total", "abroad", "vehicle", "vehicle_purchase", "vehicle_run", "reception")
 NOT_SANGONG = ("meeting", "training")
+
+# Tables that print their items as columns under merged headers (the national 公开07表 三公
+# table): the words their header names, and each data column's (concept, role).  Used
+# when the header's merged cells cannot be lined up with the figures.
+COLUMN_LAYOUTS: tuple[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], ...] = (
+    (("合计", "因公出国", "公务用车", "小计", "购置", "运行", "公务接待"),
+     (("sangong_total", "budget"), ("sangong_total", "actual"), ("abroad", "budget"), ("abroad", "actual"),
+      ("vehicle", "budget"), ("vehicle", "actual"), ("vehicle_purchase", "budget"), ("vehicle_purchase", "actual"),
+      ("vehicle_run", "budget"), ("vehicle_run", "actual"), ("reception", "budget"), ("reception", "actual"))),
+    (("合计", "因公出国", "公务用车", "小计", "购置", "运行", "公务接待"),
+     (("sangong_total", "actual"), ("abroad", "actual"), ("vehicle", "actual"), ("vehicle_purchase", "actual"),
+      ("vehicle_run", "actual"), ("reception", "actual"))),
+)
 
 # (role, pattern on a column header): first match wins.
 COLUMN_ROLES: tuple[tuple[str, str], ...] = (

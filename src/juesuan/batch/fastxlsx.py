@@ -4,14 +4,13 @@ Why: the openpyxl path (load the template → ``apply_book`` → save → re-ins
 costs a few hundred milliseconds per workbook, mostly building and serialising cell objects.
 A batch of hundreds of departments needs tens of milliseconds.  The template is parsed once
 per process (:mod:`juesuan.batch.template_parts`); per department only ``<sheetData>`` is
-rendered, straight from the book, its layout, the derivations and their values::
+rendered: the frame above the data from the template, the data rows from the same sheet edits
+the openpyxl writer and the ribbon apply (:func:`juesuan.sheets.tables.table_edits`), with the
+derivations' values cached beside their formulas::
 
     <c r="D8" s="12"><f>SUM(D9:D12)</f><v>2657.4</v></c>
 
-The cells are the ones :func:`juesuan.xlsx_write.apply_book` writes into the template (same
-values, formulas, named styles, merges); ``tests/test_batch_fastxlsx.py`` compares the two
-paths cell by cell.  Fixed tables are compiled once per process into constant XML with slots
-for inputs and formulas; a formula that refers only to fixed tables is rendered once too.
+``tests/test_batch_fastxlsx.py`` compares the workbook with the openpyxl path's cell by cell.
 Strings are inline (``t="inlineStr"``) as openpyxl writes them; the workbook keeps
 ``fullCalcOnLoad="1"`` so Excel and WPS recalculate on opening.
 """
@@ -22,7 +21,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Union
 
 from juesuan.batch.formulas import LETTERS, FormulaRenderer
 from juesuan.batch.narrative_sheet import NarrativeParts
@@ -38,13 +36,18 @@ from juesuan.batch.zipwrite import archive, deflate
 from juesuan.cached import number_text
 from juesuan.errors import FormatError, InputError, Location
 from juesuan.expr import Address, Expr, Key, Ref, column_letter
-from juesuan.formats import load_format
+from juesuan.formats import get_pack, load_format
+from juesuan.derive import derivations
 from juesuan.layout import UNIT_ROW, BookLayout, TableLayout, book_layout
-from juesuan.model import Book, code_name
+from juesuan.model import Book
 from juesuan.narrate.document import Narrative
-from juesuan.spec import INPUT, Column, Row, Table
+from juesuan.sheets.edits import SheetEdits
+from juesuan.rows import FormulaText
+from juesuan.sheets.tables import table_edits
+from juesuan.spec import Table
 
 SENTINEL = 1048577  # a sheet row that cannot occur (Excel has 1,048,576)
+LABEL_CACHE = 50000  # label cells' XML remembered across departments (then forgotten at once)
 LEVEL = 1  # zlib level: 1 deflates the sheets 2.4× faster than 6 for a file ~15 % bigger (bench/batch.py)
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -82,25 +85,28 @@ def formula_cell(ref: str, s: int, formula: str, value: object) -> str:
     return f'<c r="{ref}" s="{s}"><f>{esc(formula)}</f><v>{number_text(value)}</v></c>'  # type: ignore[arg-type]
 
 
-# ── styles, mirroring xlsx_write ────────────────────────────────────────────────────────
-def label_style(row: Row | None, bold: bool = False, indent: int = 0) -> str:
-    b = "_bold" if bold or (row is not None and row.bold) else ""
-    ind = row.indent if row is not None else indent
-    return f"js_label{b}{min(ind, 2)}"
-
-
-@dataclass(frozen=True)
-class Slot:
-    """A cell of a compiled fixed row whose content varies: an input, or a formula."""
-
-    ref: str
-    style: int
-    key: Key
-    formula: str | None  # constant formula text, or None when it depends on the department
-    derived: bool
-
-
-Piece = Union[str, Slot]
+def edits_xml(edits: SheetEdits, styles: dict[str, int], labels: dict | None = None) -> str:
+    """Sheet edits as ``<row>`` elements: labels and inputs as values, derived cells as a formula
+    with its cached value; ``styles`` maps the named styles to the template's style indexes;
+    ``labels`` (a dict kept by the caller) remembers the XML of label cells across calls."""
+    out: list[str] = []
+    sheet = edits.sheet
+    memo = labels if labels is not None else {}
+    for r, cells in edits.rows():
+        out.append(f'<row r="{r}">')
+        for c in cells:
+            if c.formula is not None:
+                out.append(formula_cell(f"{LETTERS[c.col]}{r}", styles[c.style], c.formula[1:], c.value))
+            elif c.key is None:  # a label or a blank: the same in many workbooks
+                k = (r, c.col, c.style, c.value)
+                xml = memo.get(k)
+                if xml is None:
+                    xml = memo[k] = value_cell(f"{LETTERS[c.col]}{r}", styles[c.style], c.value, sheet)
+                out.append(xml)
+            else:
+                out.append(value_cell(f"{LETTERS[c.col]}{r}", styles[c.style], c.value, sheet))
+        out.append("</row>")
+    return "".join(out)
 
 
 @dataclass
@@ -124,10 +130,6 @@ class FastWriter:
         self.notes = notes
         self.level = level
         self.s = parts.style
-        fmt = parts.format
-        empty = book_layout(Book(fmt))
-        self.fixed: dict[str, list[tuple[int, list[Piece]]]] = {
-            t.key: self._compile_fixed(t, empty.tables[t.key], empty) for t in fmt.tables if t.kind == "fixed"}
         self.frames = {p.table.key: self._compile_frame(p) for p in parts.sheets}
         dynamic = {p.path for p in parts.sheets} | {"docProps/core.xml"}
         if narrative is not None:
@@ -136,61 +138,55 @@ class FastWriter:
             dynamic.add(notes.sheet.path)
         self.static = {n: deflate(n, c, level) for n, c in parts.static.items() if n not in dynamic}
         self._row_formulas: dict[tuple[str, str], str] = {}
+        self._fixed_formulas: dict[Key, str] = {}  # formulas on fixed tables only, at offset 0
+        self._fixed_only = {k for t in parts.format.tables if t.kind == "fixed"
+                            for k, e in _fixed_exprs(t).items()
+                            if all(parts.format.table(r[0]).kind == "fixed" for r in e.refs())}
+        self._fixed_tables: dict[str, SheetEdits] = {}
+        self._label_xml: dict[tuple[int, int, str, object], str] = {}
+        self._columns = {(t.key, c.key): c for t in parts.format.tables if t.kind != "fixed" for c in t.columns()}
 
-    def row_formula(self, table: Table, col: Column, tl: TableLayout, r: int) -> str:
-        """The formula of a per-row identity (``col.derive``) in sheet row ``r``.
+    def _fixed_edits(self, table: Table) -> SheetEdits:
+        """A fixed table's edits laid out once per process (refilled per department)."""
+        edits = self._fixed_tables.get(table.key)
+        if edits is None:
+            book = Book(self.parts.format)
+            layout = book_layout(book)
+            edits = self._fixed_tables[table.key] = table_edits(book, layout.tables[table.key], derivations(book),
+                                                                 layout.address)
+        return edits
 
-        Its references are the same row's cells (:func:`juesuan.derive._same_row`), so the text
-        depends on the row number only: rendered once per process with a row that cannot occur
-        (:data:`SENTINEL`, one past Excel's last row), then the number is put in.
-        """
-        key = (table.key, col.key)
-        text = self._row_formulas.get(key)
-        if text is None:
-            assert col.derive is not None
-            expr = col.derive(lambda k: Ref(table.key, "\x00", k))
-            addr = lambda ref: Address(table.sheet, SENTINEL, tl.value_col(0, ref[2]))  # noqa: E731
-            text = self._row_formulas[key] = expr.excel(addr, table.sheet)
-        return text.replace(str(SENTINEL), str(r))
+    def formula_text(self, layout: BookLayout) -> FormulaText:
+        """Formula text as :meth:`juesuan.expr.Expr.formula` gives it, fast: references through
+        :class:`~juesuan.batch.formulas.FormulaRenderer`, and a per-row identity (``col.derive``,
+        whose references are the same row's cells) rendered once per process with a row that
+        cannot occur (:data:`SENTINEL`, one past Excel's last row), then the number put in."""
+        fx = FormulaRenderer(layout)
+        columns, templates, tables = self._columns, self._row_formulas, layout.tables
+        constant = self._fixed_formulas if not any(tl.offset for tl in tables.values()) else {}
+        fixed_only = self._fixed_only
+
+        def text(key: Key, expr: Expr) -> str:
+            col = columns.get((key[0], key[2]))
+            tl = tables[key[0]]
+            if col is not None and col.derive is not None:
+                template = templates.get((key[0], key[2]))
+                if template is None:
+                    table = tl.table
+                    e = col.derive(lambda k: Ref(table.key, "\x00", k))
+                    addr = lambda ref: Address(table.sheet, SENTINEL, tl.value_col(0, ref[2]))  # noqa: E731
+                    template = templates[(key[0], key[2])] = e.formula(addr, table.sheet)
+                return template.replace(str(SENTINEL), str(tl.row_index[key[1]]))
+            if key in fixed_only:  # the same text in every department
+                f = constant.get(key)
+                if f is None:
+                    f = constant[key] = "=" + fx.excel(expr, tl.table.sheet)
+                return f
+            return "=" + fx.excel(expr, tl.table.sheet)
+
+        return text
 
     # ── compile (once per process) ──
-    def _compile_fixed(self, t: Table, tl: TableLayout, empty: BookLayout) -> list[tuple[int, list[Piece]]]:
-        s = self.s
-        fixed_only = lambda e: all(self.parts.format.table(k[0]).kind == "fixed" for k in e.refs())  # noqa: E731
-        rows = []
-        for i in range(len(tl.row_keys)):
-            r = tl.first_data_row + i
-            pieces: list[Piece] = []
-            for bi, b in enumerate(t.blocks):
-                row = b.rows[i]
-                c = tl.block_starts[bi]
-                for lc in b.label_columns:
-                    ref = f"{LETTERS[c]}{r}"
-                    if row is None:
-                        pieces.append(value_cell(ref, s["js_blank"], None))
-                    else:
-                        v = {"label": row.label, "lineno": row.lineno, "code": row.code, "unit": row.unit}[lc.source]
-                        st = label_style(row) if lc.source == "label" else "js_label_center"
-                        pieces.append(value_cell(ref, s[st], v))
-                    c += 1
-                for col in b.columns:
-                    ref = f"{LETTERS[c]}{r}"
-                    spec = row.cells.get(col.key) if row is not None else None
-                    kind = t.cell_kind(row, col)
-                    if spec is None:
-                        pieces.append(value_cell(ref, s["js_blank"], None))
-                    elif spec is INPUT:
-                        key = (t.key, row.key, col.key)  # type: ignore[union-attr]
-                        pieces.append(Slot(ref, s[f"js_in_{kind}"], key, None, False))
-                    else:
-                        assert isinstance(spec, Expr) and row is not None
-                        f = spec.excel(empty.address, t.sheet) if fixed_only(spec) else None
-                        st = f"js_out_{kind}" + ("_bold" if row.bold else "")
-                        pieces.append(Slot(ref, s[st], (t.key, row.key, col.key), f, True))
-                    c += 1
-            rows.append((r, _merge_strings(pieces)))
-        return rows
-
     def _compile_frame(self, p: SheetParts) -> Frame:
         """The rows above the data as text; the unit line (row 3) is left open for the department's name."""
         f = Frame()
@@ -212,20 +208,24 @@ class FastWriter:
 
     # ── render (per department) ──
     def sheet_xml(self, book: Book, table: Table, tl: TableLayout, exprs: dict[Key, Expr], values: dict[Key, Decimal],
-                  fx: FormulaRenderer) -> str:
+                  layout: BookLayout, formula: FormulaText | None = None) -> str:
         p = self.parts.sheet(table.key)
         s = self.s
         frame = self.frames[table.key]
         out = [frame.before]
         if frame.unit_open is not None:
-            name = book.text(("单位信息", "部门名称", "值"))
+            name = book.text(get_pack(book.format.id).department)
             dept = text_cell(f"A{UNIT_ROW}", s["js_plain"], f"部门：{name}", table.sheet)
             out += (frame.unit_open, dept, frame.unit_rest, "</row>")
         out.append(frame.after)
-        if table.kind == "fixed":
-            self._fixed_rows(out, book, table, exprs, values, fx)
+        if table.kind == "fixed" and not tl.offset:
+            edits = self._fixed_edits(table).refill(book.values, values, lambda k: None if k in self._fixed_only
+                                                    else formula(k, exprs[k]) if formula else None)
         else:
-            self._keyed_rows(out, book, table, tl, exprs, values, fx)
+            edits = table_edits(book, tl, exprs, layout.address, values, formula)
+        if len(self._label_xml) > LABEL_CACHE:
+            self._label_xml.clear()
+        out.append(edits_xml(edits, self.s, self._label_xml))
         last_row = tl.first_data_row + len(tl.row_keys) - 1 if tl.row_keys else tl.first_data_row - 1
         merges = list(p.merges)
         if p.footnote is not None and tl.footnote_row is not None:
@@ -242,66 +242,6 @@ class FastWriter:
         return "".join([p.head, f'<dimension ref="A1:{column_letter(width)}{max(last_row, 1)}"/>', p.after_dimension,
                         "<sheetData>", *out, "</sheetData>", p.before_merges, merge_xml, p.after_merges])
 
-    def _fixed_rows(self, out: list[str], book: Book, table: Table, exprs: dict[Key, Expr],
-                    values: dict[Key, Decimal], fx: FormulaRenderer) -> None:
-        get = book.values.get
-        for r, pieces in self.fixed[table.key]:
-            out.append(f'<row r="{r}">')
-            for piece in pieces:
-                if isinstance(piece, str):
-                    out.append(piece)
-                elif piece.derived:
-                    f = piece.formula if piece.formula is not None else fx.excel(exprs[piece.key], table.sheet)
-                    out.append(formula_cell(piece.ref, piece.style, f, values.get(piece.key)))
-                else:
-                    out.append(value_cell(piece.ref, piece.style, get(piece.key), table.sheet))
-            out.append("</row>")
-
-    def _keyed_rows(self, out: list[str], book: Book, table: Table, tl: TableLayout, exprs: dict[Key, Expr],
-                    values: dict[Key, Decimal], fx: FormulaRenderer) -> None:
-        s = self.s
-        b = table.blocks[0]
-        get = book.values.get
-        vget = values.get
-        sheet = table.sheet
-        is_code = table.kind == "code"
-        blank = s["js_blank"]
-        n_labels = len(b.label_columns)
-        plan = [(LETTERS[n_labels + i + 1], col, s[f"js_out_{col.kind}"], s[f"js_out_{col.kind}_bold"],
-                 s[f"js_in_{col.kind}"]) for i, col in enumerate(b.columns)]
-        for i, row_key in enumerate(tl.row_keys):
-            r = tl.first_data_row + i
-            out.append(f'<row r="{r}">')
-            is_total = is_code and row_key == table.total_label
-            depth = {3: 0, 5: 1, 7: 2}.get(len(row_key), 0)
-            c = 1
-            for lc in b.label_columns:
-                ref = f"{LETTERS[c]}{r}"
-                if lc.source == "code":
-                    out.append(value_cell(ref, s["js_label_bold0" if is_total else "js_label_center"],
-                                          table.total_label if is_total else row_key))
-                else:
-                    out.append(value_cell(ref, s[label_style(None, bold=is_total or depth == 0, indent=depth)],
-                                          None if is_total else code_name(book, table, row_key), sheet))
-                c += 1
-            subtotal = is_code and (len(row_key) < 7 or is_total)
-            for letter, col, s_out, s_bold, s_in in plan:
-                key = (table.key, row_key, col.key)
-                e = exprs.get(key)
-                if e is not None:
-                    v = vget(key)
-                    f = self.row_formula(table, col, tl, r) if col.derive is not None else fx.excel(e, sheet)
-                    st = s_bold if is_total else s_out
-                    if v is None or isinstance(v, str):
-                        out.append(formula_cell(f"{letter}{r}", st, f, v))
-                    else:
-                        out.append(f'<c r="{letter}{r}" s="{st}"><f>{esc(f)}</f><v>{number_text(v)}</v></c>')
-                elif subtotal:
-                    out.append(f'<c r="{letter}{r}" s="{blank}"/>')
-                else:
-                    out.append(value_cell(f"{letter}{r}", s_in, get(key), sheet))
-            out.append("</row>")
-
     # ── archive ──
     def render(self, book: Book, exprs: dict[Key, Expr], values: dict[Key, Decimal], layout: BookLayout | None = None,
                narrative: Narrative | None = None, now: dt.datetime | None = None) -> bytes:
@@ -310,11 +250,11 @@ class FastWriter:
         A writer built with the narrative sheet needs the department's ``narrative``.
         """
         layout = layout or book_layout(book)
-        fx = FormulaRenderer(layout)
+        formula = self.formula_text(layout)
         dynamic: dict[str, bytes] = {}
         for p in self.parts.sheets:
             t = p.table
-            xml = self.sheet_xml(book, t, layout.tables[t.key], exprs, values, fx)
+            xml = self.sheet_xml(book, t, layout.tables[t.key], exprs, values, layout, formula)
             dynamic[p.path] = xml.encode("utf-8")
         stamp = now or dt.datetime.now(dt.timezone.utc)
         dynamic["docProps/core.xml"] = _core(self.parts.static["docProps/core.xml"], stamp)
@@ -330,15 +270,9 @@ class FastWriter:
         return archive(members)
 
 
-def _merge_strings(pieces: list[Piece]) -> list[Piece]:
-    """Adjacent constant cells joined into one string (fewer appends per department)."""
-    out: list[Piece] = []
-    for p in pieces:
-        if isinstance(p, str) and out and isinstance(out[-1], str):
-            out[-1] += p
-        else:
-            out.append(p)
-    return out
+def _fixed_exprs(table: Table) -> dict[Key, Expr]:
+    """The declared derivations of a fixed table's cells."""
+    return {(table.key, r.key, k): e for r in table.fixed_rows() for k, e in r.cells.items() if isinstance(e, Expr)}
 
 
 def _col_index(letters: str) -> int:

@@ -142,6 +142,6 @@ def _chart(ws: Any, df: "pd.DataFrame") -> None:
         chart.add_data(Reference(ws, min_col=col, min_row=1, max_row=n + 1), titles_from_data=True)
     dept = list(df.columns).index("部门") + 1
     chart.set_categories(Reference(ws, min_col=dept, min_row=2, max_row=n + 1))
-    chart.height = max(8, min(0.5 * n, 120))
+    chart.height = max(8, min(3 + 0.6 * n, 150))  # centimetres: room for every department's label
     chart.width = 24
     ws.add_chart(chart, f"{get_column_letter(len(df.columns) + 2)}2")

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from juesuan.errors import InputError
+from juesuan.formats import get_pack
 from juesuan.expr import Address
 from juesuan.findings import Finding, summarize
 from juesuan.layout import BookLayout
@@ -142,7 +143,7 @@ def _run(path: Path, out_dir: Path, outcome: Outcome, narrate: bool, lap: Any) -
 
     book = read_data(path)
     lap("read")
-    outcome.department = book.text(("单位信息", "部门名称", "值"))
+    outcome.department = book.text(get_pack(book.format.id).department)
     exprs = derivations(book)
     values = compute(book)  # remembered on the book: narrate and check reuse it (see derive.py)
     layout = book_layout(book)

@@ -37,10 +37,10 @@ from juesuan.batch.progress import Progress
 from juesuan.batch.state import STATE_FILE, State, input_key
 from juesuan.batch.summary import SUMMARY, write_summary
 from juesuan.errors import InputError, Location
+from juesuan.formats import DEFAULT_FORMAT
 
 STALL = 600.0  # seconds one department may take before its worker is killed and it is reported failed
 MAX_TASKS = 100  # departments per worker process before it is replaced
-DEFAULT_FORMAT = "nmg-2023"
 LOG_FILE = "batch.log"
 
 

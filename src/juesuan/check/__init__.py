@@ -21,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
-from juesuan.check import acknowledge, relations
+from juesuan.check import acknowledge, echo, relations
 from juesuan.check.context import Context, Prepared
 from juesuan.check.read import Grids, load_grids, read_lenient, stored_and_formulas
 from juesuan.check.registry import RuleSet
@@ -53,6 +53,7 @@ def check_book(book: Book | Prepared, found: FoundBook | None = None,
     for rule in rules.list:
         if rule.run is not None:
             findings.extend(rule.run(ctx, rule))
+    echo.demote_echoes(findings)
     findings = sort_findings(ctx, findings, rules)
     if explanations:
         acknowledge.apply(findings, dict(explanations))

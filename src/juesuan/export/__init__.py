@@ -7,7 +7,7 @@ API for every front end (CLI ``juesuan export``, the 导出 ribbon button)::
     default_paths(book_path) -> (docx, pdf)
 
 Modules, one job each: :mod:`.content` (values, narrative, charts — computed from the book),
-:mod:`.grid` / :mod:`.public_tables` / :mod:`.perf_tables` (tables as plain grids),
+:mod:`.grid` / :mod:`.public_tables` / the pack's extra tables (tables as plain grids; :mod:`.outline`),
 :mod:`.tables` (a grid as a Word table), :mod:`.word_styles` and :mod:`.fonts` (how text looks),
 :mod:`.page` (A4 sections), :mod:`.charts` (pie PNGs), :mod:`.docx_writer` (the document),
 :mod:`.pdf` (LibreOffice).

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from juesuan.derive import compute
+from juesuan.export.grid import Grid
+from juesuan.export.outline import ExportOutline
 from juesuan.export.charts import Slice, pie_png
-from juesuan.export.perf_tables import PerfTable, perf_tables
 from juesuan.export.public_tables import PrintedTable, printed_tables
 from juesuan.expr import Key
 from juesuan.model import Book, Value
@@ -21,8 +22,13 @@ from juesuan.narrate import Narrative, narrative
 from juesuan.narrate.build import department, year
 from juesuan.formats import get_pack
 
-COVER_FIELDS = ["部门名称", "部门负责人", "财务负责人", "编制人", "报送日期"]
-INFO = "单位信息"
+@dataclass
+class PerfTable:
+    """An extra table of the format (nmg-2023: a 项目支出绩效自评表): title, project, grid."""
+
+    title: str
+    project: str
+    grid: Grid
 
 
 @dataclass
@@ -33,13 +39,14 @@ class Content:
     cover: list[tuple[str, str]]  # (label, text) lines under the title
     year: str
     tables: list[PrintedTable]
+    outline: ExportOutline
     perf: list[PerfTable] = field(default_factory=list)
     charts: dict[str, bytes] = field(default_factory=dict)  # figure id → PNG
     missing: list[str] = field(default_factory=list)  # 【请填写…】 texts the document shows
 
     @property
     def tables_title(self) -> str:
-        return f"第五部分 {self.year}年度部门决算表"
+        return self.outline.tables_title.format(year=self.year)
 
 
 def book_values(book: Book) -> dict[Key, Value | Decimal]:
@@ -48,22 +55,26 @@ def book_values(book: Book) -> dict[Key, Value | Decimal]:
 
 
 def content_of(book: Book) -> Content:
+    outline = get_pack(book.format.id).export
     values = book_values(book)
     story = narrative(book)
     cover, missing = cover_lines(book)
-    return Content(story, cover, year(book), printed_tables(book, values), perf_tables(book, values),
+    extra = outline.extra_tables(book, values) if outline.extra_tables else []
+    return Content(story, cover, year(book), printed_tables(book, values), outline, extra,
                    charts(book), missing + [p.text for p in story.placeholders])
 
 
 def cover_lines(book: Book) -> tuple[list[tuple[str, str]], list[str]]:
-    """The cover's lines from 单位信息; a missing entry shows a 【请填写…】 placeholder."""
+    """The cover's lines (the outline's ``info`` sheet rows; the first is the department's name);
+    a missing entry shows a 【请填写…】 placeholder."""
+    outline = get_pack(book.format.id).export
     lines, missing = [], []
-    for name in COVER_FIELDS:
-        text = book.text((INFO, name, "值")).strip()
-        if name == "部门名称":
+    for i, name in enumerate(outline.cover):
+        text = book.text((outline.info, name, "值")).strip()
+        if i == 0:
             text = text or department(book)
         if not text:
-            text = f"【请填写「{INFO}」表：{name}】"
+            text = f"【请填写「{outline.info}」表：{name}】"
             missing.append(text)
         lines.append((name, text))
     return lines, missing

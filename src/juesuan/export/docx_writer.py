@@ -18,14 +18,13 @@ from docx.shared import Cm, Pt, Twips
 
 from juesuan.export import page
 from juesuan.export.content import Content
+from juesuan.export.plain import section_items
 from juesuan.export.tables import add_grid, add_printed_table
 from juesuan.export.word_styles import (BODY, CAPTION, COVER_GAP, COVER_LINE, FIGURE, PART, PERF_TITLE, SECTION,
                                         SUBHEADING, TITLE, TOC_LINE, TOC_PART, TOC_TITLE, apply_styles)
 from juesuan.money import cn
 from juesuan.narrate.document import Paragraph, Section
 
-PERF_SECTION, PERF_BEFORE = "十四", "（三）"  # the 绩效自评 tables go before 十四（三）
-TERMS_PART = "第三部分"  # 名词解释: terms printed bold
 FIGURE_WIDTH = Cm(15.5)
 
 
@@ -40,11 +39,19 @@ def build_document(content: Content) -> Document:
     _properties(doc, content)
     _cover(doc, content)
     _contents(doc, content)
+    after = content.outline.tables_after
+    tables_done = False
     for part in content.narrative.parts:
         _heading(doc, part.title, PART.name, new_page=True)
         for section in part.sections:
-            _section(doc, content, section, terms=part.title.startswith(TERMS_PART))
-    _tables(doc, content)
+            terms = bool(content.outline.terms_part) and part.title.startswith(content.outline.terms_part or "")
+            _section(doc, content, section, terms=terms)
+        if after and not tables_done and part.title.startswith(after):
+            _tables(doc, content)
+            page.new_section(doc)  # back to a portrait text page
+            tables_done = True
+    if not tables_done:
+        _tables(doc, content)
     return doc
 
 
@@ -89,11 +96,21 @@ def _cover(doc: Document, content: Content) -> None:
 def _contents(doc: Document, content: Content) -> None:
     """A static 目录 as the seed prints it: parts, their sections, the eleven tables."""
     _heading(doc, "目录", TOC_TITLE.name, new_page=True)
+    after = content.outline.tables_after
+    listed = False
     for part in content.narrative.parts:
         doc.add_paragraph(part.title, style=TOC_PART.name)
         for section in part.sections:
             if section.title:
                 doc.add_paragraph(section.title, style=TOC_LINE.name).paragraph_format.left_indent = Cm(0.8)
+        if after and not listed and part.title.startswith(after):
+            _contents_tables(doc, content)
+            listed = True
+    if not listed:
+        _contents_tables(doc, content)
+
+
+def _contents_tables(doc: Document, content: Content) -> None:
     doc.add_paragraph(content.tables_title, style=TOC_PART.name)
     for i, t in enumerate(content.tables):
         doc.add_paragraph(f"{cn(i + 1)}、{t.title}", style=TOC_LINE.name).paragraph_format.left_indent = Cm(0.8)
@@ -102,14 +119,11 @@ def _contents(doc: Document, content: Content) -> None:
 def _section(doc: Document, content: Content, section: Section, terms: bool = False) -> None:
     if section.title:
         doc.add_paragraph(section.title, style=SECTION.name)
-    perf_placed = section.key != PERF_SECTION or not content.perf
-    for p in section.paragraphs:
-        if not perf_placed and p.kind == "heading" and p.text.startswith(PERF_BEFORE):
+    for p in section_items(section, content.outline, bool(content.perf)):
+        if p is None:
             _perf_tables(doc, content)
-            perf_placed = True
-        _paragraph(doc, content, p, terms)
-    if not perf_placed:
-        _perf_tables(doc, content)
+        else:
+            _paragraph(doc, content, p, terms)
 
 
 def _paragraph(doc: Document, content: Content, p: Paragraph, terms: bool = False) -> None:

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from juesuan.export.grid import Align, Grid, GridCell, format_value
 from juesuan.expr import Key
+from juesuan.formats import get_pack
 from juesuan.layout import header_depth, header_spans
 from juesuan.model import Book, Value, code_name
 from juesuan.spec import LabelColumn, Row, Table
@@ -55,7 +56,7 @@ def printed_table(book: Book, table: Table, values: dict[Key, Value | Decimal]) 
         for row_key in book.rows(table):
             _code_row(grid, book, table, row_key, values)
     grid.check()
-    dept = book.text(("单位信息", "部门名称", "值")).strip()
+    dept = book.text(get_pack(book.format.id).department).strip()
     footnote = book.footnotes.get(table.key, table.footnote or "")
     return PrintedTable(table, table.title, table.label, f"部门：{dept}" if table.dept_line else None,
                         table.unit_line, grid, f"注：{footnote}" if footnote else None)

@@ -4,7 +4,8 @@ Templates hold the sentences; the few phrases that follow rules live here so eve
 them the same way:
 
 - a comparison: "与上年决算相比，增加830.53万元，增加37.56%"; "与上年决算持平" when equal as
-  printed; "增加2.85万元（上年无此项）" against a zero base — never a percentage of zero;
+  printed (and then no reason); "增加2.85万元，上年决算数为零" against a zero base — never a
+  percentage of zero;
 - a completion rate: "完成年初预算的93.33%", or the zero-budget wording ("年初未安排预算");
 - a reason (变动原因) or other typed text: the text as entered, or a visible placeholder
   ``【请填写「变动原因」表：四、财政拨款收支总计与上年决算相比】`` that names the sheet and row to
@@ -101,19 +102,20 @@ class Phrases:
 
     # ── comparisons ────────────────────────────────────────────────────────────────────
     def compare(self, c: Change, against: str, zero_base: str, subject: str = "", rate: bool = True) -> str:
-        """"与{against}相比，{subject}增加x万元，增加y%"; "{subject}与{against}持平" when equal."""
+        """"与{against}相比，{subject}增加x万元，增加y%"; "{subject}与{against}持平" when equal;
+        against a zero base no percentage: "与上年决算相比，增加2.85万元，上年决算数为零"."""
         if c.flat:
             return f"{subject.rstrip('各')}与{against}持平"
         word = "增加" if c.up else "减少"
         out = f"与{against}相比，{subject}{word}{amount(c.diff)}"
         if rate:
-            out += f"（{zero_base}）" if c.rate is None else f"，{word}{percent(c.rate)}"
+            out += (f"，{zero_base}" if zero_base else "") if c.rate is None else f"，{word}{percent(c.rate)}"
         return out
 
     def because(self, c: Change, key: str, lead: str = "变动原因") -> str:
-        """"，变动原因：…" — the typed reason; a placeholder when the figures differ and it is
-        missing; nothing when they are equal and none was given."""
-        if c.flat and not self.has_reason(key):
+        """"，变动原因：…" — the typed reason, or a placeholder when it is missing; nothing when
+        the figures are equal (持平 needs no reason; a typed one is check's N-REASON-FLAT)."""
+        if c.flat:
             return ""
         return f"，{lead}：{self.reason(key)}"
 
@@ -122,7 +124,7 @@ class Phrases:
         if self.budget_reasons is None:
             raise KeyError("this format has no 差异原因 column")  # a template of another format: fails loudly
         cell = (self.budget_reasons, code, "差异原因")
-        if c.change.flat and not self.text(cell):
+        if c.change.flat:  # 决算 equals 年初预算: no 差异原因
             return ""
         return f"决算数与年初预算数的差异原因：{self.need(cell, f'{code} {name} 的差异原因', 'reason')}。"
 

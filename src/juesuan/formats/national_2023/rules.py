@@ -8,6 +8,7 @@ companion (X14 has no counterpart), 机关运行经费 is typed on 其他事项 
 from __future__ import annotations
 
 from juesuan.check.common import FORMULA_RULES, input_rules
+from juesuan.check.years import ACROSS_YEARS
 from juesuan.check.registry import ANY, ERROR, EQ, GE, WARNING, RuleSet, derived, one_of, rule, starts
 from juesuan.check.tolerance import Mode
 from juesuan.formats.national_2023 import FUNDS, INCOME_LINES
@@ -69,6 +70,7 @@ RULE_LIST = [
          Mode.AT_LEAST, c.x19, "tables.md X19 (機关运行经费 is the 行政单位 part of 公用经费)"),
     rule("X22", WARNING, "表7 公务用车运行维护费 ≈ 表6 30231", "表7 公务用车运行维护费决算数与表6 不一致"
          "（三公含项目支出，请核实）：" + EQ, Mode.ROUNDED, c.x22, "tables.md X22"),
+    *ACROSS_YEARS,  # X25, X26-1: with last year's book (check --prior)
     *input_rules(2023),
     *FORMULA_RULES,
 ]

@@ -17,6 +17,7 @@ ROLES = Roles(
     year=PACK.year,
     name=PACK.department,
     units=("部门概况", "决算单位构成", "值"),
+    reasons="变动原因",
     head_tables=("单位信息", "部门概况"),
     internal=((("表2", "上级补助收入"), ("表3", "对附属单位补助支出")),
               (("表2", "附属单位上缴收入"), ("表3", "上缴上级支出"))),

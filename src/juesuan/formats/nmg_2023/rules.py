@@ -1,7 +1,8 @@
 """The check rules of ``nmg-2023``: every rule, declared once, in the order reports list them.
 
 Ids follow tables.md §3 (W… within a table, X… between tables, X25/X26 across years), plus
-S-… (input sanity, shared by every format: :mod:`juesuan.check.common`, and S-8 here) and F-…
+S-… (input sanity, shared by every format: :mod:`juesuan.check.common`, and S-8 here), N-… (the narrative before it is printed:
+:mod:`juesuan.formats.nmg_2023.checks.narrative`) and F-…
 (formula integrity, shared).  Ids added here beyond tables.md extend the nearest family: W4-6
 (表4 本年支出合计 = Σ 类 rows), W11-4 (中小企业 by type adds up), WB-1 (年初预算 hierarchy), WP-1…WP-5
 (绩效自评 identities), X20-1 (三公统计 接待费 split), X25-1…3 (上年决算 sheet consistent with
@@ -19,12 +20,13 @@ pattern names an unregistered id, or a comparison of the format has no 变动原
 from __future__ import annotations
 
 from juesuan.check.common import FORMULA_RULES, input_rules
+from juesuan.check.years import ACROSS_YEARS
 from juesuan.check.registry import (ANY, EQ, ERROR, GE, WARNING, DerivedRule, Rule, RuleSet, derived, ends, one_of,
                                     rule, starts)
 from juesuan.check.tolerance import Mode
 from juesuan.errors import FormatError
 from juesuan.formats.nmg_2023 import COMPARISONS, FUNDS, INCOME_LINES
-from juesuan.formats.nmg_2023.checks import between, period, reasons, within
+from juesuan.formats.nmg_2023.checks import between, narrative, period, reasons, within
 
 RULE_LIST: list[Rule] = [
     # ── 表内 within tables ──────────────────────────────────────────────────────────────
@@ -123,12 +125,7 @@ RULE_LIST: list[Rule] = [
          "上年决算数自相矛盾：" + EQ, Mode.ROUNDED, period.x25_2, "tables.md X25 (partial)"),
     rule("X25-3", ERROR, "上年决算 三公经费合计 = 四项之和", "上年决算数自相矛盾：" + EQ, Mode.ROUNDED, period.x25_3,
          "tables.md X25 (partial)"),
-    rule("X25", WARNING, "上年决算数 = 上年工作簿",
-         "{cell}为 {actual}，上年工作簿{relation}为 {expected}，相差 {difference}（上年数经调整时可不同，请核实）",
-         Mode.ROUNDED, period.x25, "tables.md X25 (with last year's workbook: check --prior)"),
-    rule("X26-1", WARNING, "年初 = 上年年末（上年工作簿）",
-         "本年{cell}为 {actual}，上年工作簿{relation}为 {expected}，相差 {difference}（年初数经调整时可不同，请核实）",
-         Mode.ROUNDED, period.x26_1, "tables.md X26 (with last year's workbook: 表1, 表4 per fund, 表8 per 项)"),
+    *ACROSS_YEARS,  # X25, X26-1: with last year's book (check --prior)
     rule("X26", WARNING, "年初结转和结余 = 上年年末结转和结余",
          "本年年初结转和结余与上年年末结转和结余不一致（年初数经调整时可不同，请核实）：" + EQ, Mode.ROUNDED, period.x26,
          "tables.md X26"),
@@ -136,6 +133,27 @@ RULE_LIST: list[Rule] = [
     *input_rules(2023),
     rule("S-8", WARNING, "缺少变动原因", "「{comparison}」：本年 {current}，比较数 {base}，缺少变动（差异）原因",
          Mode.NONE, reasons.reasons),
+    # ── 说明 the narrative, before it is printed ───────────────────────────────────────
+    rule("N-SHARE", ERROR, "说明中的比重超过 100%", "{section}、「{label}」{part} 占{base_label} {base} 的 {share}："
+         "比重不能超过 100%，请核对两数的口径", Mode.NONE, narrative.shares),
+    rule("N-COVER", WARNING, "“全面”与自评覆盖率不符", "十四称「…{quote}…」，但一般公共预算项目支出 {base} 中纳入绩效自评的"
+         "资金为 {funds}（{share}），并非全面开展", Mode.NONE, narrative.coverage_words),
+    rule("N-BUDGET", WARNING, "一个总额只对应一个年初预算", "{narrow}的年初预算 {narrow_budget} {relation}{broad}的年初预算 "
+         "{broad_budget}{note}", Mode.NONE, narrative.budgets),
+    rule("N-SANGONG", WARNING, "“三公”经费超预算", "表10「{item}」决算数 {actual} 超过预算数 {budget}（完成预算的 {rate}），"
+         "请在差异原因中说明超支原因", Mode.NONE, narrative.sangong_over),
+    rule("N-UNEVALUATED", WARNING, "有项目支出未开展绩效自评", "{fund}项目支出 {base}，纳入绩效自评的资金为 {funds}（{share}），"
+         "尚有 {rest} 未开展绩效自评", Mode.NONE, narrative.unevaluated),
+    rule("N-PERF-SUM", WARNING, "部门评价资金与所列项目不符", "部门评价资金 {amount} 不是所列项目 {projects} 的资金之和（{sums}）",
+         Mode.NONE, narrative.perf_sums),
+    rule("N-NAME", WARNING, "同一项目两个名称", "{place}中的项目「{name}」与{other}名称不一致：{effect}", Mode.NONE,
+         narrative.project_names),
+    rule("N-REASON-FLAT", WARNING, "持平却填写了变动原因", "「{comparison}」：本年 {current} 与比较数 {base} 相同（持平），"
+         "却填写了原因「{reason}」；说明只写“持平”，请删除该原因或核对数字", Mode.NONE, narrative.flat_reasons),
+    rule("N-REASON", WARNING, "变动原因与变动方向相反", "决算情况说明{section}：{text}（审阅规则 {audit_rule}）", Mode.NONE,
+         narrative.audited, "juesuan audit A-REASON-DIRECTION on the generated text"),
+    rule("N-TEXT", WARNING, "说明文字审阅发现的问题", "决算情况说明{section}：{text}（审阅规则 {audit_rule}）", Mode.NONE,
+         narrative.audited, "juesuan audit (every other rule) on the generated text"),
     # ── 公式 formula integrity ──────────────────────────────────────────────────────────
     *FORMULA_RULES,
 ]

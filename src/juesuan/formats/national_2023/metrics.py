@@ -16,10 +16,15 @@ from decimal import Decimal
 from juesuan.formats.national_2023 import (CATEGORIES, FUNDS, INCOME_LINES, OFFICE, PERSONNEL, PURCHASE_TYPES,
                                            SPENDING_KINDS, VEHICLES)
 from juesuan.model import Book, code_name
-from juesuan.narrate.metrics import Change, Completion, Item, Source
+from juesuan.narrate.figures import Change, Completion, Item, Source
 from juesuan.narrate.numbers import ratio
 
 ZERO = Decimal(0)
+
+
+def prior(src: Source, row: str) -> Decimal:
+    """A figure of last year (the 上年决算 sheet)."""
+    return src.amount("上年决算", row)
 
 
 def _shares(src: Source, total: Decimal, lines: list[tuple[str, tuple[str, str, str]]]) -> list[Item]:
@@ -35,12 +40,12 @@ class Total:
 
 def overview(src: Source) -> Total:
     total = src.amount("表1", "收入总计", "金额")
-    return Total(total, Change(total, src.prior("收入支出总计")))
+    return Total(total, Change(total, prior(src, "收入支出总计")))
 
 
 def fiscal(src: Source) -> Total:
     total = src.amount("表4", "收入总计", "金额")
-    return Total(total, Change(total, src.prior("财政拨款收入支出总计")))
+    return Total(total, Change(total, prior(src, "财政拨款收入支出总计")))
 
 
 # ── 二 收入, 三 支出 ───────────────────────────────────────────────────────────────────────
@@ -96,7 +101,7 @@ def general(src: Source) -> General:
                                 Completion(src.amount("表5", code, "合计"), src.amount("年初预算", code, "年初预算数")),
                                 ("年初预算", code, "差异原因")))
     return General(total, ratio(total, src.amount("表3", "合计", "本年支出合计")),
-                   Change(total, src.prior("一般公共预算财政拨款支出")), categories,
+                   Change(total, prior(src, "一般公共预算财政拨款支出")), categories,
                    Completion(total, src.amount("年初预算", "合计", "年初预算数")), lines)
 
 
@@ -151,8 +156,8 @@ def sangong(src: Source) -> Sangong:
     v = lambda name, group="决算数": src.amount("表7", "金额", f"{group}{name}")  # noqa: E731
     total = v("合计")
 
-    def line(name: str, column: str, prior: str) -> SangongLine:
-        return SangongLine(name, Completion(v(column), v(column, "预算数")), Change(v(column), src.prior(prior)),
+    def line(name: str, column: str, last: str) -> SangongLine:
+        return SangongLine(name, Completion(v(column), v(column, "预算数")), Change(v(column), prior(src, last)),
                            ratio(v(column), total))
 
     lines = [line("因公出国（境）费", "因公出国（境）费", "因公出国（境）费"),
@@ -181,7 +186,7 @@ def fund(src: Source) -> Fund:
     table = book.format.table("表8")
     spent = src.amount("表8", "合计", "本年支出小计")
     return Fund(src.amount("表8", "合计", "本年收入"), spent, src.amount("表8", "合计", "年初结转和结余"),
-                src.amount("表8", "合计", "年末结转和结余"), Change(spent, src.prior("政府性基金预算财政拨款支出")),
+                src.amount("表8", "合计", "年末结转和结余"), Change(spent, prior(src, "政府性基金预算财政拨款支出")),
                 _shares(src, spent, [(f"{code_name(book, table, c)}（类）", ("表8", c, "本年支出小计"))
                                      for c in book.rows(table) if len(c) == 3]))
 
@@ -193,7 +198,7 @@ def capital(src: Source) -> Fund:
     received = src.amount("表4", FUNDS[2], "金额")
     return Fund(received, spent, src.amount("表4", f"年初{FUNDS[2]}", "金额"),
                 src.amount("表4", "年末财政拨款结转和结余", FUNDS[2]),
-                Change(spent, src.prior("国有资本经营预算财政拨款支出")),
+                Change(spent, prior(src, "国有资本经营预算财政拨款支出")),
                 _shares(src, spent, [(f"{code_name(book, table, c)}（类）", ("表9", c, "合计"))
                                      for c in book.rows(table) if len(c) == 3]))
 
@@ -238,7 +243,7 @@ def other(src: Source) -> Other:
     purchases = [Item(t, a(f"政府采购{t}采购金额")) for t in PURCHASE_TYPES]
     vehicle_lines = [(v, src.count("其他事项", v)) for v in VEHICLES]
     operating = a("机关运行经费支出")
-    return Other(operating, Change(operating, src.prior("机关运行经费")), sum((p.amount for p in purchases), ZERO),
+    return Other(operating, Change(operating, prior(src, "机关运行经费")), sum((p.amount for p in purchases), ZERO),
                  purchases, a("面向中小企业预留项目预算金额"), a("面向小微企业预留项目预算金额"),
                  a("中小企业预留项目中小企业成交金额"), a("小微企业预留项目小微企业成交金额"),
                  a("其他项目中小企业成交金额"), sum(n for _, n in vehicle_lines), vehicle_lines,

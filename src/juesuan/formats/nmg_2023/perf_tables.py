@@ -9,12 +9,13 @@ values, as in the seed.  Values come from the book's inputs and :func:`juesuan.d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
+from juesuan.export.content import PerfTable
 from juesuan.export.grid import Grid, GridCell, format_value, score_text
 from juesuan.expr import Key
 from juesuan.formats.nmg_2023 import PERF_MONEY, PERF_STAGES
+from juesuan.narrate.build import year as book_year
 from juesuan.model import Book, Value
 
 PROJECTS, INDICATORS = "绩效自评", "绩效指标"
@@ -30,16 +31,9 @@ MONEY_LABELS = {"年度资金总额": "年度资金总额", "财政拨款": "其
                 "其他资金": "其他资金"}
 
 
-@dataclass
-class PerfTable:
-    title: str
-    project: str
-    grid: Grid
-
-
 def perf_tables(book: Book, values: dict[Key, Value | Decimal]) -> list[PerfTable]:
     """One table per 绩效自评 record, in sheet order."""
-    year = book.text(("单位信息", "年度", "值")).strip().removesuffix("年度").removesuffix("年") or str(book.format.year)
+    year = book_year(book)
     out = []
     for row in book.rows(book.format.table(PROJECTS)):
         name = book.text((PROJECTS, row, "项目名称"))

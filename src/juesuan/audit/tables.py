@@ -1,0 +1,363 @@
+"""The tables of a published document, read into the same figures as its text, and checked.
+
+A table is a run of table rows (cells separated by "|" or a tab: HTML, .docx and PDF tables are
+loaded that way) under a title.  Its cells become :class:`Cell` figures with the concept their row
+or column names (:func:`~juesuan.audit.vocab.item_of`: 三公 items and totals) and the role their
+column or row header gives (:func:`~juesuan.audit.vocab.role_of`: 决算/预算/上年/增减).  Both
+layouts are read: items as rows ("公务接待费 | 14.9 | 5.21" under "项目 | 预算数 | 决算数") and items
+as columns (the national 三公 table: header rows naming the items, one row of figures).
+
+Checks (each finding quotes the rows it used):
+
+- ``A-TABLE-SUM``: a total row against its parts (:data:`~juesuan.audit.vocab.SUMS`), column by
+  column; a blank cell in a row that exists is 0.  When a total fails only because one part
+  disagrees with its own sub-rows, only that part is reported (the total is right);
+- ``A-TABLE-TEXT``: a figure the text states for an item and role (公务接待费 决算 5.21) against the
+  table's cell for it; and a change the text states against the budget ("与预算相比减少 0.1 万元")
+  against the table's budget and actual.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from juesuan.audit.model import Amount, Doc, SectionFacts
+from juesuan.audit.rules import finding, show
+from juesuan.audit.sections import Para
+from juesuan.audit.text import Figure, parse_number
+from juesuan.audit.tolerance import judge, sum_band
+from juesuan.audit.vocab import ITEMS, SANGONG_ITEMS, SUMS, item_of, role_of
+from juesuan.findings import Finding, Quote, Severity
+
+NUMBER_CELL = re.compile(r"^-?\d+(?:\.\d+)?%?$")
+BLANK_CELL = re.compile(r"^[-—－/\s]*$")
+UNIT_RX = re.compile(r"单位[：:]\s*(?P<unit>万元|元|亿元)")
+YEAR_RX = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+@dataclass
+class Cell:
+    """A figure in a table: what it is of (concept), its role, the row it is in."""
+
+    fig: Figure | None  # None: a blank cell
+    concept: str | None
+    role: str | None
+    row: int
+    col: int
+    header: str = ""  # the column's (or, items as columns, the row's) header as printed
+
+
+@dataclass
+class Table:
+    title: str
+    unit: str
+    year: int | None
+    rows: list[Para]  # the table's rows as paragraphs (for quotes)
+    cells: list[Cell] = field(default_factory=list)
+
+    def find(self, concept: str, role: str | None, col: int | None = None) -> list[Cell]:
+        return [c for c in self.cells if c.concept == concept and c.role == role and (col is None or c.col == col)]
+
+
+def split_row(text: str) -> list[str]:
+    cells = re.split(r"\s*[|\t]\s*", text.strip())
+    while cells and cells[-1] == "" and len(cells) > 1 and text.rstrip().endswith(("|", "\t")):
+        cells.pop()
+    return cells
+
+
+def _is_number(cell: str) -> bool:
+    return bool(NUMBER_CELL.match(cell.replace(",", "").replace("，", "").strip()))
+
+
+def _figure(cell: str, unit: str, row: Para, col_text: str) -> Figure:
+    clean = cell.replace(",", "").replace("，", "").strip()
+    pct = clean.endswith("%")
+    value, places = parse_number(clean.rstrip("%"))
+    if pct:
+        return Figure(value, places, "%", clean, 0, 0)
+    if unit == "元":
+        value, places = value.scaleb(-4), places + 4
+    elif unit == "亿元":
+        value, places = value.scaleb(4), max(places - 4, 0)
+    return Figure(value, places, "万元", clean + ("万元" if unit == "万元" else unit), 0, 0)
+
+
+def read_tables(paras: list[Para], doc_year: int | None) -> list[Table]:
+    """Every run of table rows in ``paras``, read into cells."""
+    tables: list[Table] = []
+    run: list[Para] = []
+    before: list[Para] = []
+    for p in paras + [Para("", [], table=False)]:
+        if p.table:
+            run.append(p)
+            continue
+        if run:
+            tables.append(_read(run, before[-3:], doc_year))
+            run = []
+        before.append(p)
+    return [t for t in tables if t.cells]
+
+
+def _read(rows: list[Para], before: list[Para], doc_year: int | None) -> Table:
+    lead = " ".join(p.text for p in before)
+    grid = [split_row(p.text) for p in rows]
+    unit_m = UNIT_RX.search(lead) or next((UNIT_RX.search(" ".join(r)) for r in grid if UNIT_RX.search(" ".join(r))), None)
+    unit = unit_m.group("unit") if unit_m else "万元"
+    title = next((p.text for p in reversed(before) if "表" in p.text or "三公" in p.text), before[-1].text if before else "")
+    title = UNIT_RX.sub("", re.sub(r"金额单位[：:]\s*\S+", "", title)).strip()
+    years = [int(y) for y in YEAR_RX.findall(title)]
+    table = Table(title.strip(), unit, years[-1] if years else doc_year, rows)
+    data = [i for i, r in enumerate(grid) if (any(_is_number(c) for c in r[1:]) or (r and _is_number(r[0])))
+            and not _column_numbers(r)]
+    if not data:
+        return table
+    headers = [r for i, r in enumerate(grid) if i < data[0]]
+    horizontal = all(grid[i] and (_is_number(grid[i][0]) or item_of(grid[i][0]) is None
+                                  and role_of(grid[i][0]) is not None) for i in data) and len(headers) >= 1
+    layout = _layout(headers, grid, data) if horizontal else None
+    if layout is not None:
+        for i in data:
+            for j, (concept, role) in enumerate(layout):
+                cell = grid[i][j]
+                fig = _figure(cell, table.unit, rows[i], "") if _is_number(cell) else None
+                if fig is not None or BLANK_CELL.match(cell):
+                    table.cells.append(Cell(fig, concept, role, i, j, f"{ITEMS[concept][0]}{'预算数' if role == 'budget' else '决算数'}"))
+    elif horizontal:
+        _horizontal(table, grid, headers, data, rows)
+    else:
+        _vertical(table, grid, headers, data, rows)
+    sangong = {c.concept for c in table.cells if c.concept in SANGONG_ITEMS and c.concept != "sangong_total"}
+    if len(sangong) < 2:  # "合计" is the 三公 total only in a 三公 table
+        table.cells = [c for c in table.cells if c.concept != "sangong_total"
+                       or re.search("三公", rows[c.row].text)]
+    return table
+
+
+def _column_numbers(row: list[str]) -> bool:
+    """A 栏次 row: "栏次 | 1 | 2 | 3" or "1 | 2 | … | 12"."""
+    cells = [c.strip() for c in row if c.strip()]
+    if cells and cells[0] in ("栏次", "行次"):
+        return True
+    nums = [c for c in cells if re.fullmatch(r"\d{1,2}", c)]
+    return len(nums) >= 3 and len(nums) == len(cells) and [int(c) for c in nums] == list(range(int(nums[0]), int(nums[0]) + len(nums)))
+
+
+def _layout(headers: list[list[str]], grid: list[list[str]], data: list[int]) -> tuple[tuple[str, str], ...] | None:
+    """A known items-as-columns layout (:data:`~juesuan.audit.vocab.COLUMN_LAYOUTS`) whose words
+    the header names and whose width the data rows have."""
+    from juesuan.audit.vocab import COLUMN_LAYOUTS
+
+    words = " ".join(c for r in headers for c in r)
+    for needed, columns in COLUMN_LAYOUTS:
+        if all(w in words for w in needed) and all(len(grid[i]) == len(columns) for i in data):
+            return columns
+    return None
+
+
+def _column_headers(headers: list[list[str]], width: int) -> list[str]:
+    """Each column's header text, its header rows' cells joined (a blank carries the cell on its
+    left, as merged cells print)."""
+    out = [""] * width
+    for r in headers:
+        last = ""
+        for j in range(width):
+            cell = r[j] if j < len(r) else ""
+            if cell.strip():
+                last = cell
+            out[j] += " " + (cell if cell.strip() else (last if len(headers) > 1 else ""))
+    return [h.strip() for h in out]
+
+
+def _vertical(table: Table, grid: list[list[str]], headers: list[list[str]], data: list[int],
+              rows: list[Para]) -> None:
+    width = max(len(r) for r in grid)
+    cols = _column_headers(headers, width)
+    for i in data:
+        r = grid[i]
+        concept = item_of(r[0]) if r else None
+        if concept is None:
+            continue
+        for j in range(1, width):
+            cell = r[j] if j < len(r) else ""
+            role = role_of(cols[j]) if cols[j] else "actual"
+            if _is_number(cell):
+                table.cells.append(Cell(_figure(cell, table.unit, rows[i], cols[j]), concept, role, i, j, cols[j]))
+            elif BLANK_CELL.match(cell):
+                table.cells.append(Cell(None, concept, role, i, j, cols[j]))
+
+
+def _horizontal(table: Table, grid: list[list[str]], headers: list[list[str]], data: list[int],
+                rows: list[Para]) -> None:
+    width = max(len(r) for r in grid)
+    cols = _column_headers(headers, width)
+    for i in data:
+        r = grid[i]
+        row_role = role_of(r[0]) if r and not _is_number(r[0]) else None
+        for j in range(width):
+            cell = r[j] if j < len(r) else ""
+            concept = item_of(re.sub(r"预算数|决算数|预算|决算", "", cols[j])) if cols[j] else None
+            if concept is None:
+                continue
+            role = row_role or role_of(cols[j]) or "actual"
+            if _is_number(cell):
+                table.cells.append(Cell(_figure(cell, table.unit, rows[i], cols[j]), concept, role, i, j, r[0]))
+            elif BLANK_CELL.match(cell):
+                table.cells.append(Cell(None, concept, role, i, j, r[0]))
+
+
+# ---------------------------------------------------------------- checks
+
+def _value(cells: list[Cell]) -> tuple[Decimal, Decimal, list[Cell]] | None:
+    """The one cell of a concept in a column: (value, half-width) with a blank as 0."""
+    if len(cells) != 1:
+        return None
+    c = cells[0]
+    return (c.fig.value, c.fig.half, cells) if c.fig is not None else (Decimal(0), Decimal(0), cells)
+
+
+def _groups(table: Table) -> list[tuple[str | None, int | None]]:
+    """The groups of cells to add up: per (role, column) in a vertical table, per role in a
+    horizontal one (its items are columns)."""
+    return sorted({(c.role, c.col if _vertical_cells(table) else None) for c in table.cells
+                   if c.role != "pct" and (c.fig is None or not c.fig.is_percent)},
+                  key=lambda g: (str(g[0]), g[1] or 0))
+
+
+def _vertical_cells(table: Table) -> bool:
+    return len({c.row for c in table.cells}) > 1
+
+
+def _quote(doc: Doc, row: Para) -> Quote:
+    return doc.quote_span(None, row.pos[0], row.pos[-1] + 1) if row.pos else Quote(text=row.text)
+
+
+def check_table(table: Table, doc: Doc) -> list[Finding]:
+    out: list[Finding] = []
+    for role, col in _groups(table):
+        def get(concept: str) -> tuple[Decimal, Decimal, list[Cell]] | None:
+            return _value([c for c in table.cells if c.concept == concept and c.role == role
+                           and (col is None or c.col == col)])
+        failed: set[str] = set()
+        for total, parts in reversed(SUMS):  # deepest relation first
+            t = get(total)
+            if t is None or t[2][0].fig is None:
+                continue
+            got = [(p, get(p)) for p in parts]
+            if any(v is None for _, v in got):
+                alt = []
+                for p, v in got:
+                    if v is None:  # a part missing: its own parts stand for it
+                        sub = [get(q) for q in dict(SUMS).get(p, ())]
+                        if not sub or any(x is None for x in sub):
+                            break
+                        alt += [(p, x) for x in sub]
+                    else:
+                        alt.append((p, v))
+                else:
+                    got = alt
+                if any(v is None for _, v in got):
+                    continue
+            if sum(1 for _, v in got if v[2][0].fig is not None) < 1:
+                continue
+            value = sum(v[0] for _, v in got)  # type: ignore[index]
+            band = sum(v[1] for _, v in got)  # type: ignore[index]
+            fig = t[2][0].fig
+            v = judge(fig, value, band)
+            if v.ok:
+                continue
+            if any(p in failed for p, _ in got):
+                # does the total hold with the failed part replaced by its own parts?
+                alt_value = Decimal(0)
+                for p, x in got:
+                    if p in failed:
+                        alt_value += sum(get(q)[0] for q in dict(SUMS)[p])  # type: ignore[index]
+                    else:
+                        alt_value += x[0]  # type: ignore[index]
+                if judge(fig, alt_value, band).status in ("ok", "info"):
+                    continue
+            failed.add(total)
+            rows = [table.rows[t[2][0].row]] + [table.rows[x[2][0].row] for _, x in got]  # type: ignore[index]
+            quotes = []
+            for r in rows:
+                q = _quote(doc, r)
+                if q not in quotes:
+                    quotes.append(q)
+            col_name = t[2][0].header if col is not None and t[2][0].header else \
+                {"actual": "决算数", "budget": "预算数", "prior": "上年数", "change": "增减"}.get(role or "", role or "")
+            out.append(finding("A-TABLE-SUM", quotes=quotes, severity=None if v.status == "fail" else Severity.INFO,
+                               expected=v.expected, actual=v.actual, difference=v.difference, tolerance=v.tolerance,
+                               table=table.title[:40] or "表格", column=col_name,
+                               total_label=f"「{ITEMS[total][0]}」", total=fig.value,
+                               parts=" + ".join(f"{ITEMS[p][0]} {show(x[0])}" for p, x in got),  # type: ignore[index]
+                               sum=value, diff=v.difference))
+    return out
+
+
+def check_text(tables: list[Table], all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
+    """Text figures and budget changes of 三公 items against the tables' cells."""
+    out: list[Finding] = []
+    for table in tables:
+        for facts in all_facts:
+            if facts.kind != "sangong":
+                continue
+            for a in facts.amounts:
+                if a.role not in ("actual", "budget") or not a.fig.is_money:
+                    continue
+                concept = item_of(a.name)
+                if concept not in SANGONG_ITEMS or (table.year and a.year and table.year != a.year):
+                    continue
+                cells = [c for c in table.find(concept, a.role) if c.fig is not None]
+                if len({c.fig.value for c in cells}) != 1:
+                    continue
+                cell = cells[0]
+                v = judge(a.fig, cell.fig.value, cell.fig.half)  # type: ignore[union-attr]
+                if v.status in ("ok", "info"):
+                    continue
+                out.append(finding("A-TABLE-TEXT", quotes=[_text_quote(facts, doc, a), _quote(doc, table.rows[cell.row])],
+                                   expected=v.expected, actual=v.actual, difference=v.difference, tolerance=v.tolerance,
+                                   label=ITEMS[concept][0], role="决算数" if a.role == "actual" else "预算数",
+                                   where_a="正文", a=a.value, where_b=f"表「{table.title[:30]}」", b=cell.fig.value,  # type: ignore[union-attr]
+                                   diff=a.value - cell.fig.value))  # type: ignore[union-attr]
+            for ch in facts.changes:
+                s = ch.subject
+                if ch.basis != "预算" or s is None or s.role != "actual" or ch.base is not None:
+                    continue
+                concept = item_of(s.name)
+                if concept not in SANGONG_ITEMS:
+                    continue
+                budgets = [c for c in table.find(concept, "budget")]
+                actuals = [c for c in table.find(concept, "actual") if c.fig is not None]
+                if len(budgets) != 1 or len(actuals) != 1 or actuals[0].fig.value != s.value:  # type: ignore[union-attr]
+                    continue
+                b = budgets[0]
+                budget = b.fig.value if b.fig is not None else Decimal(0)
+                stated = ch.sign * ch.amount.value if ch.amount is not None else Decimal(0)
+                if ch.amount is None and ch.word not in ("持平", "无变化", "无差异", "相同", "无增减变化", "无增减", "无增减变动"):
+                    continue
+                half = (b.fig.half if b.fig else Decimal(0)) + s.fig.half
+                places = ch.amount.precision if ch.amount is not None else 2
+                v = judge((stated, places), s.value - budget, half)
+                if v.status in ("ok", "info"):
+                    continue
+                out.append(finding("A-TABLE-TEXT", quotes=[_change_quote(facts, doc, ch.para, ch.at), _quote(doc, table.rows[b.row])],
+                                   expected=v.expected, actual=v.actual, difference=v.difference, tolerance=v.tolerance,
+                                   label=ITEMS[concept][0], role="与预算相比的增减",
+                                   where_a=f"正文（{ch.word}{' ' + show(ch.amount.value) if ch.amount else ''}）",
+                                   a=stated, where_b=f"按表「{table.title[:30]}」（决算 {show(s.value)} − 预算 {show(budget)}）",
+                                   b=s.value - budget, diff=stated - (s.value - budget)))
+    return out
+
+
+def _text_quote(facts: SectionFacts, doc: Doc, a: Amount) -> Quote:
+    from juesuan.audit.relations import quote_at
+
+    return quote_at(facts, doc, a.para, a.at)
+
+
+def _change_quote(facts: SectionFacts, doc: Doc, para: int, at: int) -> Quote:
+    from juesuan.audit.relations import quote_at
+
+    return quote_at(facts, doc, para, at)
