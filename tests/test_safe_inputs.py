@@ -228,6 +228,11 @@ def test_narrative_longer_than_a_cell_is_refused_not_cut(tmp_path: Path, capsys)
     rc, _, err = run(capsys, "narrate", book)
     assert rc == 2 and "32,767" in err and "决算情况说明" in err
     assert book.read_bytes() == before
+    (tmp_path / "in").mkdir()
+    shutil.copy(src, tmp_path / "in" / "long.json")
+    run(capsys, "batch", tmp_path / "in", "-o", tmp_path / "out", "--jobs", "1")  # the fast writer: the same rule
+    dept = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))["departments"][0]
+    assert dept["status"] == "failed" and "32,767" in dept["reason"] and "决算情况说明" in dept["reason"]
 
 
 def test_json_nested_10000_deep_is_refused(tmp_path: Path, capsys) -> None:

@@ -230,3 +230,55 @@ def test_excel_owner_file_still_refuses(book: Path, capsys) -> None:
     (book.parent / f"~${book.name}").write_bytes(b"\x05Alice" + b" " * 50)
     rc, _, err = run(capsys, "fill", book)
     assert rc == 2 and "Excel" in err
+
+
+# ── the README's exit-status promise, for every command that reads a file ──────────────
+COMMANDS = {
+    "new": ["new", "--data", "{bad}", "-o", "{dir}/out.xlsx"],
+    "dump": ["dump", "{bad}", "-o", "{dir}/out.json"],
+    "fill": ["fill", "{bad}", "-o", "{dir}/out.xlsx"],
+    "check": ["check", "{bad}"],
+    "check --write": ["check", "--write", "{bad}"],
+    "narrate": ["narrate", "{bad}", "-o", "{dir}/out.xlsx"],
+    "export": ["export", "{bad}", "--docx", "{dir}/out.docx"],
+    "consolidate": ["consolidate", "{bad}", "{good}", "-o", "{dir}/out.xlsx"],
+    "audit": ["audit", "{bad}", "--write", "{dir}/out.xlsx"],
+}
+BAD = {
+    "missing": None,
+    "empty": b"",
+    "garbage": bytes(range(256)) * 8,
+    "truncated-zip": b"PK\x03\x04" + b"\x00" * 100,
+    "folder": "dir",
+}
+
+
+@pytest.mark.parametrize("bad", BAD)
+@pytest.mark.parametrize("command", COMMANDS)
+def test_exit_status_promise_for_every_command(tmp_path: Path, small_book: Path, capsys, command: str,
+                                               bad: str) -> None:
+    """An unusable input: exit status 2, a message naming the file, nothing written, input untouched."""
+    suffix = {"new": ".json", "audit": ".docx"}.get(command, ".xlsx")
+    path = tmp_path / f"bad{suffix}"
+    if BAD[bad] == "dir":
+        path.mkdir()
+    elif BAD[bad] is not None:
+        path.write_bytes(BAD[bad])  # type: ignore[arg-type]
+    good = tmp_path / "good.xlsx"
+    shutil.copy(small_book, good)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    argv = [a.format(bad=path, good=good, dir=tmp_path) for a in COMMANDS[command]]
+    rc, _, err = run(capsys, *argv)
+    assert rc == 2, err[-2000:]
+    assert "错误 error" in err and path.name in err and "Traceback" not in err
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
+
+
+def test_batch_exit_status_for_a_missing_folder_and_a_failed_department(tmp_path: Path, capsys) -> None:
+    rc, _, err = run(capsys, "batch", tmp_path / "nowhere", "-o", tmp_path / "out")
+    assert rc == 2 and "nowhere" in err
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "bad.json").write_bytes(b"\xff\xfe garbage")
+    rc, _, _ = run(capsys, "batch", tmp_path / "in", "-o", tmp_path / "out", "--jobs", "1")
+    assert rc == 2  # a department failed; the summary says which and why
+    assert json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))["summary"]["failed"] == 1
