@@ -133,7 +133,7 @@ def json_bytes(d: Any) -> bytes:
     return json.dumps(d, ensure_ascii=False).encode("utf-8", "backslashreplace")
 
 
-@settings(max_examples=150, **SETTINGS)
+@settings(max_examples=200, **SETTINGS)
 @given(edits=edits, damage=damage)
 def test_fuzz_data_files_through_new(edits: list, damage: Any) -> None:
     d = json.loads(json.dumps(BASE))
