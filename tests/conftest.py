@@ -78,3 +78,13 @@ def synth_workbooks(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     from juesuan.synth import write_synth_workbooks
 
     return write_synth_workbooks(SYNTH_COUNT, tmp_path_factory.mktemp("synth"), seed=SYNTH_SEED)
+
+
+@pytest.fixture(scope="session")
+def svc(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """One ``juesuan serve`` process on a free port for the service, WPS and browser tests."""
+    from service_support import start, stop
+
+    running = start(tmp_path_factory.mktemp("serve"))
+    yield running
+    stop(running)

@@ -152,3 +152,10 @@ def run_addin(running: "Running | None", cells: dict[str, Any], command: str, tm
     subprocess.run(["node", str(ROOT / "tests" / "wps" / "run_addin.js"), str(src), command, base, token, str(out)],
                    check=True, timeout=300)
     return json.loads(out.read_text(encoding="utf-8"))
+
+
+def assert_contained(running: Running) -> None:
+    """Nothing the service did (LibreOffice, dconf and fontconfig included) landed outside its folder."""
+    assert list(running.systmp.iterdir()) == []
+    assert [p.name for p in running.home.iterdir()] == [".juesuan"]
+    assert {p.name for p in (running.home / ".juesuan").iterdir()} == {"token", "service"}

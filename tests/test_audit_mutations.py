@@ -126,6 +126,7 @@ def test_consistent_variant_is_not_reported(tmp_path: Path, case, old, new, rule
 
 def test_every_rule_is_exercised() -> None:
     from test_audit_corpus import corpus_rules
+    from test_audit_mechanisms import RULES_EXERCISED
     from test_audit_seed import EXPECTED
-    used = {c[3] for c in CASES} | {e[0] for e in EXPECTED} | corpus_rules()
+    used = {c[3] for c in CASES} | {e[0] for e in EXPECTED} | corpus_rules() | RULES_EXERCISED
     assert used >= set(RULES), set(RULES) - used

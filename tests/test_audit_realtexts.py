@@ -204,3 +204,24 @@ def test_a_nine_table_document_with_a_wrong_sangong_total_is_caught_in_table_and
     rules = {r for r, _ in found}
     assert {"A-TABLE-SUM", "A-TABLE-TEXT"} <= rules
     assert all("19.65" in text for r, text in found if r.startswith("A-TABLE"))
+
+
+def test_a_nine_table_document_with_a_wrong_basic_expenditure_row_is_caught_twice(national: Path,
+                                                                                  tmp_path: Path) -> None:
+    """公开06表 30231 公务用车运行维护费 16.95 → 19.65: 302 商品和服务支出 401.93 no longer adds up
+    (Σ 302xx = 404.63), and the basic table's 19.65 exceeds the 三公 table's 公务用车运行维护费 16.95,
+    which also counts project spending."""
+    import docx
+
+    document = docx.Document(str(national))
+    for table in document.tables:
+        for row in table.rows:
+            cells = row.cells
+            for j, cell in enumerate(cells[:-2]):
+                if cell.text.strip() == "30231" and cells[j + 2].text.strip() == "16.95":
+                    cells[j + 2].text = "19.65"
+    altered = tmp_path / "B.docx"
+    document.save(str(altered))
+    found = errors(audit(altered))
+    assert any(r == "A-TABLE-SUM" and "302" in t and "401.93" in t for r, t in found)
+    assert any(r == "A-TABLE-TEXT" and "30231" in t and "19.65" in t for r, t in found)

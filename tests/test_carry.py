@@ -140,3 +140,24 @@ def test_national_format_carries_and_checks_across_years(tmp_path: Path) -> None
     changed = tmp_path / "typed.xlsx"
     typed(out, changed, ("表1", "年初结转和结余", "金额"), Decimal("0.5"))
     assert "X26-1" in {f.rule for f in check_file(changed, prior=last_book)}
+
+
+def test_across_the_two_formats_the_cells_both_have_are_carried(tmp_path: Path) -> None:
+    """Last year in national-2023, this year in nmg-2023: the year-end balances both formats
+    declare (表1 年末结转和结余, 表4 per fund) start this year; the rest is left to the accountant."""
+    from juesuan.formats import get_pack
+
+    data = get_pack("national-2023").synth.department(random.Random("prior:across"), 5, False)
+    data["单位信息"]["年度"] = "2022"
+    data["表1"]["年末结转和结余"] = {"金额": Decimal("12.3456")}  # synthetic national years end at zero
+    data["表4"].setdefault("年末财政拨款结转和结余", {})["一般公共预算财政拨款"] = Decimal("10.5")
+    last = tmp_path / "2022.json"
+    last.write_text(dumps(data), encoding="utf-8")
+    out = tmp_path / "2023.xlsx"
+    assert main(["new", "--format", "nmg-2023", "--prior", str(last), "-o", str(out)]) == 0
+    got, values = read_workbook(out), last_values(book_from_data(data))
+    assert got.format.id == "nmg-2023"
+    for this, old in [(("表1", "年初结转和结余", "金额"), ("表1", "年末结转和结余", "金额")),
+                      (("表4", "年初一般公共预算财政拨款", "金额"), ("表4", "年末财政拨款结转和结余", "一般公共预算财政拨款"))]:
+        assert Decimal(got.values.get(this) or 0) == Decimal(values[old] or 0)
+    assert got.values[("表1", "年初结转和结余", "金额")] == Decimal("12.3456")

@@ -43,6 +43,7 @@ FREE: dict[tuple[str, str, str], str] = {
     ("三公统计", "*", "*"): "statistics; the 接待费 split (X20-1) compares typed figures (a cent is 尾差)",
     ("绩效管理", "*", "*"): "绩效 management figures: narrative only",
     ("绩效指标", "*", "分值"): "the points of an indicator: nothing adds them up",
+    ("绩效自评", "*", "自评得分"): "the score as filed: compared with 总分 by N-SCORE, a warning",
     ("绩效自评", "*", "资金分值"): "资金得分 = 分值 × 执行率: where 执行率 is 0 the 分值 changes nothing (else bound)",
 }
 

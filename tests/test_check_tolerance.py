@@ -6,13 +6,14 @@ from decimal import Decimal as D
 
 import pytest
 
-from juesuan.check import registry, relations
+from juesuan.check import registry
 from juesuan.check.acknowledge import identity, read
 from juesuan.check.tolerance import Mode, band, compare, sum_gap
 from juesuan.check.values import Problem, normalize
 from juesuan.errors import FormatError
 from juesuan.findings import CellRef, Finding, Severity
 from juesuan.formats import get_pack
+from juesuan.xlformula import same_formula
 
 from test_check_support import REFERENCE
 
@@ -137,6 +138,7 @@ def test_read_explanations_without_the_hidden_column() -> None:
 
 
 def test_formulas_compare_regardless_of_quotes_case_and_dollars() -> None:
-    assert relations.normalize_formula("= sum($D$8, '表 5'!d11)") == "SUM(D8,表5!D11)"
-    assert relations.normalize_formula("=支出决算表!C8") == relations.normalize_formula("='支出决算表'!C8")
-    assert relations.normalize_formula("='it''s'!A1") == "IT'S!A1"
+    assert same_formula("= sum($D$8, '表5'!d11)", "=SUM(D8,表5!D11)", "x")
+    assert same_formula("=支出决算表!C8", "='支出决算表'!C8", "x")
+    assert same_formula("='it''s'!A1", "='IT''S'!a1", "x")
+    assert not same_formula("=SUM(D8,表5!D11)", "=SUM(D8,表5!D12)", "x")

@@ -13,8 +13,8 @@ from juesuan.formats import get_pack
 from juesuan.model import Book
 from juesuan.narrate import missing_reasons, narrative, placeholders
 from juesuan.narrate.terms import terms
-from test_narrate_fixtures import (NATIONAL, NUMBER, PLACEHOLDER, REFERENCE, SMALL, allowed_numbers, book_with, reference,
-                                   small)
+from test_narrate_fixtures import (NATIONAL, NUMBER, PLACEHOLDER, REFERENCE, SMALL, allowed_numbers, book_with, in_order,
+                                   reference, small, stated_ratios, two)
 
 # Digits the text prints that are not figures of the book, each with its reason.
 FIXED_PHRASES = [
@@ -56,8 +56,9 @@ def strip_non_figures(text: str, book: Book) -> str:
 
 
 def untraced_numbers(book: Book) -> list[tuple[str, str]]:
-    """(number, paragraph) for every number of the parts after 部门概况 (名词解释 aside) that is no cell, difference,
-    ratio or count of the book."""
+    """(number, paragraph) for every number of the parts after 部门概况 (名词解释 aside) that is no cell, difference
+    or count of the book, and every percentage that is not the ratio its words name (nmg-2023: the section's
+    share, change or completion rate whose label precedes it since the last percentage)."""
     amounts, percents, counts = allowed_numbers(book)
     numeric_texts = {v.strip() for v in book.values.values() if isinstance(v, str) and v.strip().isdigit()}
     typed_year = book.text(get_pack(book.format.id).year).strip()
@@ -65,6 +66,9 @@ def untraced_numbers(book: Book) -> list[tuple[str, str]]:
         numeric_texts.add(str(int(typed_year) - 1))
     n = narrative(book)
     bad = []
+    # nmg-2023: a percentage must be the ratio its own words name, of its own two cells (a share
+    # on the wrong base fails); other formats: any ratio of two cells
+    ratios = stated_ratios(book) if book.format.id == "nmg-2023" else None
     specs = get_pack(book.format.id).narrative.parts
     for part, spec in zip(n.parts, specs):
         if spec is specs[0] or spec.terms:
@@ -75,7 +79,12 @@ def untraced_numbers(book: Book) -> list[tuple[str, str]]:
                 for m in NUMBER.finditer(cleaned):
                     token = m.group()
                     after = cleaned[m.end():m.end() + 2]
-                    if token.endswith("%"):
+                    if token.endswith("%") and ratios is not None:
+                        start = max(cleaned.rfind("%", 0, m.start()) + 1, 0)
+                        window = cleaned[start:m.start()]
+                        ok = any(sec == section.key and two(value) == token[:-1] and in_order(label, window)
+                                 for sec, label, value in ratios)
+                    elif token.endswith("%"):
                         ok = token[:-1] in percents
                     elif after.startswith("万元") or after.startswith("分"):
                         ok = token in amounts
@@ -107,6 +116,40 @@ def test_the_check_catches_a_number_that_is_not_in_the_book():
     finally:
         me.narrative = original
     assert {t for t, _ in bad} == {"777.77", "12.34%"}
+
+
+def test_a_share_on_the_wrong_base_is_not_traced():
+    """二 prints 本年一般公共预算财政拨款收入 as a share of 本年收入合计; the same amount as a
+    share of 收入总计 (a ratio of two cells the old test accepted) fails, and so does the right
+    figure under another item's words."""
+    book = reference()
+    n = narrative(book)
+    two_ = n.section("二")
+    right = next(i for i, p in enumerate(two_.paragraphs) if p.text.startswith("本年一般公共预算财政拨款收入"))
+    text = two_.paragraphs[right].text
+    import test_narrate_text as me
+
+    original = me.narrative
+    try:
+        on_spending = two(Decimal("3038.1276") / Decimal("3041.0676") * 100)  # 表3 本年支出合计: 99.90
+        for wrong in (text.replace("99.88%", on_spending + "%"), text.replace("本年一般公共预算财政拨款收入", "本年其他收入")):
+            assert wrong != text
+            two_.paragraphs[right] = type(two_.paragraphs[right])(wrong)
+            me.narrative = lambda b: n  # type: ignore[assignment]
+            assert [t for t, _ in untraced_numbers(book) if t.endswith("%")], wrong
+    finally:
+        me.narrative = original
+
+
+@pytest.mark.parametrize("index", range(1, 13))
+def test_every_percentage_of_a_synthetic_department_is_its_own_ratio(index: int) -> None:
+    import random
+
+    from juesuan.data_file import book_from_data
+    from juesuan.synth import synth_department
+
+    book = book_from_data(synth_department(random.Random(f"trace:{index}"), index))
+    assert [(t, p) for t, p in untraced_numbers(book) if not p.startswith("联系电话")] == []  # a typed 0471-…
 
 
 def test_four_parts_and_the_fourteen_sections_in_seed_order():

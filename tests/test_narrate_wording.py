@@ -43,3 +43,13 @@ def test_zero_budget_and_zero_base_are_words_not_brackets() -> None:
     assert "因公出国（境）费支出决算0.00万元，年初未安排预算" in eight
     assert "预算为0" not in eight and "（上年无此项）" not in eight
     assert "增加20.00万元，上年决算数为零" in eight  # 公务用车购置 from 0
+
+
+def test_the_score_as_submitted_is_the_score_the_text_states() -> None:
+    """自评得分 filed in the 绩效 system (98.3 for a computed 98.28) is printed as filed; blank → computed."""
+    book = read_data(CLEAN)
+    assert "项目自评得分98分" in text(book, "十四")  # 资金得分 10 + 指标得分 88
+    book.values[("绩效自评", "1", "自评得分")] = D("98.0")
+    assert "项目自评得分98分" in text(book, "十四")
+    book.values[("绩效自评", "1", "自评得分")] = D("97.5")
+    assert "项目自评得分97.5分" in text(book, "十四")

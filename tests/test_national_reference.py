@@ -312,3 +312,27 @@ def test_synthetic_departments_are_valid_data_files(seed):
     got = compute(book)
     assert got[("表1", "收入总计", "金额")] == got[("表1", "支出总计", "金额")]
     assert got[("表5", "合计", "基本支出")] == got[("表6", "人员经费合计", "决算数")] + got[("表6", "公用经费合计", "决算数")]
+
+
+def test_a_workbook_without_the_stamp_is_recognised_by_its_table_titles(tmp_path):
+    import openpyxl
+
+    from juesuan.cli import main
+    from juesuan.formats import detect_pack
+    from juesuan.formats.pack import STAMP_NAME
+
+    path = tmp_path / "B.xlsx"
+    assert main(["new", "--data", str(REF), "-o", str(path)]) == 0
+    wb = openpyxl.load_workbook(path)
+    del wb.defined_names[STAMP_NAME]
+    wb["一般公共预算财政拨款“三公”经费支出决算表"].title = "财政拨款“三公”经费支出决算表"  # a title as typed
+    wb.save(path)
+    assert detect_pack(path).id == FORMAT
+
+
+def test_synth_command_writes_departments_of_the_format_asked_for(tmp_path):
+    from juesuan.cli import main
+
+    assert main(["synth", "--n", "2", "-o", str(tmp_path), "--format", FORMAT]) == 0
+    for path in sorted(tmp_path.glob("dept-*.json")):
+        assert read_data(path).format.id == FORMAT

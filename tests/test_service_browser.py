@@ -12,16 +12,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from service_support import Running, grown_workbook, start, stop
+from service_support import Running, grown_workbook
 
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-
-
-@pytest.fixture(scope="module")
-def svc(tmp_path_factory: pytest.TempPathFactory) -> Running:
-    running = start(tmp_path_factory.mktemp("serve"))
-    yield running
-    stop(running)
 
 
 @pytest.fixture(scope="module")

@@ -9,20 +9,21 @@ from pathlib import Path
 from juesuan.data_file import data_from_book, dumps, read_data
 from juesuan.errors import InputError, Location
 from juesuan.expr import column_letter
-from juesuan.formats import DEFAULT_FORMAT, detect_pack, get_pack
+from juesuan.formats import DEFAULT_FORMAT, get_pack
 from juesuan.locate import FoundBook, read_book
 from juesuan.model import Book
 from juesuan.templates import template_path
 from juesuan.workbook_file import grids, load, write_atomic
 
 
-def new_book(book: Book, output: str | Path, fill: bool = True) -> None:
-    """Write ``book`` into a copy of its format's template at ``output`` (filled unless told not)."""
+def new_book(book: Book, output: str | Path, fill: bool = True) -> str:
+    """Write ``book`` into a copy of its format's template at ``output`` (filled unless told not);
+    returns what 舍位平衡 did ('' when the book does not ask for it)."""
     from juesuan.fill import write_filled
 
     wb = load(template_path(book.format.id))
     _, found = read_book(book.format, grids(wb))
-    write_filled(wb, book, found, output, formulas=fill)
+    return write_filled(wb, book, found, output, formulas=fill).balance
 
 
 def read_workbook(path: str | Path, format_id: str | None = None, text_numbers: bool = True) -> Book:
@@ -31,15 +32,15 @@ def read_workbook(path: str | Path, format_id: str | None = None, text_numbers: 
     ``text_numbers=False``: refuse an amount typed as text (Excel's totals skip it, so figures
     computed from the inputs would differ from what the workbook shows), naming the first cell.
     """
-    fmt = detect_pack(path, format_id).format
-    wb = load(path)
-    try:
-        book, found = read_book(fmt, grids(wb))
-        if not text_numbers:
-            refuse_text_numbers(found)
-    except InputError as exc:
-        raise exc.at(file=str(path)) from None
-    return book
+    from juesuan.session import Session
+
+    s = Session.workbook(path, format_id)
+    if not text_numbers and s.found is not None:
+        try:
+            refuse_text_numbers(s.found)
+        except InputError as exc:
+            raise exc.at(file=str(path)) from None
+    return s.book
 
 
 def refuse_text_numbers(found: FoundBook) -> None:
@@ -93,11 +94,19 @@ def run(args: argparse.Namespace) -> int:
 
             for line in carry_over(prior, book):
                 print(f"提示 note：{line}")
-        new_book(book, args.output, fill=not args.no_fill)
+        if getattr(args, "balance", False):
+            from juesuan.balance import STAMP
+
+            book.notes = {**book.notes, STAMP: True}
+        note = new_book(book, args.output, fill=not args.no_fill)
+        if note:
+            print(note)
         print(f"已写出 wrote {args.output}")
         return 0
     refuse_overwrite(args.book, args.output, force=True)
-    book = read_workbook(args.book, getattr(args, "format", None))
+    from juesuan.balance import dump_book
+
+    book = dump_book(read_workbook(args.book, getattr(args, "format", None)))  # a balanced one: exact amounts
     text = dumps(data_from_book(book))
     if args.output:
         write_atomic(args.output, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))

@@ -13,12 +13,11 @@ import json
 import sys
 from pathlib import Path
 
-from juesuan.check import acknowledge, check_grids
-from juesuan.check.read import load_grids
+from juesuan.check import acknowledge
 from juesuan.check.report_sheet import write
 from juesuan.errors import InputError
 from juesuan.findings import exit_status, format_text, report_json
-from juesuan.formats import detect_pack
+from juesuan.session import Session
 from juesuan.workbook_file import refuse_if_open
 
 
@@ -27,15 +26,16 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "write", False):
         refuse_if_open(path)
     try:
-        values, formulas = load_grids(path)
+        session = Session.for_check(path, getattr(args, "format", None))
         prior = None
         if getattr(args, "prior", None):
             from juesuan.book_io import read_any
 
             prior = read_any(args.prior)
-        findings = check_grids(detect_pack(path, getattr(args, "format", None)).format, values, formulas, prior=prior)
+        findings = session.check(prior)
     except InputError as exc:
         raise exc.at(file=str(path)) from None
+    values, formulas = session.grids or {}, session.formulas or {}
     if getattr(args, "write", False):
         write(path, findings, values, formulas, acknowledge.read(values.get(acknowledge.SHEET)))
     if getattr(args, "json", False):

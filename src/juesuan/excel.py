@@ -28,7 +28,7 @@ from juesuan.expr import column_letter
 from juesuan.formats import get_pack
 from juesuan.formats.pack import FormatPack
 from juesuan.layout import BookLayout, TableLayout, book_layout
-from juesuan.locate import MAX_COLUMNS, FoundBook, read_book
+from juesuan.locate import MAX_COLUMNS, FoundBook
 from juesuan.model import Book
 from juesuan.sheets.edits import SheetEdits
 from juesuan.sheets.tables import table_edits
@@ -76,8 +76,12 @@ def book_pack(xlbook: Any) -> FormatPack:
 
 def read_model(xlbook: Any) -> tuple[Book, FoundBook]:
     """The book's inputs and where everything is, from one read of each table's sheet."""
-    fmt = book_pack(xlbook).format
-    return read_book(fmt, read_grids(xlbook, [t.sheet for t in fmt.tables]))
+    from juesuan.session import Session
+
+    pack = book_pack(xlbook)
+    s = Session.from_grids(pack, read_grids(xlbook, [t.sheet for t in pack.format.tables]))
+    assert s.found is not None
+    return s.book, s.found
 
 
 # ── writing ─────────────────────────────────────────────────────────────────────────────

@@ -28,14 +28,13 @@ from juesuan.cached import save_with_values
 from juesuan.derive import compute, derivations
 from juesuan.errors import InputError
 from juesuan.expr import Address, Expr, Key
-from juesuan.formats import detect_pack
 from juesuan.layout import BookLayout, TableLayout, book_layout
 from juesuan.lint import CellKey, Lint, a1, lint_workbook, workbook_names
-from juesuan.locate import Found, FoundBook, Grid, cell, read_book
+from juesuan.locate import Found, FoundBook, Grid, cell
 from juesuan.model import Book
-from juesuan.workbook_file import grids, load, refuse_if_open, write_atomic
+from juesuan.workbook_file import refuse_if_open, write_atomic
 from juesuan.xleval import Evaluator, Unsupported, XlError, scalar_of
-from juesuan.xlformula import regex_refs
+from juesuan.xlformula import same_formula
 from juesuan.xlsx_write import apply_book
 
 
@@ -75,6 +74,7 @@ class FillReport:
     other: int = 0  # other formulas of the workbook given a value
     replaced: list[Replaced] = field(default_factory=list)
     uncomputed: list[tuple[str, str]] = field(default_factory=list)  # (sheet!A1, why)
+    balance: str = ""  # what 舍位平衡 did (juesuan.balance.Balanced.message), when asked
     seconds: dict[str, float] = field(default_factory=dict)  # stage → seconds (bench/fill.py)
 
     def lines(self) -> list[str]:
@@ -88,6 +88,8 @@ class FillReport:
             out.append(f"{len(self.uncomputed)} 个公式无法计算，未存值 "
                        f"({len(self.uncomputed)} formulas could not be computed; no value stored):")
             out += [f"  {where}：{why}" for where, why in self.uncomputed]
+        if self.balance:
+            out.append(self.balance)
         if self.output is not None:
             out.append(f"已写出 wrote {self.output}")
         return out
@@ -97,28 +99,28 @@ class FillReport:
 
 
 # ── the steps ────────────────────────────────────────────────────────────────────────────
-def fill_workbook(path: str | Path, output: str | Path | None = None, format_id: str | None = None) -> FillReport:
+def fill_workbook(path: str | Path, output: str | Path | None = None, format_id: str | None = None,
+                  balance: bool | None = None) -> FillReport:
     """Fill the workbook at ``path`` in place (atomically) or into ``output``; never both.
 
-    Its format is recognised (:func:`juesuan.formats.detect_pack`) unless ``format_id`` names it."""
+    Its format is recognised (:func:`juesuan.formats.detect_pack`) unless ``format_id`` names it.
+    ``balance`` True prints balanced figures (舍位平衡, :mod:`juesuan.balance`), False puts the
+    exact amounts back; None balances again a workbook that was balanced."""
     src = Path(path)
     dst = Path(output) if output else src
     refuse_if_open(dst)
-    t0 = time.perf_counter()
-    wb = load(src)
-    t1 = time.perf_counter()
-    grid = grids(wb)
+    from juesuan.session import Session
+
+    s = Session.workbook(src, format_id)
+    assert s.found is not None and s.grids is not None
+    book, note = balanced(s.book, balance)
     try:
-        book, found = read_book(detect_pack(src, format_id).format, grid)
+        report, values = fill_book(s.wb, book, s.found, s.grids, write_inputs=bool(note))
     except InputError as exc:
         raise exc.at(file=str(src)) from None
-    t2 = time.perf_counter()
-    try:
-        report, values = fill_book(wb, book, found, grid, write_inputs=False)
-    except InputError as exc:
-        raise exc.at(file=str(src)) from None
-    report.seconds.update(load=t1 - t0, read=t2 - t1)
-    _save(wb, dst, values, report)
+    report.balance = note
+    report.seconds.update(s.seconds)
+    _save(s.wb, dst, values, report)
     return report
 
 
@@ -127,6 +129,7 @@ def write_filled(wb: Workbook, book: Book, found: FoundBook, output: str | Path,
 
     ``formulas=False`` (``new --no-fill``) leaves every derived cell empty: inputs only.
     """
+    book, note = balanced(book, None)
     if not formulas:
         exprs = derivations(book)
         layout = apply_book(wb, book, found, exprs)
@@ -135,10 +138,25 @@ def write_filled(wb: Workbook, book: Book, found: FoundBook, output: str | Path,
             if a is not None:
                 wb[a.sheet].cell(a.row, a.col).value = None
         write_atomic(output, lambda tmp: wb.save(tmp))
-        return FillReport(output=Path(output))
+        return FillReport(output=Path(output), balance=note)
     report, values = fill_book(wb, book, found, None, write_inputs=True)
+    report.balance = note
     _save(wb, Path(output), values, report)
     return report
+
+
+def balanced(book: Book, balance: bool | None) -> tuple[Book, str]:
+    """``book`` with printed (balanced) or exact inputs as asked (None: as the book asks), and
+    the message to report ('' when balancing was neither asked for nor undone)."""
+    from juesuan import balance as bal
+
+    if balance is None and not bal.requested(book):
+        return book, ""
+    if balance is False:
+        return bal.exact_book(book), ("舍位平衡已撤销：输入单元格恢复为精确数（controlled rounding undone: "
+                                      "exact amounts restored）" if bal.is_balanced(book) else "")
+    result = bal.balance_book(book)
+    return result.book, result.message()
 
 
 def fill_book(wb: Workbook, book: Book, found: FoundBook, grid: Mapping[str, Grid] | None,
@@ -243,17 +261,6 @@ def _rearranged(book: Book, f: Found, new: TableLayout) -> bool:
     if len(f.rows) != len(rows) or any(f.rows.get(k) != new.row_index.get(k) for k in rows):
         return True
     return f.last_data_row != new.last_data_row
-
-
-def same_formula(a: str, b: str, host: str) -> bool:
-    """Equal up to quoting of sheet names, ``$``, spaces and case (as Excel re-saves formulas)."""
-    return _signature(a, host) == _signature(b, host)
-
-
-def _signature(text: str, host: str) -> tuple[str, tuple[tuple[str, int, int, int, int], ...]]:
-    shape, refs = regex_refs(text.strip())
-    return shape.replace(" ", "").upper(), tuple(((r.sheet or host).casefold(), r.r1, r.c1, r.r2, r.c2)
-                                                 for r in refs)
 
 
 def _replaced(h: Held, exprs: dict[Key, Expr], values: dict[Key, Any], layout: BookLayout) -> Replaced:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Collection, Iterable, Iterator
 
 from juesuan.errors import InputError, Location
 from juesuan.expr import Key
@@ -47,23 +47,42 @@ def read_cells(path: str | Path, tables: Iterable[str] | None = None) -> tuple[B
 
     path = Path(path)
     check_readable(path)
+    wanted = set(tables) if tables is not None else None
+    picked: dict[str, Any] = {}
+
+    def needed(fmt: Any) -> set[str]:
+        """The tables to read: those asked for, and the one holding the department's name."""
+        return {t.key for t in fmt.tables} if wanted is None else wanted | {get_pack(fmt.id).department[0]}
+
+    def choose(names: list[str]) -> Collection[str]:
+        """Only the sheets of the tables asked for, when the sheet names tell the format."""
+        fmt = get_pack(best_match(names)).format
+        sheets = {fmt.table(k).sheet for k in needed(fmt) if _has_table(fmt, k)}
+        if not sheets <= set(names):
+            return names  # renamed sheets: read them all and look at their titles
+        picked["fmt"] = fmt
+        return sheets
+
     try:
-        grids = _calamine_grids(path)
+        grids = _calamine_grids(path, choose)
     except Exception as exc:  # noqa: BLE001 — calamine raises several kinds on damaged files
         raise InputError("工作簿已损坏或格式不受支持，无法读取", f"cannot read the workbook: {exc}",
                          Location(file=str(path))) from None
     try:
         titles = lambda: [v for g in grids.values() for row in g[:TITLE_ROWS] for v in row if isinstance(v, str)]  # noqa: E731
-        fmt = get_pack(best_match(grids, titles)).format
-        book, found = read_book(fmt, grids)
+        fmt = picked.get("fmt") or get_pack(best_match(grids, titles)).format
+        book, found = read_book(fmt, grids, only={k for k in needed(fmt) if _has_table(fmt, k)})
     except InputError as exc:
         raise exc.at(file=str(path)) from None
-    wanted = set(tables) if tables is not None else None
     out: list[tuple[Key, Any]] = []
     for table in fmt.tables:
         if wanted is None or table.key in wanted:
             out += _table_cells(book, table, found.tables[table.key], grids[table.sheet])
     return book, out
+
+
+def _has_table(fmt: Any, key: str) -> bool:
+    return any(t.key == key for t in fmt.tables)
 
 
 def _table_cells(book: Book, table: Table, f: Found, grid: list) -> Iterator[tuple[Key, Any]]:

@@ -6,16 +6,22 @@ columns by header, never by fixed addresses: a customised title or rows inserted
 headers still read; a missing sheet or header, a row inserted inside a fixed table, a code row
 without a code, text in an amount cell or a formula error is an :class:`InputError` naming the
 sheet and cell.
+
+Read with a ``problems`` list, the cell-level problems (an unreadable input cell, a code row the
+reader cannot use, an empty required column) are collected there as values in one pass, and
+reading goes on as if the cell were empty, the row absent, the required text "（未命名）"
+(:data:`UNNAMED`); only problems of the sheet's structure (a missing sheet or header, a row
+inserted inside a fixed table) still raise.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Collection, Mapping, Sequence
 
 from juesuan.celltext import Literal, problem, shown
 from juesuan.errors import InputError, Location
@@ -26,6 +32,7 @@ from juesuan.money import parse_amount, refusal
 from juesuan.spec import INPUT, Format, Kind, Table
 
 Grid = Sequence[Sequence[Any]]
+UNNAMED = "（未命名）"  # a required text left empty, read leniently
 ERRORS = {"#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
 SPACES = re.compile(r"\s+")
 MAX_COLUMNS = 100  # columns any reader takes from a sheet: no table is wider (the widest has 28)
@@ -59,13 +66,16 @@ class Found:
         return Address(self.table.sheet, r, col)
 
 
+TextNumbers = dict[tuple[str, int, int], "Decimal | int"]
+
+
 @dataclass
 class FoundBook:
     tables: dict[str, Found]
     # amount cells holding a number typed or pasted as text ("1,234.5"): (sheet, row, col) → the
     # number.  Excel's SUM skips them, so a command that shows figures converts them (as fill and
     # narrate do) or refuses naming the cell (export)
-    text_numbers: dict[tuple[str, int, int], Decimal | int] = field(default_factory=dict)
+    text_numbers: TextNumbers = field(default_factory=dict)
 
     def address(self, key: Key) -> Address | None:
         f = self.tables.get(key[0])
@@ -89,23 +99,62 @@ def _where(table: Table, r: int, c: int) -> Location:
     return Location(sheet=table.sheet, cell=f"{column_letter(c)}{r}")
 
 
-def read_book(fmt: Format, sheets: Mapping[str, Grid]) -> tuple[Book, FoundBook]:
-    """The inputs of every table, and where everything was found."""
+class Problems(list):  # type: ignore[type-arg]
+    """Cell-level problems met while reading (InputErrors of kind value, code_row, required)."""
+
+    def keep(self, exc: InputError) -> None:
+        if exc.kind not in ("value", "code_row", "required"):
+            raise exc
+        self.append(exc)
+
+
+def read_book(fmt: Format, sheets: Mapping[str, Grid], problems: list[InputError] | None = None,
+              only: Collection[str] | None = None) -> tuple[Book, FoundBook]:
+    """The inputs of every table (or of the tables ``only`` names), and where everything was found;
+    with ``problems``, cell-level problems are collected there instead of raised (see the module
+    docstring)."""
+    lenient = Problems() if problems is not None else None
+    try:
+        return _read_book(fmt, sheets, lenient, only)
+    finally:
+        if problems is not None and lenient is not None:
+            problems.extend(lenient)
+
+
+def _value(table: Table, kind: Kind, value: Any, r: int, c: int, problems: Problems | None,
+           texts: TextNumbers) -> Value:
+    """:func:`read_value`, remembering an amount typed as text (see FoundBook.text_numbers)."""
+    try:
+        out = read_value(table, kind, value, r, c)
+    except InputError as exc:
+        if problems is None:
+            raise
+        problems.keep(exc)
+        return None
+    if isinstance(value, str) and isinstance(out, (Decimal, int)):
+        texts[(table.sheet, r, c)] = out
+    return out
+
+
+def _read_book(fmt: Format, sheets: Mapping[str, Grid], problems: Problems | None,
+               only: Collection[str] | None) -> tuple[Book, FoundBook]:
     book = Book(fmt)
     found: dict[str, Found] = {}
-    texts: dict[tuple[str, int, int], Decimal | int] = {}
+    texts: TextNumbers = {}
     for table in fmt.tables:
+        if only is not None and table.key not in only:
+            continue
         grid = sheets.get(table.sheet)
         if grid is None:
             raise InputError(f"缺少工作表「{table.sheet}」（被删除或改名？现有：{'、'.join(sheets)}）",
                              f"sheet {table.sheet!r} is missing (deleted or renamed?)", Location(sheet=table.sheet))
         offset = _find_header(table, grid)
         if table.kind == "fixed":
-            found[table.key] = _read_fixed(book, table, grid, offset, texts)
+            found[table.key] = _read_fixed(book, table, grid, offset, problems, texts)
         elif table.kind == "code":
-            found[table.key] = _read_code(book, table, grid, offset, texts)
+            found[table.key] = _read_code(book, table, grid, offset, problems, texts)
         else:
-            found[table.key] = _read_records(book, table, grid, offset, texts)
+            found[table.key] = _read_records(book, table, grid, offset, problems, texts)
     if NOTES_SHEET in sheets:
         book.notes = read_notes(sheets[NOTES_SHEET])
     return book, FoundBook(found, texts)
@@ -162,14 +211,17 @@ def read_value(table: Table, kind: Kind, value: Any, r: int, c: int) -> Value:
         return None
     if isinstance(value, float) and kind == "amount":  # the common case, kept fast (a batch reads 10⁵ cells)
         try:
-            return parse_amount(value)
+            number = parse_amount(value)
+            if number is not None and number >= 0:
+                return number
         except ValueError:
             pass  # reported below, naming the cell
     where = _where(table, r, c)
     if isinstance(value, str):
         s = value.strip()
         if is_error_text(s):
-            raise InputError(f"输入单元格是公式错误 {s}", f"the input cell holds a formula error {s}", where, kind="value")
+            raise InputError(f"输入单元格是公式错误 {shown(s)}", f"the input cell holds a formula error {shown(s)}", where,
+                             kind="value")
         if s.startswith("=") and not isinstance(value, Literal):
             raise InputError(f"输入单元格应填数值或文字，不应是公式「{shown(s)}」", f"an input cell holds a formula {shown(s)!r}",
                              where, kind="value")
@@ -213,16 +265,9 @@ def _footnote_at(grid: Grid, r: int) -> str | None:
     return None
 
 
-def _input(texts: dict[tuple[str, int, int], Decimal | int], table: Table, kind: Kind, raw: Any, r: int,
-           c: int) -> Value:
-    """:func:`read_value`, remembering an amount that was typed as text (see FoundBook.text_numbers)."""
-    value = read_value(table, kind, raw, r, c)
-    if isinstance(raw, str) and isinstance(value, (Decimal, int)):
-        texts[(table.sheet, r, c)] = value
-    return value
-
-
-def _read_fixed(book: Book, table: Table, grid: Grid, offset: int, texts: dict) -> Found:
+def _read_fixed(book: Book, table: Table, grid: Grid, offset: int, problems: Problems | None = None,
+               texts: TextNumbers | None = None) -> Found:
+    texts = {} if texts is None else texts
     tl = table_layout(book, table, offset=offset)
     nrows = len(table.blocks[0].rows)
     for i in range(nrows):
@@ -241,7 +286,7 @@ def _read_fixed(book: Book, table: Table, grid: Grid, offset: int, texts: dict) 
             for ck, spec in row.cells.items():
                 if spec is INPUT:
                     c = tl.value_col(bi, ck)
-                    v = _input(texts, table, table.cell_kind(row, block.column(ck)), cell(grid, r, c), r, c)
+                    v = _value(table, table.cell_kind(row, block.column(ck)), cell(grid, r, c), r, c, problems, texts)
                     book.values[(table.key, row.key, ck)] = v
     last = tl.first_data_row + nrows - 1
     foot = last + 1 if _footnote_at(grid, last + 1) else None
@@ -290,7 +335,9 @@ def _code_text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _read_code(book: Book, table: Table, grid: Grid, offset: int, texts: dict) -> Found:
+def _read_code(book: Book, table: Table, grid: Grid, offset: int, problems: Problems | None = None,
+               texts: TextNumbers | None = None) -> Found:
+    texts = {} if texts is None else texts
     tl = table_layout(book, table, offset=offset)
     first = tl.first_data_row
     last, foot = _data_end(grid, first)
@@ -298,6 +345,7 @@ def _read_code(book: Book, table: Table, grid: Grid, offset: int, texts: dict) -
     ncols = len(table.block.label_columns) + len(table.block.columns)
     rows: dict[str, int] = {}
     items: list[str] = []
+    dropped = False
     for r in range(first, last + 1):
         values = grid[r - 1][:ncols]
         if all(v is None or str(v).strip() == "" for v in values):
@@ -307,15 +355,13 @@ def _read_code(book: Book, table: Table, grid: Grid, offset: int, texts: dict) -
         if code == table.total_label or norm(name) == table.total_label:
             rows[table.total_label] = r
             continue
-        if code == "":
-            raise InputError("此行有数据但缺少科目编码", "a row with data but no 科目编码 (code)", _where(table, r, code_col),
-                             kind="code_row")
-        if not (code.isascii() and code.isdigit() and len(code) in (3, 5, 7)):
-            raise InputError(f"科目编码「{code}」应为3位（类）、5位（款）或7位（项）数字",
-                             f"code {code!r} must have 3, 5 or 7 digits", _where(table, r, code_col), kind="code_row")
-        if code in rows:
-            raise InputError(f"科目编码「{code}」重复（又见第 {rows[code]} 行）", f"duplicate code {code!r}",
-                             _where(table, r, code_col), kind="code_row")
+        bad = _bad_code(table, code, rows, r, code_col)
+        if bad is not None:
+            if problems is None:
+                raise bad
+            problems.keep(bad)
+            dropped = True  # the row is read as absent
+            continue
         rows[code] = r
         if name is not None:
             book.names[(table.key, code)] = str(name).strip()
@@ -325,14 +371,32 @@ def _read_code(book: Book, table: Table, grid: Grid, offset: int, texts: dict) -
         for i, col in enumerate(table.block.columns):
             if col.is_input:
                 c = len(table.block.label_columns) + i + 1
-                book.values[(table.key, code, col.key)] = _input(texts, table, col.kind, cell(grid, r, c), r, c)
+                book.values[(table.key, code, col.key)] = _value(table, col.kind, cell(grid, r, c), r, c, problems, texts)
     book.codes[table.key] = sorted(items)
+    if dropped:  # the data end where the last row read is (rows read as absent are blank)
+        last = max(rows.values(), default=first - 1)
     if foot:
         _keep_footnote(book, table, cell(grid, foot, 1))
     return Found(table, tl, first, last, foot, rows)
 
 
-def _read_records(book: Book, table: Table, grid: Grid, offset: int, texts: dict) -> Found:
+def _bad_code(table: Table, code: str, rows: dict[str, int], r: int, code_col: int) -> InputError | None:
+    """Why a code row cannot be used (no code, not 3/5/7 digits, a duplicate), or None."""
+    if code == "":
+        return InputError("此行有数据但缺少科目编码", "a row with data but no 科目编码 (code)", _where(table, r, code_col),
+                          kind="code_row")
+    if not (code.isascii() and code.isdigit() and len(code) in (3, 5, 7)):
+        return InputError(f"科目编码「{code}」应为3位（类）、5位（款）或7位（项）数字",
+                          f"code {code!r} must have 3, 5 or 7 digits", _where(table, r, code_col), kind="code_row")
+    if code in rows:
+        return InputError(f"科目编码「{code}」重复（又见第 {rows[code]} 行）", f"duplicate code {code!r}",
+                          _where(table, r, code_col), kind="code_row")
+    return None
+
+
+def _read_records(book: Book, table: Table, grid: Grid, offset: int, problems: Problems | None = None,
+               texts: TextNumbers | None = None) -> Found:
+    texts = {} if texts is None else texts
     tl = table_layout(book, table, offset=offset)
     first = tl.first_data_row
     last, foot = _data_end(grid, first)
@@ -347,11 +411,15 @@ def _read_records(book: Book, table: Table, grid: Grid, offset: int, texts: dict
         rows[str(n)] = r
         for i, col in enumerate(cols):
             if col.is_input:
-                book.values[(table.key, str(n), col.key)] = _input(texts, table, col.kind, values[i], r, i + 1)
+                book.values[(table.key, str(n), col.key)] = _value(table, col.kind, values[i], r, i + 1, problems, texts)
         for col in cols:
             if col.required and not book.values.get((table.key, str(n), col.key)):
                 c = [x.key for x in cols].index(col.key) + 1
-                raise InputError(f"缺少必填栏「{col.key}」", f"required column {col.key!r} is empty", _where(table, r, c),
-                                 kind="required")
+                missing = InputError(f"缺少必填栏「{col.key}」", f"required column {col.key!r} is empty",
+                                     _where(table, r, c), kind="required")
+                if problems is None:
+                    raise missing
+                problems.keep(missing)
+                book.values[(table.key, str(n), col.key)] = UNNAMED
     book.records[table.key] = n
     return Found(table, tl, first, last, foot, rows)

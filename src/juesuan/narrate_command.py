@@ -12,13 +12,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from juesuan.errors import InputError
-from juesuan.formats import detect_pack
-from juesuan.locate import read_book
 from juesuan.narrate import narrative
 from juesuan.narrate.save import save_workbook
 from juesuan.narrate.sheet import SHEET, write_narrative_sheet
-from juesuan.workbook_file import grids, load, refuse_if_open
+from juesuan.session import Session
+from juesuan.workbook_file import refuse_if_open
 from juesuan.xlsx_write import cell_value
 
 
@@ -26,11 +24,8 @@ def run(args: argparse.Namespace) -> int:
     source = Path(args.book)
     target = Path(args.output) if getattr(args, "output", None) else source
     refuse_if_open(target)
-    wb = load(source)
-    try:
-        book, found = read_book(detect_pack(source, getattr(args, "format", None)).format, grids(wb))
-    except InputError as exc:
-        raise exc.at(file=str(source)) from None
+    s = Session.workbook(source, getattr(args, "format", None))
+    wb, book, found = s.wb, s.book, s.found
     for (sheet, r, c), number in found.text_numbers.items():  # as fill does: Excel's SUM would skip the text
         wb[sheet].cell(r, c).value = cell_value(number)
     text = narrative(book)

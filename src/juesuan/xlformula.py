@@ -358,3 +358,17 @@ class _TreeBuilder:
 
 
 Value = Union[Decimal, str, bool, None]
+
+
+def same_formula(a: str, b: str, host: str) -> bool:
+    """Whether two formula texts are the same formula — the one "is this our formula" test of
+    fill, check and narrate: equal up to quoting of sheet names, ``$``, spaces and case (as
+    Excel and LibreOffice re-save formulas), a reference without a sheet being on ``host``.
+    ``same_formula("=SUM(收入决算表!$C$7, D8)", "=SUM('收入决算表'!C7,D8)", "x")`` → True."""
+    return a == b or _signature(a, host) == _signature(b, host)
+
+
+def _signature(text: str, host: str) -> tuple[str, tuple[tuple[str, int, int, int, int], ...]]:
+    shape, refs = regex_refs(text.strip())
+    return shape.replace(" ", "").upper(), tuple(((r.sheet or host).casefold(), r.r1, r.c1, r.r2, r.c2)
+                                                 for r in refs)

@@ -23,6 +23,7 @@
   };
   var CHART_TYPES = { pie: XL.pie, bar: XL.column, line: XL.line };
   var STAMP = "_juesuan_format";
+  var MAX_CELLS = 1000000;  // one sheet's used range; the service takes 2,000,000 cells in all
 
   function columnLetter(n) {
     var s = "";
@@ -55,6 +56,20 @@
     return out;
   }
 
+  /* Rows and columns up to the last cell holding a value or a formula. */
+  function usedSize(values, formulas) {
+    var rows = 0, cols = 0;
+    for (var r = 0; r < values.length; r++) {
+      for (var c = 0; c < values[r].length; c++) {
+        if (values[r][c] !== null || formulas[r][c] !== null) {
+          rows = r + 1;
+          if (c + 1 > cols) cols = c + 1;
+        }
+      }
+    }
+    return [rows, cols];
+  }
+
   function sheets(wb) {
     var list = [], n = wb.Worksheets.Count;
     for (var i = 1; i <= n; i++) list.push(wb.Worksheets.Item(i));
@@ -68,15 +83,18 @@
       var used = ws.UsedRange;
       var rows = used.Row + used.Rows.Count - 1, cols = used.Column + used.Columns.Count - 1;
       var entry = { name: ws.Name, visible: ws.Visible === XL.visible, values: [], formulas: [] };
-      var empty = rows === 1 && cols === 1;
+      if (rows * cols > MAX_CELLS) {
+        throw new Error("工作表「" + ws.Name + "」的已用区域过大（" + rows + " 行 × " + cols + " 列），" +
+          "请删除多余的空行、空列后再试（the sheet's used range is too large）");
+      }
       var block = ws.Range("A1:" + columnLetter(cols) + rows);
       var values = grid(block.Value2, rows, cols);
-      if (!(empty && values[0][0] === null)) {
-        entry.values = values;
-        entry.formulas = grid(block.Formula, rows, cols).map(function (row) {
-          return row.map(function (f) { return typeof f === "string" && f.charAt(0) === "=" ? f : null; });
-        });
-      }
+      var formulas = grid(block.Formula, rows, cols).map(function (row) {
+        return row.map(function (f) { return typeof f === "string" && f.charAt(0) === "=" ? f : null; });
+      });
+      var size = usedSize(values, formulas);  // formatting alone can stretch UsedRange: send only content
+      entry.values = values.slice(0, size[0]).map(function (r) { return r.slice(0, size[1]); });
+      entry.formulas = formulas.slice(0, size[0]).map(function (r) { return r.slice(0, size[1]); });
       out.push(entry);
     });
     return { version: 1, workbook: wb.Name, format: formatStamp(wb), sheets: out };

@@ -26,7 +26,8 @@ from juesuan.audit.text import Figure, parse_number
 NUM = r"\d+(?:\.\d+)?"
 ZERO_WORDS = ("持平", "无变化", "无差异", "相同", "无增减变化", "无增减", "无增减变动")
 DIR_RX = re.compile(
-    rf"(?P<dir>增加|减少|增长|下降|上升|降低|节约|超支|压减|减|增(?!长|加)|无增减变化|无增减变动|无增减|持平|无变化|无差异)了?"
+    rf"(?P<dir>增加（减少）|减少（增加）|增长（下降）|下降（增长）|增（减）|增加|减少|增长|下降|上升|降低|节约|超支|压减"
+    rf"|减|增(?!长|加)|无增减变化|无增减变动|无增减|持平|无变化|无差异)了?"
     rf"(?:(?P<amt>{NUM})(?P<unit>万元|亿元|元)|(?P<pct1>{NUM})%)?"
     rf"(?:[，（]?(?:幅度|比例|比率)?(?P<dir2>增加|减少|增长|下降|上升|降低)了?(?:幅度)?(?:为|达)?(?P<pct>{NUM})%）?)?")
 BASIS_RX = re.compile(
@@ -243,6 +244,12 @@ def same_item(words: str, name: str) -> bool:
     return len(re.findall(r"[\u4e00-\u9fff]", short)) >= 3 and short in long
 
 
+def prior_roles(subject: Amount) -> tuple[str, ...]:
+    """What last year's figure of an item may be: a final (决算) for a final; a final or a budget
+    for a budget ("2022年预算较2021年决算增加")."""
+    return ("actual", "budget") if subject.role == "budget" else ("actual",)
+
+
 def link_change(facts: SectionFacts, ch: Change, first_in_block: Amount | None) -> None:
     """The amount a change is of (its subject) and, against 上年, the prior year's amount of the
     same item when the text states it earlier."""
@@ -283,8 +290,8 @@ def link_change(facts: SectionFacts, ch: Change, first_in_block: Amount | None) 
     year = ch.subject.year or ch.year
     if year is None:
         return
-    prior = [a for a in facts.amounts if a.role in roles and a is not ch.subject and a.year == year - 1
-             and (a.para, a.at) < (ch.para, ch.at) and a.fig.unit == ch.subject.fig.unit
+    prior = [a for a in facts.amounts if a.role in prior_roles(ch.subject) and a is not ch.subject
+             and a.year == year - 1 and (a.para, a.at) < (ch.para, ch.at) and a.fig.unit == ch.subject.fig.unit
              and same_item(ch.subject.name, a.name)]
     if prior:
         ch.base = prior[-1]
@@ -298,13 +305,13 @@ def position(facts: SectionFacts, para: int, at: int) -> int:
 
 def link_across(all_facts: list[SectionFacts]) -> None:
     """Changes whose item is named but stated in another section ("二、2021年决算" after "一、2022年
-    预算"): their subject and prior are looked for in every section before them."""
-    pool = [(position(f, a.para, a.at), a) for f in all_facts for a in f.amounts
+    预算"): their subject and prior are looked for in the sections of the same kind before them."""
+    pool = [(position(f, a.para, a.at), f.kind, a) for f in all_facts for a in f.amounts
             if a.role in ("actual", "budget")]
     for facts in all_facts:
         for ch in facts.changes:
             here = position(facts, ch.para, ch.at)
-            before = [a for pos, a in pool if pos < here]
+            before = [a for pos, kind, a in pool if pos < here and kind == facts.kind]
             text = facts.section.paras[ch.para].text
             from juesuan.audit.model import segment_span
 
@@ -324,6 +331,7 @@ def link_across(all_facts: list[SectionFacts]) -> None:
             if ch.base is None and ch.basis == "上年" and (ch.subject.year or ch.year):
                 year = ch.subject.year or ch.year
                 prior = [a for a in before if a is not ch.subject and a.year == year - 1  # type: ignore[operator]
+                         and a.role in prior_roles(ch.subject)
                          and a.fig.unit == ch.subject.fig.unit and same_item(ch.subject.name, a.name)]
                 if prior:
                     ch.base = prior[-1]

@@ -279,14 +279,23 @@ def check_consistent(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
             continue
         ref = hard[0]
         for m in hard[1:]:
+            if _other_year(ref, m):
+                continue
             f = _same(ref, m, None, c.zh, "", doc, None)
             if f:
                 out.append(f)
         for m in soft:
+            if _other_year(ref, m):
+                continue
             f = _same(ref, m, WARNING, c.zh, "两处口径可能不同", doc, None)
             if f:
                 out.append(f)
     return out
+
+
+def _other_year(a: Mention, b: Mention) -> bool:
+    """Two mentions of different years ("2021年“三公”经费 X … 2022年 Y") are no restatement."""
+    return a.amount.year is not None and b.amount.year is not None and a.amount.year != b.amount.year
 
 
 def check_equal(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:

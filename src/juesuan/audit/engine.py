@@ -1,9 +1,12 @@
 """The audit from a file to findings: load, normalise, outline, extract, check.
 
-Sections of a kind the audit does not check, unrecognised sections and standard sections that
-are missing are reported as skipped, each with its reason, so a reader knows what was *not*
-verified.  A document in which no section of a disclosure's narrative can be found is unusable
-(InputError, exit 2).
+The outline comes from the headings; a section whose title names nothing known takes the kind its
+text points to, text before the first heading is read by content, and a text with no known heading
+at all (a one-paragraph 三公 statement, a PDF page, a web fragment) is read entirely by content
+(:func:`~juesuan.audit.sections.content_outline`).  Only a text stating no figure is unusable
+(InputError, exit 2).  Tables are read into figures beside the text (:mod:`.tables`) and checked
+on their own, against each other and against the text.  Sections of a kind the audit does not
+check and standard sections that are missing are reported as skipped, each with its reason.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from juesuan.audit.relations import check_section
 from juesuan.audit.outline import expected_kinds
 from juesuan.audit.sections import (KIND_NAMES, UNCHECKED, classify_unrecognised, content_outline, outline,
                                     paragraphs)
-from juesuan.audit.tables import check_table, check_text, read_tables
+from juesuan.audit.tables import check_codes, check_table, check_tables, check_text, read_tables
 from juesuan.audit.text import MONEY_PLACES, Mapped, figures, money_places, normalise
 from juesuan.errors import InputError, Location
 from juesuan.findings import Finding
@@ -51,6 +54,13 @@ def audit_loaded(loaded: Loaded, format_id: str | None = None) -> AuditResult:
         return _audit(loaded, mapped, format_id)
     finally:
         MONEY_PLACES.reset(token)
+
+
+def _prints_yuan(text: str) -> bool:
+    """Whether a text prints its amounts in 元 rather than 万元 (messages then say they convert)."""
+    units = [f.text for f in figures(text) if f.is_money]
+    yuan = sum(1 for t in units if t.endswith("元") and not t.endswith(("万元", "亿元")))
+    return yuan > len(units) - yuan
 
 
 def _audit(loaded: Loaded, mapped: Mapped, format_id: str | None = None) -> AuditResult:
@@ -90,12 +100,17 @@ def _audit(loaded: Loaded, mapped: Mapped, format_id: str | None = None) -> Audi
     findings += crosscheck.check(checked, doc)
     tables = read_tables(paras, doc.year)
     for table in tables:
-        findings += check_table(table, doc)
+        findings += check_table(table, doc) + check_codes(table, doc)
+    findings += check_tables(tables, doc)
     findings += check_text(tables, checked, doc)
     for facts in checked:
         if facts.kind == "performance":
             findings += perfcheck.check(facts, checked, doc)
     for facts in checked:
         skipped += facts.skipped
+    if _prints_yuan(mapped.text):
+        for f in findings:
+            if re.search(r"\d\.\d{2}", f.message) and f.rule not in ("A-PRECISION", "A-COUNT-SUM"):
+                f.message += "（文中金额以元为单位，以上金额已折算为万元）"
     findings.sort(key=lambda f: min((q.position or 0) for q in f.quotes) if f.quotes else 0)
     return AuditResult(loaded.path, findings, skipped, [(s.title, s.kind) for s in out.sections])

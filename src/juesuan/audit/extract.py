@@ -43,7 +43,8 @@ CHANGE_RX = re.compile(
 RATE_RX = re.compile(rf"完成了?(?:年初|全年|调整后?)?预算(?:数)?的?(?P<pct>{NUM})%"
                      rf"|(?:预算)?(?:执行|完成)(?:率|进度)(?:为|达到|达)?(?P<pct2>{NUM})%")
 SHARE_RX = re.compile(rf"(?:所)?占(?P<base>[^，。；%\d]{{0,40}}?)(?:的)?(?:比重|比例|份额)?(?:为|是|达)?(?P<pct>{NUM})%")
-LIST_RX = re.compile(r"(?P<word>主要包括|具体包括|主要有|包括|其中|分别为|分别是)[：，]")
+LIST_RX = re.compile(r"(?P<word>主要包括|具体包括|主要有|包括|其中|分别为|分别是)[：，]"
+                     r"|(?P<bare>其中)(?=[\u4e00-\u9fff“（])(?!的|有|包括|主要|之)")
 BOUNDARY = "，。；：、"
 ROLE_WORDS = re.compile(r"(?:(?:年初|全年|调整后?)?(?:预算|决算)(?:数)?|执行数|为|是|共计|达到|达)+$")
 GENERIC = {"", "支出", "收入", "决算", "预算", "合计", "总计", "金额", "资金", "本年", "累计", "接待"}
@@ -319,7 +320,7 @@ def _read_lists(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
     for m in LIST_RX.finditer(p.text):
         if _inside(m.start(), reasons):
             continue
-        word = m.group("word")
+        word = m.group("word") or m.group("bare")
         s, _ = sentence_span(p.text, m.start())
         before = [a for a in facts.amounts if a.para == i and s <= a.at < m.start() and a.role in ("actual", "budget")]
         head = before[-1] if before else _previous_sentence_total(facts, i, s, m.start())
@@ -333,6 +334,7 @@ def _read_lists(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
         else:
             stream = _stream(paras, i, m.end())
             stream = _cut_at_next_list(paras, stream, word)
+            stream = _inside_enclosing(facts, paras, stream, i, m.start())
             if head is None:
                 continue
             items = _stream_items(facts, stream, head)
@@ -458,6 +460,19 @@ def _stream(paras: list[Para], i: int, start: int) -> tuple[int, int, int, int]:
         k, pos = nxt, 0
 
 
+def _inside_enclosing(facts: SectionFacts, paras: list[Para], stream: tuple[int, int, int, int], i: int,
+                      at: int) -> tuple[int, int, int, int]:
+    """A list opened inside another list's items ("其中：基本支出 60，其中：人员经费 50、公用经费
+    10；项目支出 40") ends with its ；-clause: what follows is the enclosing list's next item."""
+    if not any(lst.stream is not None and _in_stream_pos(i, at, lst.stream) for lst in facts.lists):
+        return stream
+    _, seg_end = segment_span(paras[i].text, at)
+    si, start, k, end = stream
+    if (k, end) > (i, seg_end):
+        return si, start, i, seg_end
+    return stream
+
+
 def _closing(text: str, start: int) -> int | None:
     """Where the bracket open at ``start`` closes."""
     depth = 0
@@ -484,23 +499,41 @@ def _bracket_lists(facts: SectionFacts, i: int, p: Para) -> None:
         head = before[-1]
         inside = [a for a in facts.amounts if a.para == i and m.end() <= a.at < close and a.role == head.role
                   and a.fig.unit == head.fig.unit]
+        if not inside:  # "（购置费0、运行维护费21）": bare figures in the unit of the amount before
+            inside = _bare_amounts(p.text, m.end(), close, head, i)
         if len(inside) >= 2:
             facts.lists.append(ListStmt(head, "（", [Item(a) for a in inside], True, False, i, m.start(),
                                         (i, m.end(), i, close)))
+
+
+def _bare_amounts(text: str, start: int, end: int, head: Amount, i: int) -> list[Amount]:
+    """"名称 数字" pairs without a unit inside a bracket, read in the unit ``head`` is printed in."""
+    printed = re.search(r"(万元|亿元|元)$", head.fig.text)
+    unit = printed.group(1) if printed else "万元"
+    out = []
+    for b in re.finditer(r"(?P<label>[\u4e00-\u9fff（）]{2,20}?)(?:为|是)?(?P<num>\d+(?:\.\d+)?)(?![\d.%])", text[start:end]):
+        fig = _fig(b.group("num"), start + b.start("num"), unit)
+        out.append(Amount(fig, head.role, b.group("label"), _strip(b.group("label")) or b.group("label"), i,
+                          start + b.start("num"), head.year))
+    return out
 
 
 def _cut_at_next_list(paras: list[Para], stream: tuple[int, int, int, int],
                       word: str) -> tuple[int, int, int, int]:
     """End an inline list before a parallel one: a later clause opening a list with the same
     word ("人员经费…，主要包括：…；公用经费…，主要包括：…").  Lists opened with another word are
-    nested in this one ("其中：人员经费…，主要包括：…") and do not end it."""
+    nested in this one ("其中：人员经费…，主要包括：…") and do not end it, and so are lists with the
+    same word when the first item already has one ("其中：基本支出 60，其中：…；项目支出 40，其中：…")."""
     i, start, k, end = stream
+    first_end = segment_span(paras[i].text, start)[1]
+    if any((m.group("word") or m.group("bare")) == word for m in LIST_RX.finditer(paras[i].text, start, min(first_end, len(paras[i].text)))):
+        return stream  # its first item has a list of its own: the later ones are its items' lists too
     for x in range(i, k + 1):
         text = paras[x].text
         lo = start if x == i else 0
         hi = end if x == k else len(text)
         for m in LIST_RX.finditer(text, lo, hi):
-            if m.group("word") != word:
+            if (m.group("word") or m.group("bare")) != word:
                 continue
             seg = segment_span(text, m.start())[0]
             cut = max(seg - 1, lo) if seg > lo else None

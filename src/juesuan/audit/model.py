@@ -127,10 +127,11 @@ class Change:
 
 
 def sign_of(word: str) -> int:
-    """+1 for 增加/增长/上升/超支, −1 for 减少/下降/降低/节约, 0 for 持平 and the like."""
-    if word in ("增加", "增长", "上升", "超支", "提高"):
+    """+1 for 增加/增长/上升/超支, −1 for 减少/下降/降低/节约, 0 for 持平 and the like (and for a
+    template's "增加（减少）", which says no direction)."""
+    if word in ("增加", "增长", "上升", "超支", "提高", "增"):
         return 1
-    if word in ("减少", "下降", "降低", "节约"):
+    if word in ("减少", "下降", "降低", "节约", "减", "压减"):
         return -1
     return 0
 

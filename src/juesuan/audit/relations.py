@@ -10,6 +10,7 @@ and the printed change) — so it is a 尾差 (info), not an error.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Callable
 
@@ -106,8 +107,32 @@ def _check_pair(facts: SectionFacts, doc: Doc, lst: ListStmt, q: list[Quote]) ->
     return out
 
 
+def _sangong_scope(lst: ListStmt, q: list[Quote]) -> tuple[list[Item], list[Finding]]:
+    """A 三公 total's parts without 会议费/培训费 (reported beside 三公, never in it); an error
+    when the total was made by adding them (equals the sum with them, not without)."""
+    from juesuan.audit.vocab import NOT_SANGONG, item_of
+
+    head = lst.head
+    if item_of(head.name) != "sangong_total" or re.search(r"会议|培训", head.name):
+        return lst.items, []
+    extra = [it for it in lst.items if item_of(it.amount.name) in NOT_SANGONG]
+    if not extra:
+        return lst.items, []
+    core = [it for it in lst.items if it not in extra]
+    with_all, band_all = sum_band(it.amount.fig for it in lst.items)
+    without, band = sum_band(it.amount.fig for it in core)
+    if judge(head.fig, without, band).status in ("ok", "info") or not judge(head.fig, with_all, band_all).ok:
+        return core, []
+    return core, [finding("A-SANGONG-SCOPE", quotes=q, expected=without, actual=head.value,
+                          difference=head.value - without, total_label=f"「{head.name}」", total=head.value,
+                          extra="、".join(f"{it.amount.name} {show(it.amount.value)}" for it in extra), sum=without)]
+
+
 def _check_sum(lst: ListStmt, q: list[Quote]) -> list[Finding]:
     head = lst.head
+    items, scope = _sangong_scope(lst, q)
+    if scope or len(items) < len(lst.items):
+        return scope
     total, band = sum_band(it.amount.fig for it in lst.items)
     v = judge(head.fig, total, band)
     if v.ok:
@@ -286,6 +311,8 @@ def _change_findings(facts: SectionFacts, doc: Doc, ch: Change, now: Amount, fla
     if ch.amount is None:
         return out
     c = ch.amount
+    if ch.sign == 0 and c.value != 0:
+        return out  # "增加（减少）2 万元": a template's word, no direction to check against
     prior = now.value - ch.sign * c.value
     base_word = "上年数" if ch.basis == "上年" else "年初预算数"
     if prior < -(now.fig.half + c.half):

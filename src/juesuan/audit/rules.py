@@ -69,6 +69,9 @@ _DECLARED = (
          "a reason says an item fell (or rose) while the document states its change the other way"),
     Rule("A-BALANCE", E, "{income_label} {income} 与{expend_label} {expend} 不等，差 {diff}（收支总表的收入总计与支出总计必然相等{note}）",
          "a 收入总计 differs from its 支出总计 (the totals of a 收支总表 balance)"),
+    Rule("A-SANGONG-SCOPE", E, "{total_label} {total} 含了{extra}：“三公”经费只含因公出国（境）费、公务用车购置及运行维护费、"
+                               "公务接待费，应为 {sum}",
+         "a 三公 total that adds 会议费/培训费 to the three 三公 items"),
     Rule("A-SHARE-BASES", E, "{shares}所指的同一基数「{base_label}」不可能同时成立：按各自金额和比重推算，基数分别为 {bases}{note}",
          "shares of one named base imply different bases (at least one share is wrong)"),
     Rule("A-TABLE-SUM", E, "表「{table}」{column}：{total_label} {total} 与{parts} 之和 {sum} 不符，差 {diff}",

@@ -56,13 +56,14 @@ class Table:
     year: int | None
     rows: list[Para]  # the table's rows as paragraphs (for quotes)
     cells: list[Cell] = field(default_factory=list)
+    codes: dict[str, tuple[str, Figure | None, int]] = field(default_factory=dict)  # code → (name, figure, row)
 
     def find(self, concept: str, role: str | None, col: int | None = None) -> list[Cell]:
         return [c for c in self.cells if c.concept == concept and c.role == role and (col is None or c.col == col)]
 
 
 def split_row(text: str) -> list[str]:
-    cells = re.split(r"\s*[|\t]\s*", text.strip())
+    cells = re.split(r" *[|\t] *", text.strip(" \n"))
     while cells and cells[-1] == "" and len(cells) > 1 and text.rstrip().endswith(("|", "\t")):
         cells.pop()
     return cells
@@ -98,18 +99,44 @@ def read_tables(paras: list[Para], doc_year: int | None) -> list[Table]:
             tables.append(_read(run, before[-3:], doc_year))
             run = []
         before.append(p)
-    return [t for t in tables if t.cells]
+    return [t for t in tables if t.cells or t.codes]
+
+
+def _one_cell_rows(rows: list[Para]) -> tuple[list[list[str]], list[Para]] | None:
+    """A table printed one cell per line ("项目 |", "预算数 |", "决算数 |", "合计 |", "30.8 |", …):
+    the header is the run of words before the first row label, which sets the width; None when
+    the cells do not fall into rows of that width (a label, then figures or blanks)."""
+    cells = [p.text.strip().rstrip("|").strip() for p in rows]
+    first = next((k for k, c in enumerate(cells) if _is_number(c)), None)
+    if first is None or first < 3:
+        return None
+    width = first - 1
+    if width < 2 or (len(cells) - width) % width:
+        return None
+    grid, paras = [cells[:width]], [rows[0]]
+    for k in range(width, len(cells), width):
+        chunk = cells[k:k + width]
+        if _is_number(chunk[0]) or not all(_is_number(c) or BLANK_CELL.match(c) for c in chunk[1:]):
+            return None
+        grid.append(chunk)
+        paras.append(rows[k])
+    return grid, paras
 
 
 def _read(rows: list[Para], before: list[Para], doc_year: int | None) -> Table:
     lead = " ".join(p.text for p in before)
     grid = [split_row(p.text) for p in rows]
+    if len(rows) >= 6 and sum(len([c for c in r if c.strip()]) <= 1 for r in grid) >= 0.8 * len(grid):
+        regrouped = _one_cell_rows(rows)
+        if regrouped is not None:
+            grid, rows = regrouped
     unit_m = UNIT_RX.search(lead) or next((UNIT_RX.search(" ".join(r)) for r in grid if UNIT_RX.search(" ".join(r))), None)
     unit = unit_m.group("unit") if unit_m else "万元"
     title = next((p.text for p in reversed(before) if "表" in p.text or "三公" in p.text), before[-1].text if before else "")
     title = UNIT_RX.sub("", re.sub(r"金额单位[：:]\s*\S+", "", title)).strip()
     years = [int(y) for y in YEAR_RX.findall(title)]
     table = Table(title.strip(), unit, years[-1] if years else doc_year, rows)
+    _read_codes(table, grid)
     data = [i for i, r in enumerate(grid) if (any(_is_number(c) for c in r[1:]) or (r and _is_number(r[0])))
             and not _column_numbers(r)]
     if not data:
@@ -134,6 +161,23 @@ def _read(rows: list[Para], before: list[Para], doc_year: int | None) -> Table:
         table.cells = [c for c in table.cells if c.concept != "sangong_total"
                        or re.search("三公", rows[c.row].text)]
     return table
+
+
+CODE_RX = re.compile(r"\d{3}(?:\d{2}){0,2}")
+
+
+def _read_codes(table: Table, grid: list[list[str]]) -> None:
+    """Rows of a table by classification code ("30217 | 公务接待费 | 1.20", side by side as the
+    basic-expenditure table prints 人员经费 and 公用经费): code → (name, first figure after the
+    name, row); a blank figure is None (nothing spent)."""
+    for i, r in enumerate(grid):
+        for j in range(len(r) - 2):
+            if CODE_RX.fullmatch(r[j].strip()) and r[j + 1].strip() and not _is_number(r[j + 1]):
+                cell = r[j + 2]
+                if _is_number(cell):
+                    table.codes.setdefault(r[j].strip(), (r[j + 1].strip(), _figure(cell, table.unit, None, ""), i))
+                elif BLANK_CELL.match(cell):
+                    table.codes.setdefault(r[j].strip(), (r[j + 1].strip(), None, i))
 
 
 def _column_numbers(row: list[str]) -> bool:
@@ -293,6 +337,66 @@ def check_table(table: Table, doc: Doc) -> list[Finding]:
                                total_label=f"「{ITEMS[total][0]}」", total=fig.value,
                                parts=" + ".join(f"{ITEMS[p][0]} {show(x[0])}" for p, x in got),  # type: ignore[index]
                                sum=value, diff=v.difference))
+    return out
+
+
+def check_codes(table: Table, doc: Doc) -> list[Finding]:
+    """A code's row against its sub-codes' rows (302 商品和服务支出 = Σ 302xx; 201 = Σ 201xx;
+    20101 = Σ 20101xx), when the table prints any sub-code of it."""
+    out: list[Finding] = []
+    for code, (name, fig, row) in sorted(table.codes.items()):
+        children = [(c, v) for c, v in table.codes.items() if len(c) == len(code) + 2 and c.startswith(code)]
+        if not children:
+            continue
+        value = fig.value if fig is not None else Decimal(0)
+        total = sum((v[1].value for _, v in children if v[1] is not None), Decimal(0))
+        band = sum((v[1].half for _, v in children if v[1] is not None), Decimal(0))
+        printed = fig if fig is not None else Figure(Decimal(0), 2, "万元", "0", 0, 0)
+        v = judge(printed, total, band)
+        if v.status in ("ok", "info"):
+            continue
+        rows = [table.rows[row]] + [table.rows[v2[2]] for _, v2 in children if v2[1] is not None][:6]
+        quotes: list[Quote] = []
+        for r in rows:
+            q = _quote(doc, r)
+            if q not in quotes:
+                quotes.append(q)
+        out.append(finding("A-TABLE-SUM", quotes=quotes, expected=v.expected, actual=v.actual,
+                           difference=v.difference, tolerance=v.tolerance, table=table.title[:40] or "表格",
+                           column=f"{code} {name}", total_label=f"「{code} {name}」", total=value,
+                           parts=f"{len(children)} 个下级科目（{'、'.join(c for c, _ in children[:4])}…）",
+                           sum=total, diff=v.difference))
+    return out
+
+
+BASIC_VS_SANGONG = (("30217", "reception"), ("30231", "vehicle_run"), ("30212", "abroad"))
+
+
+def check_tables(tables: list[Table], doc: Doc) -> list[Finding]:
+    """Between tables: the basic-expenditure table's 公务接待费 (30217), 公务用车运行维护费 (30231)
+    and 因公出国（境）费用 (30212) are part of the 三公 table's items (三公 adds project spending),
+    so never more."""
+    out: list[Finding] = []
+    sangong = [t for t in tables if any(c.concept == "sangong_total" for c in t.cells)]
+    for basic in tables:
+        for code, concept in BASIC_VS_SANGONG:
+            entry = basic.codes.get(code)
+            if entry is None or entry[1] is None:
+                continue
+            for t in sangong:
+                cells = [c for c in t.find(concept, "actual") if c.fig is not None]
+                if len(cells) != 1 or (basic.year and t.year and basic.year != t.year):
+                    continue
+                part, whole = entry[1], cells[0].fig
+                if part.value <= whole.value + part.half + whole.half:  # type: ignore[union-attr]
+                    continue
+                out.append(finding("A-TABLE-TEXT", quotes=[_quote(doc, basic.rows[entry[2]]), _quote(doc, t.rows[cells[0].row])],
+                                   expected=f"≤ {show(whole.value)}", actual=part.value,  # type: ignore[union-attr]
+                                   difference=part.value - whole.value,  # type: ignore[union-attr]
+                                   label=ITEMS[concept][0], role="决算数",
+                                   where_a=f"表「{basic.title[:30]}」（{code}，基本支出）", a=part.value,
+                                   where_b=f"表「{t.title[:30]}」（含项目支出，不应更少）", b=whole.value,  # type: ignore[union-attr]
+                                   diff=part.value - whole.value))  # type: ignore[union-attr]
     return out
 
 

@@ -171,8 +171,8 @@ class Figure:
     @property
     def precision(self) -> int:
         """The decimals the figure is exact to: its printed decimals, or for an amount printed in
-        万元 with fewer decimals than the document's other 万元 amounts, theirs (11.8 beside
-        12.39 is 11.80: trailing zeros dropped, not a rounding to 0.1; see :data:`MONEY_PLACES`)."""
+        万元 with fewer, the cent (11.8 beside 12.39 is 11.80: trailing zeros dropped, not a
+        rounding to 0.1; see :func:`money_places`)."""
         if self.unit == "万元" and "亿" not in self.text and self.places < MONEY_PLACES.get():
             return MONEY_PLACES.get()
         return self.places
@@ -233,6 +233,7 @@ def collapse(text: str) -> str:
 
 
 def money_places(text: str) -> int:
-    """The most decimals (at most 2) of the amounts a normalised text prints in 万元."""
-    places = [f.places for f in figures(text) if f.text.endswith("万元")]
-    return min(2, max(places, default=0))
+    """The decimals a disclosure's 万元 amounts are exact to: 2.  An account is kept to the cent,
+    so "20 万元" beside "19.65 万元" is 20.00, and even a text printing whole 万元 only does not
+    make "8 万元，占 47%；9 万元，占 53%" a matter of ±0.5 (a 1 万元 item would span 0.5…1.5)."""
+    return 2

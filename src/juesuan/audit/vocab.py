@@ -16,8 +16,8 @@ import re
 
 # (kind, pattern) on a paragraph's text; the kinds are those of sections.KINDS.
 CONTENT_CUES: tuple[tuple[str, str], ...] = (
-    ("sangong", r"三公|因公出国（境）|公务用车购置|公务接待费"),
     ("running", r"(机关|机构)运行经费"),
+    ("sangong", r"三公|因公出国（境）"),
     ("procurement", r"政府采购"),
     ("assets", r"国有资产|资产总额"),
     ("fiscal_overall", r"财政拨款收入总计|财政拨款支出总计|财政拨款收、支|财政拨款收支"),
@@ -31,7 +31,7 @@ CONTENT_CUES: tuple[tuple[str, str], ...] = (
 # Concepts a table row/column or a sentence names: id → (Chinese name, pattern on a label).
 # Order matters: the first match wins, so parts come before the totals that contain their words.
 ITEMS: dict[str, tuple[str, str]] = {
-    "sangong_total": ("“三公”经费合计", r"^(合计|总计|小计)$|三公.*(合计|总计|支出$|经费$)|^总“?三公|^“?三公”?经费$"),
+    "sangong_total": ("“三公”经费合计", r"^(合计|总计)$|三公.*(合计|总计|支出$|经费$)|^总“?三公|^“?三公”?经费$"),
     "vehicle": ("公务用车购置及运行维护费", r"公务用车(购置)?及运行|公务用车费$|公务用车购置及运行维护"),
     "vehicle_purchase": ("公务用车购置费", r"公务用车购置(费|支出)?$|^（?[\d一二]）?[.、]?公务用车购置(费)?$"),
     "vehicle_run": ("公务用车运行维护费", r"公务用车运行(维护)?(费|支出)?(用)?$|运行维护费$"),
@@ -40,6 +40,8 @@ ITEMS: dict[str, tuple[str, str]] = {
     "meeting": ("会议费", r"会议费"),
     "training": ("培训费", r"培训费"),
 }
+
+COUNTED = re.compile(r"批次|人次|人数|团组|辆|保有量|数量|数（|[^预决算]数$")
 
 SUMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("sangong_total", ("abroad", "vehicle", "reception")),
@@ -76,6 +78,8 @@ def item_of(label: str) -> str | None:
     text = re.sub(r"^(其中|包括)[：:]?", "", label.strip())
     text = re.sub(r"^[（(]?[一二三四五六七八九十\d]{1,2}[)）.、]?[.、]?", "", text).strip()
     text = re.sub(r"\s+", "", text)
+    if COUNTED.search(text):
+        return None  # 公务接待批次、公务用车保有量（辆）: counts, not money
     for cid, (_, rx) in ITEMS.items():
         if re.search(rx, text):
             return cid

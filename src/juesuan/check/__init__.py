@@ -99,6 +99,12 @@ def _row_col(a1: str | None) -> tuple[int, int]:
 def check_grids(fmt: Format, values: Grids, formulas: Grids | None = None, prior: Book | None = None) -> list[Finding]:
     """Check sheets given as rows of values (and, when known, of formula text)."""
     book, found, read_findings = read_lenient(fmt, values)
+    return check_read(book, found, read_findings, values, formulas, prior)
+
+
+def check_read(book: Book, found: FoundBook, read_findings: list[Finding], values: Grids,
+               formulas: Grids | None = None, prior: Book | None = None) -> list[Finding]:
+    """Check a book already read (leniently) from ``values``: the reader's findings first."""
     prep = Prepared(book, found)
     stored, texts = stored_and_formulas(book, found, values, formulas, [*prep.input_keys, *prep.exprs])
     explanations = acknowledge.read(values.get(acknowledge.SHEET))
@@ -126,4 +132,4 @@ def check_file(path: str | Path, format_id: str | None = None, prior: Book | Non
         raise exc.at(file=str(path)) from None
 
 
-__all__ = ["check_book", "check_file", "check_grids", "cell_keys", "prepare", "Prepared", "Finding", "rules_of"]
+__all__ = ["check_book", "check_file", "check_grids", "check_read", "cell_keys", "prepare", "Prepared", "Finding", "rules_of"]

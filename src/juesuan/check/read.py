@@ -2,9 +2,9 @@
 
 :func:`juesuan.locate.read_book` stops at the first unusable cell (text in an amount cell, a
 formula error, a code row without a code).  The checker must report those and go on, so
-:func:`read_lenient` repairs a private copy of the grids and reads again: an unusable value cell
-is blanked (the stored value still holds the text, so S-5 reports it), an unusable code row is
-blanked and reported (S-2), a record row missing its name gets a placeholder (S-2).  Structural
+:func:`read_lenient` reads once collecting the problems as values: an unusable value cell is
+read as empty (the stored value still holds the text, so S-5 reports it), an unusable code row
+is read as absent and reported (S-2), a record row missing its name gets a placeholder (S-2).  Structural
 problems (a missing sheet, a changed header, rows inserted into a fixed table) stay InputErrors:
 the file cannot be checked (exit status 2).
 
@@ -17,19 +17,19 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Collection, Mapping
 
+from juesuan.celltext import Literal
 from juesuan.errors import InputError, Location
 from juesuan.expr import Key
 from juesuan.findings import CellRef, Finding
 from juesuan.locate import MAX_COLUMNS, FoundBook, Grid, cell, read_book
 from juesuan.model import Book
 from juesuan.spec import Format
-from juesuan.celltext import Literal
 from juesuan.workbook_file import check_readable
 
 Grids = Mapping[str, Grid]
-MAX_REPAIRS = 2000
+MAX_PROBLEMS = 2000  # more unreadable cells than this: not a workbook to check
 MAX_DENSE_CELLS = 5_000_000  # a sheet python-calamine may hold as one block (about 150 MB at most)
 A1 = re.compile(r"^([A-Z]+)(\d+)$")
 
@@ -44,12 +44,10 @@ def load_grids(path: str | Path) -> tuple[dict[str, Grid], dict[str, Grid]]:
     """
     path = Path(path)
     check_readable(path)
-    values = None
-    if all(r * c <= MAX_DENSE_CELLS for r, c in sheet_extents(path).values()):
-        try:
-            values = _calamine_grids(path)
-        except Exception:  # noqa: BLE001 — any reader failure falls back to openpyxl
-            values = None
+    try:
+        values = _calamine_grids(path)
+    except Exception:  # noqa: BLE001 — any reader failure (or TooLarge) falls back to openpyxl
+        values = None
     if values is None:
         return _literal_text(_openpyxl_grids(path, data_only=True), None), _openpyxl_grids(path, data_only=False)
     values = _literal_text(values, None)
@@ -126,14 +124,27 @@ def _blank_formula_cells(values: dict[str, Grid], formulas: dict[str, Grid]) -> 
     return out
 
 
-def _calamine_grids(path: Path) -> dict[str, Grid]:
+def _calamine_grids(path: Path, choose: Callable[[list[str]], Collection[str]] | None = None) -> dict[str, Grid]:
+    """Every sheet as rows of values (the first ``MAX_COLUMNS``), or the sheets ``choose(sheet
+    names)`` picks.  Raises :class:`TooLarge` before python-calamine sees a sheet it would have to
+    hold as a block of more than ``MAX_DENSE_CELLS`` cells (it aborts the process when memory
+    runs out)."""
     from python_calamine import CalamineWorkbook
 
+    if any(r * c > MAX_DENSE_CELLS for r, c in sheet_extents(path).values()):
+        raise TooLarge(path)
     wb = CalamineWorkbook.from_path(str(path))
     out: dict[str, Grid] = {}
+    chosen = None if choose is None else set(choose(list(wb.sheet_names)))
     for name in wb.sheet_names:
+        if chosen is not None and name not in chosen:
+            continue
         out[name] = [list(row[:MAX_COLUMNS]) for row in wb.get_sheet_by_name(name).to_python(skip_empty_area=False)]
     return out
+
+
+class TooLarge(Exception):
+    """A sheet's cells span too large a block for python-calamine (see :func:`_calamine_grids`)."""
 
 
 def _openpyxl_grids(path: Path, data_only: bool) -> dict[str, Grid]:
@@ -173,41 +184,37 @@ def _formula_text(value: Any) -> Any:
 
 
 def read_lenient(fmt: Format, grids: Grids) -> tuple[Book, FoundBook, list[Finding]]:
-    """``read_book`` that reports unusable cells and rows instead of stopping at the first."""
+    """``read_book`` that reports unusable cells and rows instead of stopping at the first: one
+    pass, the reader's problems as values (:func:`juesuan.locate.read_book` with ``problems``).
+
+    An unreadable input cell is read as empty (S-5 reports it from the stored values); a code row
+    the reader cannot use and an empty required column are S-2 findings here."""
+    problems: list[InputError] = []
+    book, found = read_book(fmt, grids, problems)
+    return book, found, problem_findings(fmt, grids, problems)
+
+
+def problem_findings(fmt: Format, grids: Grids, problems: list[InputError]) -> list[Finding]:
+    """The reader's problems as findings (S-2 for a code row or a required text; an unreadable
+    value is S-5's, reported from the stored values)."""
     from juesuan.check.common import S2
 
-    work: dict[str, list[list[Any]]] | None = None
+    if len(problems) > MAX_PROBLEMS:
+        raise InputError("工作簿中无法读取的单元格过多", "too many unreadable cells", Location())
     findings: list[Finding] = []
-    for _ in range(MAX_REPAIRS):
-        try:
-            book, found = read_book(fmt, work if work is not None else grids)
-            return book, found, findings
-        except InputError as exc:
-            where = _cell_of(exc)
-            if where is None:
-                raise
-            sheet, r, c = where
-            if work is None:
-                work = {name: [list(row) for row in g] for name, g in grids.items()}
-            grid = work.get(sheet)
-            if grid is None or r > len(grid):
-                raise
-            if exc.kind == "value":
-                _set(grid, r, c, None)
-            elif exc.kind == "code_row":
-                table = fmt.table_by_sheet(sheet)
-                findings.append(S2.at([CellRef(sheet, exc.where.cell, table.key)], table=table.key,
-                                              code=str(cell(grid, r, 1) or "").strip() or f"第{r}行",
-                                              problem=_why(exc.zh)))
-                grid[r - 1] = [None] * len(grid[r - 1])
-            elif exc.kind == "required":
-                table = fmt.table_by_sheet(sheet)
-                findings.append(S2.at([CellRef(sheet, exc.where.cell, table.key)], table=table.key,
-                                              code=f"第{r}行", problem=exc.zh + "（已按「（未命名）」校验）"))
-                _set(grid, r, c, "（未命名）")
-            else:
-                raise
-    raise InputError("工作簿中无法读取的单元格过多", "too many unreadable cells", Location())
+    for exc in problems:
+        where = _cell_of(exc)
+        if where is None or exc.kind == "value":
+            continue
+        sheet, r, c = where
+        table = fmt.table_by_sheet(sheet)
+        ref = [CellRef(sheet, exc.where.cell, table.key)]
+        if exc.kind == "code_row":
+            findings.append(S2.at(ref, table=table.key, code=str(cell(grids[sheet], r, 1) or "").strip() or f"第{r}行",
+                                  problem=_why(exc.zh)))
+        else:  # required
+            findings.append(S2.at(ref, table=table.key, code=f"第{r}行", problem=exc.zh + "（已按「（未命名）」校验）"))
+    return findings
 
 
 def _why(zh: str) -> str:

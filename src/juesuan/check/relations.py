@@ -18,13 +18,13 @@ user changed 2010301 基本支出 from 100.00 to 100.01 with a tool that does no
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from juesuan.check.tolerance import Mode, compare, is_precise, round2
 from juesuan.expr import Expr, Key, RatePercent, Ref, ScoreOf, Sum, SumIf
 from juesuan.findings import Finding
+from juesuan.xlformula import same_formula
 
 if TYPE_CHECKING:
     from juesuan.check.context import Context
@@ -33,14 +33,6 @@ if TYPE_CHECKING:
 ZERO = Decimal(0)
 
 
-QUOTED_SHEET = re.compile(r"'((?:[^']|'')+)'!")
-
-
-def normalize_formula(text: str) -> str:
-    """``= sum($D$8, '表 5'!d11)`` → ``SUM(D8,表5!D11)``: compare formulas regardless of case, $,
-    spaces and optional quotes around sheet names (Excel and LibreOffice differ there)."""
-    text = QUOTED_SHEET.sub(lambda m: m.group(1).replace("''", "'") + "!", text.lstrip("="))
-    return re.sub(r"\s+|\$", "", text).upper()
 
 
 def expected_formula(ctx: "Context", key: Key) -> str:
@@ -55,7 +47,7 @@ def formula_state(ctx: "Context", key: Key) -> str:
             state = "none"
         elif (f := ctx.formulas.get(key)) is None:
             state = "constant"
-        elif f == expected_formula(ctx, key) or normalize_formula(f) == normalize_formula(expected_formula(ctx, key)):
+        elif same_formula(f, expected_formula(ctx, key), ctx.fmt.table(key[0]).sheet):
             state = "declared"
         else:
             state = "other"
@@ -92,7 +84,8 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
         printed = expected
         if precise and rule.mode is Mode.ROUNDED:
             printed = sum((round2(v) for v in values), ZERO) if simple else expr.value(_printed(ctx))
-        gap = compare(rule.mode, actual, expected, expected_printed=printed, n_parts=n, precise=precise)
+        gap = compare(rule.mode, actual, expected, expected_printed=printed, n_parts=n, precise=precise,
+                      balanced=ctx.balanced)
         if gap is not None:
             yield rule.finding(ctx, [key, *_pointed(ctx, parts)], gap, cell=ctx.label(key),
                                relation=describe(ctx, expr, key))

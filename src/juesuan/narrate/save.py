@@ -20,7 +20,8 @@ from openpyxl.workbook import Workbook
 from juesuan.cached import save_with_values
 from juesuan.derive import compute, derivations
 from juesuan.expr import Address
-from juesuan.fill import evaluate_others, same_formula
+from juesuan.fill import evaluate_others
+from juesuan.xlformula import same_formula
 from juesuan.lint import lint_formulas, workbook_formulas, workbook_names
 from juesuan.locate import FoundBook
 from juesuan.model import Book

@@ -125,10 +125,9 @@ class Service:
         self.busy = threading.Lock()
         self.work = settings.folder / "work"
         self.results = settings.folder / "results"
+        shutil.rmtree(self.work, ignore_errors=True)  # leftovers of a crash
         for d in (self.work, self.results):
             d.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(self.work, ignore_errors=True)  # leftovers of a crash
-        self.work.mkdir(parents=True, exist_ok=True)
 
     # ── guards ──
     def authorize(self, request: Request) -> None:

@@ -23,8 +23,9 @@ from __future__ import annotations
 from importlib import resources
 
 from juesuan.expr import Ref, Sum
-from juesuan.formats.nmg_2023 import (CODE_LABELS, ECON_LABELS, ECONOMIC_CODES, FUNCTION_CODES, ITEM_LABELS, cn,
-                                      col_sum, econ_rows, key_value)
+from juesuan.formats.nmg_2023 import (CODE_LABELS, ECON_LABELS, ECONOMIC_CODES, FUNCTION_CODES, INCOME_SOURCES,
+                                      ITEM_LABELS, SPENDING_KINDS, cn, code_table, col_sum, econ_rows, key_value,
+                                      table2, table3, table8, table9)
 from juesuan.spec import INPUT, Block, Column, Comparison, Format, LabelColumn, Row, Table
 
 FORMAT_ID = "national-2023"
@@ -46,8 +47,6 @@ NATIONAL_FUNCTION_CODES = dict(sorted({**FUNCTION_CODES, **_extra_codes()}.items
 CATEGORIES = ["201", "202", "203", "204", "205", "206", "207", "208", "210", "211", "212", "213", "214", "215",
               "216", "217", "219", "220", "221", "222", "223", "224", "229", "234"]
 FUNDS = ["一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"]
-INCOME_SOURCES = ["财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"]
-SPENDING_KINDS = ["基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"]
 INCOME_LINES = [
     ("一般公共预算财政拨款收入", Ref("表4", "一般公共预算财政拨款", "金额")),
     ("政府性基金预算财政拨款收入", Ref("表4", "政府性基金预算财政拨款", "金额")),
@@ -108,50 +107,15 @@ def table1() -> Table:
                         "本表反映部门本年度的总收支和年末结转结余情况。")
 
 
-# ── 表2 收入决算表, 表3 支出决算表, 表5, 表8, 表9 (功能分类 code tables) ────────────────────
-def code_table(key: str, title: str, label: str, columns: list[Column], footnote: str,
-               landscape: bool = False) -> Table:
-    return Table(key, title, title, "code", (Block(CODE_LABELS, tuple(columns)),), label=label,
-                 codes="function", footnote=footnote, landscape=landscape)
-
-
-def table2() -> Table:
-    cols = [Column("本年收入合计", ("本年收入合计",), lineno="1", derive=col_sum(*INCOME_SOURCES))]
-    cols += [Column(k, (k,), lineno=str(i + 2)) for i, k in enumerate(INCOME_SOURCES)]
-    return code_table("表2", "收入决算表", "公开02表", cols, "本表反映部门本年度取得的各项收入情况。", landscape=True)
-
-
-def table3() -> Table:
-    cols = [Column("本年支出合计", ("本年支出合计",), lineno="1", derive=col_sum(*SPENDING_KINDS))]
-    cols += [Column(k, (k,), lineno=str(i + 2)) for i, k in enumerate(SPENDING_KINDS)]
-    return code_table("表3", "支出决算表", "公开03表", cols, "本表反映部门本年度各项支出情况。", landscape=True)
-
-
+# ── 表2, 表3, 表5, 表8, 表9 (功能分类 code tables) ─────────────────────────────────────────
+# 表2 收入决算表, 表3 支出决算表, 表8 政府性基金 and 表9 国有资本经营 are nmg-2023's tables (same keys,
+# columns, 栏次 and notes); 表5 differs only in its total column's key (合计, as printed).
 def table5() -> Table:
     cols = [Column("合计", ("本年支出", "合计"), lineno="1", derive=col_sum("基本支出", "项目支出")),
             Column("基本支出", ("本年支出", "基本支出"), lineno="2"),
             Column("项目支出", ("本年支出", "项目支出"), lineno="3")]
     return code_table("表5", "一般公共预算财政拨款支出决算表", "公开05表", cols,
                       "本表反映部门本年度一般公共预算财政拨款支出情况。")
-
-
-def table8() -> Table:
-    cols = [Column("年初结转和结余", ("年初结转和结余",), lineno="1"),
-            Column("本年收入", ("本年收入",), lineno="2"),
-            Column("本年支出小计", ("本年支出", "小计"), lineno="3", derive=col_sum("基本支出", "项目支出")),
-            Column("基本支出", ("本年支出", "基本支出"), lineno="4"),
-            Column("项目支出", ("本年支出", "项目支出"), lineno="5"),
-            Column("年末结转和结余", ("年末结转和结余",), lineno="6")]
-    return code_table("表8", "政府性基金预算财政拨款收入支出决算表", "公开08表", cols,
-                      "本表反映部门本年度政府性基金预算财政拨款收入、支出及结转和结余情况。", landscape=True)
-
-
-def table9() -> Table:
-    cols = [Column("合计", ("本年支出", "合计"), lineno="1", derive=col_sum("基本支出", "项目支出")),
-            Column("基本支出", ("本年支出", "基本支出"), lineno="2"),
-            Column("项目支出", ("本年支出", "项目支出"), lineno="3")]
-    return code_table("表9", "国有资本经营预算财政拨款支出决算表", "公开09表", cols,
-                      "本表反映部门本年度国有资本经营预算财政拨款支出情况。")
 
 
 # ── 表4 财政拨款收入支出决算总表 ─────────────────────────────────────────────────────────

@@ -13,44 +13,19 @@ from typing import TYPE_CHECKING, Iterator
 from juesuan.check.sums import equal, sides
 from juesuan.findings import Finding
 from juesuan.formats.national_2023 import FUNDS
+# The relations the nine tables share with nmg-2023's first five tables (same table, row and column keys).
+from juesuan.formats.nmg_2023.checks.between import x1, x2, x4, x13, x15, x16  # noqa: F401
+from juesuan.formats.nmg_2023.checks.within import w1_5, w4_3, w4_5  # noqa: F401
 
 if TYPE_CHECKING:
     from juesuan.check.context import Context
     from juesuan.check.registry import Rule
 
 
-def w1_5(ctx: "Context", rule: "Rule") -> list[Finding]:
-    """表1 收入总计 = 支出总计."""
-    return equal(ctx, rule, ("表1", "支出总计", "金额"), [("表1", "收入总计", "金额")])
 
 
-def w4_3(ctx: "Context", rule: "Rule") -> list[Finding]:
-    """表4 收入总计 = 支出总计 (合计)."""
-    return equal(ctx, rule, ("表4", "支出总计", "合计"), [("表4", "收入总计", "金额")],
-                 cell="表4「支出总计」合计", relation="表4「收入总计」")
 
 
-def w4_5(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
-    """Per fund: 年初 + 本年收入 = 本年支出 + 年末 (a warning: 结转 may be adjusted)."""
-    for fund in FUNDS:
-        yield from sides(ctx, rule, [("表4", f"年初{fund}", "金额"), ("表4", fund, "金额")],
-                         [("表4", "本年支出合计", fund), ("表4", "年末财政拨款结转和结余", fund)], fund=fund)
-
-
-def x1(ctx: "Context", rule: "Rule") -> list[Finding]:
-    """表1 本年收入合计 = 表2 合计「本年收入合计」."""
-    return equal(ctx, rule, ("表2", "合计", "本年收入合计"), [("表1", "本年收入合计", "金额")])
-
-
-def x2(ctx: "Context", rule: "Rule") -> list[Finding]:
-    """表1 一 + 二 + 三 = 表2 合计「财政拨款收入」."""
-    lines = [("表1", k, "金额") for k in ("一般公共预算财政拨款收入", "政府性基金预算财政拨款收入", "国有资本经营预算财政拨款收入")]
-    return equal(ctx, rule, ("表2", "合计", "财政拨款收入"), lines)
-
-
-def x4(ctx: "Context", rule: "Rule") -> list[Finding]:
-    """表1 本年支出合计 = 表3 合计「本年支出合计」."""
-    return equal(ctx, rule, ("表3", "合计", "本年支出合计"), [("表1", "本年支出合计", "金额")])
 
 
 def x7(ctx: "Context", rule: "Rule") -> list[Finding]:
@@ -60,22 +35,7 @@ def x7(ctx: "Context", rule: "Rule") -> list[Finding]:
                  [("表5", "合计", "合计"), ("表4", "年末财政拨款结转和结余", FUNDS[0])])
 
 
-def x13(ctx: "Context", rule: "Rule") -> list[Finding]:
-    """表5 合计「基本支出」= 表6 人员经费合计 + 公用经费合计."""
-    return equal(ctx, rule, ("表5", "合计", "基本支出"),
-                 [("表6", "人员经费合计", "决算数"), ("表6", "公用经费合计", "决算数")])
 
-
-def x15(ctx: "Context", rule: "Rule") -> list[Finding]:
-    """表3 合计「基本支出」≥ 表5 + 表8 + 表9 基本支出."""
-    return equal(ctx, rule, ("表3", "合计", "基本支出"),
-                 [("表5", "合计", "基本支出"), ("表8", "合计", "基本支出"), ("表9", "合计", "基本支出")])
-
-
-def x16(ctx: "Context", rule: "Rule") -> list[Finding]:
-    """表3 合计「项目支出」≥ 表5 + 表8 + 表9 项目支出."""
-    return equal(ctx, rule, ("表3", "合计", "项目支出"),
-                 [("表5", "合计", "项目支出"), ("表8", "合计", "项目支出"), ("表9", "合计", "项目支出")])
 
 
 def x17(ctx: "Context", rule: "Rule") -> Iterator[Finding]:

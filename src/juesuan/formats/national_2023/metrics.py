@@ -90,8 +90,7 @@ def general(src: Source) -> General:
     book = src.book
     table = book.format.table("表5")
     total = src.amount("表5", "合计", "合计")
-    categories = _shares(src, total, [(f"{code_name(book, table, c)}（类）", ("表5", c, "合计"))
-                                      for c in book.rows(table) if len(c) == 3])
+    categories = by_category(src, "表5", "合计")
     codes = sorted(set(book.codes.get("表5", [])) | set(book.codes.get("年初预算", [])))
     lines = []
     for code in codes:
@@ -181,26 +180,26 @@ class Fund:
     categories: list[Item]
 
 
-def fund(src: Source) -> Fund:
+def by_category(src: Source, table: str, column: str) -> list[Item]:
+    """The 类 rows of a code table's ``column`` ("节能环保支出（类）"), with their shares of its 合计."""
     book = src.book
-    table = book.format.table("表8")
-    spent = src.amount("表8", "合计", "本年支出小计")
-    return Fund(src.amount("表8", "合计", "本年收入"), spent, src.amount("表8", "合计", "年初结转和结余"),
-                src.amount("表8", "合计", "年末结转和结余"), Change(spent, prior(src, "政府性基金预算财政拨款支出")),
-                _shares(src, spent, [(f"{code_name(book, table, c)}（类）", ("表8", c, "本年支出小计"))
-                                     for c in book.rows(table) if len(c) == 3]))
+    t = book.format.table(table)
+    return _shares(src, src.amount(table, "合计", column),
+                   [(f"{code_name(book, t, c)}（类）", (table, c, column)) for c in book.rows(t) if len(c) == 3])
+
+
+def fund(src: Source) -> Fund:
+    t8 = lambda col: src.amount("表8", "合计", col)  # noqa: E731
+    spent = t8("本年支出小计")
+    return Fund(t8("本年收入"), spent, t8("年初结转和结余"), t8("年末结转和结余"),
+                Change(spent, prior(src, "政府性基金预算财政拨款支出")), by_category(src, "表8", "本年支出小计"))
 
 
 def capital(src: Source) -> Fund:
-    book = src.book
-    table = book.format.table("表9")
     spent = src.amount("表9", "合计", "合计")
-    received = src.amount("表4", FUNDS[2], "金额")
-    return Fund(received, spent, src.amount("表4", f"年初{FUNDS[2]}", "金额"),
+    return Fund(src.amount("表4", FUNDS[2], "金额"), spent, src.amount("表4", f"年初{FUNDS[2]}", "金额"),
                 src.amount("表4", "年末财政拨款结转和结余", FUNDS[2]),
-                Change(spent, prior(src, "国有资本经营预算财政拨款支出")),
-                _shares(src, spent, [(f"{code_name(book, table, c)}（类）", ("表9", c, "合计"))
-                                     for c in book.rows(table) if len(c) == 3]))
+                Change(spent, prior(src, "国有资本经营预算财政拨款支出")), by_category(src, "表9", "合计"))
 
 
 # ── 十 预算绩效管理 ─────────────────────────────────────────────────────────────────────────

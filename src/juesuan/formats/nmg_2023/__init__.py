@@ -451,6 +451,7 @@ def perf_projects() -> Table:
                derive=lambda col: ScoreOf(col("资金分值"), col("执行率"))),
         Column("指标得分", ("绩效指标", "得分合计"), "number", 9, sum_over=("绩效指标", "项目名称", "得分")),
         Column("总分", ("总分",), "number", 8, derive=lambda col: Sum([col("资金得分"), col("指标得分")])),
+        Column("自评得分", ("自评得分（绩效系统填报）",), "number", 9),  # as submitted; check N-SCORE compares
         Column("预期目标", ("年度总体目标", "预期目标"), "text", 30),
         Column("实际完成情况", ("年度总体目标", "实际完成情况"), "text", 30),
         Column("目标完成情况", ("自评综述", "绩效目标完成情况"), "text", 30),

@@ -331,7 +331,9 @@ def assets(src: Source) -> Assets:
 # ── 十四 预算绩效 ──────────────────────────────────────────────────────────────────────────
 @dataclass(frozen=True)
 class SelfAssessed:
-    """One project of the 绩效自评 sheet, with 执行率 and 总分 as recomputed by the derivations."""
+    """One project of the 绩效自评 sheet, with 执行率 and 总分 as recomputed by the derivations;
+    ``submitted`` the 自评得分 as filed in the 绩效 system (``None``: not typed), which the text
+    states when given (check N-SCORE compares the two)."""
 
     row: str
     name: str
@@ -342,6 +344,12 @@ class SelfAssessed:
     achieved: str
     problems: str
     measures: str
+    submitted: Decimal | None = None
+
+    @property
+    def stated(self) -> Decimal:
+        """The score the text prints: as submitted, else as computed."""
+        return self.score if self.submitted is None else self.submitted
 
 
 @dataclass(frozen=True)
@@ -369,9 +377,17 @@ class Performance:
 NAME_SPLIT = re.compile(r"[、，,；;\s]+")
 
 
+NO_NAMES = {"无", "没有", "无此项", "本年无", "暂无"}  # typed where there is no project to name
+
+
 def split_names(text: str) -> list[str]:
     """“公务接待费”、“维护费” → [公务接待费, 维护费]."""
-    return [n.strip("“”\"'「」") for n in NAME_SPLIT.split(text) if n.strip("“”\"'「」")]
+    names = [n.strip("“”\"'「」") for n in NAME_SPLIT.split(text) if n.strip("“”\"'「」")]
+    return [n for n in names if n not in NO_NAMES]
+
+
+def _typed(value: object) -> Decimal | None:
+    return Decimal(value) if isinstance(value, (int, Decimal)) and not isinstance(value, bool) else None
 
 
 def performance(src: Source) -> Performance:
@@ -389,7 +405,8 @@ def performance(src: Source) -> Performance:
         a = lambda col: src.amount("绩效自评", row, col)  # noqa: E731
         t = lambda col: src.text("绩效自评", row, col)  # noqa: E731
         projects.append(SelfAssessed(row, t("项目名称"), a("年度资金总额全年预算数"), a("年度资金总额全年执行数"),
-                                     a("执行率"), a("总分"), t("目标完成情况"), t("主要问题"), t("改进措施")))
+                                     a("执行率"), a("总分"), t("目标完成情况"), t("主要问题"), t("改进措施"),
+                                     _typed(src.book.get(("绩效自评", row, "自评得分")))))
     return Performance(
         coverage("一般公共预算", "一般公共预算自评资金", src.amount("表5", "合计", "项目支出")),
         coverage("政府性基金", "政府性基金自评资金", fund_base),

@@ -14,6 +14,7 @@ the narrative prints (:mod:`juesuan.formats.nmg_2023.metrics`) and the inputs be
 - N-PERF-SUM the 部门评价 amount is no sum of the projects it names;
 - N-NAME  one project under two names (绩效自评 / 绩效指标 / 部门评价项目);
 - N-REASON-FLAT a 变动原因 typed for a comparison that did not change (持平);
+- N-SCORE  a 自评得分 filed in the 绩效 system that is not the computed 总分 (beyond rounding);
 - N-REASON and N-TEXT: the generated document audited by ``juesuan audit``'s own engine
   (:func:`juesuan.audit.engine.audit_loaded`), its errors and warnings mapped to check findings,
   so what audit flags in the exported document is already flagged on the workbook (a finding
@@ -322,6 +323,22 @@ def flat_reasons(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
             yield rule.finding(ctx, [cell, ("表5", code, "小计"), ("年初预算", code, "年初预算数")],
                                comparison=f"五、{ctx.row_label('表5', code)}决算与年初预算相比", current=spent,
                                base=budget, reason=text)
+
+
+# ── N-SCORE ─────────────────────────────────────────────────────────────────────────────
+def submitted_scores(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
+    """N-SCORE: the 自评得分 filed in the 绩效 system is the computed 总分 rounded to the decimals
+    it was filed with (98.3 for 98.28 holds; 97 for 98 does not)."""
+    for p in story(ctx).metrics.performance.projects:
+        if p.submitted is None:
+            continue
+        exp = p.submitted.as_tuple().exponent
+        places = min(2, max(0, -exp)) if isinstance(exp, int) else 2
+        shown = p.score.quantize(Decimal(1).scaleb(-places), rounding="ROUND_HALF_UP")
+        if shown != p.submitted.quantize(Decimal(1).scaleb(-places), rounding="ROUND_HALF_UP"):
+            yield rule.finding(ctx, [("绩效自评", p.row, "自评得分"), ("绩效自评", p.row, "总分")], project=p.name,
+                               submitted=str(p.submitted), computed=str(round2(p.score)), expected=round2(p.score),
+                               actual=p.submitted)
 
 
 # ── N-REASON, N-TEXT: audit's engine on the generated document ─────────────────────────
