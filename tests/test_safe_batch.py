@@ -19,7 +19,7 @@ from juesuan.batch.progress import Progress
 from juesuan.synth import write_synth
 
 
-def _killed_on_dept_2(path, out_dir, key, narrate=True):  # type: ignore[no-untyped-def]
+def _killed_on_dept_2(path, out_dir, key, *args):  # type: ignore[no-untyped-def]
     import os
     import signal
 
@@ -27,7 +27,7 @@ def _killed_on_dept_2(path, out_dir, key, narrate=True):  # type: ignore[no-unty
 
     if path.stem == "dept-0002":
         os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer would
-    return job.process(path, out_dir, key, narrate)
+    return job.process(path, out_dir, key, *args)
 
 
 def test_a_worker_killed_by_sigkill_fails_its_department_at_once(tmp_path: Path, monkeypatch) -> None:
@@ -78,10 +78,10 @@ KILLED_MIDWAY = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
     from juesuan.batch import job, runner
-    def process(path, out_dir, key, narrate=True):
+    def process(path, out_dir, key, *args):
         if path.stem == "dept-0005":
             os.kill(os.getpid(), signal.SIGKILL)  # kill -9 of the whole batch, 4 of 6 done
-        return job.process(path, out_dir, key, narrate)
+        return job.process(path, out_dir, key, *args)
     runner.process = process
     runner.run_batch(sys.argv[1], sys.argv[2], jobs=1)
 """)
