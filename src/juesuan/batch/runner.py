@@ -64,11 +64,13 @@ class BatchResult:
 
 
 def find_inputs(in_dir: Path, out_dir: Path) -> list[Path]:
-    """The data files ``in_dir/*.json`` in name order (the batch's own files excluded)."""
+    """The data files ``in_dir/*.json`` in name order (the batch's own files and ``~$`` owner
+    files excluded)."""
     if not in_dir.is_dir():
         raise InputError("找不到数据文件目录", "the input directory does not exist", Location(file=str(in_dir)))
     own = {(out_dir / f"{SUMMARY}.json").resolve(), (out_dir / STATE_FILE).resolve()}
-    return sorted(p for p in in_dir.glob("*.json") if p.is_file() and p.resolve() not in own)
+    return sorted(p for p in in_dir.glob("*.json")
+                  if p.is_file() and p.resolve() not in own and not p.name.startswith("~$"))
 
 
 def run_batch(in_dir: str | Path, out_dir: str | Path, jobs: int | None = None, force: bool = False,
