@@ -25,12 +25,13 @@ import multiprocessing
 import multiprocessing.process
 import os
 import signal
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from juesuan.batch.job import Outcome, process
 from juesuan.batch.progress import Progress
@@ -38,6 +39,9 @@ from juesuan.batch.state import STATE_FILE, State, input_key
 from juesuan.batch.summary import SUMMARY, write_summary
 from juesuan.errors import InputError, Location
 from juesuan.formats import DEFAULT_FORMAT
+
+if TYPE_CHECKING:
+    from juesuan.batch.pdfpool import PdfJob, PdfPool
 
 STALL = 600.0  # seconds one department may take before its worker is killed and it is reported failed
 MAX_TASKS = 100  # departments per worker process before it is replaced
@@ -74,11 +78,15 @@ def find_inputs(in_dir: Path, out_dir: Path) -> list[Path]:
 
 
 def run_batch(in_dir: str | Path, out_dir: str | Path, jobs: int | None = None, force: bool = False,
-              narrate: bool = True, progress: Progress | None = None, balance: bool = False) -> BatchResult:
+              narrate: bool = True, progress: Progress | None = None, balance: bool = False,
+              export: bool = False, pdf_limit: float | None = None) -> BatchResult:
     """Fill, check and narrate every data file of ``in_dir`` into ``out_dir``; write the summary.
 
     ``balance``: print balanced figures (舍位平衡) for every department, as a data file whose
-    notes say ``"舍位平衡": true`` asks for itself."""
+    notes say ``"舍位平衡": true`` asks for itself.  ``export``: each department's Word and PDF too
+    (``<name>_决算公开.docx/.pdf``), the PDFs by a pool of ``jobs`` LibreOffice workers
+    (:mod:`juesuan.batch.pdfpool`) with ``pdf_limit`` seconds per document; a department is
+    reported when its PDF is done."""
     t0 = time.perf_counter()
     in_dir, out_dir = Path(in_dir), Path(out_dir)
     inputs = find_inputs(in_dir, out_dir)
@@ -89,7 +97,7 @@ def run_batch(in_dir: str | Path, out_dir: str | Path, jobs: int | None = None, 
     outcomes: list[Outcome] = []
     todo: list[tuple[Path, str]] = []
     for path in inputs:
-        outcome, key = _precheck(path, narrate, balance)
+        outcome, key = _precheck(path, narrate, balance, export)
         reused = None if force or outcome is not None else state.reusable(path.stem, key)
         if outcome is None and reused is None:
             todo.append((path, key))
@@ -105,19 +113,35 @@ def run_batch(in_dir: str | Path, out_dir: str | Path, jobs: int | None = None, 
     gc.freeze()  # the format and the template stay for the whole run: keep them out of every collection
     t1 = time.perf_counter()
     processed: list[Outcome] = []
+    lock = threading.Lock()  # PDF workers report from their threads
+
+    def record(o: Outcome) -> None:
+        with lock:
+            processed.append(o)
+            state.record(o)
+            progress.update(o)
+
+    pdfs = _pdf_pool(out_dir, jobs, record, pdf_limit) if export and todo else None
 
     def finished(o: Outcome) -> None:
-        processed.append(o)
-        state.record(o)
-        progress.update(o)
+        if pdfs is not None and o.export == "docx":  # Word written: the PDF pool reports it when done
+            pdfs.submit(_pdf_job(o))
+        else:
+            record(o)
 
     workers = min(jobs, len(todo))
     try:
         if workers <= 1:
             for path, key in todo:
-                finished(process(path, out_dir, key, narrate, balance))
+                finished(process(*_task(path, out_dir, key, narrate, balance, export)))
         else:
-            _pool(todo, out_dir, narrate, workers, finished, balance)
+            _pool(todo, out_dir, narrate, workers, finished, balance, export)
+        if pdfs is not None:
+            pdfs.close()
+    except BaseException:
+        if pdfs is not None:
+            pdfs.abort()
+        raise
     finally:  # interrupted (Ctrl-C) or not, what is done stays done for the next run
         state.keep_only({p.stem for p in inputs})
         state.save()
@@ -129,18 +153,46 @@ def run_batch(in_dir: str | Path, out_dir: str | Path, jobs: int | None = None, 
     return BatchResult(outcomes, time.perf_counter() - t0, setup, work, jobs, json_path, xlsx_path, processed)
 
 
-def _precheck(path: Path, narrate: bool, balance: bool = False) -> tuple[Outcome | None, str]:
+def _precheck(path: Path, narrate: bool, balance: bool = False, export: bool = False) -> tuple[Outcome | None, str]:
     """(an outcome decided without processing, or None; the input's key)."""
     try:
         content = path.read_bytes()
     except OSError as exc:
         return Outcome(path.stem, str(path), "failed", reason=f"无法读取文件 cannot read the file: {exc}"), ""
-    key = input_key(content, narrate, balance)
+    key = input_key(content, narrate, balance, export)
     if path.stem == SUMMARY:
         reason = (f"文件名「{path.name}」与汇总文件 {SUMMARY}.xlsx 冲突，请改名 "
                   f"(the name collides with the batch summary; rename the file)")
         return Outcome(path.stem, str(path), "failed", reason=reason, input_error=True, key=key), key
     return None, key
+
+
+def _task(path: Path, out_dir: Path, key: str, narrate: bool, balance: bool, export: bool) -> tuple:
+    """The arguments of :func:`process` (``export`` only when asked for)."""
+    return (path, out_dir, key, narrate, balance) + ((True,) if export else ())
+
+
+def _pdf_pool(out_dir: Path, workers: int, record: Callable[[Outcome], None], limit: float | None) -> "PdfPool":
+    """The LibreOffice workers of ``--export``: each finished PDF completes its department's outcome."""
+    from juesuan.batch.pdfpool import LIMIT, PdfJob, PdfPool
+
+    def done(job: PdfJob) -> None:
+        o: Outcome = job.tag
+        if job.error:
+            o.export, o.export_reason = "failed", job.error
+        else:
+            o.export, o.pdf = "ok", str(job.pdf)
+        record(o)
+
+    return PdfPool(out_dir, workers, done, limit=LIMIT if limit is None else limit)
+
+
+def _pdf_job(o: Outcome) -> "PdfJob":
+    from juesuan.batch.pdfpool import PdfJob
+
+    assert o.docx is not None
+    docx = Path(o.docx)
+    return PdfJob(o.name, docx, docx.with_suffix(".pdf"), tag=o)
 
 
 def _prepare(narrate: bool) -> float:
@@ -176,8 +228,9 @@ class _Worker:
     done: int = 0
 
 
-def _serve(conn: Connection, narrate: bool, prerendered: dict[bool, bytes] | None, balance: bool) -> None:
-    """A worker: take (path, out_dir, key) from the pipe, send the Outcome back, until told to stop."""
+def _serve(conn: Connection, narrate: bool, prerendered: dict[bool, bytes] | None) -> None:
+    """A worker: take the arguments of :func:`process` from the pipe, send the Outcome back, until
+    told to stop."""
     _init_worker(narrate, prerendered)
     while True:
         try:
@@ -186,12 +239,11 @@ def _serve(conn: Connection, narrate: bool, prerendered: dict[bool, bytes] | Non
             return
         if task is None:
             return
-        path, out_dir, key = task
-        conn.send(process(path, out_dir, key, narrate, balance))
+        conn.send(process(*task))
 
 
 def _pool(todo: Iterable[tuple[Path, str]], out_dir: Path, narrate: bool, workers: int,
-          finished: Callable[[Outcome], None], balance: bool = False) -> None:
+          finished: Callable[[Outcome], None], balance: bool = False, export: bool = False) -> None:
     """Run ``todo`` on ``workers`` processes, one task each at a time.
 
     The parent waits on every worker's pipe and on its process sentinel at once, so a worker that
@@ -212,7 +264,7 @@ def _pool(todo: Iterable[tuple[Path, str]], out_dir: Path, narrate: bool, worker
 
     def start() -> _Worker:
         mine, theirs = ctx.Pipe()
-        proc = ctx.Process(target=_serve, args=(theirs, narrate, prerendered, balance), daemon=True)
+        proc = ctx.Process(target=_serve, args=(theirs, narrate, prerendered), daemon=True)
         proc.start()
         theirs.close()
         return _Worker(proc, mine)
@@ -225,7 +277,7 @@ def _pool(todo: Iterable[tuple[Path, str]], out_dir: Path, narrate: bool, worker
         task = tasks.popleft()
         w.task, w.started = task, time.monotonic()
         try:
-            w.conn.send((task[0], out_dir, task[1]))
+            w.conn.send(_task(task[0], out_dir, task[1], narrate, balance, export))
         except OSError:  # it died before it could take the task: seen as dead below
             pass
         live.append(w)
