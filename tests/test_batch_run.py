@@ -161,14 +161,14 @@ def test_synth_command_writes_data_files(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.glob("*.json")) == ["dept-0001.json", "dept-0002.json", "dept-0003.json"]
 
 
-def _dies_on_dept_2(path, out_dir, key, narrate=True):  # type: ignore[no-untyped-def]
+def _dies_on_dept_2(path, out_dir, key, narrate=True, balance=False):  # type: ignore[no-untyped-def]
     import os
 
     from juesuan.batch import job
 
     if path.stem == "dept-0002":
         os._exit(1)  # a worker killed from outside (out of memory): its task is lost
-    return job._original_process(path, out_dir, key, narrate)
+    return job._original_process(path, out_dir, key, narrate, balance)
 
 
 def test_a_worker_that_dies_is_reported_not_waited_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -43,6 +43,13 @@ def change(*pairs: tuple[tuple[str, str, str], object]) -> Callable[[Book], None
     return mutate
 
 
+def balanced_record(*entries: list[str]) -> Callable[[Book], None]:
+    """The clean department stamped as balanced (舍位平衡) with this record of changed cells."""
+    def mutate(book: Book) -> None:
+        book.notes["舍位平衡"] = {"精确数": [list(e) for e in entries]}
+    return mutate
+
+
 @pytest.fixture(scope="module")
 def sheets(tmp_path_factory: pytest.TempPathFactory) -> Sheets:
     return Sheets(clean_file(str(tmp_path_factory.mktemp("check_clean"))))
@@ -214,6 +221,8 @@ CASES: dict[str, tuple[str, object, set[str]]] = {
     "N-REASON": ("recalc", put((REASON("机构运行经费.上年"), "公务接待费增加。")), set()),
     "N-TEXT": ("recalc", put((("表6", "30217", "决算数"), 3), (("表6", "30201", "决算数"), 27),  # 接待费 in 六 and 七
                              (("表7", "30217", "决算数"), 2), (("表7", "30227", "决算数"), 28)), set()),
+    "B-1": ("recalc", balanced_record(["表5", "2010301", "基本支出", "99.99", "99.994"]), set()),
+    "B-2": ("recalc", balanced_record(["表5", "2010301", "基本支出", "100", "100.02"]), set()),
     "F-0": ("typed", {}, set()),
     "F-1": ("sheet", f1_constant, set()),
     "F-2": ("sheet", f2_stale, set()),

@@ -21,7 +21,8 @@ def run(args: argparse.Namespace) -> int:
         return run_synth(args)
     from juesuan.batch.runner import run_batch
 
-    result = run_batch(args.dir, args.output, jobs=args.jobs, force=args.force)
+    result = run_batch(args.dir, args.output, jobs=args.jobs, force=args.force,
+                       balance=getattr(args, "balance", False))
     n = len(result.outcomes)
     done = len(result.processed)
     rate = done / result.work_seconds if result.work_seconds > 0 and done else 0.0

@@ -15,13 +15,14 @@ from juesuan.templates import template_path
 from juesuan.workbook_file import grids, load, write_atomic
 
 
-def new_book(book: Book, output: str | Path, fill: bool = True) -> None:
-    """Write ``book`` into a copy of its format's template at ``output`` (filled unless told not)."""
+def new_book(book: Book, output: str | Path, fill: bool = True) -> str:
+    """Write ``book`` into a copy of its format's template at ``output`` (filled unless told not);
+    returns what 舍位平衡 did ('' when the book does not ask for it)."""
     from juesuan.fill import write_filled
 
     wb = load(template_path(book.format.id))
     _, found = read_book(book.format, grids(wb))
-    write_filled(wb, book, found, output, formulas=fill)
+    return write_filled(wb, book, found, output, formulas=fill).balance
 
 
 def read_workbook(path: str | Path, format_id: str | None = None) -> Book:
@@ -68,11 +69,19 @@ def run(args: argparse.Namespace) -> int:
 
             for line in carry_over(prior, book):
                 print(f"提示 note：{line}")
-        new_book(book, args.output, fill=not args.no_fill)
+        if getattr(args, "balance", False):
+            from juesuan.balance import STAMP
+
+            book.notes = {**book.notes, STAMP: True}
+        note = new_book(book, args.output, fill=not args.no_fill)
+        if note:
+            print(note)
         print(f"已写出 wrote {args.output}")
         return 0
     refuse_overwrite(args.book, args.output, force=True)
-    book = read_workbook(args.book, getattr(args, "format", None))
+    from juesuan.balance import dump_book
+
+    book = dump_book(read_workbook(args.book, getattr(args, "format", None)))  # a balanced one: exact amounts
     text = dumps(data_from_book(book))
     if args.output:
         write_atomic(args.output, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))

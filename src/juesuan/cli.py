@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
                     "(last year's workbook or data file: carry-over, 上年决算, texts)")
     sp.add_argument("-o", "--output", required=True, help="输出工作簿 output BOOK.xlsx")
     sp.add_argument("--no-fill", action="store_true", help="只填输入，不写公式 (inputs only, no formulas)")
+    sp.add_argument("--balance", action="store_true",
+                    help="舍位平衡：各表按两位小数精确勾稽 (controlled rounding: printed tables tie exactly)")
     sp.add_argument("--force", action="store_true", help="覆盖已存在的输出文件 (replace an existing output file)")
 
     sp = add("dump", "juesuan.book_io", "把工作簿的输入单元格导出为数据文件",
@@ -50,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("book", help="工作簿 BOOK.xlsx")
     sp.add_argument("-o", "--output", help="另存为 write to OUT.xlsx instead of in place")
     sp.add_argument("--format", help=FORMAT_HELP)
+    sp.add_argument("--balance", action="store_true", default=None,
+                    help="舍位平衡：输入改为两位小数公开数，各表精确勾稽，精确数另存 "
+                         "(controlled rounding: printed tables tie exactly; exact amounts kept)")
+    sp.add_argument("--no-balance", action="store_false", dest="balance",
+                    help="撤销舍位平衡，恢复精确数 (undo controlled rounding: exact amounts back)")
 
     sp = add("check", "juesuan.check_command", "校验：表内、表间、跨期勾稽关系",
              "check every table against every other")
@@ -90,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("-o", "--output", required=True, help="输出目录 output DIR")
     sp.add_argument("--seed", type=int, default=0, help="随机种子 random seed")
     sp.add_argument("--format", help="格式 format id（默认 default: nmg-2023）")
+    sp.add_argument("--yuan", action="store_true", help="全部金额精确到元 (every amount in whole 元)")
 
     sp = add("batch", "juesuan.batch_command", "批量：填充、校验、生成说明一个目录下的全部数据文件",
              "fill, check and narrate every data file in a directory")
@@ -97,6 +105,8 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("-o", "--output", required=True, help="输出目录 output DIR")
     sp.add_argument("--jobs", type=int, default=None, help="进程数 worker processes (default: cores)")
     sp.add_argument("--force", action="store_true", help="不跳过未变化的输入 (redo unchanged inputs)")
+    sp.add_argument("--balance", action="store_true",
+                    help="舍位平衡：各表按两位小数精确勾稽 (controlled rounding: printed tables tie exactly)")
 
     sp = add("audit", "juesuan.audit.command", "审阅：从文本检查已发布的决算公开",
              "check a published disclosure from its text")

@@ -38,6 +38,13 @@ def _memo(book: Book) -> dict:
     return memo
 
 
+def share_derivations(source: Book, target: Book) -> None:
+    """Let ``target`` (same format, codes and records, other values) reuse ``source``'s expressions."""
+    memo = source.__dict__.get(MEMO)
+    if memo is not None:
+        target.__dict__[MEMO] = {"structure": memo["structure"], "exprs": memo["exprs"]}
+
+
 def derivations(book: Book) -> dict[Key, Expr]:
     return dict(_memo(book)["exprs"])
 

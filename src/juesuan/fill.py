@@ -74,6 +74,7 @@ class FillReport:
     other: int = 0  # other formulas of the workbook given a value
     replaced: list[Replaced] = field(default_factory=list)
     uncomputed: list[tuple[str, str]] = field(default_factory=list)  # (sheet!A1, why)
+    balance: str = ""  # what 舍位平衡 did (juesuan.balance.Balanced.message), when asked
     seconds: dict[str, float] = field(default_factory=dict)  # stage → seconds (bench/fill.py)
 
     def lines(self) -> list[str]:
@@ -87,6 +88,8 @@ class FillReport:
             out.append(f"{len(self.uncomputed)} 个公式无法计算，未存值 "
                        f"({len(self.uncomputed)} formulas could not be computed; no value stored):")
             out += [f"  {where}：{why}" for where, why in self.uncomputed]
+        if self.balance:
+            out.append(self.balance)
         if self.output is not None:
             out.append(f"已写出 wrote {self.output}")
         return out
@@ -96,10 +99,13 @@ class FillReport:
 
 
 # ── the steps ────────────────────────────────────────────────────────────────────────────
-def fill_workbook(path: str | Path, output: str | Path | None = None, format_id: str | None = None) -> FillReport:
+def fill_workbook(path: str | Path, output: str | Path | None = None, format_id: str | None = None,
+                  balance: bool | None = None) -> FillReport:
     """Fill the workbook at ``path`` in place (atomically) or into ``output``; never both.
 
-    Its format is recognised (:func:`juesuan.formats.detect_pack`) unless ``format_id`` names it."""
+    Its format is recognised (:func:`juesuan.formats.detect_pack`) unless ``format_id`` names it.
+    ``balance`` True prints balanced figures (舍位平衡, :mod:`juesuan.balance`), False puts the
+    exact amounts back; None balances again a workbook that was balanced."""
     src = Path(path)
     dst = Path(output) if output else src
     refuse_if_open(dst)
@@ -107,10 +113,12 @@ def fill_workbook(path: str | Path, output: str | Path | None = None, format_id:
 
     s = Session.workbook(src, format_id)
     assert s.found is not None and s.grids is not None
+    book, note = balanced(s.book, balance)
     try:
-        report, values = fill_book(s.wb, s.book, s.found, s.grids, write_inputs=False)
+        report, values = fill_book(s.wb, book, s.found, s.grids, write_inputs=bool(note))
     except InputError as exc:
         raise exc.at(file=str(src)) from None
+    report.balance = note
     report.seconds.update(s.seconds)
     _save(s.wb, dst, values, report)
     return report
@@ -121,6 +129,7 @@ def write_filled(wb: Workbook, book: Book, found: FoundBook, output: str | Path,
 
     ``formulas=False`` (``new --no-fill``) leaves every derived cell empty: inputs only.
     """
+    book, note = balanced(book, None)
     if not formulas:
         exprs = derivations(book)
         layout = apply_book(wb, book, found, exprs)
@@ -129,10 +138,25 @@ def write_filled(wb: Workbook, book: Book, found: FoundBook, output: str | Path,
             if a is not None:
                 wb[a.sheet].cell(a.row, a.col).value = None
         write_atomic(output, lambda tmp: wb.save(tmp))
-        return FillReport(output=Path(output))
+        return FillReport(output=Path(output), balance=note)
     report, values = fill_book(wb, book, found, None, write_inputs=True)
+    report.balance = note
     _save(wb, Path(output), values, report)
     return report
+
+
+def balanced(book: Book, balance: bool | None) -> tuple[Book, str]:
+    """``book`` with printed (balanced) or exact inputs as asked (None: as the book asks), and
+    the message to report ('' when balancing was neither asked for nor undone)."""
+    from juesuan import balance as bal
+
+    if balance is None and not bal.requested(book):
+        return book, ""
+    if balance is False:
+        return bal.exact_book(book), ("舍位平衡已撤销：输入单元格恢复为精确数（controlled rounding undone: "
+                                      "exact amounts restored）" if bal.is_balanced(book) else "")
+    result = bal.balance_book(book)
+    return result.book, result.message()
 
 
 def fill_book(wb: Workbook, book: Book, found: FoundBook, grid: Mapping[str, Grid] | None,

@@ -8,6 +8,6 @@ from juesuan.fill import fill_workbook
 
 
 def run(args: argparse.Namespace) -> int:
-    report = fill_workbook(args.book, args.output, getattr(args, "format", None))
+    report = fill_workbook(args.book, args.output, getattr(args, "format", None), getattr(args, "balance", None))
     print(report.text())
     return 0

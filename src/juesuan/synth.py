@@ -76,20 +76,23 @@ def person(rng: random.Random) -> str:
 
 
 def synth_department(rng: random.Random, index: int, missing: bool = False,
-                     format_id: str = DEFAULT_FORMAT) -> dict[str, Any]:
+                     format_id: str = DEFAULT_FORMAT, yuan: bool = False) -> dict[str, Any]:
     """One synthetic department's data file of ``format_id`` (a dict ``data_file.book_from_data`` accepts).
 
     ``index`` varies the profile deterministically (every 17th has every code of the list,
     every 4th a 政府性基金, every 8th a 国有资本经营 …); ``rng`` draws the rest.  ``missing``
     leaves some 上年决算 figures and 变动原因 texts out on purpose (the checker's S-8 cases).
+    ``yuan``: every amount in whole 元 (元 precision, what 舍位平衡 is for).
     """
+    if yuan:
+        return get_pack(format_id).synth.department(rng, index, missing, yuan=True)
     return get_pack(format_id).synth.department(rng, index, missing)
 
 
 def write_synth(n: int, out_dir: str | Path, seed: int | str = 0, missing_every: int = 0,
-                format_id: str = DEFAULT_FORMAT) -> list[Path]:
+                format_id: str = DEFAULT_FORMAT, yuan: bool = False) -> list[Path]:
     """Write ``n`` departments of ``format_id`` as ``out_dir/dept-0001.json`` …; ``missing_every`` k:
-    every k-th has gaps."""
+    every k-th has gaps; ``yuan``: every amount in whole 元."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -97,7 +100,8 @@ def write_synth(n: int, out_dir: str | Path, seed: int | str = 0, missing_every:
         rng = random.Random(f"{seed}:{i}")  # one stream per department: any subset reproduces
         missing = bool(missing_every) and i % missing_every == 0
         path = out / f"dept-{i:04d}.json"
-        path.write_text(dumps(synth_department(rng, i, missing=missing, format_id=format_id)), encoding="utf-8")
+        data = synth_department(rng, i, missing=missing, format_id=format_id, yuan=yuan)
+        path.write_text(dumps(data), encoding="utf-8")
         paths.append(path)
     return paths
 
@@ -132,9 +136,9 @@ def write_synth_workbooks(n: int, out_dir: str | Path, seed: int | str = 0, jobs
 
 
 def run_synth(args: argparse.Namespace) -> int:
-    """``juesuan synth --n N -o DIR [--seed S] [--format ID]`` (called by the batch command module)."""
+    """``juesuan synth --n N -o DIR [--seed S] [--format ID] [--yuan]`` (called by the batch command module)."""
     paths = write_synth(args.n, args.output, getattr(args, "seed", 0) or 0,
-                        format_id=getattr(args, "format", None) or DEFAULT_FORMAT)
+                        format_id=getattr(args, "format", None) or DEFAULT_FORMAT, yuan=getattr(args, "yuan", False))
     print(f"已生成 {len(paths)} 个合成部门数据文件 wrote {len(paths)} synthetic departments to {args.output}")
     return 0
 

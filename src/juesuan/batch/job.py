@@ -51,6 +51,7 @@ class Outcome:
     cpu_seconds: dict[str, float] = field(default_factory=dict)  # this process's CPU time per stage
     maxrss_kb: int = 0  # the worker's peak resident memory so far
     skipped: bool = False  # unchanged since the last run: not redone
+    balance: str = ""  # 舍位平衡: balanced | unneeded | infeasible ('' when not asked for)
     key: str = ""  # hash of input content + juesuan version + template (see state.py)
     figures: dict[str, str] = field(default_factory=dict)  # key figures (batch/figures.py), exact decimals
     rules: dict[str, int] = field(default_factory=dict)  # error/warning findings by rule id
@@ -102,7 +103,7 @@ def finding_row(f: Finding) -> dict[str, Any]:
     return {"rule": f.rule, "severity": f.severity.value, "message": f.message, "cell": cell}
 
 
-def process(path: Path, out_dir: Path, key: str, narrate: bool = True) -> Outcome:
+def process(path: Path, out_dir: Path, key: str, narrate: bool = True, balance: bool = False) -> Outcome:
     """Fill, check and narrate one data file into ``out_dir/<stem>.xlsx``; never raises."""
     outcome = Outcome(path.stem, str(path), "failed", key=key)
     clock, cpu = time.perf_counter(), time.process_time()
@@ -115,7 +116,7 @@ def process(path: Path, out_dir: Path, key: str, narrate: bool = True) -> Outcom
         clock, cpu = now, now_cpu
 
     try:
-        _run(path, out_dir, outcome, narrate, lap)
+        _run(path, out_dir, outcome, narrate, lap, balance)
     except InputError as exc:
         outcome.status, outcome.reason = "failed", exc.at(file=str(path)).message
         # the same content gives the same failure, except when saving (a workbook open in Excel)
@@ -132,7 +133,7 @@ def _stage_in_progress(outcome: Outcome, narrate: bool) -> str:
     return next((s for s in STAGES if s not in outcome.seconds and (narrate or s != "narrate")), "")
 
 
-def _run(path: Path, out_dir: Path, outcome: Outcome, narrate: bool, lap: Any) -> None:
+def _run(path: Path, out_dir: Path, outcome: Outcome, narrate: bool, lap: Any, balance: bool = False) -> None:
     from juesuan.batch.fastxlsx import writer_for
     from juesuan.batch.figures import key_figures, rule_counts
     from juesuan.check import check_book
@@ -144,6 +145,13 @@ def _run(path: Path, out_dir: Path, outcome: Outcome, narrate: bool, lap: Any) -
     book = read_data(path)
     lap("read")
     outcome.department = book.text(get_pack(book.format.id).department)
+    from juesuan.balance import balance_book, requested
+
+    if balance or requested(book):  # 舍位平衡: the workbook, narrative and check see printed figures
+        balanced = balance_book(book)
+        book, outcome.balance = balanced.book, balanced.status
+        if balanced.status == "infeasible":
+            outcome.reason = balanced.message()
     exprs = derivations(book)
     values = compute(book)  # remembered on the book: narrate and check reuse it (see derive.py)
     layout = book_layout(book)

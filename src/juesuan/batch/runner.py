@@ -68,8 +68,11 @@ def find_inputs(in_dir: Path, out_dir: Path) -> list[Path]:
 
 
 def run_batch(in_dir: str | Path, out_dir: str | Path, jobs: int | None = None, force: bool = False,
-              narrate: bool = True, progress: Progress | None = None) -> BatchResult:
-    """Fill, check and narrate every data file of ``in_dir`` into ``out_dir``; write the summary."""
+              narrate: bool = True, progress: Progress | None = None, balance: bool = False) -> BatchResult:
+    """Fill, check and narrate every data file of ``in_dir`` into ``out_dir``; write the summary.
+
+    ``balance``: print balanced figures (舍位平衡) for every department, as a data file whose
+    notes say ``"舍位平衡": true`` asks for itself."""
     t0 = time.perf_counter()
     in_dir, out_dir = Path(in_dir), Path(out_dir)
     inputs = find_inputs(in_dir, out_dir)
@@ -80,7 +83,7 @@ def run_batch(in_dir: str | Path, out_dir: str | Path, jobs: int | None = None, 
     outcomes: list[Outcome] = []
     todo: list[tuple[Path, str]] = []
     for path in inputs:
-        outcome, key = _precheck(path, narrate)
+        outcome, key = _precheck(path, narrate, balance)
         reused = None if force or outcome is not None else state.reusable(path.stem, key)
         if outcome is None and reused is None:
             todo.append((path, key))
@@ -106,9 +109,9 @@ def run_batch(in_dir: str | Path, out_dir: str | Path, jobs: int | None = None, 
     try:
         if workers <= 1:
             for path, key in todo:
-                finished(process(path, out_dir, key, narrate))
+                finished(process(path, out_dir, key, narrate, balance))
         else:
-            _pool(todo, out_dir, narrate, workers, finished)
+            _pool(todo, out_dir, narrate, workers, finished, balance)
     finally:  # interrupted (Ctrl-C) or not, what is done stays done for the next run
         state.keep_only({p.stem for p in inputs})
         state.save()
@@ -120,13 +123,13 @@ def run_batch(in_dir: str | Path, out_dir: str | Path, jobs: int | None = None, 
     return BatchResult(outcomes, time.perf_counter() - t0, setup, work, jobs, json_path, xlsx_path, processed)
 
 
-def _precheck(path: Path, narrate: bool) -> tuple[Outcome | None, str]:
+def _precheck(path: Path, narrate: bool, balance: bool = False) -> tuple[Outcome | None, str]:
     """(an outcome decided without processing, or None; the input's key)."""
     try:
         content = path.read_bytes()
     except OSError as exc:
         return Outcome(path.stem, str(path), "failed", reason=f"无法读取文件 cannot read the file: {exc}"), ""
-    key = input_key(content, narrate)
+    key = input_key(content, narrate, balance)
     if path.stem == SUMMARY:
         reason = (f"文件名「{path.name}」与汇总文件 {SUMMARY}.xlsx 冲突，请改名 "
                   f"(the name collides with the batch summary; rename the file)")
@@ -157,7 +160,7 @@ def _init_worker(narrate: bool, prerendered: dict[bool, bytes] | None) -> None:
 
 
 def _pool(todo: Iterable[tuple[Path, str]], out_dir: Path, narrate: bool, workers: int,
-          finished: Callable[[Outcome], None]) -> None:
+          finished: Callable[[Outcome], None], balance: bool = False) -> None:
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     prerendered = None
@@ -186,7 +189,7 @@ def _pool(todo: Iterable[tuple[Path, str]], out_dir: Path, narrate: bool, worker
                 if not collect():
                     return _lost(pending, finished)
             pending[path.stem] = (path, key)
-            pool.apply_async(process, (path, out_dir, key, narrate), callback=results.put,
+            pool.apply_async(process, (path, out_dir, key, narrate, balance), callback=results.put,
                              error_callback=lambda exc, p=path, k=key: results.put(_crashed(p, k, exc)))
         while pending:
             if not collect():

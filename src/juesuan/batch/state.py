@@ -41,8 +41,9 @@ def environment_digest(narrate: bool) -> str:
     return h.hexdigest()
 
 
-def input_key(content: bytes, narrate: bool) -> str:
-    return hashlib.sha256(environment_digest(narrate).encode() + b"\0" + content).hexdigest()
+def input_key(content: bytes, narrate: bool, balance: bool = False) -> str:
+    options = b"\0balance" if balance else b""  # 舍位平衡 asked for by the command line
+    return hashlib.sha256(environment_digest(narrate).encode() + options + b"\0" + content).hexdigest()
 
 
 class State:

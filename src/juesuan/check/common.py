@@ -1,4 +1,5 @@
-"""The rules every format shares: input sanity (S-1 … S-7) and formula integrity (F-0 … F-7).
+"""The rules every format shares: input sanity (S-1 … S-7), a balanced workbook's record (B-1,
+B-2, :mod:`~juesuan.check.balanced`) and formula integrity (F-0 … F-7).
 
 A pack lists them in its :class:`~juesuan.check.registry.RuleSet` where its reports should show
 them (nmg-2023: its own W/X rules, then S-1 … S-7, its S-8, then F-0 … F-7).  Their functions read
@@ -7,7 +8,7 @@ only the format's declarations (code tables, notes, derivations), never a concre
 
 from __future__ import annotations
 
-from juesuan.check import integrity, sanity
+from juesuan.check import balanced, integrity, sanity
 from juesuan.check.registry import ERROR, INFO, WARNING, Rule, rule
 from juesuan.check.tolerance import Mode
 
@@ -34,6 +35,14 @@ def input_rules(code_year: int) -> list[Rule]:
              sanity.empty_claimed),
     ]
 
+
+BALANCE_RULES: list[Rule] = [  # 舍位平衡 (juesuan.balance)
+    rule("B-1", WARNING, "舍位平衡后单元格被修改", "{cell}在舍位平衡后被修改：平衡时为 {printed}，现为 {actual}"
+         "（精确数 {exact} 不再适用；请运行 juesuan fill 重新平衡）", Mode.NONE, balanced.edited,
+         "added: juesuan.balance"),
+    rule("B-2", ERROR, "舍位平衡公开数偏离精确数", "{cell}的公开数 {printed} 与精确数 {exact} 相差一分或以上"
+         "（公开数须为精确数的舍入）", Mode.NONE, balanced.off_by_more, "added: juesuan.balance"),
+]
 
 FORMULA_RULES: list[Rule] = [
     rule("F-0", INFO, "手工录入的工作簿", "派生单元格中没有公式（共 {count} 个，手工录入的工作簿），已按单元格中的数值校验；"

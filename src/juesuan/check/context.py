@@ -21,9 +21,11 @@ Example: 表5 row 2010301 stored as 基本支出 100, 项目支出 50, 小计 15
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Iterable, Mapping
 
 from juesuan import derive
+from juesuan.balance import is_balanced
 from juesuan.check.values import Problem, is_blank, normalize
 from juesuan.expr import Address, Expr, Key, Ref, Sum
 from juesuan.findings import CellRef
@@ -48,7 +50,7 @@ class Prepared:
         self.book = book
         self.fmt = book.format
         self.found = found
-        self._where = found.address if found is not None else book_layout(book).address
+        self._where = found.address if found is not None else None  # else the book's layout, when asked
         self.exprs: dict[Key, Expr] = derive.derivations(book)
         self._kinds: dict[Key, Kind] = {}
         self._addresses: dict[Key, Address | None] = {}
@@ -59,8 +61,11 @@ class Prepared:
         self.input_keys: list[Key] = [k for t in self.fmt.tables for k in book.input_keys(t)]
         self.numeric_inputs = [k for k in self.input_keys if self.kind(k) != "text"]
         self.numeric_derived = [k for k in self.exprs if self.kind(k) != "text"]
-        self.parts: dict[Key, list[Key]] = {
-            k: [r for r in self.exprs[k].refs() if self.kind(r) != "text"] for k in self.numeric_derived}
+
+    @cached_property
+    def parts(self) -> dict[Key, list[Key]]:
+        """The number cells each derived cell refers to."""
+        return {k: [r for r in self.exprs[k].refs() if self.kind(r) != "text"] for k in self.numeric_derived}
 
     def is_sum(self, key: Key) -> bool:
         """Whether a derived cell is a plain Σ of cells (its value is the sum of its parts)."""
@@ -89,6 +94,8 @@ class Prepared:
         try:
             return self._addresses[key]
         except KeyError:
+            if self._where is None:
+                self._where = book_layout(self.book).address
             a = self._addresses[key] = self._where(key)
             return a
 
@@ -129,6 +136,8 @@ class Context:
         self.formula_states: dict[Key, str] = {}
         self.unfilled = False  # no derived cell holds a formula or a value: never filled
         self.prior = prior  # last year's book, when known (the rules across years)
+        self.recorder: Any = None  # called with (rule, left, right) for each comparison (juesuan.balance)
+        self.balanced = is_balanced(self.book)  # 舍位平衡: printed figures must tie exactly (no 尾差)
         self._load()
 
     # ── loading ────────────────────────────────────────────────────────────────────────
@@ -138,7 +147,7 @@ class Context:
             for key in prep.numeric_inputs:
                 v = book.values.get(key)
                 self.values[key] = None if v is None or isinstance(v, str) else Decimal(v)
-            self.values.update(derive.compute(book, self.exprs))
+            self.values.update(derive.compute(book))  # the book's own derivations: remembered on it
             return
         for key in prep.numeric_inputs:
             raw = self.raw.get(key, MISSING)

@@ -49,6 +49,7 @@ class Rule:
     run: Run | None = None  # None: emitted by the pass named in ``emitted_by``
     emitted_by: str = ""
     source: str = ""  # where the relation comes from (tables.md id, design note)
+    compares: bool = False  # reports the amounts it compares to ``ctx.recorder`` (juesuan.balance)
 
     @property
     def fields(self) -> set[str]:
@@ -76,6 +77,8 @@ class Rule:
             message += f"（差额在四舍五入容差 ±{show(gap.tolerance)} 以内，属尾差）"
         elif gap is not None and gap.basis == "stored" and self.mode in (Mode.ROUNDED, Mode.AT_LEAST):
             message += "（按存储的元精度数值精确比较）"
+        elif gap is not None and gap.basis == "balanced":
+            message += "（工作簿已舍位平衡，公开数应精确相等；请运行 juesuan fill 重新平衡）"
         return Finding(
             rule=self.id, severity=sev, message=message, cells=cells,
             expected=gap.expected if gap else fields.get("expected"),
@@ -125,8 +128,8 @@ def derived(id: str, title: str, source: str, mode: Mode = Mode.ROUNDED, run: Ru
 
 
 def rule(id: str, severity: Severity, title: str, template: str, mode: Mode, run: Run | None,
-         source: str = "", emitted_by: str = "") -> Rule:
-    return Rule(id, severity, title, template, mode, run, emitted_by, source)
+         source: str = "", emitted_by: str = "", compares: bool = False) -> Rule:
+    return Rule(id, severity, title, template, mode, run, emitted_by, source, compares)
 
 
 class RuleSet:

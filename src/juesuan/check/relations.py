@@ -84,7 +84,8 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
         printed = expected
         if precise and rule.mode is Mode.ROUNDED:
             printed = sum((round2(v) for v in values), ZERO) if simple else expr.value(_printed(ctx))
-        gap = compare(rule.mode, actual, expected, expected_printed=printed, n_parts=n, precise=precise)
+        gap = compare(rule.mode, actual, expected, expected_printed=printed, n_parts=n, precise=precise,
+                      balanced=ctx.balanced)
         if gap is not None:
             yield rule.finding(ctx, [key, *_pointed(ctx, parts)], gap, cell=ctx.label(key),
                                relation=describe(ctx, expr, key))

@@ -67,13 +67,15 @@ def band(n_parts: int) -> Decimal:
 
 
 def compare(mode: Mode, actual: Decimal, expected: Decimal, *, actual_printed: Decimal | None = None,
-            expected_printed: Decimal | None = None, n_parts: int = 0, precise: bool = False) -> Gap | None:
+            expected_printed: Decimal | None = None, n_parts: int = 0, precise: bool = False,
+            balanced: bool = False) -> Gap | None:
     """``actual`` (a cell, or one side) against ``expected`` (the relation on the stored values).
 
     ``actual_printed``/``expected_printed`` are the same on the two-decimal figures (default: the
     rounded cell, and ``expected``); ``n_parts`` the nonzero parts; ``precise`` whether any stored
     value involved carries 元 precision.  None when they agree exactly (AT_LEAST: when actual ≥
-    expected).
+    expected).  ``balanced``: the workbook was balanced (舍位平衡, :mod:`juesuan.balance`): its
+    printed figures must tie exactly, so a printed gap is no 尾差 (tolerance 0, basis "balanced").
     """
     ap = round2(actual) if actual_printed is None else actual_printed
     ep = expected if expected_printed is None else expected_printed
@@ -94,6 +96,8 @@ def compare(mode: Mode, actual: Decimal, expected: Decimal, *, actual_printed: D
     if miss <= 0:
         return None
     tol = band(n_parts)
+    if balanced:  # 舍位平衡: the printed figures were made to tie exactly, a gap is no 尾差
+        return Gap(ep, ap, d, ZERO, True, "balanced")
     return Gap(ep, ap, d, tol, miss > tol, "printed")
 
 

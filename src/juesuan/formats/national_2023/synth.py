@@ -41,7 +41,8 @@ def split(rng: random.Random, total: int, n: int) -> list[int]:
     return [b - a for a, b in zip([0] + cuts, cuts + [total])]
 
 
-def department(rng: random.Random, index: int, missing: bool = False) -> dict[str, Any]:
+def department(rng: random.Random, index: int, missing: bool = False, yuan: bool = False) -> dict[str, Any]:
+    """One department's data file (amounts always in whole 元, so ``yuan`` changes nothing)."""
     codes = sorted(rng.sample([c for c in CODES if c[0] in NATIONAL_FUNCTION_CODES], rng.randint(4, 10)))
     t2: dict[str, dict[str, Decimal]] = {}
     t3: dict[str, dict[str, Decimal]] = {}

@@ -19,7 +19,7 @@ pattern names an unregistered id, or a comparison of the format has no 变动原
 
 from __future__ import annotations
 
-from juesuan.check.common import FORMULA_RULES, input_rules
+from juesuan.check.common import BALANCE_RULES, FORMULA_RULES, input_rules
 from juesuan.check.years import ACROSS_YEARS
 from juesuan.check.registry import (ANY, EQ, ERROR, GE, WARNING, DerivedRule, Rule, RuleSet, derived, ends, one_of,
                                     rule, starts)
@@ -132,7 +132,7 @@ RULE_LIST: list[Rule] = [
     # ── 输入 input sanity ───────────────────────────────────────────────────────────────
     *input_rules(2023),
     rule("S-8", WARNING, "缺少变动原因", "「{comparison}」：本年 {current}，比较数 {base}，缺少变动（差异）原因",
-         Mode.NONE, reasons.reasons),
+         Mode.NONE, reasons.reasons, compares=True),
     # ── 说明 the narrative, before it is printed ───────────────────────────────────────
     rule("N-SHARE", ERROR, "说明中的比重超过 100%", "{section}、「{label}」{part} 占{base_label} {base} 的 {share}："
          "比重不能超过 100%，请核对两数的口径", Mode.NONE, narrative.shares),
@@ -158,6 +158,7 @@ RULE_LIST: list[Rule] = [
     rule("N-TEXT", WARNING, "说明文字审阅发现的问题", "决算情况说明{section}：{text}（审阅规则 {audit_rule}）", Mode.NONE,
          narrative.audited, "juesuan audit (every other rule) on the generated text"),
     # ── 公式 formula integrity ──────────────────────────────────────────────────────────
+    *BALANCE_RULES,
     *FORMULA_RULES,
 ]
 

@@ -49,9 +49,10 @@ PERF_UNIT = 100  # 绩效自评 money in whole 分 of 万元, as the 绩效 syst
 class _Department:
     """Builds one department's data file; every amount here is whole 元 until :func:`wan`."""
 
-    def __init__(self, fmt: Format, rng: random.Random, index: int, missing: bool) -> None:
+    def __init__(self, fmt: Format, rng: random.Random, index: int, missing: bool, yuan: bool = False) -> None:
         self.fmt, self.rng, self.index, self.missing = fmt, rng, index, missing
-        self.unit = 1 if rng.random() < 0.7 else 100  # 元 precision, or whole 分 of 万元
+        draw = rng.random()  # drawn even when ``yuan``: the rest of the department stays the same
+        self.unit = 1 if yuan or draw < 0.7 else 100  # 元 precision, or whole 分 of 万元
         self.data: dict[str, Any] = {"format": FORMAT_ID}
         self.notes: dict[str, str] = {}
 
@@ -570,6 +571,7 @@ class _Department:
 
 
 
-def department(rng: random.Random, index: int, missing: bool = False) -> dict[str, Any]:
-    """One department's data file; ``index`` varies the profile (see :func:`juesuan.synth.synth_department`)."""
-    return _Department(load_format(FORMAT_ID), rng, index, missing).build()
+def department(rng: random.Random, index: int, missing: bool = False, yuan: bool = False) -> dict[str, Any]:
+    """One department's data file; ``index`` varies the profile (see :func:`juesuan.synth.synth_department`);
+    ``yuan``: every amount in whole 元 (otherwise three in ten departments use whole 分 of 万元)."""
+    return _Department(load_format(FORMAT_ID), rng, index, missing, yuan).build()

@@ -58,6 +58,8 @@ def reasons(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
     for comparison in ctx.fmt.comparisons:
         current, base = REASONS[comparison.key]
         reason = ("变动原因", comparison.key, "原因")
+        if ctx.recorder is not None and base is not None:  # a comparison: juesuan.balance prints
+            ctx.recorder(rule, [base], [current])  # two equal amounts equal
         if not is_blank(ctx.text(reason)):
             continue
         now = round2(ctx.value(current))
@@ -80,6 +82,8 @@ def _budget_reasons(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
         budget = ("年初预算", code, "年初预算数")
         reason = ("年初预算", code, "差异原因")
         spent = ("表5", code, "小计")
+        if ctx.recorder is not None:
+            ctx.recorder(rule, [budget], [spent])
         if not is_blank(ctx.text(reason)):
             continue
         if round2(ctx.value(spent)) != round2(ctx.value(budget)):

@@ -1,0 +1,153 @@
+"""The printed amounts of a book and the linear relations balancing must keep, from the format.
+
+Two sources, both generic (no table is named here):
+
+- every derived amount cell whose :class:`~juesuan.expr.Expr` tree is linear (``Ref``, ``Sum``,
+  ``Sub``, ``Const``) gives ``cell − Σ parts = 0`` — 合计 = Σ类, 小计 = 基本 + 项目, 表1 lines =
+  表2/表4 cells, 表4 类 rows = 表5/表8/表9 …  Ratios and scores (``RatePercent``, ``ScoreOf``,
+  ``SumIf`` over scores) are not balanced; they are computed from the printed amounts.
+- every explicit relation of the format's check rules that compares amounts (表1 收入总计 =
+  支出总计, 表5 基本支出 = 表6 人员经费 + 公用经费, 表3 ≥ 表5 + 表8 + 表9 …): the rules are run
+  once on the book's own values with a recorder that notes each comparison they make
+  (:func:`juesuan.check.sums.sides`), so a rule added to the pack is balanced without a change here
+  (the rules run are those comparing amounts: mode ROUNDED or AT_LEAST, or marked ``compares``);
+- the narrative's comparisons (与上年决算/与年初预算相比, reported by the rules that ask for a
+  变动原因): two amounts that are exactly equal print equal, so no 变动 appears from rounding.
+
+A cell a row lacks (表5 has no 类 208 while 表4's 208 line refers to it) is an exact zero.
+
+Example: 表5 row 2010301 with 基本 1314.653, 项目 0.004 gives the relation
+``("W5-1", [(小计, +1), (基本, −1), (项目, −1)], "=")`` and the exact amounts
+{小计: 1314.657, 基本: 1314.653, 项目: 0.004}.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from juesuan.balance.solve import Relation
+from juesuan.expr import Const, Expr, Key, Ref, Sub, Sum
+from juesuan.model import Book
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+Linear = tuple[dict[Key, int], Decimal]
+
+
+def linear(expr: Expr) -> Linear | None:
+    """``expr`` as {cell: coefficient} + constant, or None when it is not linear in cells."""
+    if isinstance(expr, Ref):
+        return {expr.key: 1}, ZERO
+    if isinstance(expr, Const):
+        return {}, expr.number
+    if isinstance(expr, Sum):
+        terms: dict[Key, int] = {}
+        const = ZERO
+        for t in expr.terms:
+            if t.__class__ is Ref:  # the common case, fast: a cell
+                k = (t.table, t.row, t.col)  # type: ignore[attr-defined]
+                terms[k] = terms.get(k, 0) + 1
+                continue
+            lin = linear(t)
+            if lin is None:
+                return None
+            for k, c in lin[0].items():
+                terms[k] = terms.get(k, 0) + c
+            const += lin[1]
+        return terms, const
+    if isinstance(expr, Sub):
+        left, right = linear(expr.left), linear(expr.right)
+        if left is None or right is None:
+            return None
+        terms = dict(left[0])
+        for k, c in right[0].items():
+            terms[k] = terms.get(k, 0) - c
+        return terms, left[1] - right[1]
+    return None
+
+
+def gather(book: Book) -> tuple[dict[Key, Decimal], list[Relation], "object"]:
+    """(exact amount of every amount cell, the linear relations among them, the check context).
+
+    The context names cells for messages (``ctx.label``); inputs are the book's values, derived
+    cells are computed from them.
+    """
+    from juesuan.check.context import Context
+    from juesuan.check import rules_of
+    from juesuan.check.tolerance import Mode
+
+    ctx = Context(book, None, None, None)
+    prep = ctx.prep
+    cells = [*prep.numeric_inputs, *prep.numeric_derived]
+    kind = prep.kind
+    amount = {k for k in cells if kind(k) == "amount"}
+    other = set(cells) - amount  # counts, rates, scores: never balanced
+    exact = {k: ctx.value(k) for k in amount}  # a key in neither set is a cell a row lacks: zero
+    relations: list[Relation] = []
+    for key in prep.numeric_derived:
+        if key not in amount:
+            continue
+        lin = linear(prep.exprs[key])
+        if lin is None or not other.isdisjoint(lin[0]):
+            continue
+        terms = ((key, 1), *((k, -c) for k, c in lin[0].items() if c))
+        relations.append(Relation("", terms, "=", -lin[1]))  # its rule id, when named: describe()
+
+    def record(rule, left: list[Key], right: list[Key]) -> None:  # type: ignore[no-untyped-def]
+        if any(k in other for k in [*left, *right]):
+            return
+        terms: dict[Key, int] = {}
+        for k in right:
+            terms[k] = terms.get(k, 0) + 1
+        for k in left:
+            terms[k] = terms.get(k, 0) - 1
+        relation = Relation(rule.id, tuple((k, c) for k, c in terms.items() if c),
+                            ">=" if rule.mode is Mode.AT_LEAST else "=")
+        if not relation.terms:
+            return
+        if rule.mode in (Mode.ROUNDED, Mode.AT_LEAST) or relation.holds(exact, ZERO):
+            relations.append(relation)  # a comparison (与上年/与预算相比): equal amounts print equal
+
+    ctx.recorder = record
+    for rule in rules_of(book.format).list:  # the rules that compare amounts (not the narrative's)
+        if rule.run is not None and (rule.mode in (Mode.ROUNDED, Mode.AT_LEAST) or rule.compares):
+            for _ in rule.run(ctx, rule):
+                pass
+    ctx.recorder = None
+    return exact, relations, ctx
+
+
+SAME = "同额"  # the rid of "two cells with the same exact amount print the same"
+
+
+def same_amounts(exact: dict[Key, Decimal]) -> list[Relation]:
+    """Cells whose exact amounts are equal (and not whole cents) print equal: the same figure is
+    never shown as two (a 绩效自评资金 equal to the 项目支出 it covers stays equal, so no share
+    of 100.02 % appears).  A preference: :func:`juesuan.balance.balance_book` drops these when
+    they make balancing impossible."""
+    groups: dict[Decimal, list[Key]] = {}
+    for key, value in exact.items():
+        if value and value != value.quantize(CENT):
+            groups.setdefault(value, []).append(key)
+    out = []
+    for keys in groups.values():
+        out += [Relation(SAME, ((a, 1), (b, -1))) for a, b in zip(keys, keys[1:])]
+    return out
+
+
+def describe(relation: Relation, ctx) -> str:  # type: ignore[no-untyped-def]
+    """A relation in Chinese with its rule title: ``X13 表5 基本支出 = 表6 …：表5「合计」基本支出 =
+    表6「人员经费合计」 + 表6「公用经费合计」``."""
+    from juesuan.check import rules_of
+
+    rid = relation.rid or ctx.prep.rule_id(relation.terms[0][0])  # a derivation: the cell's own rule
+    plus = [ctx.label(k) for k, c in relation.terms if c > 0 for _ in range(c)]
+    minus = [ctx.label(k) for k, c in relation.terms if c < 0 for _ in range(-c)]
+    op = " = " if relation.sense == "=" else " ≥ "
+    text = " + ".join(plus) + op + (" + ".join(minus) or "0")
+    if relation.const:
+        text += f" + {-relation.const}"
+    rules = rules_of(ctx.fmt)
+    rule = rules.get(rid) if rid in rules else None
+    title = rule.title if rule is not None else ("同一精确数须印为同一数" if rid == SAME else "")
+    return f"{rid} {title}：{text}"
