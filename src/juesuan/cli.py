@@ -107,6 +107,10 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--force", action="store_true", help="不跳过未变化的输入 (redo unchanged inputs)")
     sp.add_argument("--balance", action="store_true",
                     help="舍位平衡：各表按两位小数精确勾稽 (controlled rounding: printed tables tie exactly)")
+    sp.add_argument("--export", action="store_true",
+                    help="同时导出各部门的 Word 和 PDF (also write each department's Word and PDF)")
+    sp.add_argument("--pdf-timeout", type=float, default=None,
+                    help="每份 PDF 的时限（秒，默认 60）per-document PDF time limit in seconds")
 
     sp = add("audit", "juesuan.audit.command", "审阅：从文本检查已发布的决算公开",
              "check a published disclosure from its text")

@@ -161,8 +161,10 @@ def read_notes(grid: Grid) -> dict:
 
 
 def _expected_headers(table: Table) -> list[tuple[int, int, str]]:
-    """(level, 1-based column, label) of the top-left cell of every header label."""
-    return [(span.level, span.first + 1, span.label) for span in header_spans(table)]
+    """(level, 1-based column, label) of the top-left cell of every header label; the labels of
+    optional columns (added later, at the right) are not required."""
+    optional = {c.path[-1] for c in table.columns() if getattr(c, "optional", False)}
+    return [(span.level, span.first + 1, span.label) for span in header_spans(table) if span.label not in optional]
 
 
 def _find_header(table: Table, grid: Grid) -> int:

@@ -33,6 +33,10 @@ def describe(o: Outcome) -> str:
         c = o.counts
         text = (f"{o.name} {STATUS_ZH[o.status]} (错误 error {c.get('error', 0)}，警告 warning {c.get('warning', 0)}，"
                 f"提示 info {c.get('info', 0)})")
+    if o.export == "ok":
+        text += "，已导出 Word/PDF exported"
+    elif o.export == "failed":
+        text += f"；导出失败 export failed: {o.export_reason}"
     return text + ("（未变化，已跳过 unchanged, skipped）" if o.skipped else "")
 
 

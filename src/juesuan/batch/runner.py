@@ -22,10 +22,11 @@ import multiprocessing
 import os
 import queue
 import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from juesuan.batch.job import Outcome, process
 from juesuan.batch.progress import Progress
@@ -33,6 +34,9 @@ from juesuan.batch.state import STATE_FILE, State, input_key
 from juesuan.batch.summary import SUMMARY, write_summary
 from juesuan.errors import InputError, Location
 from juesuan.formats import DEFAULT_FORMAT
+
+if TYPE_CHECKING:
+    from juesuan.batch.pdfpool import PdfJob, PdfPool
 
 WINDOW = 4  # tasks in flight per worker
 STALL = 600.0  # seconds without any result before the pool is given up as broken
@@ -68,11 +72,15 @@ def find_inputs(in_dir: Path, out_dir: Path) -> list[Path]:
 
 
 def run_batch(in_dir: str | Path, out_dir: str | Path, jobs: int | None = None, force: bool = False,
-              narrate: bool = True, progress: Progress | None = None, balance: bool = False) -> BatchResult:
+              narrate: bool = True, progress: Progress | None = None, balance: bool = False,
+              export: bool = False, pdf_limit: float | None = None) -> BatchResult:
     """Fill, check and narrate every data file of ``in_dir`` into ``out_dir``; write the summary.
 
     ``balance``: print balanced figures (舍位平衡) for every department, as a data file whose
-    notes say ``"舍位平衡": true`` asks for itself."""
+    notes say ``"舍位平衡": true`` asks for itself.  ``export``: each department's Word and PDF too
+    (``<name>_决算公开.docx/.pdf``), the PDFs by a pool of ``jobs`` LibreOffice workers
+    (:mod:`juesuan.batch.pdfpool`) with ``pdf_limit`` seconds per document; a department is
+    reported when its PDF is done."""
     t0 = time.perf_counter()
     in_dir, out_dir = Path(in_dir), Path(out_dir)
     inputs = find_inputs(in_dir, out_dir)
@@ -83,7 +91,7 @@ def run_batch(in_dir: str | Path, out_dir: str | Path, jobs: int | None = None, 
     outcomes: list[Outcome] = []
     todo: list[tuple[Path, str]] = []
     for path in inputs:
-        outcome, key = _precheck(path, narrate, balance)
+        outcome, key = _precheck(path, narrate, balance, export)
         reused = None if force or outcome is not None else state.reusable(path.stem, key)
         if outcome is None and reused is None:
             todo.append((path, key))
@@ -99,19 +107,35 @@ def run_batch(in_dir: str | Path, out_dir: str | Path, jobs: int | None = None, 
     gc.freeze()  # the format and the template stay for the whole run: keep them out of every collection
     t1 = time.perf_counter()
     processed: list[Outcome] = []
+    lock = threading.Lock()  # PDF workers report from their threads
+
+    def record(o: Outcome) -> None:
+        with lock:
+            processed.append(o)
+            state.record(o)
+            progress.update(o)
+
+    pdfs = _pdf_pool(out_dir, jobs, record, pdf_limit) if export and todo else None
 
     def finished(o: Outcome) -> None:
-        processed.append(o)
-        state.record(o)
-        progress.update(o)
+        if pdfs is not None and o.export == "docx":  # Word written: the PDF pool reports it when done
+            pdfs.submit(_pdf_job(o))
+        else:
+            record(o)
 
     workers = min(jobs, len(todo))
     try:
         if workers <= 1:
             for path, key in todo:
-                finished(process(path, out_dir, key, narrate, balance))
+                finished(process(*_task(path, out_dir, key, narrate, balance, export)))
         else:
-            _pool(todo, out_dir, narrate, workers, finished, balance)
+            _pool(todo, out_dir, narrate, workers, finished, balance, export)
+        if pdfs is not None:
+            pdfs.close()
+    except BaseException:
+        if pdfs is not None:
+            pdfs.abort()
+        raise
     finally:  # interrupted (Ctrl-C) or not, what is done stays done for the next run
         state.keep_only({p.stem for p in inputs})
         state.save()
@@ -123,18 +147,46 @@ def run_batch(in_dir: str | Path, out_dir: str | Path, jobs: int | None = None, 
     return BatchResult(outcomes, time.perf_counter() - t0, setup, work, jobs, json_path, xlsx_path, processed)
 
 
-def _precheck(path: Path, narrate: bool, balance: bool = False) -> tuple[Outcome | None, str]:
+def _precheck(path: Path, narrate: bool, balance: bool = False, export: bool = False) -> tuple[Outcome | None, str]:
     """(an outcome decided without processing, or None; the input's key)."""
     try:
         content = path.read_bytes()
     except OSError as exc:
         return Outcome(path.stem, str(path), "failed", reason=f"无法读取文件 cannot read the file: {exc}"), ""
-    key = input_key(content, narrate, balance)
+    key = input_key(content, narrate, balance, export)
     if path.stem == SUMMARY:
         reason = (f"文件名「{path.name}」与汇总文件 {SUMMARY}.xlsx 冲突，请改名 "
                   f"(the name collides with the batch summary; rename the file)")
         return Outcome(path.stem, str(path), "failed", reason=reason, input_error=True, key=key), key
     return None, key
+
+
+def _task(path: Path, out_dir: Path, key: str, narrate: bool, balance: bool, export: bool) -> tuple:
+    """The arguments of :func:`process` (``export`` only when asked for)."""
+    return (path, out_dir, key, narrate, balance) + ((True,) if export else ())
+
+
+def _pdf_pool(out_dir: Path, workers: int, record: Callable[[Outcome], None], limit: float | None) -> "PdfPool":
+    """The LibreOffice workers of ``--export``: each finished PDF completes its department's outcome."""
+    from juesuan.batch.pdfpool import LIMIT, PdfJob, PdfPool
+
+    def done(job: PdfJob) -> None:
+        o: Outcome = job.tag
+        if job.error:
+            o.export, o.export_reason = "failed", job.error
+        else:
+            o.export, o.pdf = "ok", str(job.pdf)
+        record(o)
+
+    return PdfPool(out_dir, workers, done, limit=LIMIT if limit is None else limit)
+
+
+def _pdf_job(o: Outcome) -> "PdfJob":
+    from juesuan.batch.pdfpool import PdfJob
+
+    assert o.docx is not None
+    docx = Path(o.docx)
+    return PdfJob(o.name, docx, docx.with_suffix(".pdf"), tag=o)
 
 
 def _prepare(narrate: bool) -> float:
@@ -160,7 +212,7 @@ def _init_worker(narrate: bool, prerendered: dict[bool, bytes] | None) -> None:
 
 
 def _pool(todo: Iterable[tuple[Path, str]], out_dir: Path, narrate: bool, workers: int,
-          finished: Callable[[Outcome], None], balance: bool = False) -> None:
+          finished: Callable[[Outcome], None], balance: bool = False, export: bool = False) -> None:
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     prerendered = None
@@ -189,7 +241,7 @@ def _pool(todo: Iterable[tuple[Path, str]], out_dir: Path, narrate: bool, worker
                 if not collect():
                     return _lost(pending, finished)
             pending[path.stem] = (path, key)
-            pool.apply_async(process, (path, out_dir, key, narrate, balance), callback=results.put,
+            pool.apply_async(process, _task(path, out_dir, key, narrate, balance, export), callback=results.put,
                              error_callback=lambda exc, p=path, k=key: results.put(_crashed(p, k, exc)))
         while pending:
             if not collect():

@@ -41,8 +41,9 @@ def environment_digest(narrate: bool) -> str:
     return h.hexdigest()
 
 
-def input_key(content: bytes, narrate: bool, balance: bool = False) -> str:
+def input_key(content: bytes, narrate: bool, balance: bool = False, export: bool = False) -> str:
     options = b"\0balance" if balance else b""  # 舍位平衡 asked for by the command line
+    options += b"\0export" if export else b""  # Word and PDF written too
     return hashlib.sha256(environment_digest(narrate).encode() + options + b"\0" + content).hexdigest()
 
 
@@ -73,6 +74,8 @@ class State:
             outcome = Outcome(**entry["outcome"])
         except (TypeError, KeyError):
             return None
+        if outcome.export and (outcome.export != "ok" or not (outcome.pdf and Path(outcome.pdf).exists())):
+            return None  # its Word or PDF failed or is gone: redo
         if outcome.status in ("ok", "errors") and outcome.output and Path(outcome.output).exists():
             return outcome
         if outcome.status == "failed" and outcome.input_error:
