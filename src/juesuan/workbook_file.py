@@ -242,6 +242,13 @@ def write_atomic(path: str | Path, write: Callable[[Path], None]) -> None:
     refuse_read_only(path)
     if path.suffix.lower() in MACRO_SUFFIXES:
         refuse_macro_workbook(path)
+    replace_atomically(path, write)
+
+
+def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """The one atomic writer: ``write(tmp)`` into a temp file beside ``path``, then ``os.replace``;
+    nothing left behind on failure; permissions kept; an OS failure is an InputError naming the
+    file.  :func:`write_atomic` adds the workbook checks (open in Excel, macro workbooks)."""
     where = Location(file=str(path))
     if path.is_dir():
         raise InputError("输出路径是一个文件夹", "the output path is a folder", where)
