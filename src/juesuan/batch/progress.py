@@ -51,7 +51,7 @@ class Progress:
         self.log: TextIO | None = None
         if log_path is not None:
             log_path.parent.mkdir(parents=True, exist_ok=True)
-            self.log = open(log_path, "a", encoding="utf-8")
+            self.log = open(log_path, "a", encoding="utf-8", errors="backslashreplace")
             self.log.write(f"\n=== juesuan batch {dt.datetime.now().isoformat(timespec='seconds')}: "
                            f"{total} 个输入 inputs ===\n")
 

@@ -63,7 +63,9 @@ def write_summary(out_dir: Path, outcomes: list[Outcome], seconds: float, jobs: 
     data = summary_data(outcomes, seconds, jobs)
     data["figures_workbook"] = write_figures(out_dir, sorted(outcomes, key=lambda o: o.name)).name
     json_path = out_dir / f"{SUMMARY}.json"
-    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    # readable UTF-8; a character UTF-8 cannot carry (an unpaired surrogate from a file name that is
+    # not UTF-8) is written as its JSON escape \udXXX, which reads back as the same text
+    text = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8", "backslashreplace").decode("utf-8") + "\n"
     write_atomic(json_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     xlsx_path = out_dir / f"{SUMMARY}.xlsx"
     _write_xlsx(xlsx_path, sorted(outcomes, key=lambda o: o.name), data["summary"])
