@@ -134,3 +134,24 @@ def test_a_template_direction_is_read_as_a_change_of_no_known_direction(tmp_path
     the list that follows), whose direction the template left open: nothing to check."""
     text = "2022年度公务接待费支出6.00万元，比上年增加（减少）1.00万元，增长（下降）25.00%。其中：国内接待6.00万元。\n"
     assert run(tmp_path, text) == []
+
+
+@pytest.mark.parametrize("prior_text,severity", [("比上年增加5.00万元，增长100%", "error"),
+                                                 ("比上年增加5.00万元", None)])
+def test_a_rate_stated_on_a_zero_base_is_an_error(tmp_path, prior_text, severity) -> None:
+    """5.00 now, 5.00 more than last year: last year was 0, and "增长100%" is no rate of anything."""
+    path = tmp_path / "t.txt"
+    path.write_text(f"2022年度公务接待费支出5.00万元，{prior_text}。\n", encoding="utf-8")
+    found = [f.severity.value for f in audit(path).findings if f.rule == "A-ZERO-BASE"]
+    assert found == ([severity] if severity else [])
+
+
+@pytest.mark.parametrize("total,expected", [("10.50", []), ("11.50", ["A-TABLE-SUM"])])
+def test_a_table_of_sangong_with_meeting_and_training_costs_adds_them_in_its_total(tmp_path, total,
+                                                                                  expected) -> None:
+    """"“三公”经费及会议费、培训费支出决算表": its 合计 is 0 + 5 + 3 + 1.5 + 1 = 10.50, not the 三公
+    total, so the text's 三公 8.00 is not compared with it."""
+    text = ("一般公共预算财政拨款“三公”经费及会议费、培训费支出决算表\n单位：万元\n项目 | 决算数\n"
+            f"合计 | {total}\n因公出国（境）费 | 0.00\n公务用车购置及运行维护费 | 5.00\n公务接待费 | 3.00\n"
+            "会议费 | 1.50\n培训费 | 1.00\n2020年度“三公”经费支出8.00万元。\n")
+    assert [r for r, _ in run(tmp_path, text)] == expected

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import dataclasses
 import random
 from decimal import Decimal
 from pathlib import Path
@@ -98,13 +97,18 @@ def test_a_unit_of_another_year_is_refused_and_nothing_is_written(tmp_path: Path
     assert not out.exists()
 
 
-def test_units_of_different_formats_are_refused() -> None:
-    a = book_from_data(unit_data(2))
-    b = book_from_data(unit_data(3))
-    b.format = dataclasses.replace(b.format, id="other-2023")
-    with pytest.raises(InputError) as exc:
-        consolidate([Unit(a, "a.json"), Unit(b, "b.json")])
-    assert "格式不同" in exc.value.message and "different formats" in exc.value.message
+def test_units_of_different_formats_are_refused_before_any_check(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from juesuan.formats import get_pack
+
+    national = get_pack("national-2023").synth.department(random.Random("consolidate:national"), 1, False)
+    paths = []
+    for name, data in (("nmg.json", unit_data(2)), ("national.json", national)):
+        (tmp_path / name).write_text(dumps(data), encoding="utf-8")
+        paths.append(str(tmp_path / name))
+    assert main(["consolidate", *paths, "-o", str(tmp_path / "dept.xlsx")]) == 2
+    captured = capsys.readouterr()
+    assert "格式不同" in captured.err and "national-2023" in captured.err and "different formats" in captured.err
+    assert "校验" not in captured.out  # refused before the units were checked
 
 
 def test_a_unit_that_fails_check_is_named_and_stops_it_unless_forced(tmp_path: Path,

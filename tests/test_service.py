@@ -5,8 +5,11 @@ nothing written outside the service's own folder."""
 from __future__ import annotations
 
 import json
+import os
 import socket
 import stat
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -105,6 +108,13 @@ def test_the_service_listens_on_127_0_0_1_only(svc: Running) -> None:
     for ip in others:
         with pytest.raises(OSError):
             socket.create_connection((ip, svc.port), timeout=2).close()
+
+
+def test_a_second_service_on_a_port_in_use_says_so_and_exits_2(svc: Running) -> None:
+    env = {**os.environ, "HOME": str(svc.home)}
+    done = subprocess.run([sys.executable, "-m", "juesuan.cli", "serve", "--port", str(svc.port)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "端口" in done.stderr and "--port" in done.stderr
 
 
 # ── bad input ────────────────────────────────────────────────────────────────────────────

@@ -67,9 +67,7 @@ def consolidate(units: list[Unit], name: str | None = None) -> Book:
     if not units:
         raise InputError("没有要汇总的单位", "no units to consolidate")
     fmt = units[0].book.format
-    _same_format(units)
-    roles = roles_for(fmt)
-    _same_year(units, roles)
+    roles = comparable(units)
     out = Book(fmt)
     for table in fmt.tables:
         if table.kind == "record":
@@ -87,6 +85,14 @@ def consolidate(units: list[Unit], name: str | None = None) -> Book:
     out.values[roles.units] = units_text(units)
     out.notes = {"汇总": [f"{u.name}（{Path(u.source).name}）" for u in units]}
     return out
+
+
+def comparable(units: list[Unit]) -> Roles:
+    """Refuse units of different formats or years (InputError naming both); their roles."""
+    _same_format(units)
+    roles = roles_for(units[0].book.format)
+    _same_year(units, roles)
+    return roles
 
 
 def units_text(units: list[Unit]) -> str:

@@ -12,7 +12,8 @@ import argparse
 from pathlib import Path
 
 from juesuan.book_io import new_book, read_any, refuse_overwrite
-from juesuan.consolidate import Unit, all_internal, consolidate, eliminate, internal_totals, read_elimination
+from juesuan.consolidate import (Unit, all_internal, comparable, consolidate, eliminate, internal_totals,
+                                 read_elimination)
 from juesuan.data_file import data_from_book, dumps
 from juesuan.errors import InputError, Location
 from juesuan.findings import Finding, Severity
@@ -34,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     if len(set(Path(u).resolve() for u in args.units)) != len(args.units):
         raise InputError("同一单位文件给出了两次", "the same unit file is given twice", Location())
     units = [Unit(read_any(p), p) for p in args.units]
+    comparable(units)  # other formats or years: refused before anything is checked
     failed = [(u, errs) for u in units if (errs := unit_errors(u))]
     for u, errs in failed:
         first = errs[0]

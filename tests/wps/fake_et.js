@@ -103,6 +103,7 @@ function Sheet(wb, s) {
   this.protections = 0;
   this.Hyperlinks = {
     Add: function (anchor, address, sub, tip, text) {
+      ws.guard();
       ws.app.stats.calls++;
       anchor.eachCell(function (r, c) { ws.links[key(r, c)] = { url: address, sub: sub, text: text }; });
     }
@@ -130,7 +131,7 @@ Object.defineProperty(Sheet.prototype, "Comments", {
       var cell = ws.cells[k];
       if (cell.comment) list.push({
         Author: cell.comment.author, Text: function () { return cell.comment.text; },
-        Delete: function () { ws.app.stats.calls++; delete cell.comment; ws.prune(k); }
+        Delete: function () { ws.guard(); ws.app.stats.calls++; delete cell.comment; ws.prune(k); }
       });
     });
     ws.app.stats.calls++;
@@ -330,11 +331,12 @@ Object.defineProperty(Range.prototype, "Comment", {
   get: function () { var c = this.ws.cell(first(this).r1, first(this).c1); return c && c.comment ? c.comment : null; }
 });
 Range.prototype.AddComment = function (text) {
+  this.ws.guard();
   this.ws.app.stats.calls++;
   var cell = this.ws.cell(first(this).r1, first(this).c1, true);
   cell.comment = { author: this.ws.app.UserName, text: text };
 };
-Range.prototype.Merge = function () { this.ws.app.stats.calls++; this.ws.merges.push(this.address); };
+Range.prototype.Merge = function () { this.ws.guard(); this.ws.app.stats.calls++; this.ws.merges.push(this.address); };
 Range.prototype.Select = function () {};
 
 /* The workbook as plain data, for comparison with what Python wrote. */

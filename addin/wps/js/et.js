@@ -147,13 +147,26 @@
     return null;
   }
 
+  function protect(ws) {
+    ws.Protect("", false, true, true, false, true, true, true, false, true, true, false, true);
+  }
+
+  /* Remove the marks an earlier 校验 left (comments by `author`), unprotecting the sheet if needed. */
   function removeComments(ws, author) {
     var marker = author + ":";
-    var comments = ws.Comments, n = comments.Count;
+    var comments = ws.Comments, n = comments.Count, ours = [];
     for (var i = n; i >= 1; i--) {
       var c = comments.Item(i);
       var text = typeof c.Text === "function" ? c.Text() : c.Text;
-      if (c.Author === author || (typeof text === "string" && text.indexOf(marker) === 0)) c.Delete();
+      if (c.Author === author || (typeof text === "string" && text.indexOf(marker) === 0)) ours.push(c);
+    }
+    if (!ours.length) return;
+    var locked = !!ws.ProtectContents;
+    if (locked) ws.Unprotect();
+    try {
+      ours.forEach(function (c) { c.Delete(); });
+    } finally {
+      if (locked) protect(ws);
     }
   }
 
@@ -204,9 +217,7 @@
       });
       (e.charts || []).forEach(function (ch) { addChart(ws, ch, problems); });
     } finally {
-      if (protectedBefore || e.protect) {
-        ws.Protect("", false, true, true, false, true, true, true, false, true, true, false, true);
-      }
+      if (protectedBefore || e.protect) protect(ws);
     }
     if (e.visible === false) ws.Visible = XL.hidden;
     return written;

@@ -84,6 +84,10 @@
     var applied = answer.edits ? ET.applyEdits(app, wb, answer.edits) : null;
     var saved = [];
     if (answer.files) {
+      if (!fs || typeof fs.writeAsBinaryString !== "function") {
+        throw fail("此版本 WPS 不能由加载项写文件：请用 juesuan serve 的浏览器页面导出",
+          "this WPS cannot write files from an add-in; export from the browser page");
+      }
       var folder = wb.Path;
       if (!folder) throw fail("工作簿尚未保存：请先保存，导出的文件放在工作簿旁边", "save the workbook first; exports go next to it");
       var sep = folder.indexOf("\\") >= 0 ? "\\" : "/";

@@ -21,7 +21,7 @@ import re
 from collections import Counter
 
 from juesuan.audit.model import Amount, Change, SectionFacts, sentence_span, sign_of
-from juesuan.audit.text import Figure, parse_number
+from juesuan.audit.text import Figure, figure_at
 
 NUM = r"\d+(?:\.\d+)?"
 ZERO_WORDS = ("持平", "无变化", "无差异", "相同", "无增减变化", "无增减", "无增减变动")
@@ -60,13 +60,7 @@ def doc_year(text: str) -> int | None:
 
 
 def _fig(text: str, start: int, unit: str) -> Figure:
-    value, places = parse_number(text)
-    printed = unit
-    if unit in ("元", "亿元"):
-        shift = -4 if unit == "元" else 4
-        value, places = value.scaleb(shift), max(places - shift, 0)
-        unit = "万元"
-    return Figure(value, places, unit, text + printed, start, start + len(text) + len(printed))
+    return figure_at(text, start, unit)
 
 
 def _basis(m: re.Match[str]) -> tuple[str, int | None]:
@@ -135,6 +129,31 @@ def read_sides(facts: SectionFacts, i: int, text: str, claimed: list[tuple[int, 
         claimed.append((c.start(), c.end()))
 
 
+MORE_RX = re.compile(rf"(?:[、，,和及]\s*{NUM}\s*(?:万元|亿元|元))+")
+
+
+def _respectively(facts: SectionFacts, i: int, text: str, m: re.Match[str], more: re.Match[str]) -> None:
+    """"A a，B b，C c。与上年相比，分别减少 x、y、z": one change per item, in order, when as many
+    items precede as figures follow; else the figures are left as unchecked changes."""
+    unit = m.group("unit")
+    nums = [m.group("amt")] + re.findall(NUM, more.group(0))
+    s, _ = sentence_span(text, m.start())
+    bases = list(BASIS_RX.finditer(text, s, m.start()))
+    if "分别" not in text[max(0, m.start() - 4):m.start()] or not bases:
+        return
+    basis, _ = _basis(bases[-1])
+    items = [a for a in facts.amounts if a.para == i and a.at < s and a.role in ("actual", "budget")]
+    if len(items) < len(nums):
+        return
+    for a, num in zip(items[-len(nums):], nums):
+        ch = Change(basis if basis in ("上年", "预算", "上年预算") else "其他", sign_of(m.group("dir")), m.group("dir"),
+                    _fig(num, m.start(), unit), None, None, i, bases[-1].start(), m.end())
+        ch.at, ch.subject = m.start(), a
+        if ch.basis == "上年预算":
+            ch.basis = "上年" if a.role == "budget" else "其他"
+        facts.changes.append(ch)
+
+
 def read_changes(facts: SectionFacts, i: int, text: str, reasons: list[tuple[int, int]],
                  claimed: list[tuple[int, int]], default_year: int | None) -> None:
     """Every change of paragraph ``i`` (see the module docstring); spans used are ``claimed``."""
@@ -151,6 +170,11 @@ def read_changes(facts: SectionFacts, i: int, text: str, reasons: list[tuple[int
         if any(s <= m.start() < e for s, e in reasons):
             continue
         claimed.append((m.start(), m.end()))
+        more = MORE_RX.match(text, m.end()) if amt else None
+        if more:  # "分别减少 a、b、c": the further figures are changes too (of the items before)
+            claimed.append((more.start(), more.end()))
+            _respectively(facts, i, text, m, more)
+            continue
         s, _ = sentence_span(text, m.start())
         bases = [b for b in BASIS_RX.finditer(text, s, m.start())]
         if bases:

@@ -28,7 +28,7 @@ from juesuan.audit.changes import link_change, read_changes, read_comparisons, r
 from juesuan.audit.model import (Amount, Change, Claim, CountSum, Doc, Item, ListStmt, Rate, SectionFacts, Share,
                                  Skip, segment_span, sentence_span, sign_of)
 from juesuan.audit.sections import Para, Section
-from juesuan.audit.text import COUNT_UNITS, Figure, figures, parse_number
+from juesuan.audit.text import COUNT_UNITS, Figure, figure_at, figures
 
 NUM = r"\d+(?:\.\d+)?"
 REASON_RX = re.compile(r"(?:变动|差异|增减变化|变化|增减)?(?:的)?原因(?:是|为|主要是|主要为|如下|分析)?[：:]?"
@@ -92,13 +92,7 @@ def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def _fig(text: str, start: int, unit: str) -> Figure:
-    value, places = parse_number(text)
-    printed = unit
-    if unit in ("元", "亿元"):
-        shift = -4 if unit == "元" else 4
-        value, places = value.scaleb(shift), max(places - shift, 0)
-        unit = "万元"
-    return Figure(value, places, unit, text + printed, start, start + len(text) + len(printed))
+    return figure_at(text, start, unit)
 
 
 FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|预算单位|部门预算|预算管理")
@@ -348,7 +342,11 @@ def _read_lists(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
         complete = not partial_word and not ends_with_etc and len(items) >= 2
         head_text = paras[head.para].text
         pair = bool(PAIR_RX.search(head_text[segment_span(head_text, head.at)[0]:head.at])) and not stream
-        facts.lists.append(ListStmt(head, word, items, complete, pair, i, m.start(), stream))
+        lst = ListStmt(head, word, items, complete, pair, i, m.start(), stream)
+        if stream is not None and "；" in _stream_text(paras, stream):
+            alt = _first_per_clause(facts, items)
+            lst.alt_items = alt if len(alt) < len(items) else None
+        facts.lists.append(lst)
     _drop_nested(facts)
 
 
@@ -569,6 +567,16 @@ def _stream_items(facts: SectionFacts, stream: tuple[int, int, int, int], head: 
             a.role = "budget"
         items.append(Item(a, _own_budget(facts, a) if head.role == "actual" else None))
     return items
+
+
+def _first_per_clause(facts: SectionFacts, items: list[Item]) -> list[Item]:
+    """Another reading of a list whose items are separated by ；: one item per clause, its other
+    figures its details ("其中，因公出国（境）费 2.94 亿元，减少 3.7 亿元；公务用车…")."""
+    firsts: dict[tuple[int, int], Item] = {}
+    for it in items:
+        seg = segment_span(facts.section.paras[it.amount.para].text, it.amount.at)[0]
+        firsts.setdefault((it.amount.para, seg), it)
+    return list(firsts.values())
 
 
 def _own_budget(facts: SectionFacts, a: Amount) -> Amount | None:

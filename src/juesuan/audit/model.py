@@ -186,6 +186,7 @@ class ListStmt:
     at: int
     stream: tuple[int, int, int, int] | None = None  # (para, start, para, end) of inline items
     budget: Amount | None = None
+    alt_items: list[Item] | None = None  # one item per ；-clause: the reading checked when the other fails
 
 
 @dataclass(eq=False)

@@ -137,6 +137,8 @@ def _check_sum(lst: ListStmt, q: list[Quote]) -> list[Finding]:
     v = judge(head.fig, total, band)
     if v.ok:
         return []
+    if lst.alt_items and judge(head.fig, *sum_band(it.amount.fig for it in lst.alt_items)).status in ("ok", "info"):
+        return []  # one item per ；-clause adds up: the other figures were the items' details
     common = dict(quotes=q, total_label=f"「{head.name}」", total=head.value, sum=total)
     measured = dict(expected=v.expected, actual=v.actual, difference=v.difference, tolerance=v.tolerance)
     if lst.complete or v.status == "info":
@@ -337,7 +339,10 @@ def _change_findings(facts: SectionFacts, doc: Doc, ch: Change, now: Amount, fla
     if prior == 0:
         if c.value != 0 or ch.pct.value != 0:
             flagged.add(id(ch.pct))
+            # a finite rate stated on a zero base ("上年 0，增长 100%") is wrong, not just odd
+            wrong = c.value != 0 and ch.pct.value != 0
             out.append(finding("A-ZERO-BASE", quotes=q, actual=ch.pct.value, label=label,
+                               severity=Severity.ERROR if wrong else None,
                                detail=f"{base_word}为 0，却写「{ch.word}{show(ch.pct)}%」",
                                advice="上年为 0，只写增减额" if ch.basis == "上年" else "年初未安排预算"))
         return out

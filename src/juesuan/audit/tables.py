@@ -28,7 +28,7 @@ from juesuan.audit.rules import finding, show
 from juesuan.audit.sections import Para
 from juesuan.audit.text import Figure, parse_number
 from juesuan.audit.tolerance import judge, sum_band
-from juesuan.audit.vocab import ITEMS, SANGONG_ITEMS, SUMS, item_of, role_of
+from juesuan.audit.vocab import ITEMS, NOT_SANGONG, SANGONG_ITEMS, SUMS, item_of, role_of
 from juesuan.findings import Finding, Quote, Severity
 
 NUMBER_CELL = re.compile(r"^-?\d+(?:\.\d+)?%?$")
@@ -73,7 +73,7 @@ def _is_number(cell: str) -> bool:
     return bool(NUMBER_CELL.match(cell.replace(",", "").replace("，", "").strip()))
 
 
-def _figure(cell: str, unit: str, row: Para, col_text: str) -> Figure:
+def _figure(cell: str, unit: str) -> Figure:
     clean = cell.replace(",", "").replace("，", "").strip()
     pct = clean.endswith("%")
     value, places = parse_number(clean.rstrip("%"))
@@ -148,14 +148,15 @@ def _read(rows: list[Para], before: list[Para], doc_year: int | None) -> Table:
     if layout is not None:
         for i in data:
             for j, (concept, role) in enumerate(layout):
-                cell = grid[i][j]
-                fig = _figure(cell, table.unit, rows[i], "") if _is_number(cell) else None
-                if fig is not None or BLANK_CELL.match(cell):
-                    table.cells.append(Cell(fig, concept, role, i, j, f"{ITEMS[concept][0]}{'预算数' if role == 'budget' else '决算数'}"))
+                _add(table, grid[i][j], concept, role, i, j, f"{ITEMS[concept][0]}{'预算数' if role == 'budget' else '决算数'}")
     elif horizontal:
-        _horizontal(table, grid, headers, data, rows)
+        _horizontal(table, grid, headers, data)
     else:
-        _vertical(table, grid, headers, data, rows)
+        _vertical(table, grid, headers, data)
+    if any(c.concept in NOT_SANGONG for c in table.cells):  # its 合计 adds 会议费、培训费
+        for c in table.cells:
+            if c.concept == "sangong_total" and not re.search("三公", rows[c.row].text if c.row < len(rows) else ""):
+                c.concept = "sangong_meeting_total"
     sangong = {c.concept for c in table.cells if c.concept in SANGONG_ITEMS and c.concept != "sangong_total"}
     if len(sangong) < 2:  # "合计" is the 三公 total only in a 三公 table
         table.cells = [c for c in table.cells if c.concept != "sangong_total"
@@ -175,7 +176,7 @@ def _read_codes(table: Table, grid: list[list[str]]) -> None:
             if CODE_RX.fullmatch(r[j].strip()) and r[j + 1].strip() and not _is_number(r[j + 1]):
                 cell = r[j + 2]
                 if _is_number(cell):
-                    table.codes.setdefault(r[j].strip(), (r[j + 1].strip(), _figure(cell, table.unit, None, ""), i))
+                    table.codes.setdefault(r[j].strip(), (r[j + 1].strip(), _figure(cell, table.unit), i))
                 elif BLANK_CELL.match(cell):
                     table.codes.setdefault(r[j].strip(), (r[j + 1].strip(), None, i))
 
@@ -215,8 +216,15 @@ def _column_headers(headers: list[list[str]], width: int) -> list[str]:
     return [h.strip() for h in out]
 
 
-def _vertical(table: Table, grid: list[list[str]], headers: list[list[str]], data: list[int],
-              rows: list[Para]) -> None:
+def _add(table: Table, cell: str, concept: str, role: str | None, i: int, j: int, header: str) -> None:
+    """A cell of ``concept``: a figure, a blank (nothing spent), or — anything else — not a cell."""
+    if _is_number(cell):
+        table.cells.append(Cell(_figure(cell, table.unit), concept, role, i, j, header))
+    elif BLANK_CELL.match(cell):
+        table.cells.append(Cell(None, concept, role, i, j, header))
+
+
+def _vertical(table: Table, grid: list[list[str]], headers: list[list[str]], data: list[int]) -> None:
     width = max(len(r) for r in grid)
     cols = _column_headers(headers, width)
     for i in data:
@@ -226,15 +234,10 @@ def _vertical(table: Table, grid: list[list[str]], headers: list[list[str]], dat
             continue
         for j in range(1, width):
             cell = r[j] if j < len(r) else ""
-            role = role_of(cols[j]) if cols[j] else "actual"
-            if _is_number(cell):
-                table.cells.append(Cell(_figure(cell, table.unit, rows[i], cols[j]), concept, role, i, j, cols[j]))
-            elif BLANK_CELL.match(cell):
-                table.cells.append(Cell(None, concept, role, i, j, cols[j]))
+            _add(table, cell, concept, role_of(cols[j]) if cols[j] else "actual", i, j, cols[j])
 
 
-def _horizontal(table: Table, grid: list[list[str]], headers: list[list[str]], data: list[int],
-                rows: list[Para]) -> None:
+def _horizontal(table: Table, grid: list[list[str]], headers: list[list[str]], data: list[int]) -> None:
     width = max(len(r) for r in grid)
     cols = _column_headers(headers, width)
     for i in data:
@@ -245,11 +248,7 @@ def _horizontal(table: Table, grid: list[list[str]], headers: list[list[str]], d
             concept = item_of(re.sub(r"预算数|决算数|预算|决算", "", cols[j])) if cols[j] else None
             if concept is None:
                 continue
-            role = row_role or role_of(cols[j]) or "actual"
-            if _is_number(cell):
-                table.cells.append(Cell(_figure(cell, table.unit, rows[i], cols[j]), concept, role, i, j, r[0]))
-            elif BLANK_CELL.match(cell):
-                table.cells.append(Cell(None, concept, role, i, j, r[0]))
+            _add(table, cell, concept, row_role or role_of(cols[j]) or "actual", i, j, r[0])
 
 
 # ---------------------------------------------------------------- checks
@@ -312,6 +311,13 @@ def check_table(table: Table, doc: Doc) -> list[Finding]:
             v = judge(fig, value, band)
             if v.ok:
                 continue
+            if total == "sangong_total":  # "“三公”经费及会议费、培训费" tables: their 合计 adds those
+                extra = [get(x) for x in NOT_SANGONG]
+                extra_value = sum((x[0] for x in extra if x is not None), Decimal(0))
+                extra_band = sum((x[1] for x in extra if x is not None), Decimal(0))
+                if any(x is not None for x in extra) and \
+                        judge(fig, value + extra_value, band + extra_band).status in ("ok", "info"):
+                    continue
             if any(p in failed for p, _ in got):
                 # does the total hold with the failed part replaced by its own parts?
                 alt_value = Decimal(0)

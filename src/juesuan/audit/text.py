@@ -220,6 +220,18 @@ def parse_figure(m: re.Match[str], offset: int = 0) -> Figure:
     return Figure(value, places, unit, m.group(0), m.start() + offset, m.end() + offset)
 
 
+def figure_at(number: str, start: int, unit: str) -> Figure:
+    """The :class:`Figure` of ``number`` printed at ``start`` in ``unit`` (元 and 亿元 become 万元;
+    the printed text keeps its unit)."""
+    value, places = parse_number(number)
+    printed = unit
+    if unit in MONEY_UNITS and unit != "万元":
+        shift = MONEY_UNITS[unit]
+        value, places = value.scaleb(shift), max(places - shift, 0)
+        unit = "万元"
+    return Figure(value, places, unit, number + printed, start, start + len(number) + len(printed))
+
+
 def figures(text: str, offset: int = 0) -> list[Figure]:
     """Every figure with a unit in ``text``, in order."""
     return [parse_figure(m, offset) for m in FIGURE_RX.finditer(text)]

@@ -39,6 +39,8 @@ ITEMS: dict[str, tuple[str, str]] = {
     "reception": ("公务接待费", r"公务接待"),
     "meeting": ("会议费", r"会议费"),
     "training": ("培训费", r"培训费"),
+    # assigned, never matched: a table's 合计 when the table adds 会议费、培训费 to the 三公 items
+    "sangong_meeting_total": ("“三公”经费及会议费、培训费合计", r"$^"),
 }
 
 COUNTED = re.compile(r"批次|人次|人数|团组|辆|保有量|数量|数（|[^预决算]数$")
@@ -46,6 +48,7 @@ COUNTED = re.compile(r"批次|人次|人数|团组|辆|保有量|数量|数（|[
 SUMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("sangong_total", ("abroad", "vehicle", "reception")),
     ("vehicle", ("vehicle_purchase", "vehicle_run")),
+    ("sangong_meeting_total", ("abroad", "vehicle", "reception", "meeting", "training")),
 )
 SANGONG_ITEMS = ("sangong_total", "abroad", "vehicle", "vehicle_purchase", "vehicle_run", "reception")
 NOT_SANGONG = ("meeting", "training")

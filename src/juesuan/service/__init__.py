@@ -12,7 +12,7 @@ Modules, one job each:
 - :mod:`.pipeline` fill / check --write / narrate / export on a file, as the CLI does;
 - :mod:`.edits`    the difference between the snapshot and the pipeline's result as sheet edits
   (cells, row insertions, styles, new sheets, links, comments, charts) — the JSON the WPS add-in
-  applies (``addin/wps/js/edits.js``);
+  applies (``addin/wps/js/et.js``);
 - :mod:`.app`      the Starlette application: authentication, one request at a time, size limits,
   the browser page and the add-in's files;
 - :mod:`.command`  ``juesuan serve`` and ``juesuan wps install``.

@@ -3,9 +3,12 @@
 The service runs fill / check --write / narrate on a temporary copy of the snapshot
 (:mod:`.snapshot`), then :func:`diff` compares the resulting workbook with the snapshot cell by
 cell (formulas and constants) and describes the difference as plain JSON, which the WPS add-in
-(``addin/wps/js/edits.js``) applies in a few calls per sheet.  Until the format-pack redesign
-gives the project one shared "sheet edits" module, this module is the one place the shape is
-defined (version 1)::
+(``addin/wps/js/et.js``) applies in a few calls per sheet.  :mod:`juesuan.sheets.edits`
+(which landed while this was built) describes what a *table's rows* hold, for the writers that
+lay a table out; these edits describe the *changes a live workbook needs* after any step — rows
+moved, only the cells that differ, styles as attributes rather than named styles, whole
+sheets (校验结果, 决算情况说明), links, comments and charts.  This module is the one place that
+shape is defined (version 1)::
 
     {"version": 1,
      "remove_comments_by": "juesuan校验" | null,   # delete comments by this author first (every sheet)

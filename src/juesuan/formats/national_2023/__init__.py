@@ -14,8 +14,9 @@ and the input sheets the narrative (第三部分 情况说明) needs beyond the 
 
 Choices where the central template could not be seen are in docs/format-notes-national.md;
 the reference case and the document it rebuilds are described in src/juesuan/reference/README.md.
-Shared with nmg-2023: the 2023 支出功能分类 list (plus ``function_codes_extra.txt``), the 2023
-经济分类 list and the small declaration helpers.
+Shared with nmg-2023 (identical there): the 2023 支出功能分类 list (plus ``function_codes_extra.txt``),
+the 2023 经济分类 list, 表2 收入决算表, 表3 支出决算表, 表8 and 表9, 表1's eight income lines, the three
+funds and the small declaration helpers.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from __future__ import annotations
 from importlib import resources
 
 from juesuan.expr import Ref, Sum
-from juesuan.formats.nmg_2023 import (CODE_LABELS, ECON_LABELS, ECONOMIC_CODES, FUNCTION_CODES, INCOME_SOURCES,
-                                      ITEM_LABELS, SPENDING_KINDS, cn, code_table, col_sum, econ_rows, key_value,
-                                      table2, table3, table8, table9)
+from juesuan.formats.nmg_2023 import (CODE_LABELS, ECON_LABELS, ECONOMIC_CODES, FUNCTION_CODES, FUNDS,
+                                      INCOME_LINES, INCOME_SOURCES, ITEM_LABELS, SPENDING_KINDS, cn, code_table,
+                                      col_sum, econ_rows, key_value, table2, table3, table8, table9)
 from juesuan.spec import INPUT, Block, Column, Comparison, Format, LabelColumn, Row, Table
 
 FORMAT_ID = "national-2023"
@@ -46,17 +47,6 @@ NATIONAL_FUNCTION_CODES = dict(sorted({**FUNCTION_CODES, **_extra_codes()}.items
 # The 24 支出功能分类 类 lines 表1 and 表4 print (the 2023 central template, in this order).
 CATEGORIES = ["201", "202", "203", "204", "205", "206", "207", "208", "210", "211", "212", "213", "214", "215",
               "216", "217", "219", "220", "221", "222", "223", "224", "229", "234"]
-FUNDS = ["一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"]
-INCOME_LINES = [
-    ("一般公共预算财政拨款收入", Ref("表4", "一般公共预算财政拨款", "金额")),
-    ("政府性基金预算财政拨款收入", Ref("表4", "政府性基金预算财政拨款", "金额")),
-    ("国有资本经营预算财政拨款收入", Ref("表4", "国有资本经营预算财政拨款", "金额")),
-    ("上级补助收入", Ref("表2", "合计", "上级补助收入")),
-    ("事业收入", Ref("表2", "合计", "事业收入")),
-    ("经营收入", Ref("表2", "合计", "经营收入")),
-    ("附属单位上缴收入", Ref("表2", "合计", "附属单位上缴收入")),
-    ("其他收入", Ref("表2", "合计", "其他收入")),
-]
 PERSONNEL = ["301", "303"]  # 人员经费
 OFFICE = ["302", "310"]  # 公用经费 (the reference document's right-hand block)
 SANGONG = ["合计", "因公出国（境）费", "公务用车购置及运行维护费小计", "公务用车购置费", "公务用车运行维护费", "公务接待费"]
