@@ -21,7 +21,7 @@ system-packages:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
 	fi
 
-demo: install
+demo: system-packages install  # LibreOffice too, so the demo writes the PDF (it says so when it cannot)
 	juesuan demo -o juesuan-demo
 
 test: system-packages install-test

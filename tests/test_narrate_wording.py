@@ -53,3 +53,21 @@ def test_the_score_as_submitted_is_the_score_the_text_states() -> None:
     assert "项目自评得分98分" in text(book, "十四")
     book.values[("绩效自评", "1", "自评得分")] = D("97.5")
     assert "项目自评得分97.5分" in text(book, "十四")
+
+
+def test_a_workbook_made_before_the_submitted_score_column_still_reads(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """自评得分 is an optional trailing column: a workbook without it checks and narrates as before."""
+    import openpyxl
+
+    from juesuan.book_io import new_book, read_workbook
+    from juesuan.check import check_file
+
+    path = tmp_path / "old.xlsx"
+    new_book(read_data(CLEAN), path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["绩效自评"]
+    col = next(c.column for row in ws.iter_rows(max_row=8) for c in row if c.value == "自评得分（绩效系统填报）")
+    ws.delete_cols(col)
+    wb.save(path)
+    assert "项目自评得分98分" in text(read_workbook(path), "十四")
+    assert not [f for f in check_file(path) if f.severity.value == "error"]

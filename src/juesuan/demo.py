@@ -55,6 +55,10 @@ def run_case(pack: FormatPack, ref: Reference, out: Path) -> int:
          + (["--pdf", str(out / "参考案例_决算公开.pdf")] if shutil.which("soffice") or shutil.which("libreoffice")
             else []), {0}),
     ]
+    if "--pdf" not in steps[-1][1]:
+        print("\n未找到 LibreOffice，跳过 PDF 导出（只写 Word）。安装：make system-packages 或 apt-get install "
+              "libreoffice-writer-nogui fonts-noto-cjk poppler-utils\n"
+              "LibreOffice not found: the PDF export is SKIPPED (Word only); install it with `make system-packages`.")
     source = ref.source_path()
     if source is not None:
         steps.append(("审阅原文 audit", ["audit", str(source), "--write", str(out / "审阅报告.xlsx")], {0, 1}))

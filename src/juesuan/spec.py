@@ -39,6 +39,7 @@ class Column:
     lineno: str | None = None  # 栏次 number printed under the header
     derive: Callable[[Callable[[str], Expr]], Expr] | None = None
     required: bool = False  # record tables: must not be empty
+    optional: bool = False  # a column added after workbooks were made: a workbook without it still reads
     sum_over: tuple[str, str, str] | None = None  # (table, match column, sum column): SUMIF of another
     # record table's rows whose match column equals this row's same-named column (绩效 指标得分)
 

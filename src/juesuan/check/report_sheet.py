@@ -1,9 +1,11 @@
 """``juesuan check --write``: a 校验结果 sheet in the workbook, and a comment on each offending cell.
 
-One row per finding: 序号, 规则, 级别, 说明, 单元格 (a link to the first cell; the others follow
-in 其他单元格 columns), 期望值, 实际值, 差额, 容差, 出错说明 (typed by the accountant; see
-:mod:`~juesuan.check.acknowledge`), and a hidden 识别码 that lets the next run match the
-explanation to its finding.  The offending cell (the first of each finding that is neither info
+One row per finding, errors and warnings first: 序号, 规则, 级别, 说明, 单元格 (a link to the first
+cell; the first three are named, the others follow in folded 其他单元格 columns), 期望值, 实际值,
+差额, 容差, 出错说明 (typed by the accountant; see :mod:`~juesuan.check.acknowledge`), and a hidden
+识别码 that lets the next run match the explanation to its finding.  The 尾差 of one table and rule
+(rounding gaps, info) take one line, with their rows folded under it (details on demand).  The
+sheet prints landscape on A4, one page wide, the header repeated on every page.  The offending cell (the first of each finding that is neither info
 nor acknowledged) gets a comment authored ``juesuan校验``; every run first removes all comments
 of that author, so marks of fixed findings disappear.  Cell values and styles are never touched.
 
@@ -27,6 +29,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from juesuan import cached
+from juesuan.celltext import put
 from juesuan.check.acknowledge import HEADERS, NOT_FOR_ERRORS, SHEET, identity
 from juesuan.findings import Finding, Severity, summarize
 from juesuan.locate import Grid, is_error_text
@@ -40,6 +43,8 @@ FILLS = {Severity.ERROR: "F8CBAD", Severity.WARNING: "FFE699", Severity.INFO: "D
 NOTE = ("说明：警告和提示可在「出错说明」栏填写理由，再次校验时视为已说明，不再计入；"
         "错误表示数字相互矛盾，必须更正，不能以出错说明代替。点击「单元格」可跳转。")
 WIDTHS = [6, 8, 7, 70, 28, 14, 14, 12, 10, 36, 10]
+SHOWN_CELLS = 3  # cells named in the 单元格 column; the others in folded columns
+TAIL = "属尾差"  # the mark check puts on a finding inside the rounding tolerance (check.registry)
 
 
 def write(path: str | Path, findings: list[Finding], values: Mapping[str, Grid], formulas: Mapping[str, Grid],
@@ -84,33 +89,99 @@ def build_sheet(wb: Workbook, findings: list[Finding], explanations: Mapping[str
     for j, w in enumerate(WIDTHS, 1):
         ws.column_dimensions[_letter(j)].width = w
     ws.column_dimensions[_letter(HEADERS.index("识别码") + 1)].hidden = True
-    for i, f in enumerate(findings, 1):
-        _write_row(ws, HEADER_ROW + i, i, f, explanations.get(identity(f), f.acknowledged or ""))
+    r = HEADER_ROW
+    n = 0
+    for group in _grouped(findings):
+        if len(group) > 1:  # one line for the 尾差 of a table, its rows folded below it
+            r, n = r + 1, n + 1
+            _summary_row(ws, r, n, group)
+        for f in group:
+            r += 1
+            if len(group) == 1:
+                n += 1
+            _write_row(ws, r, n if len(group) == 1 else None, f, explanations.get(identity(f), f.acknowledged or ""))
+            if len(group) > 1:
+                ws.row_dimensions[r].outlineLevel = 1
+                ws.row_dimensions[r].hidden = True
+    ws.sheet_properties.outlinePr.summaryBelow = False
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
     if findings:
-        ws.auto_filter.ref = f"A{HEADER_ROW}:{_letter(len(HEADERS))}{HEADER_ROW + len(findings)}"
+        ws.auto_filter.ref = f"A{HEADER_ROW}:{_letter(len(HEADERS))}{r}"
+    extra = max((len(f.cells) - 1 for f in findings), default=0)
+    if extra > 0:  # further cells of a finding: folded columns
+        ws.column_dimensions.group(_letter(len(HEADERS) + 1), _letter(len(HEADERS) + min(extra, EXTRA_CELLS)),
+                                   hidden=True, outline_level=1)
+    _page_setup(ws, r)
     return ws
 
 
-def _write_row(ws: Worksheet, r: int, n: int, f: Finding, explanation: str) -> None:
+def _grouped(findings: list[Finding]) -> list[list[Finding]]:
+    """Findings in order, the 尾差 (info inside the rounding tolerance) of one rule and table
+    gathered into one group (placed where the first of them was)."""
+    groups: list[list[Finding]] = []
+    tails: dict[tuple[str, str | None], list[Finding]] = {}
+    for f in findings:
+        if f.severity is Severity.INFO and TAIL in f.message and f.acknowledged is None:
+            key = (f.rule, f.cells[0].table if f.cells else None)
+            if key not in tails:
+                tails[key] = []
+                groups.append(tails[key])
+            tails[key].append(f)
+        else:
+            groups.append([f])
+    return groups
+
+
+def _summary_row(ws: Worksheet, r: int, n: int, group: list[Finding]) -> None:
+    col = {h: j for j, h in enumerate(HEADERS, 1)}
+    first = group[0]
+    table = first.cells[0].sheet if first.cells else ""
+    ws.cell(r, col["序号"], n)
+    ws.cell(r, col["规则"], first.rule)
+    c = ws.cell(r, col["级别"], Severity.INFO.zh)
+    c.fill = PatternFill("solid", start_color=FILLS[Severity.INFO], end_color=FILLS[Severity.INFO])
+    text = f"{table}：{len(group)} 处尾差（{first.rule}），差额均在四舍五入容差以内，可不处理；点击左侧“+”展开明细"
+    ws.cell(r, col["说明"], text).alignment = Alignment(wrap_text=True, vertical="top")
+    link = ws.cell(r, col["单元格"], f"{table}!{first.cells[0].cell}" if first.cells and first.cells[0].cell else table)
+    if first.cells:
+        _link(link, first.cells[0].sheet, first.cells[0].cell)
+
+
+def _page_setup(ws: Worksheet, last_row: int) -> None:
+    """Landscape A4, one page wide, the header row on every page, the report columns only."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.print_area = f"A1:{_letter(HEADERS.index('出错说明') + 1)}{max(last_row, HEADER_ROW)}"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+
+
+def _write_row(ws: Worksheet, r: int, n: int | None, f: Finding, explanation: str) -> None:
     col = {h: j for j, h in enumerate(HEADERS, 1)}
     level = f.severity.zh + ("（已说明）" if f.acknowledged is not None else "")
     ws.cell(r, col["序号"], n)
     ws.cell(r, col["规则"], f.rule)
     c = ws.cell(r, col["级别"], level)
     c.fill = PatternFill("solid", start_color=FILLS[f.severity], end_color=FILLS[f.severity])
-    ws.cell(r, col["说明"], f.message).alignment = Alignment(wrap_text=True, vertical="top")
+    put(ws.cell(r, col["说明"]), f.message)
+    ws.cell(r, col["说明"]).alignment = Alignment(wrap_text=True, vertical="top")
     where = [f"{c.sheet}!{c.cell}" if c.cell else c.sheet for c in f.cells]
-    link = ws.cell(r, col["单元格"], "、".join(where))
+    shown = "、".join(where[:SHOWN_CELLS]) + (f" 等 {len(where)} 个单元格" if len(where) > SHOWN_CELLS else "")
+    link = ws.cell(r, col["单元格"], shown)
+    link.alignment = Alignment(wrap_text=True, vertical="top")
     if f.cells:
         _link(link, f.cells[0].sheet, f.cells[0].cell)
     for name, value in (("期望值", f.expected), ("实际值", f.actual), ("差额", f.difference), ("容差", f.tolerance)):
         ws.cell(r, col[name], _number(value))
-    note = ws.cell(r, col["出错说明"], explanation or None)
+    note = ws.cell(r, col["出错说明"])
+    put(note, explanation or None)
     if f.severity is Severity.ERROR:
         note.fill = PatternFill("solid", start_color="D9D9D9", end_color="D9D9D9")
         if explanation:
-            note.value = explanation + NOT_FOR_ERRORS
+            put(note, explanation + NOT_FOR_ERRORS)
     ws.cell(r, col["识别码"], identity(f))
     for k, ref in enumerate(f.cells[1:EXTRA_CELLS + 1]):
         extra = ws.cell(r, len(HEADERS) + 1 + k, f"{ref.sheet}!{ref.cell}" if ref.cell else ref.sheet)

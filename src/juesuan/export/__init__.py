@@ -42,7 +42,9 @@ def export_book(book: Book, docx_path: str | Path, pdf_path: str | Path | None =
     half-done export behind.
     """
     from juesuan.export.content import content_of
-    from juesuan.export.docx_writer import build_document
+    from juesuan.export.docx_writer import build_document, toc_entries
+    from juesuan.export.toc import find_pages, page_texts
+    from juesuan.money import cn
     from juesuan.export.pdf import docx_to_pdf, require_libreoffice
     from juesuan.workbook_file import write_atomic
 
@@ -57,6 +59,13 @@ def export_book(book: Book, docx_path: str | Path, pdf_path: str | Path | None =
     if pdf_path is not None:
         with _writable(Path(pdf_path)):
             pdf = docx_to_pdf(docx, pdf_path)
+            titles = {f"{cn(i + 1)}、{t.title}": t.title for i, t in enumerate(content.tables)}
+            pages = find_pages([text for text, _ in toc_entries(content)], page_texts(pdf), titles)
+            if pages:  # the 目录 with page numbers: the same layout, numbers after a dot leader
+                content.toc_pages = pages
+                document = build_document(content)
+                write_atomic(docx, lambda tmp: document.save(str(tmp)))
+                pdf = docx_to_pdf(docx, pdf_path)
     return ExportResult(docx, pdf, len(content.tables), len(content.perf), content.missing)
 
 
@@ -83,7 +92,7 @@ def export_file(book_path: str | Path, docx: str | Path | None = None, pdf: str 
     """Read a workbook's inputs (values are recomputed, never taken from its cache) and export."""
     from juesuan.book_io import read_workbook
 
-    book = read_workbook(book_path, format_id)
+    book = read_workbook(book_path, format_id, text_numbers=False)
     return export_book(book, docx if docx is not None else default_paths(book_path)[0], pdf)
 
 

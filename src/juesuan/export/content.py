@@ -43,6 +43,7 @@ class Content:
     perf: list[PerfTable] = field(default_factory=list)
     charts: dict[str, bytes] = field(default_factory=dict)  # figure id → PNG
     missing: list[str] = field(default_factory=list)  # 【请填写…】 texts the document shows
+    toc_pages: dict[str, int] = field(default_factory=dict)  # 目录 entry → page (from a first layout)
 
     @property
     def tables_title(self) -> str:

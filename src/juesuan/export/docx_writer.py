@@ -14,10 +14,12 @@ from datetime import datetime, timezone
 
 from docx import Document as new_document
 from docx.document import Document
+from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.shared import Cm, Pt, Twips
 
 from juesuan.export import page
 from juesuan.export.content import Content
+from juesuan.export.grid import Grid, GridCell
 from juesuan.export.plain import section_items
 from juesuan.export.tables import add_grid, add_printed_table
 from juesuan.export.word_styles import (BODY, CAPTION, COVER_GAP, COVER_LINE, FIGURE, PART, PERF_TITLE, SECTION,
@@ -58,13 +60,21 @@ def build_document(content: Content) -> Document:
 def _properties(doc: Document, content: Content) -> None:
     """File properties Word shows (title, author) instead of python-docx's template defaults."""
     props = doc.core_properties
-    props.title = content.narrative.title
+    props.title = _property(content.narrative.title)
     props.subject = "部门决算公开"
-    props.author = props.last_modified_by = dict(content.cover).get("部门名称", "")
+    props.author = props.last_modified_by = _property(dict(content.cover).get("部门名称", ""))
     props.comments = "由决算公开助手（juesuan）生成"
     props.keywords = "决算公开"
     props.created = props.modified = datetime.now(timezone.utc).replace(tzinfo=None)
     props.revision = 1
+
+
+PROPERTY_LIMIT = 255  # characters Word (and python-docx) allow in a core property such as the title
+
+
+def _property(text: str) -> str:
+    """A file property: the document's own text is whole; the property Word lists is cut to its limit."""
+    return text if len(text) <= PROPERTY_LIMIT else text[:PROPERTY_LIMIT - 1] + "…"
 
 
 def _heading(doc: Document, text: str, style: str, new_page: bool = False) -> None:
@@ -85,37 +95,73 @@ def _cover(doc: Document, content: Content) -> None:
         p.add_run(f"{label}：{text}")
 
 
-def _contents(doc: Document, content: Content) -> None:
-    """A static 目录 as the seed prints it: parts, their sections, the eleven tables."""
-    _heading(doc, "目录", TOC_TITLE.name, new_page=True)
+def toc_entries(content: Content) -> list[tuple[str, str]]:
+    """(text, style) of every 目录 line in order: parts, their sections, the public tables."""
+    out: list[tuple[str, str]] = []
     after = content.outline.tables_after
     listed = False
+
+    def tables() -> None:
+        out.append((content.tables_title, TOC_PART.name))
+        out.extend((f"{cn(i + 1)}、{t.title}", TOC_LINE.name) for i, t in enumerate(content.tables))
+
     for part in content.narrative.parts:
-        doc.add_paragraph(part.title, style=TOC_PART.name)
-        for section in part.sections:
-            if section.title:
-                doc.add_paragraph(section.title, style=TOC_LINE.name).paragraph_format.left_indent = Cm(0.8)
+        out.append((part.title, TOC_PART.name))
+        out.extend((s.title, TOC_LINE.name) for s in part.sections if s.title)
         if after and not listed and part.title.startswith(after):
-            _contents_tables(doc, content)
+            tables()
             listed = True
     if not listed:
-        _contents_tables(doc, content)
+        tables()
+    return out
 
 
-def _contents_tables(doc: Document, content: Content) -> None:
-    doc.add_paragraph(content.tables_title, style=TOC_PART.name)
-    for i, t in enumerate(content.tables):
-        doc.add_paragraph(f"{cn(i + 1)}、{t.title}", style=TOC_LINE.name).paragraph_format.left_indent = Cm(0.8)
+def _contents(doc: Document, content: Content) -> None:
+    """A static 目录 as the seed prints it (parts, their sections, the eleven tables), with each
+    entry's page after a dot leader once a first layout gave them (:mod:`juesuan.export.toc`)."""
+    _heading(doc, "目录", TOC_TITLE.name, new_page=True)
+    usable = page.usable_width(doc.sections[-1])
+    for text, style in toc_entries(content):
+        p = doc.add_paragraph(text, style=style)
+        if style == TOC_LINE.name:
+            p.paragraph_format.left_indent = Cm(0.8)
+        number = content.toc_pages.get(text)
+        if number is not None:
+            p.paragraph_format.tab_stops.add_tab_stop(Twips(usable), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+            p.add_run(f"\t{number}")
 
 
 def _section(doc: Document, content: Content, section: Section, terms: bool = False) -> None:
     if section.title:
         doc.add_paragraph(section.title, style=SECTION.name)
+    rows: list[str] = []  # consecutive typed lines with tabs (第一部分's unit list): one table
     for p in section_items(section, content.outline, bool(content.perf)):
+        if p is not None and p.kind == "body" and "\t" in p.text:
+            rows.append(p.text)
+            continue
+        if rows:
+            _typed_table(doc, rows)
+            rows = []
         if p is None:
             _perf_tables(doc, content)
         else:
             _paragraph(doc, content, p, terms)
+    if rows:
+        _typed_table(doc, rows)
+
+
+def _typed_table(doc: Document, rows: list[str]) -> None:
+    """Lines typed with tabs (序号, 单位名称, 单位性质) as a table, the first line its header."""
+    cells = [r.split("\t") for r in rows]
+    n = max(len(r) for r in cells)
+    widths = [max(2.0, max(len(r[c]) if c < len(r) else 0 for r in cells) * 1.0) for c in range(n)]
+    grid = Grid(widths, header_rows=1, font_size=10.5)
+    for i, r in enumerate(cells):
+        row = grid.add_row()
+        for c in range(n):
+            text = r[c].strip() if c < len(r) else ""
+            row[c] = GridCell(text, "center" if i == 0 or len(text) <= 4 else "left", bold=i == 0, shade=i == 0)
+    add_grid(doc, grid, page.usable_width(doc.sections[-1]))
 
 
 def _paragraph(doc: Document, content: Content, p: Paragraph, terms: bool = False) -> None:

@@ -26,6 +26,9 @@ HEADER_FILL = "F2F2F2"
 JC = {"left": "left", "center": "center", "right": "right"}
 
 
+KEEP_LAST = 3  # rows kept on one page at a table's end: no 总计 row alone on a page
+
+
 def _el(tag: str, **attrs: str) -> BaseOxmlElement:
     el = OxmlElement(tag)
     for k, v in attrs.items():
@@ -63,7 +66,9 @@ def table_element(grid: Grid, usable: int) -> BaseOxmlElement:
         tbl_grid.append(_el("w:gridCol", w=str(w)))
     tbl.append(tbl_grid)
     anchors = _anchors(grid)
+    tail = max(grid.header_rows, len(grid.rows) - KEEP_LAST)
     for r, row in enumerate(grid.rows):
+        keep = r >= tail  # the last rows travel together (and with the 注 line after the table)
         tr = _el("w:tr")
         trpr = _el("w:trPr")
         trpr.append(_el("w:cantSplit"))
@@ -74,7 +79,7 @@ def table_element(grid: Grid, usable: int) -> BaseOxmlElement:
         while c < grid.ncols:
             cell = row[c]
             if cell is not None:
-                tr.append(_cell(cell, widths[c:c + cell.colspan], grid.font_size, restart=cell.rowspan > 1))
+                tr.append(_cell(cell, widths[c:c + cell.colspan], grid.font_size, restart=cell.rowspan > 1, keep=keep))
                 c += cell.colspan
                 continue
             ar, ac = anchors[(r, c)]
@@ -82,7 +87,7 @@ def table_element(grid: Grid, usable: int) -> BaseOxmlElement:
             assert anchor is not None
             if ar < r and ac == c:  # below a vertically merged cell: a continuation cell
                 tr.append(_cell(GridCell(colspan=anchor.colspan, shade=anchor.shade), widths[c:c + anchor.colspan],
-                                grid.font_size, cont=True))
+                                grid.font_size, cont=True, keep=keep))
                 c += anchor.colspan
             else:  # inside a horizontal span already written
                 c += 1
@@ -104,8 +109,8 @@ def _anchors(grid: Grid) -> dict[tuple[int, int], tuple[int, int]]:
     return out
 
 
-def _cell(cell: GridCell, widths: list[int], size: float, restart: bool = False, cont: bool = False
-          ) -> BaseOxmlElement:
+def _cell(cell: GridCell, widths: list[int], size: float, restart: bool = False, cont: bool = False,
+          keep: bool = False) -> BaseOxmlElement:
     tc = _el("w:tc")
     pr = _el("w:tcPr")
     pr.append(_el("w:tcW", w=str(sum(widths)), type="dxa"))
@@ -122,6 +127,8 @@ def _cell(cell: GridCell, widths: list[int], size: float, restart: bool = False,
     p = _el("w:p")
     ppr = _el("w:pPr")
     ppr.append(_el("w:pStyle", val=TABLE_TEXT.style_id))
+    if keep:
+        ppr.append(_el("w:keepNext"))
     if cell.indent:
         ppr.append(_el("w:ind", left=str(int(cell.indent * size * 20))))
     ppr.append(_el("w:jc", val=JC[cell.align]))

@@ -451,12 +451,12 @@ def perf_projects() -> Table:
                derive=lambda col: ScoreOf(col("资金分值"), col("执行率"))),
         Column("指标得分", ("绩效指标", "得分合计"), "number", 9, sum_over=("绩效指标", "项目名称", "得分")),
         Column("总分", ("总分",), "number", 8, derive=lambda col: Sum([col("资金得分"), col("指标得分")])),
-        Column("自评得分", ("自评得分（绩效系统填报）",), "number", 9),  # as submitted; check N-SCORE compares
         Column("预期目标", ("年度总体目标", "预期目标"), "text", 30),
         Column("实际完成情况", ("年度总体目标", "实际完成情况"), "text", 30),
         Column("目标完成情况", ("自评综述", "绩效目标完成情况"), "text", 30),
         Column("主要问题", ("自评综述", "发现的主要问题及原因"), "text", 30),
         Column("改进措施", ("自评综述", "下一步改进措施"), "text", 30),
+        Column("自评得分", ("自评得分（绩效系统填报）",), "number", 9, optional=True),  # check N-SCORE compares
     ]
     return Table("绩效自评", "绩效自评", "项目支出绩效自评表", "record", (Block((), tuple(cols)),), public=False,
                  landscape=True, lineno_row=False, description="每个自评项目一行；执行率、得分与总分自动计算")

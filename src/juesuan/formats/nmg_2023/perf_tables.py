@@ -19,7 +19,7 @@ from juesuan.narrate.build import year as book_year
 from juesuan.model import Book, Value
 
 PROJECTS, INDICATORS = "绩效自评", "绩效指标"
-WIDTHS = [1.6, 1.3, 1.4, 2.6, 1.0, 1.3, 1.2, 1.2, 1.0, 1.0, 1.1, 2.3]  # cm on a portrait page
+WIDTHS = [2.1, 1.3, 1.4, 2.2, 1.0, 1.3, 1.2, 1.2, 1.0, 1.0, 1.1, 2.2]  # 项目名称 on one line  # cm on a portrait page
 DASH = "——"
 # (first grid column, span) of the money block's columns: label, 年初/全年预算数, 全年执行数, 分值, 执行率, 得分
 MONEY_COLUMNS = [(1, 2), (3, 1), (4, 2), (6, 2), (8, 1), (9, 2), (11, 1)]
@@ -107,12 +107,13 @@ def _money(grid: Grid, rows: _Rows, row: str, values: dict[Key, Value | Decimal]
         r = rows()
         stage_keys = [(PROJECTS, row, f"{money}{s}") for s in PERF_STAGES]
         amounts = [values.get(k) for k in stage_keys]
+        no_budget = _dec(values.get((PROJECTS, row, f"{money}全年预算数"))) == 0  # a rate of nothing: ——
         if money == "年度资金总额":
-            tail = [(format_value(values.get((PROJECTS, row, k)), "number"), (PROJECTS, row, k))
-                    for k in ("资金分值", "执行率", "资金得分")]
+            tail = [(DASH if k == "执行率" and no_budget else format_value(values.get((PROJECTS, row, k)), "number"),
+                     (PROJECTS, row, k)) for k in ("资金分值", "执行率", "资金得分")]
         else:
             rate = (PROJECTS, row, f"{money}执行率")
-            tail = [(DASH, None), (format_value(values.get(rate), "number"), rate), (DASH, None)]
+            tail = [(DASH, None), (DASH if no_budget else format_value(values.get(rate), "number"), rate), (DASH, None)]
         cells = [(MONEY_LABELS[money], None)] + [(format_value(a, "amount"), k) for a, k in zip(amounts, stage_keys)]
         for (c, span), (text, key) in zip(MONEY_COLUMNS, cells + tail):
             align = "left" if c == 1 else "right" if key and key[2] in {k[2] for k in stage_keys} else "center"
