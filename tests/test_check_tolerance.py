@@ -65,14 +65,15 @@ def test_at_least_and_exact_and_count() -> None:
 
 
 @pytest.mark.parametrize("raw,value", [
-    (3041.6899999999996, D("3041.69")), (12.6345, D("12.6345")), ("1,234.50", D("1234.5")), (100.0, D("100")),
+    (3041.6899999999996, D("3041.69")), (12.6345, D("12.6345")), (100.0, D("100")),
     (2, D("2")), ("", None), (None, None), ("  ", None),
 ])
 def test_normalize(raw: object, value: D | None) -> None:
     assert normalize(raw) == value
 
 
-@pytest.mark.parametrize("raw,kind", [("#REF!", "error"), ("二十五", "text"), (True, "bool"), (2.5, "fraction")])
+@pytest.mark.parametrize("raw,kind", [("#REF!", "error"), ("二十五", "text"), (True, "bool"), (2.5, "fraction"),
+                                      ("1,234.50", "numtext"), (1e308, "absurd"), (float("nan"), "absurd")])
 def test_normalize_problems(raw: object, kind: str) -> None:
     p = normalize(raw, whole=True)
     assert isinstance(p, Problem) and p.kind == kind and p.zh

@@ -28,6 +28,32 @@ def test_every_registered_pack_loads_with_its_own_id():
         assert isinstance(pack, FormatPack) and pack.id == format_id == pack.format.id
 
 
+def test_every_registered_pack_has_every_part():
+    from juesuan.audit.outline import AuditOutline
+    from juesuan.check.registry import RuleSet
+    from juesuan.export.outline import ExportOutline
+    from juesuan.narrate.outline import NarrativeOutline
+
+    for format_id in FORMATS:
+        pack = get_pack(format_id)
+        assert isinstance(pack.rules, RuleSet) and isinstance(pack.narrative, NarrativeOutline)
+        assert isinstance(pack.export, ExportOutline) and isinstance(pack.audit, AuditOutline)
+        assert callable(pack.synth.department)
+        assert pack.template_path.exists() and pack.schema_path.exists()
+        assert all(r.data_path().exists() for r in pack.references) and pack.references
+        for chart in pack.charts:  # a chart plots cells of its pack's format
+            assert all(pack.format.table(k[0]) for k in chart.amounts)
+
+
+def test_a_missing_part_is_a_format_error_naming_it():
+    from juesuan.errors import FormatError
+    from juesuan.formats.pack import FormatPack
+
+    pack = FormatPack("x-1", "x", "juesuan.formats.nmg_2023", ("a", "b", "c"), ("a", "b", "c"))
+    with pytest.raises(FormatError, match="no nothing part"):
+        pack.part("nothing")
+
+
 def test_an_unknown_format_id_is_an_input_error_naming_the_known_ones():
     with pytest.raises(InputError, match=NMG):
         get_pack("xx-1999")

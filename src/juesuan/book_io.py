@@ -8,8 +8,9 @@ from pathlib import Path
 
 from juesuan.data_file import data_from_book, dumps, read_data
 from juesuan.errors import InputError, Location
+from juesuan.expr import column_letter
 from juesuan.formats import DEFAULT_FORMAT, get_pack
-from juesuan.locate import read_book
+from juesuan.locate import FoundBook, read_book
 from juesuan.model import Book
 from juesuan.templates import template_path
 from juesuan.workbook_file import grids, load, write_atomic
@@ -25,11 +26,35 @@ def new_book(book: Book, output: str | Path, fill: bool = True) -> str:
     return write_filled(wb, book, found, output, formulas=fill).balance
 
 
-def read_workbook(path: str | Path, format_id: str | None = None) -> Book:
-    """The inputs of a workbook file, in its recognised format (or ``format_id``)."""
+def read_workbook(path: str | Path, format_id: str | None = None, text_numbers: bool = True) -> Book:
+    """The inputs of a workbook file, in its recognised format (or ``format_id``).
+
+    ``text_numbers=False``: refuse an amount typed as text (Excel's totals skip it, so figures
+    computed from the inputs would differ from what the workbook shows), naming the first cell.
+    """
     from juesuan.session import Session
 
-    return Session.workbook(path, format_id).book
+    s = Session.workbook(path, format_id)
+    if not text_numbers and s.found is not None:
+        try:
+            refuse_text_numbers(s.found)
+        except InputError as exc:
+            raise exc.at(file=str(path)) from None
+    return s.book
+
+
+def refuse_text_numbers(found: FoundBook) -> None:
+    """An InputError naming the first amount cell that holds a number as text, if any."""
+    if not found.text_numbers:
+        return
+    (sheet, r, c), value = next(iter(sorted(found.text_numbers.items())))
+    more = len(found.text_numbers) - 1
+    extra = f"（另有 {more} 处）" if more else ""
+    raise InputError(f"金额单元格中是文本形式的数字 {value}{extra}：Excel 求和时会跳过它，结果会与工作簿显示的不同；"
+                     "请先运行 juesuan fill（会把它转换为数字）",
+                     f"an amount cell holds the number {value} as text{f' ({more} more)' if more else ''}: Excel's "
+                     "totals skip it; run juesuan fill first (it converts such cells to numbers)",
+                     Location(sheet=sheet, cell=f"{column_letter(c)}{r}"))
 
 
 def read_any(path: str | Path) -> Book:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import traceback
 
 from juesuan.errors import InputError
+from juesuan.outputs import guarded
 
 FORMAT_HELP = "格式 format id（默认：自动识别 default: recognised from the file）"
 
@@ -107,6 +109,10 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--force", action="store_true", help="不跳过未变化的输入 (redo unchanged inputs)")
     sp.add_argument("--balance", action="store_true",
                     help="舍位平衡：各表按两位小数精确勾稽 (controlled rounding: printed tables tie exactly)")
+    sp.add_argument("--export", action="store_true",
+                    help="同时导出各部门的 Word 和 PDF (also write each department's Word and PDF)")
+    sp.add_argument("--pdf-timeout", type=float, default=None,
+                    help="每份 PDF 的时限（秒，默认 60）per-document PDF time limit in seconds")
 
     sp = add("audit", "juesuan.audit.command", "审阅：从文本检查已发布的决算公开",
              "check a published disclosure from its text")
@@ -140,11 +146,20 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+INTERNAL = 3  # exit status of a bug: never 1, which scripts read as "the check found errors"
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; the exit status is 0 success, 1 the check found errors, 2 the input could
+    not be used (a message naming the file and where), 3 an internal error (a bug: please report)."""
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 must not crash a print
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
     module = importlib.import_module(args.module)
     try:
-        return int(module.run(args) or 0)
+        with guarded(args):
+            return int(module.run(args) or 0)
     except InputError as exc:
         print(f"错误 error: {exc.message}", file=sys.stderr)
         return 2
@@ -152,8 +167,17 @@ def main(argv: list[str] | None = None) -> int:
         name = f"文件 file「{exc.filename}」：" if exc.filename else ""
         print(f"错误 error: {name}无法读写文件（{exc.strerror or exc}）(cannot read or write a file)", file=sys.stderr)
         return 2
+    except MemoryError:
+        print("错误 error: 内存不足，无法完成（输入是否异常大？）(out of memory: is the input unusually large?)",
+              file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
+    except Exception:  # noqa: BLE001 — a bug: say so, with the traceback to report, and a status of its own
+        traceback.print_exc()
+        print("内部错误 internal error: 这是 juesuan 的缺陷，请连同上面的信息报告 (a bug in juesuan; please report it "
+              "with the lines above)", file=sys.stderr)
+        return INTERNAL
 
 
 if __name__ == "__main__":

@@ -21,10 +21,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from juesuan.celltext import has_bad_characters, require, shown
 from juesuan.errors import InputError, Location
 from juesuan.formats import DEFAULT_FORMAT, load_format
 from juesuan.model import Book, Value, custom_names
-from juesuan.money import canonical, parse_amount
+from juesuan.money import canonical, parse_amount, refusal
 from juesuan.schema import is_flat
 from juesuan.spec import INPUT, Format, Kind, Table
 
@@ -43,16 +44,41 @@ def read_data(path: str | Path) -> Book:
                          Location(file=str(path))) from None
     try:
         data = json.loads(text, parse_float=Decimal, parse_constant=_no_constant, object_pairs_hook=_unique_keys)
+        check_texts(data)
+        return book_from_data(data)
     except InputError as exc:
         raise exc.at(file=str(path)) from None
     except json.JSONDecodeError as exc:
         raise InputError(f"数据文件不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）",
                          f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
                          Location(file=str(path))) from None
-    try:
-        return book_from_data(data)
-    except InputError as exc:
-        raise exc.at(file=str(path)) from None
+    except RecursionError:
+        raise InputError(f"数据文件嵌套过深（超过 {MAX_DEPTH} 层）", f"the data file is nested too deeply "
+                         f"(more than {MAX_DEPTH} levels)", Location(file=str(path))) from None
+
+
+MAX_DEPTH = 32  # a data file is 4 levels deep (notes may nest a little more)
+
+
+def check_texts(data: Any) -> None:
+    """Every key and text of a parsed data file can be stored in a workbook (no control
+    characters, U+FFFE/U+FFFF or unpaired surrogates; at most 32,767 characters), and the
+    structure is at most :data:`MAX_DEPTH` deep; else an InputError naming the key."""
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        value, where, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise RecursionError
+        if isinstance(value, dict):
+            for k, v in value.items():
+                path = f"{where}/{shown(k)}" if where else shown(k)
+                if has_bad_characters(k):
+                    require(k, Location(key=path))
+                stack.append((v, path, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((v, f"{where}/{i + 1}", depth + 1) for i, v in enumerate(value))
+        elif isinstance(value, str):
+            require(value, Location(key=where or None))
 
 
 def _no_constant(name: str) -> Any:
@@ -120,13 +146,13 @@ def convert(value: Any, kind: Kind, where: str) -> Value:
         return None
     if kind == "text":
         if not isinstance(value, str):
-            raise InputError("此处应为文本", f"a text is expected here, got {value!r}", Location(key=where))
+            raise InputError("此处应为文本", f"a text is expected here, got {shown(value)!r}", Location(key=where))
         return value
     try:
         number = parse_amount(value)
     except ValueError:
-        raise InputError(f"此处应为数字，却是「{value}」", f"a number is expected here, got {value!r}",
-                         Location(key=where)) from None
+        zh, en = refusal(value)
+        raise InputError(zh, en, Location(key=where)) from None
     if number is None:
         return None
     if kind == "count":

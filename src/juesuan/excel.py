@@ -21,13 +21,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
+from juesuan.celltext import Literal, xl_value
 from juesuan.derive import derivations
 from juesuan.errors import InputError
 from juesuan.expr import column_letter
 from juesuan.formats import get_pack
 from juesuan.formats.pack import FormatPack
 from juesuan.layout import BookLayout, TableLayout, book_layout
-from juesuan.locate import FoundBook
+from juesuan.locate import MAX_COLUMNS, FoundBook
 from juesuan.model import Book
 from juesuan.sheets.edits import SheetEdits
 from juesuan.sheets.tables import table_edits
@@ -40,12 +41,18 @@ log = logging.getLogger("juesuan.excel")
 
 
 # ── reading ─────────────────────────────────────────────────────────────────────────────
+MAX_ROWS = 65536  # rows read from a sheet: far beyond any table (a stray value at row 1048576 is not read)
+
+
 def _grid(sheet: Any) -> list[list[Any]]:
-    """A sheet's values from A1 to its last used cell, in one call."""
+    """A sheet's values from A1 to its last used cell (within the tables' reach), in one call.
+
+    Excel gives values, never formula text, so text starting with "=" is a
+    :class:`~juesuan.celltext.Literal` (typed with a quote, or written by juesuan)."""
     used = sheet.used_range
     last = used.last_cell
-    values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
-    return [list(r) for r in values]
+    values = sheet.range((1, 1), (min(last.row, MAX_ROWS), min(last.column, MAX_COLUMNS))).options(ndim=2).value
+    return [[Literal(v) if isinstance(v, str) and v.startswith("=") else v for v in r] for r in values]
 
 
 def read_grids(xlbook: Any, names: list[str] | None = None) -> dict[str, list[list[Any]]]:
@@ -94,8 +101,9 @@ def apply_edits(sheet: Any, edits: SheetEdits) -> None:
 
 def edits_block(edits: SheetEdits) -> list[list[Any]]:
     """Sheet edits (one rectangle of rows starting at column A) as the 2-D block xlwings writes
-    in one call: formulas as ``=…`` text, numbers as floats."""
-    return [[c.formula if c.formula is not None else _xl(c.value) for c in cells] for _, cells in edits.rows()]
+    in one call: formulas as ``=…`` text, numbers as floats, text with the quote prefix where Excel
+    would otherwise parse it (:func:`juesuan.celltext.xl_value`)."""
+    return [[c.formula if c.formula is not None else xl_value(_xl(c.value)) for c in cells] for _, cells in edits.rows()]
 
 
 def _protected(sheet: Any) -> Callable[[Callable[[], None]], None]:
@@ -127,7 +135,7 @@ def write_book(xlbook: Any, book: Book, found: FoundBook) -> tuple[BookLayout, d
             if t.kind != "fixed":
                 _resize(sheet, f.first_data_row, f.last_data_row, tl)
             if t.dept_line:
-                sheet.range((tl.header_row - 1, 1)).value = department_line(book)
+                sheet.range((tl.header_row - 1, 1)).value = xl_value(department_line(book))
             apply_edits(sheet, table_edits(book, tl, exprs, layout.address))
             if t.kind == "code":
                 _paint_rows(sheet, tl)
@@ -265,8 +273,8 @@ def report_rows(findings: list) -> list[list[Any]]:
         explanation = f.acknowledged or ""
         if f.severity is Severity.ERROR:
             explanation = ""
-        rows.append([i, f.rule, level, f.message, link, _xl(f.expected), _xl(f.actual), _xl(f.difference),
-                     _xl(f.tolerance), explanation or None, identity(f)])
+        rows.append([i, f.rule, level, xl_value(f.message), link, _xl(f.expected), _xl(f.actual), _xl(f.difference),
+                     _xl(f.tolerance), xl_value(explanation) or None, identity(f)])
     width = max(len(r) for r in rows)
     return [r + [None] * (width - len(r)) for r in rows]
 
@@ -305,12 +313,14 @@ def narrate(xlbook: Any) -> str:
     sheet = xlbook.sheets.add(SHEET, after=after)
     rows: list[list[Any]] = []
     charts: list[tuple[str, int]] = []
+    texts: list[str] = []  # as Excel will show them (the quote prefix is not part of the text)
     for p in nar.paragraphs():
-        rows.append([written_text(p), None, None])
+        texts.append(written_text(p))
+        rows.append([xl_value(texts[-1]), None, None])
         if p.kind == "figure" and p.figure:
             charts.append((p.figure, len(rows) + 1))
             rows += [[None, None, None]] * CHART_ROWS
-    texts = [r[0] for r in rows if r[0]]
+    texts = [t for t in texts if t]
     rows[0][2] = HASH_PREFIX + text_hash(texts)
     data, blocks = _chart_data(found, get_pack(book.format.id))
     for i, line in enumerate(data):

@@ -20,19 +20,22 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Collection, Mapping, Sequence
 
+from juesuan.celltext import Literal, problem, shown
 from juesuan.errors import InputError, Location
 from juesuan.expr import Address, Key, column_letter
 from juesuan.layout import HEADER_ROW, TableLayout, header_spans, table_layout
 from juesuan.model import Book, Value
-from juesuan.money import parse_amount
+from juesuan.money import parse_amount, refusal
 from juesuan.spec import INPUT, Format, Kind, Table
 
 Grid = Sequence[Sequence[Any]]
 UNNAMED = "（未命名）"  # a required text left empty, read leniently
 ERRORS = {"#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
 SPACES = re.compile(r"\s+")
+MAX_COLUMNS = 100  # columns any reader takes from a sheet: no table is wider (the widest has 28)
 
 
 def is_error_text(text: str) -> bool:
@@ -63,9 +66,16 @@ class Found:
         return Address(self.table.sheet, r, col)
 
 
+TextNumbers = dict[tuple[str, int, int], "Decimal | int"]
+
+
 @dataclass
 class FoundBook:
     tables: dict[str, Found]
+    # amount cells holding a number typed or pasted as text ("1,234.5"): (sheet, row, col) → the
+    # number.  Excel's SUM skips them, so a command that shows figures converts them (as fill and
+    # narrate do) or refuses naming the cell (export)
+    text_numbers: TextNumbers = field(default_factory=dict)
 
     def address(self, key: Key) -> Address | None:
         f = self.tables.get(key[0])
@@ -111,20 +121,26 @@ def read_book(fmt: Format, sheets: Mapping[str, Grid], problems: list[InputError
             problems.extend(lenient)
 
 
-def _value(table: Table, kind: Kind, value: Any, r: int, c: int, problems: Problems | None) -> Value:
-    if problems is None:
-        return read_value(table, kind, value, r, c)
+def _value(table: Table, kind: Kind, value: Any, r: int, c: int, problems: Problems | None,
+           texts: TextNumbers) -> Value:
+    """:func:`read_value`, remembering an amount typed as text (see FoundBook.text_numbers)."""
     try:
-        return read_value(table, kind, value, r, c)
+        out = read_value(table, kind, value, r, c)
     except InputError as exc:
+        if problems is None:
+            raise
         problems.keep(exc)
         return None
+    if isinstance(value, str) and isinstance(out, (Decimal, int)):
+        texts[(table.sheet, r, c)] = out
+    return out
 
 
 def _read_book(fmt: Format, sheets: Mapping[str, Grid], problems: Problems | None,
                only: Collection[str] | None) -> tuple[Book, FoundBook]:
     book = Book(fmt)
     found: dict[str, Found] = {}
+    texts: TextNumbers = {}
     for table in fmt.tables:
         if only is not None and table.key not in only:
             continue
@@ -134,14 +150,14 @@ def _read_book(fmt: Format, sheets: Mapping[str, Grid], problems: Problems | Non
                              f"sheet {table.sheet!r} is missing (deleted or renamed?)", Location(sheet=table.sheet))
         offset = _find_header(table, grid)
         if table.kind == "fixed":
-            found[table.key] = _read_fixed(book, table, grid, offset, problems)
+            found[table.key] = _read_fixed(book, table, grid, offset, problems, texts)
         elif table.kind == "code":
-            found[table.key] = _read_code(book, table, grid, offset, problems)
+            found[table.key] = _read_code(book, table, grid, offset, problems, texts)
         else:
-            found[table.key] = _read_records(book, table, grid, offset, problems)
+            found[table.key] = _read_records(book, table, grid, offset, problems, texts)
     if NOTES_SHEET in sheets:
         book.notes = read_notes(sheets[NOTES_SHEET])
-    return book, FoundBook(found)
+    return book, FoundBook(found, texts)
 
 
 NOTES_SHEET = "数据文件说明"  # hidden sheet keeping a data file's free-form notes on round trip
@@ -197,33 +213,49 @@ def read_value(table: Table, kind: Kind, value: Any, r: int, c: int) -> Value:
         return None
     if isinstance(value, float) and kind == "amount":  # the common case, kept fast (a batch reads 10⁵ cells)
         try:
-            return parse_amount(value)
+            number = parse_amount(value)
+            if number is not None and number >= 0:
+                return number
         except ValueError:
             pass  # reported below, naming the cell
     where = _where(table, r, c)
     if isinstance(value, str):
         s = value.strip()
         if is_error_text(s):
-            raise InputError(f"输入单元格是公式错误 {s}", f"the input cell holds a formula error {s}", where, kind="value")
-        if s.startswith("="):
-            raise InputError(f"输入单元格应填数值或文字，不应是公式「{s}」", f"an input cell holds a formula {s!r}", where, kind="value")
+            raise InputError(f"输入单元格是公式错误 {shown(s)}", f"the input cell holds a formula error {shown(s)}", where,
+                             kind="value")
+        if s.startswith("=") and not isinstance(value, Literal):
+            raise InputError(f"输入单元格应填数值或文字，不应是公式「{shown(s)}」", f"an input cell holds a formula {shown(s)!r}",
+                             where, kind="value")
     if kind == "text":
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
         if isinstance(value, (dt.datetime, dt.date)):
             return f"{value.year}年{value.month}月{value.day}日"
-        return str(value)
+        text = str(value)
+        why = problem(text)
+        if why is not None:
+            raise InputError(why[0], why[1], where, kind="value")
+        return text
     if isinstance(value, bool) or isinstance(value, (dt.datetime, dt.date)):
-        raise InputError(f"此处应为数字，却是「{value}」", f"a number is expected, got {value!r}", where, kind="value")
+        raise InputError(f"此处应为数字，却是「{shown(value)}」", f"a number is expected, got {shown(value)!r}", where,
+                         kind="value")
     try:
         number = parse_amount(value)
     except ValueError:
-        raise InputError(f"金额单元格中有文字「{value}」", f"text {value!r} in an amount cell", where, kind="value") from None
+        if isinstance(value, str):
+            raise InputError(f"金额单元格中有文字「{shown(value)}」", f"text {shown(value)!r} in an amount cell", where,
+                             kind="value") from None
+        raise InputError(*refusal(value), where, kind="value") from None
     if number is None:
         return None
+    if number < 0:  # one rule with data files: check reports it (S-4), nothing else takes it
+        raise InputError(f"金额或数量不能为负数：{shown(value)}", f"must not be negative: {shown(value)}", where,
+                         kind="value")
     if kind == "count":
         if number != number.to_integral_value():
-            raise InputError(f"此处应为整数，却是 {value}", f"a whole number is expected, got {value}", where, kind="value")
+            raise InputError(f"此处应为整数，却是 {shown(value)}", f"a whole number is expected, got {shown(value)}",
+                             where, kind="value")
         return int(number)
     return number
 
@@ -235,7 +267,9 @@ def _footnote_at(grid: Grid, r: int) -> str | None:
     return None
 
 
-def _read_fixed(book: Book, table: Table, grid: Grid, offset: int, problems: Problems | None = None) -> Found:
+def _read_fixed(book: Book, table: Table, grid: Grid, offset: int, problems: Problems | None = None,
+               texts: TextNumbers | None = None) -> Found:
+    texts = {} if texts is None else texts
     tl = table_layout(book, table, offset=offset)
     nrows = len(table.blocks[0].rows)
     for i in range(nrows):
@@ -254,7 +288,7 @@ def _read_fixed(book: Book, table: Table, grid: Grid, offset: int, problems: Pro
             for ck, spec in row.cells.items():
                 if spec is INPUT:
                     c = tl.value_col(bi, ck)
-                    v = _value(table, table.cell_kind(row, block.column(ck)), cell(grid, r, c), r, c, problems)
+                    v = _value(table, table.cell_kind(row, block.column(ck)), cell(grid, r, c), r, c, problems, texts)
                     book.values[(table.key, row.key, ck)] = v
     last = tl.first_data_row + nrows - 1
     foot = last + 1 if _footnote_at(grid, last + 1) else None
@@ -303,7 +337,9 @@ def _code_text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _read_code(book: Book, table: Table, grid: Grid, offset: int, problems: Problems | None = None) -> Found:
+def _read_code(book: Book, table: Table, grid: Grid, offset: int, problems: Problems | None = None,
+               texts: TextNumbers | None = None) -> Found:
+    texts = {} if texts is None else texts
     tl = table_layout(book, table, offset=offset)
     first = tl.first_data_row
     last, foot = _data_end(grid, first)
@@ -337,7 +373,7 @@ def _read_code(book: Book, table: Table, grid: Grid, offset: int, problems: Prob
         for i, col in enumerate(table.block.columns):
             if col.is_input:
                 c = len(table.block.label_columns) + i + 1
-                book.values[(table.key, code, col.key)] = _value(table, col.kind, cell(grid, r, c), r, c, problems)
+                book.values[(table.key, code, col.key)] = _value(table, col.kind, cell(grid, r, c), r, c, problems, texts)
     book.codes[table.key] = sorted(items)
     if dropped:  # the data end where the last row read is (rows read as absent are blank)
         last = max(rows.values(), default=first - 1)
@@ -360,7 +396,9 @@ def _bad_code(table: Table, code: str, rows: dict[str, int], r: int, code_col: i
     return None
 
 
-def _read_records(book: Book, table: Table, grid: Grid, offset: int, problems: Problems | None = None) -> Found:
+def _read_records(book: Book, table: Table, grid: Grid, offset: int, problems: Problems | None = None,
+               texts: TextNumbers | None = None) -> Found:
+    texts = {} if texts is None else texts
     tl = table_layout(book, table, offset=offset)
     first = tl.first_data_row
     last, foot = _data_end(grid, first)
@@ -375,7 +413,7 @@ def _read_records(book: Book, table: Table, grid: Grid, offset: int, problems: P
         rows[str(n)] = r
         for i, col in enumerate(cols):
             if col.is_input:
-                book.values[(table.key, str(n), col.key)] = _value(table, col.kind, values[i], r, i + 1, problems)
+                book.values[(table.key, str(n), col.key)] = _value(table, col.kind, values[i], r, i + 1, problems, texts)
         for col in cols:
             if col.required and not book.values.get((table.key, str(n), col.key)):
                 c = [x.key for x in cols].index(col.key) + 1

@@ -7,19 +7,27 @@ printed parts when |Σparts − total| ≤ 0.005 × (n + 1) (their rounding inte
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 HALF_CENT = Decimal("0.005")
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
-LIMIT = Decimal("1e15")  # 万元: far beyond any budget; larger is a typo or a hostile file
+LIMIT = Decimal("1e10")  # 万元 (100 万亿元, more than the national budget): no department has an amount this
+# large; it is a typo or a hostile file.  Below it every amount and every total of them stays exact
+# to the cent through the binary doubles Excel stores (about 15 significant digits).
+_NUMBER = re.compile(r"[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?|[+-]?\.\d+")
 
 
 def parse_amount(value: object) -> Decimal | None:
-    """A number from a JSON value or a cell: int/float/Decimal/str with commas. None when empty.
+    """A number from a JSON value or a cell: int/float/Decimal, or text as people type numbers:
+    ``1,234.5`` (commas only as thousands separators: ``1,5`` is not a number), full-width
+    ``１２３``, surrounding spaces.  None when empty.
 
-    Raises ValueError for text that is not a number; callers add where it was.
+    Raises ValueError for text that is not a number and for amounts that are not finite or not
+    below :data:`LIMIT` in size; callers add where it was.
     """
     if value is None:
         return None
@@ -29,22 +37,29 @@ def parse_amount(value: object) -> Decimal | None:
         value = Decimal(value)
     elif isinstance(value, float):
         value = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip().replace("，", ",")
+        if text == "":
+            return None
+        if not _NUMBER.fullmatch(text):
+            raise ValueError(f"not a number: {value!r}")
+        value = Decimal(text.replace(",", ""))
     if isinstance(value, Decimal):
         if not value.is_finite() or abs(value) >= LIMIT:
             raise ValueError(f"not a usable amount: {value!r}")
         return value
-    if isinstance(value, str):
-        text = value.strip().replace(",", "").replace("，", "")
-        if text == "":
-            return None
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"not a number: {value!r}") from None
-        if not number.is_finite() or abs(number) >= LIMIT:
-            raise ValueError(f"not a usable amount: {value!r}")
-        return number
     raise ValueError(f"not a number: {value!r}")
+
+
+def refusal(value: object) -> tuple[str, str]:
+    """(zh, en): why ``value`` is not a usable amount (after :func:`parse_amount` refused it)."""
+    from juesuan.celltext import shown
+
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return (f"金额「{shown(value)}」不可用：须为有限数，且绝对值小于 {LIMIT:,.0f} 万元",
+                f"the amount {shown(value)} is not usable: it must be finite and below {LIMIT:,.0f} 万元 in size")
+    return (f"此处应为数字，却是「{shown(value)}」（千位分隔符只能每三位一个，如 1,234.5）",
+            f"a number is expected here, got {shown(value)!r} (commas only between groups of three digits)")
 
 
 def round2(value: Decimal) -> Decimal:

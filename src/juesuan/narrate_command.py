@@ -17,6 +17,7 @@ from juesuan.narrate.save import save_workbook
 from juesuan.narrate.sheet import SHEET, write_narrative_sheet
 from juesuan.session import Session
 from juesuan.workbook_file import refuse_if_open
+from juesuan.xlsx_write import cell_value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -25,6 +26,8 @@ def run(args: argparse.Namespace) -> int:
     refuse_if_open(target)
     s = Session.workbook(source, getattr(args, "format", None))
     wb, book, found = s.wb, s.book, s.found
+    for (sheet, r, c), number in found.text_numbers.items():  # as fill does: Excel's SUM would skip the text
+        wb[sheet].cell(r, c).value = cell_value(number)
     text = narrative(book)
     result = write_narrative_sheet(wb, text, book, found)
     save_workbook(wb, book, found, target)
@@ -33,6 +36,9 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text.text())
     status = sys.stderr if printing else sys.stdout  # keep --print output pure text
     print(f"已写出 wrote {target}：工作表「{SHEET}」{result.paragraphs} 段 paragraphs，图1、图2", file=status)
+    if found.text_numbers:
+        print(f"注意 note：{len(found.text_numbers)} 个金额单元格中是文本形式的数字，已转换为数字（Excel 求和会跳过文本）"
+              f"({len(found.text_numbers)} numbers typed as text converted to numbers)", file=status)
     if result.kept_copy:
         print(f"注意 note：「{SHEET}」在上次生成后被手工修改过，原表已保留为「{result.kept_copy}」"
               f"(the sheet was edited by hand; the old one is kept as {result.kept_copy!r})", file=status)

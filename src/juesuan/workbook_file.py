@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import os
 import tempfile
-import zipfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import openpyxl
 from openpyxl.workbook import Workbook
 
+from juesuan.containers import check_zip
 from juesuan.errors import InputError, Location
 
-MAX_UNCOMPRESSED = 300 * 1024 * 1024  # a workbook larger than this when unpacked is refused
-MAX_RATIO = 200  # …and so is one that unpacks more than 200× its size (a zip bomb)
 
 
 def check_readable(path: Path) -> None:
@@ -29,20 +28,7 @@ def check_readable(path: Path) -> None:
     if path.suffix.lower() == ".xls":
         raise InputError("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx", "old .xls files are not supported; "
                          "save as .xlsx", where)
-    if not zipfile.is_zipfile(path):
-        raise InputError("不是有效的 .xlsx 工作簿（文件损坏或不是 Excel 文件）", "not a valid .xlsx workbook", where)
-    try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-            total = sum(i.file_size for i in infos)
-            packed = max(1, sum(i.compress_size for i in infos))
-            names = {i.filename for i in infos}
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError("工作簿已损坏，无法打开", f"the workbook is damaged: {exc}", where) from None
-    if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO and total > 20 * 1024 * 1024:
-        raise InputError("工作簿解压后过大，疑似损坏或恶意文件，已拒绝", "the workbook unpacks too large; refused", where)
-    if "xl/workbook.xml" not in names:
-        raise InputError("不是 Excel 工作簿（缺少 xl/workbook.xml）", "not an Excel workbook", where)
+    check_zip(path, ".xlsx 工作簿", ".xlsx workbook", "xl/workbook.xml")
 
 
 def load(path: str | Path, data_only: bool = False) -> Workbook:
@@ -57,19 +43,181 @@ def load(path: str | Path, data_only: bool = False) -> Workbook:
                          Location(file=str(path))) from None
 
 
-def grids(wb: Workbook) -> dict[str, list[tuple[Any, ...]]]:
+def grids(wb: Workbook, max_col: int | None = None) -> dict[str, list[tuple[Any, ...]]]:
     """Every sheet as rows of values (formulas as their text in formula mode), read once."""
-    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+    return {ws.title: sheet_grid(ws, max_col) for ws in wb.worksheets}
+
+
+def sheet_grid(ws: Any, max_col: int | None = None) -> list[tuple[Any, ...]]:
+    """A sheet as rows of values, built from the cells that exist (never the sheet's whole extent:
+    one value at XFD1048576 must not make a grid of 17 billion cells).  Only the first ``max_col``
+    columns are read; rows without a value there are ``()`` (readers take ragged rows).  Text that
+    starts with "=" but is a string cell (typed with a quote, or written by juesuan) is a
+    :class:`~juesuan.celltext.Literal`, so readers do not take it for a formula."""
+    from juesuan.celltext import Literal
+    from juesuan.locate import MAX_COLUMNS
+
+    max_col = max_col or MAX_COLUMNS
+    rows: dict[int, dict[int, Any]] = {}
+    for (r, c), cell in ws._cells.items():  # noqa: SLF001 — the sparse store; iter_rows would create cells
+        v = cell._value  # noqa: SLF001
+        if v is None or c > max_col:
+            continue
+        if cell.data_type == "s" and isinstance(v, str) and v.startswith("="):
+            v = Literal(v)
+        rows.setdefault(r, {})[c] = v
+    out: list[tuple[Any, ...]] = [()] * (max(rows) if rows else 0)
+    for r, cells in rows.items():
+        row = [None] * max(cells)
+        for c, v in cells.items():
+            row[c - 1] = v
+        out[r - 1] = tuple(row)
+    return out
 
 
 def lock_file(path: Path) -> Path:
+    """The owner file next to a workbook: ``~$name.xlsx``, as Excel and WPS make while it is open."""
     return path.with_name("~$" + path.name)
 
 
+LOCK_MARK = b"juesuan"  # how our own owner files start (Excel's start with the user name's length)
+_HELD: dict[str, int] = {}  # owner files this process holds: resolved path → descriptor
+
+
 def refuse_if_open(path: Path) -> None:
-    if lock_file(path).exists():
+    """Refuse a workbook another program has open: Excel/WPS (its ``~$`` file) or another juesuan
+    command (its ``~$`` file, locked by the operating system while it runs).  An owner file left
+    by a juesuan command that was killed is not held by anyone and does not count."""
+    lock = lock_file(Path(path))
+    if str(lock.resolve()) in _HELD or not lock.exists():
+        return
+    try:
+        with open(lock, "rb") as f:
+            head = f.read(len(LOCK_MARK))
+    except OSError:
+        head = b""
+    where = Location(file=str(path))
+    if head != LOCK_MARK:
         raise InputError("该工作簿正在 Excel 中打开，请先关闭再运行（或用 -o 另存）",
-                         "the workbook is open in Excel (its ~$ lock file exists); close it or use -o",
+                         "the workbook is open in Excel (its ~$ lock file exists); close it or use -o", where)
+    if _held_elsewhere(lock):
+        raise InputError("另一个 juesuan 命令正在处理该工作簿，请等它结束后再运行",
+                         "another juesuan command is working on this workbook; run again when it has finished", where)
+
+
+def _held_elsewhere(lock: Path) -> bool:
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        if not _try_lock(fd):
+            return True
+        _unlock(fd)
+        return False
+    finally:
+        os.close(fd)
+
+
+def _try_lock(fd: int) -> bool:
+    """An exclusive operating-system lock on ``fd``, without waiting; False when another holds it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
+
+
+def _unlock(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        except OSError:
+            pass
+        return
+    fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+@contextmanager
+def hold(path: str | Path) -> Iterator[None]:
+    """Own the workbook at ``path`` while the block runs: one juesuan command per workbook.
+
+    Writes the ``~$`` owner file (so Excel and WPS, too, see the workbook as in use) and locks it
+    through the operating system, which releases the lock when the process ends, even killed; a
+    leftover owner file of a killed run is taken over.  Refuses (InputError) when Excel or another
+    juesuan command holds the workbook.
+    """
+    path = Path(path)
+    lock = lock_file(path)
+    key = str(lock.resolve())
+    if key in _HELD:
+        yield
+        return
+    refuse_if_open(path)
+    where = Location(file=str(path))
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except FileNotFoundError:  # no folder yet: nothing can be open there
+        yield
+        return
+    except OSError as exc:
+        raise InputError(f"无法在该文件夹中写入（{exc.strerror or exc}）", f"cannot write in the folder: {exc}",
+                         where) from None
+    try:
+        if not _try_lock(fd) or not _same_file(fd, lock):
+            raise InputError("另一个 juesuan 命令正在处理该工作簿，请等它结束后再运行",
+                             "another juesuan command is working on this workbook; run again when it has finished",
+                             where)
+        os.ftruncate(fd, 0)
+        os.write(fd, LOCK_MARK + f" {os.getpid()}\n".encode())
+        _HELD[key] = fd
+        try:
+            yield
+        finally:
+            del _HELD[key]
+            try:
+                lock.unlink()
+            except OSError:
+                pass
+            _unlock(fd)
+    finally:
+        os.close(fd)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """Whether ``path`` still names the file ``fd`` locked (another run may have removed it meanwhile)."""
+    try:
+        a, b = os.fstat(fd), os.stat(path)
+    except OSError:
+        return False
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
+
+
+def refuse_read_only(path: Path) -> None:
+    """A file without any write permission (mode 0444, Windows' read-only flag) is left alone, even
+    by a user (root, an administrator) whom the system would let replace it."""
+    try:
+        mode = Path(path).stat().st_mode
+    except OSError:
+        return
+    if not mode & 0o222:
+        raise InputError("文件为只读，不能写入；如确需修改，请先取消只读属性，或用 -o 写到别处",
+                         "the file is read-only; clear its read-only flag or write elsewhere with -o",
                          Location(file=str(path)))
 
 
@@ -91,8 +239,16 @@ def write_atomic(path: str | Path, write: Callable[[Path], None]) -> None:
     """
     path = Path(path)
     refuse_if_open(path)
+    refuse_read_only(path)
     if path.suffix.lower() in MACRO_SUFFIXES:
         refuse_macro_workbook(path)
+    replace_atomically(path, write)
+
+
+def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """The one atomic writer: ``write(tmp)`` into a temp file beside ``path``, then ``os.replace``;
+    nothing left behind on failure; permissions kept; an OS failure is an InputError naming the
+    file.  :func:`write_atomic` adds the workbook checks (open in Excel, macro workbooks)."""
     where = Location(file=str(path))
     if path.is_dir():
         raise InputError("输出路径是一个文件夹", "the output path is a folder", where)
@@ -123,11 +279,9 @@ def _mode_for(path: Path) -> int:
 
 
 def append_plain_row(ws: Any, values: Any) -> None:
-    """Append a row of plain values: text taken from documents or data files never becomes a
-    formula (a quoted line starting with "=") and loses characters a workbook cannot hold."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    """Append a row of plain values to a report (batch summary, audit report): text taken from
+    documents or data files never becomes a formula (see :func:`juesuan.celltext.plain_cells`)."""
+    from juesuan.celltext import plain_cells, report_text
 
-    ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values])
-    for cell in ws[ws.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith("="):
-            cell.data_type = "s"
+    ws.append([report_text(v) if isinstance(v, str) else v for v in values])
+    plain_cells(ws[ws._current_row])  # noqa: SLF001 — the row just appended

@@ -17,6 +17,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
+from juesuan.celltext import put
 from juesuan.expr import Expr, Key, column_letter
 from juesuan.layout import LABEL_ROW, TITLE_ROW, BookLayout, TableLayout, book_layout, header_spans
 from juesuan.model import Book
@@ -134,12 +135,11 @@ def follow_rows(ws: Worksheet, after: int, shift: int) -> None:
     Fill rewrites its own formulas afterwards; this keeps a user's own formulas right."""
     wb = ws.parent
     for other in wb.worksheets:
-        for row in other.iter_rows():
-            for cell in row:
-                v = cell.value
-                if isinstance(v, str) and v.startswith("=") and v != (moved := shift_rows(v, other.title, ws.title,
-                                                                                          after, shift)):
-                    cell.value = moved
+        for cell in list(other._cells.values()):  # noqa: SLF001 — the cells that exist, not the sheet's extent
+            v = cell.value
+            if cell.data_type == "f" and isinstance(v, str) and v != (moved := shift_rows(v, other.title, ws.title,
+                                                                                         after, shift)):
+                cell.value = moved
     for name in wb.defined_names.values():
         if name.attr_text:
             name.attr_text = shift_rows(name.attr_text, "", ws.title, after, shift)
@@ -156,7 +156,8 @@ def write_rows(ws: Worksheet, book: Book, tl: TableLayout, exprs: dict[Key, Expr
 
 
 def apply_edits(ws: Worksheet, edits: SheetEdits, write_inputs: bool = True) -> None:
-    """Sheet edits into an openpyxl sheet: values and formulas, named styles.  Without
+    """Sheet edits into an openpyxl sheet: formulas, values (text always as text, see
+    :func:`juesuan.celltext.put`), named styles.  Without
     ``write_inputs`` an input cell keeps what the sheet holds (unless it is a number typed as
     text); cached values of formulas are added after saving (:mod:`juesuan.cached`)."""
     for e in edits.cells:
@@ -164,7 +165,7 @@ def apply_edits(ws: Worksheet, edits: SheetEdits, write_inputs: bool = True) -> 
         if e.formula is not None:
             cell.value = e.formula
         elif e.input is None or write_inputs or _number_as_text(cell.value, e.input):
-            cell.value = cell_value(e.value)
+            put(cell, cell_value(e.value))  # text is text, whatever it starts with
         cell.style = e.style
 
 
@@ -191,7 +192,8 @@ def _write_footnote(ws: Worksheet, book: Book, tl: TableLayout) -> None:
     for m in list(ws.merged_cells.ranges):
         if m.min_row == r:
             ws.unmerge_cells(str(m))
-    cell = ws.cell(r, 1, "注：" + book.footnotes.get(t.key, t.footnote or ""))
+    cell = ws.cell(r, 1)
+    put(cell, "注：" + book.footnotes.get(t.key, t.footnote or ""))
     cell.style = "js_note"
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=tl.ncols)
     ws.row_dimensions[r].height = 30
@@ -200,7 +202,8 @@ def _write_footnote(ws: Worksheet, book: Book, tl: TableLayout) -> None:
 def write_department(ws: Worksheet, book: Book, tl: TableLayout) -> None:
     """The 部门 line, just above the headers (row 3, or lower when rows were inserted above)."""
     if tl.table.dept_line:
-        cell = ws.cell(tl.header_row - 1, 1, department_line(book))
+        cell = ws.cell(tl.header_row - 1, 1)
+        put(cell, department_line(book))
         cell.style = "js_plain"
 
 
@@ -267,7 +270,7 @@ def write_notes(wb: Workbook, book: Book) -> None:
     ws.sheet_state = "hidden"
     ws.cell(1, 1, "数据文件中的说明（notes），由 juesuan 保存，请勿编辑")
     for i, chunk in enumerate(notes_chunks(book.notes)):
-        ws.cell(2 + i, 1, chunk)
+        put(ws.cell(2 + i, 1), chunk)
 
 
 def notes_chunks(notes: dict) -> list[str]:

@@ -33,9 +33,7 @@ dependence on the zlib build), fixed timestamps and attributes, no random GUIDs.
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -223,16 +221,10 @@ def build_bytes(root: Path | None = None, kind: Kind = "xlam") -> bytes:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temp file in the same folder and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write ``data`` to ``path`` atomically (:func:`juesuan.workbook_file.replace_atomically`)."""
+    from juesuan.workbook_file import replace_atomically
+
+    replace_atomically(path, lambda tmp: tmp.write_bytes(data))
 
 
 def build(output: Path | None = None, root: Path | None = None) -> list[Path]:

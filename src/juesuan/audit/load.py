@@ -15,10 +15,14 @@ import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
+from juesuan.celltext import shown
+from juesuan.containers import check_zip
 from juesuan.errors import InputError, Location
 
 SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm")
+MAX_BYTES = {".txt": 50 << 20, ".html": 50 << 20, ".htm": 50 << 20, ".docx": 200 << 20, ".pdf": 200 << 20}
 
 
 @dataclass(frozen=True)
@@ -40,8 +44,13 @@ def load(path: str | Path) -> Loaded:
     if suffix not in SUFFIXES:
         raise InputError(f"不支持的文件类型「{suffix or '无扩展名'}」，请使用 .txt .docx .pdf .html",
                          f"unsupported file type {suffix!r}; use .txt .docx .pdf .html", where)
-    if p.stat().st_size == 0:
+    size = p.stat().st_size
+    if size == 0:
         raise InputError("文件为空", "the file is empty", where)
+    if size > MAX_BYTES[suffix]:
+        raise InputError(f"文件过大（{size / 2**20:,.0f} MB，上限 {MAX_BYTES[suffix] // 2**20} MB）",
+                         f"the file is too large ({size / 2**20:,.0f} MB; the limit is {MAX_BYTES[suffix] // 2**20} MB)",
+                         where)
     if suffix == ".txt":
         text, kind = _decode(p.read_bytes(), where), "txt"
     elif suffix == ".docx":
@@ -93,12 +102,22 @@ def _docx(p: Path, where: Location) -> str:
     try:
         import docx  # python-docx
         from docx.opc.exceptions import PackageNotFoundError
+        from lxml import etree
     except ImportError:  # pragma: no cover - python-docx is a dependency
         raise InputError("读取 .docx 需要 python-docx", "python-docx is needed to read .docx", where)
+    check_zip(p, "Word 文件（.docx）", ".docx file", "word/document.xml", max_unpacked=MAX_DOCX_UNPACKED)
     try:
-        document = docx.Document(str(p))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputError(f"无法打开 Word 文件：{exc}", f"cannot open the Word file: {exc}", where) from None
+        return _docx_text(docx.Document(str(p)))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, AttributeError, TypeError,
+            etree.LxmlError) as exc:  # a truncated or hostile part: python-docx parses lazily, so all of it
+        raise InputError(f"无法读取 Word 文件：{shown(exc, 200)}", f"cannot read the Word file: {shown(exc, 200)}",
+                         where) from None
+
+
+MAX_DOCX_UNPACKED = 100 * 1024 * 1024  # a disclosure's text is a few MB; its images are not read
+
+
+def _docx_text(document: Any) -> str:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 

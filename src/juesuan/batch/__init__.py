@@ -1,13 +1,14 @@
 """Batch: a finance bureau fills, checks and narrates every department's disclosure at once.
 
 ``juesuan batch DIR -o OUT [--jobs N] [--force]`` turns each data file ``DIR/*.json`` into
-``OUT/<name>.xlsx`` and writes ``OUT/summary.xlsx`` / ``OUT/summary.json`` and ``OUT/batch.log``.
+``OUT/<name>.xlsx`` (with ``--export`` also ``OUT/<name>_决算公开.docx`` and ``.pdf``) and writes ``OUT/summary.xlsx`` / ``OUT/summary.json`` and ``OUT/batch.log``.
 Modules, one job each:
 
 - :mod:`.job`             one department: read → derive → narrate → write → save → check, timed;
 - :mod:`.runner`          a bounded process pool over the inputs;
 - :mod:`.state`           which inputs are unchanged since the last run (skipped unless ``--force``);
 - :mod:`.summary`         summary.json and summary.xlsx;
+- :mod:`.pdfpool`         ``--export``: the PDFs, by a pool of LibreOffice workers (one per core);
 - :mod:`.progress`        a progress bar on a terminal, plain lines in a log;
 - :mod:`.fastxlsx`        a department's workbook rendered as XML from the model (no openpyxl);
 - :mod:`.formulas`        formula text of the derived cells, fast, equal to ``Expr.excel``;

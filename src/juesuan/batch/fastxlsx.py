@@ -34,6 +34,7 @@ from juesuan.batch.template_parts import (
 )
 from juesuan.batch.zipwrite import archive, deflate
 from juesuan.cached import number_text
+from juesuan.celltext import problem, require
 from juesuan.errors import FormatError, InputError, Location
 from juesuan.expr import Address, Expr, Key, Ref, column_letter
 from juesuan.formats import get_pack, load_format
@@ -49,7 +50,6 @@ from juesuan.spec import Table
 SENTINEL = 1048577  # a sheet row that cannot occur (Excel has 1,048,576)
 LABEL_CACHE = 50000  # label cells' XML remembered across departments (then forgotten at once)
 LEVEL = 1  # zlib level: 1 deflates the sheets 2.4× faster than 6 for a file ~15 % bigger (bench/batch.py)
-ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 # ── cells ───────────────────────────────────────────────────────────────────────────────
@@ -59,10 +59,11 @@ def esc(text: str) -> str:
     return text
 
 
-def text_cell(ref: str, s: int, text: str, sheet: str | None = None) -> str:
-    if ILLEGAL.search(text):
-        raise InputError("文本中含有 Excel 不能保存的控制字符", "the text holds control characters Excel cannot store",
-                         Location(sheet=sheet, cell=ref if sheet else None))
+def text_cell(ref: str, s: int, text: str, sheet: str | None = None, cell: str | None = None) -> str:
+    """An inline-string cell: text is text whatever it starts with; what a cell cannot hold (see
+    :func:`juesuan.celltext.problem`) is an InputError naming ``sheet`` and the cell."""
+    if problem(text) is not None:
+        require(text, Location(sheet=sheet, cell=cell or (ref if sheet else None)))
     space = ' xml:space="preserve"' if text != text.strip() else ""
     return f'<c r="{ref}" s="{s}" t="inlineStr"><is><t{space}>{esc(text)}</t></is></c>'
 

@@ -19,6 +19,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+from juesuan.celltext import data_sheet
+
 from juesuan.expr import Key
 from juesuan.findings import Finding, Severity
 from juesuan.money import canonical
@@ -100,6 +102,8 @@ def write_figures(out_dir: Path, outcomes: list["Outcome"]) -> Path:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
             figures.to_excel(xl, sheet_name=SHEET, index=False, freeze_panes=(1, 3))
             rules.to_excel(xl, sheet_name=RULES_SHEET, index=False, freeze_panes=(1, 2))
+            for sheet in (SHEET, RULES_SHEET):  # names and texts from data files stay text
+                data_sheet(xl.book[sheet])
             _dress(xl.book[SHEET], figures)
             _dress(xl.book[RULES_SHEET], rules)
             _chart(xl.book[SHEET], figures)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from juesuan.errors import InputError
+from juesuan.export import SUFFIX
 from juesuan.formats import get_pack
 from juesuan.expr import Address
 from juesuan.findings import Finding, summarize
@@ -55,6 +56,10 @@ class Outcome:
     key: str = ""  # hash of input content + juesuan version + template (see state.py)
     figures: dict[str, str] = field(default_factory=dict)  # key figures (batch/figures.py), exact decimals
     rules: dict[str, int] = field(default_factory=dict)  # error/warning findings by rule id
+    export: str = ""  # --export: docx (Word written, PDF to come) | ok | failed ('' when not asked for)
+    docx: str | None = None
+    pdf: str | None = None
+    export_reason: str | None = None  # why the Word or the PDF is missing
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
@@ -103,8 +108,11 @@ def finding_row(f: Finding) -> dict[str, Any]:
     return {"rule": f.rule, "severity": f.severity.value, "message": f.message, "cell": cell}
 
 
-def process(path: Path, out_dir: Path, key: str, narrate: bool = True, balance: bool = False) -> Outcome:
-    """Fill, check and narrate one data file into ``out_dir/<stem>.xlsx``; never raises."""
+def process(path: Path, out_dir: Path, key: str, narrate: bool = True, balance: bool = False,
+            export: bool = False) -> Outcome:
+    """Fill, check and narrate one data file into ``out_dir/<stem>.xlsx``; never raises.
+
+    ``export``: also its Word (``<stem>_决算公开.docx``; the PDF is the batch's PDF pool's)."""
     outcome = Outcome(path.stem, str(path), "failed", key=key)
     clock, cpu = time.perf_counter(), time.process_time()
 
@@ -116,7 +124,7 @@ def process(path: Path, out_dir: Path, key: str, narrate: bool = True, balance: 
         clock, cpu = now, now_cpu
 
     try:
-        _run(path, out_dir, outcome, narrate, lap, balance)
+        _run(path, out_dir, outcome, narrate, lap, balance, export)
     except InputError as exc:
         outcome.status, outcome.reason = "failed", exc.at(file=str(path)).message
         # the same content gives the same failure, except when saving (a workbook open in Excel)
@@ -133,7 +141,8 @@ def _stage_in_progress(outcome: Outcome, narrate: bool) -> str:
     return next((s for s in STAGES if s not in outcome.seconds and (narrate or s != "narrate")), "")
 
 
-def _run(path: Path, out_dir: Path, outcome: Outcome, narrate: bool, lap: Any, balance: bool = False) -> None:
+def _run(path: Path, out_dir: Path, outcome: Outcome, narrate: bool, lap: Any, balance: bool = False,
+         export: bool = False) -> None:
     from juesuan.batch.fastxlsx import writer_for
     from juesuan.batch.figures import key_figures, rule_counts
     from juesuan.check import check_book
@@ -178,3 +187,22 @@ def _run(path: Path, out_dir: Path, outcome: Outcome, narrate: bool, lap: Any, b
     outcome.rules = rule_counts(findings)
     outcome.findings = [finding_row(f) for f in findings[:FIRST_FINDINGS]]
     outcome.status = "errors" if counts["error"] else "ok"
+    if export:
+        _export_word(book, out_dir / f"{path.stem}{SUFFIX}.docx", outcome)
+        lap("export")
+
+
+def _export_word(book: Any, docx: Path, outcome: Outcome) -> None:
+    """The department's Word; a failure here fails the export, not the department's workbook."""
+    from juesuan.export import export_book
+
+    try:
+        export_book(book, docx)
+    except InputError as exc:
+        outcome.export, outcome.export_reason = "failed", exc.at(file=str(docx)).message
+        return
+    except Exception as exc:
+        outcome.export, outcome.export_reason = "failed", f"内部错误 internal error: {type(exc).__name__}: {exc}"
+        outcome.detail = traceback.format_exc()
+        return
+    outcome.export, outcome.docx = "docx", str(docx)

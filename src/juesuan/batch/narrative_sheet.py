@@ -79,6 +79,7 @@ class NarrativeParts:
         from juesuan.narrate.sheet import (
             CHART_ROW_HEIGHT,
             HASH_PREFIX,
+            SHEET,
             STYLES,
             row_height,
             written_text,
@@ -98,7 +99,7 @@ class NarrativeParts:
             lines.append(text)
             row = cache.get((p.kind, text))
             if row is None:  # 名词解释 and much else read the same in every department
-                cell = text_cell("A\x02", 0, text).replace(' s="0"', self.style[p.kind], 1)
+                cell = text_cell("A\x02", 0, text, SHEET, f"A{r}").replace(' s="0"', self.style[p.kind], 1)
                 height = number_text(row_height(text, STYLES[p.kind][0]))
                 row = cache[(p.kind, text)] = f'<row r="\x02" ht="{height}" customHeight="1">{cell}\x01</row>'
             rows.append(row.replace("\x02", str(r)).replace("\x01", "" if r > 1 else "\x01"))

@@ -33,6 +33,10 @@ def describe(o: Outcome) -> str:
         c = o.counts
         text = (f"{o.name} {STATUS_ZH[o.status]} (错误 error {c.get('error', 0)}，警告 warning {c.get('warning', 0)}，"
                 f"提示 info {c.get('info', 0)})")
+    if o.export == "ok":
+        text += "，已导出 Word/PDF exported"
+    elif o.export == "failed":
+        text += f"；导出失败 export failed: {o.export_reason}"
     return text + ("（未变化，已跳过 unchanged, skipped）" if o.skipped else "")
 
 
@@ -47,7 +51,7 @@ class Progress:
         self.log: TextIO | None = None
         if log_path is not None:
             log_path.parent.mkdir(parents=True, exist_ok=True)
-            self.log = open(log_path, "a", encoding="utf-8")
+            self.log = open(log_path, "a", encoding="utf-8", errors="backslashreplace")
             self.log.write(f"\n=== juesuan batch {dt.datetime.now().isoformat(timespec='seconds')}: "
                            f"{total} 个输入 inputs ===\n")
 

@@ -28,7 +28,7 @@ from juesuan.workbook_file import append_plain_row, write_atomic
 SUMMARY = "summary"
 HEADERS = [("文件", "file", 18), ("部门", "department", 30), ("状态", "status", 14), ("错误", "errors", 8),
            ("警告", "warnings", 8), ("提示", "infos", 8), ("跳过", "skipped", 8), ("首要问题或失败原因", "first finding / reason", 80),
-           ("工作簿", "workbook", 40)]
+           ("工作簿", "workbook", 40), ("导出", "export", 30)]
 FINDING_HEADERS = [("文件", "file", 18), ("部门", "department", 30), ("规则", "rule", 8), ("级别", "severity", 10),
                    ("单元格", "cell", 36), ("说明", "message", 100)]
 
@@ -38,7 +38,18 @@ def counts(outcomes: list[Outcome]) -> dict[str, int]:
     for o in outcomes:
         out[o.status] += 1
         out["skipped"] += o.skipped
+    if any(o.export for o in outcomes):  # --export: departments with Word and PDF, and those without
+        out["exported"] = sum(o.export == "ok" for o in outcomes)
+        out["export_failed"] = sum(o.export == "failed" for o in outcomes)
     return out
+
+
+def export_text(o: Outcome) -> str:
+    if o.export == "ok":
+        return f"Word + PDF：{Path(o.pdf or '').name}"
+    if o.export == "failed":
+        return f"导出失败 failed: {o.export_reason}"
+    return ""
 
 
 def summary_data(outcomes: list[Outcome], seconds: float, jobs: int) -> dict[str, Any]:
@@ -52,7 +63,9 @@ def write_summary(out_dir: Path, outcomes: list[Outcome], seconds: float, jobs: 
     data = summary_data(outcomes, seconds, jobs)
     data["figures_workbook"] = write_figures(out_dir, sorted(outcomes, key=lambda o: o.name)).name
     json_path = out_dir / f"{SUMMARY}.json"
-    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    # readable UTF-8; a character UTF-8 cannot carry (an unpaired surrogate from a file name that is
+    # not UTF-8) is written as its JSON escape \udXXX, which reads back as the same text
+    text = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8", "backslashreplace").decode("utf-8") + "\n"
     write_atomic(json_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     xlsx_path = out_dir / f"{SUMMARY}.xlsx"
     _write_xlsx(xlsx_path, sorted(outcomes, key=lambda o: o.name), data["summary"])
@@ -84,7 +97,7 @@ def _write_xlsx(path: Path, outcomes: list[Outcome], totals: dict[str, int]) -> 
     for o in outcomes:
         c = o.counts
         append_plain_row(ws, [o.name, o.department, STATUS_ZH[o.status], c.get("error", 0), c.get("warning", 0),
-                     c.get("info", 0), "是 yes" if o.skipped else "", first_line(o), o.output or ""])
+                     c.get("info", 0), "是 yes" if o.skipped else "", first_line(o), o.output or "", export_text(o)])
         ws.cell(ws.max_row, 3).fill = PatternFill("solid", start_color=fills[o.status], end_color=fills[o.status])
     _format(ws, HEADERS, bold, Alignment)
     fs = wb.create_sheet("问题 findings")

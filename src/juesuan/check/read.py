@@ -15,31 +15,43 @@ of formula cells) and as formulas (openpyxl read-only), about 0.1 s each for the
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 from typing import Any, Callable, Collection, Mapping
 
+from juesuan.celltext import Literal
 from juesuan.errors import InputError, Location
 from juesuan.expr import Key
 from juesuan.findings import CellRef, Finding
-from juesuan.locate import FoundBook, Grid, cell, read_book
+from juesuan.locate import MAX_COLUMNS, FoundBook, Grid, cell, read_book
 from juesuan.model import Book
 from juesuan.spec import Format
 from juesuan.workbook_file import check_readable
 
 Grids = Mapping[str, Grid]
 MAX_PROBLEMS = 2000  # more unreadable cells than this: not a workbook to check
+MAX_DENSE_CELLS = 5_000_000  # a sheet python-calamine may hold as one block (about 150 MB at most)
 A1 = re.compile(r"^([A-Z]+)(\d+)$")
 
 
 def load_grids(path: str | Path) -> tuple[dict[str, Grid], dict[str, Grid]]:
-    """(values, formulas): every sheet as rows, once as shown and once with formula text."""
+    """(values, formulas): every sheet as rows, once as shown and once with formula text.
+
+    Only the first ``MAX_COLUMNS`` columns are read, and python-calamine (which holds a sheet as
+    one dense block from its first to its last cell) only when every sheet is small enough: one
+    value at XFD1048576 would otherwise ask it for 17 billion cells and abort the process.
+    Text that starts with "=" in a string cell is a :class:`~juesuan.celltext.Literal`.
+    """
     path = Path(path)
     check_readable(path)
     try:
         values = _calamine_grids(path)
-    except Exception:  # noqa: BLE001 — any reader failure falls back to openpyxl
-        return _openpyxl_grids(path, data_only=True), _openpyxl_grids(path, data_only=False)
-    formulas = _openpyxl_grids(path, data_only=False)
+    except Exception:  # noqa: BLE001 — any reader failure (or TooLarge) falls back to openpyxl
+        values = None
+    if values is None:
+        return _literal_text(_openpyxl_grids(path, data_only=True), None), _openpyxl_grids(path, data_only=False)
+    values = _literal_text(values, None)
+    formulas = _literal_text(_openpyxl_grids(path, data_only=False), values)
     blank = _blank_formula_cells(values, formulas)
     if blank:  # calamine shows a cached error (#REF!) as blank: ask openpyxl what is stored there
         cached = _openpyxl_grids(path, data_only=True)
@@ -50,6 +62,54 @@ def load_grids(path: str | Path) -> tuple[dict[str, Grid], dict[str, Grid]]:
     return values, formulas
 
 
+def _literal_text(grids: dict[str, Grid], shown: dict[str, Grid] | None) -> dict[str, Grid]:
+    """Mark text starting with "=" that is not a formula as Literal: in a values grid every such
+    text (a formula shows its value there); in a formulas grid, text the values grid shows as it is."""
+    for name, grid in grids.items():
+        other = shown.get(name) if shown is not None else None
+        for r, row in enumerate(grid):
+            if not any(isinstance(v, str) and v.startswith("=") for v in row):
+                continue
+            new = list(row)
+            for c, v in enumerate(row):
+                if isinstance(v, str) and v.startswith("=") and (
+                        shown is None or isinstance(lit := cell(other or [], r + 1, c + 1), Literal) and lit == v):
+                    new[c] = Literal(v)
+            grid[r] = new  # type: ignore[index]
+    return grids
+
+
+def sheet_extents(path: Path) -> dict[str, tuple[int, int]]:
+    """Each worksheet part's last row and column that hold a cell, scanned from its XML text."""
+    out: dict[str, tuple[int, int]] = {}
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            rows = cols = 0
+            tail = b""
+            with z.open(info) as f:
+                while chunk := f.read(1 << 20):
+                    text = tail + chunk
+                    for m in _REF.finditer(text):
+                        if m.group(1):
+                            cols = max(cols, _col(m.group(1)))
+                        rows = max(rows, int(m.group(2)))
+                    tail = text[-40:]
+            out[info.filename] = (rows, cols)
+    return out
+
+
+_REF = re.compile(rb'<(?:c|row)\b[^>]*?\sr="([A-Z]{0,3})([0-9]{1,7})"')
+
+
+def _col(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
 def _blank_formula_cells(values: dict[str, Grid], formulas: dict[str, Grid]) -> list[tuple[str, int, int]]:
     out = []
     for sheet, fgrid in formulas.items():
@@ -58,40 +118,66 @@ def _blank_formula_cells(values: dict[str, Grid], formulas: dict[str, Grid]) -> 
             continue
         for r, row in enumerate(fgrid, 1):
             for c, f in enumerate(row, 1):
-                if isinstance(f, str) and f.startswith("=") and cell(vgrid, r, c) in (None, ""):
+                if isinstance(f, str) and f.startswith("=") and not isinstance(f, Literal) \
+                        and cell(vgrid, r, c) in (None, ""):
                     out.append((sheet, r, c))
     return out
 
 
 def _calamine_grids(path: Path, choose: Callable[[list[str]], Collection[str]] | None = None) -> dict[str, Grid]:
-    """Every sheet as rows of values, or the sheets ``choose(sheet names)`` picks."""
+    """Every sheet as rows of values (the first ``MAX_COLUMNS``), or the sheets ``choose(sheet
+    names)`` picks.  Raises :class:`TooLarge` before python-calamine sees a sheet it would have to
+    hold as a block of more than ``MAX_DENSE_CELLS`` cells (it aborts the process when memory
+    runs out)."""
     from python_calamine import CalamineWorkbook
 
+    if any(r * c > MAX_DENSE_CELLS for r, c in sheet_extents(path).values()):
+        raise TooLarge(path)
     wb = CalamineWorkbook.from_path(str(path))
     out: dict[str, Grid] = {}
     chosen = None if choose is None else set(choose(list(wb.sheet_names)))
     for name in wb.sheet_names:
         if chosen is not None and name not in chosen:
             continue
-        out[name] = [list(row) for row in wb.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+        out[name] = [list(row[:MAX_COLUMNS]) for row in wb.get_sheet_by_name(name).to_python(skip_empty_area=False)]
     return out
 
 
+class TooLarge(Exception):
+    """A sheet's cells span too large a block for python-calamine (see :func:`_calamine_grids`)."""
+
+
 def _openpyxl_grids(path: Path, data_only: bool) -> dict[str, Grid]:
+    """Every sheet through openpyxl's streaming reader, the first ``MAX_COLUMNS`` columns; the
+    sheets are parsed here, inside the error handling (a damaged sheet XML is an InputError)."""
     import openpyxl
 
+    where = Location(file=str(path))
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except Exception as exc:  # noqa: BLE001 — openpyxl raises many kinds on damaged files
-        raise InputError("工作簿已损坏或格式不受支持，无法打开", f"cannot open the workbook: {exc}",
-                         Location(file=str(path))) from None
+        raise InputError("工作簿已损坏或格式不受支持，无法打开", f"cannot open the workbook: {exc}", where) from None
     try:
-        return {ws.title: [tuple(_formula_text(v) for v in row) for row in ws.iter_rows(values_only=True)]
-                for ws in wb.worksheets}
+        out: dict[str, Grid] = {}
+        for ws in wb.worksheets:
+            rows: list[Any] = []
+            empty: tuple[Any, ...] = ()
+            for row in ws.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+                if row.count(None) == len(row):
+                    rows.append(empty)  # one shared tuple for every blank row
+                else:
+                    rows.append(tuple(_formula_text(v) for v in row))
+            while rows and rows[-1] is empty:
+                rows.pop()
+            out[ws.title] = rows
+        return out
+    except (InputError, NameError):  # ours, or a bug: not the file's fault
+        raise
+    except Exception as exc:  # noqa: BLE001 — a sheet's XML is parsed only now (lazily)
+        raise InputError("工作簿中的工作表已损坏，无法读取", f"a worksheet cannot be read: {type(exc).__name__}: {exc}",
+                         where) from None
     finally:
         wb.close()
-
-
 def _formula_text(value: Any) -> Any:
     text = getattr(value, "text", None)  # ArrayFormula
     return text if isinstance(text, str) else value
@@ -169,6 +255,6 @@ def stored_and_formulas(book: Book, found: FoundBook, values: Grids, formulas: G
         if formulas is not None and texts is not None:
             fgrid = formulas.get(a.sheet)
             f = None if fgrid is None else cell(fgrid, a.row, a.col)
-            if isinstance(f, str) and f.startswith("="):
+            if isinstance(f, str) and f.startswith("=") and not isinstance(f, Literal):
                 texts[key] = f
     return stored, texts

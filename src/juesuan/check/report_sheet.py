@@ -29,6 +29,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from juesuan import cached
+from juesuan.celltext import put
 from juesuan.check.acknowledge import HEADERS, NOT_FOR_ERRORS, SHEET, identity
 from juesuan.findings import Finding, Severity, summarize
 from juesuan.locate import Grid, is_error_text
@@ -165,7 +166,8 @@ def _write_row(ws: Worksheet, r: int, n: int | None, f: Finding, explanation: st
     ws.cell(r, col["规则"], f.rule)
     c = ws.cell(r, col["级别"], level)
     c.fill = PatternFill("solid", start_color=FILLS[f.severity], end_color=FILLS[f.severity])
-    ws.cell(r, col["说明"], f.message).alignment = Alignment(wrap_text=True, vertical="top")
+    put(ws.cell(r, col["说明"]), f.message)
+    ws.cell(r, col["说明"]).alignment = Alignment(wrap_text=True, vertical="top")
     where = [f"{c.sheet}!{c.cell}" if c.cell else c.sheet for c in f.cells]
     shown = "、".join(where[:SHOWN_CELLS]) + (f" 等 {len(where)} 个单元格" if len(where) > SHOWN_CELLS else "")
     link = ws.cell(r, col["单元格"], shown)
@@ -174,11 +176,12 @@ def _write_row(ws: Worksheet, r: int, n: int | None, f: Finding, explanation: st
         _link(link, f.cells[0].sheet, f.cells[0].cell)
     for name, value in (("期望值", f.expected), ("实际值", f.actual), ("差额", f.difference), ("容差", f.tolerance)):
         ws.cell(r, col[name], _number(value))
-    note = ws.cell(r, col["出错说明"], explanation or None)
+    note = ws.cell(r, col["出错说明"])
+    put(note, explanation or None)
     if f.severity is Severity.ERROR:
         note.fill = PatternFill("solid", start_color="D9D9D9", end_color="D9D9D9")
         if explanation:
-            note.value = explanation + NOT_FOR_ERRORS
+            put(note, explanation + NOT_FOR_ERRORS)
     ws.cell(r, col["识别码"], identity(f))
     for k, ref in enumerate(f.cells[1:EXTRA_CELLS + 1]):
         extra = ws.cell(r, len(HEADERS) + 1 + k, f"{ref.sheet}!{ref.cell}" if ref.cell else ref.sheet)

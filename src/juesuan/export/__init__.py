@@ -92,7 +92,7 @@ def export_file(book_path: str | Path, docx: str | Path | None = None, pdf: str 
     """Read a workbook's inputs (values are recomputed, never taken from its cache) and export."""
     from juesuan.book_io import read_workbook
 
-    book = read_workbook(book_path, format_id)
+    book = read_workbook(book_path, format_id, text_numbers=False)
     return export_book(book, docx if docx is not None else default_paths(book_path)[0], pdf)
 
 

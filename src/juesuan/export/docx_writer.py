@@ -60,13 +60,21 @@ def build_document(content: Content) -> Document:
 def _properties(doc: Document, content: Content) -> None:
     """File properties Word shows (title, author) instead of python-docx's template defaults."""
     props = doc.core_properties
-    props.title = content.narrative.title
+    props.title = _property(content.narrative.title)
     props.subject = "部门决算公开"
-    props.author = props.last_modified_by = dict(content.cover).get("部门名称", "")
+    props.author = props.last_modified_by = _property(dict(content.cover).get("部门名称", ""))
     props.comments = "由决算公开助手（juesuan）生成"
     props.keywords = "决算公开"
     props.created = props.modified = datetime.now(timezone.utc).replace(tzinfo=None)
     props.revision = 1
+
+
+PROPERTY_LIMIT = 255  # characters Word (and python-docx) allow in a core property such as the title
+
+
+def _property(text: str) -> str:
+    """A file property: the document's own text is whole; the property Word lists is cut to its limit."""
+    return text if len(text) <= PROPERTY_LIMIT else text[:PROPERTY_LIMIT - 1] + "…"
 
 
 def _heading(doc: Document, text: str, style: str, new_page: bool = False) -> None:

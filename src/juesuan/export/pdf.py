@@ -35,17 +35,22 @@ def profile() -> Path:
     """A LibreOffice profile for documents: lo's settings plus the font replacement table."""
     global _PROFILE
     if _PROFILE is None:
-        root = Path(tempfile.mkdtemp(prefix="juesuan-export-lo-"))
-        lo.make_profile(root)
-        registry = root / "user" / "registrymodifications.xcu"
-        text = registry.read_text(encoding="utf-8")
-        pairs = missing_fonts()
-        if pairs:
-            text = text.replace("</oor:items>", substitution_registry(pairs) + "</oor:items>")
-        registry.write_text(text, encoding="utf-8")
+        root = make_document_profile(Path(tempfile.mkdtemp(prefix="juesuan-export-lo-")))
         _PROFILE = root
         atexit.register(shutil.rmtree, root, True)
     return _PROFILE
+
+
+def make_document_profile(root: Path) -> Path:
+    """Make in ``root`` a profile for documents (lo's settings plus the font replacement table)."""
+    lo.make_profile(root)
+    registry = root / "user" / "registrymodifications.xcu"
+    text = registry.read_text(encoding="utf-8")
+    pairs = missing_fonts()
+    if pairs:
+        text = text.replace("</oor:items>", substitution_registry(pairs) + "</oor:items>")
+    registry.write_text(text, encoding="utf-8")
+    return root
 
 
 def docx_to_pdf(docx: str | Path, pdf: str | Path) -> Path:

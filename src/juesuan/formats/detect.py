@@ -112,14 +112,18 @@ def _first_rows(path: Path) -> list[str]:
     try:
         from openpyxl import load_workbook
 
+        from juesuan.locate import MAX_COLUMNS
+
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 — detection never fails; the reader reports a damaged file
         return []
     out: list[str] = []
     try:
         for ws in wb.worksheets:
-            for row in ws.iter_rows(min_row=1, max_row=TITLE_ROWS, values_only=True):
+            for row in ws.iter_rows(min_row=1, max_row=TITLE_ROWS, max_col=MAX_COLUMNS, values_only=True):
                 out.extend(str(v) for v in row if isinstance(v, str) and v.strip())
+    except Exception:  # noqa: BLE001 — sheets are parsed lazily: a damaged one is the reader's to report
+        return []
     finally:
         wb.close()
     return out

@@ -23,6 +23,7 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from juesuan.celltext import put
 from juesuan.formats import get_pack
 from juesuan.formats.pack import FormatPack
 from juesuan.locate import FoundBook, read_book
@@ -89,7 +90,8 @@ def stored_digest(ws: Worksheet) -> str | None:
 
 def sheet_lines(ws: Worksheet) -> list[str]:
     """The texts of column A, top to bottom, empty rows skipped (what the hash covers)."""
-    return [v for (v,) in ws.iter_rows(min_col=1, max_col=1, values_only=True) if isinstance(v, str) and v != ""]
+    cells = sorted((r, cell.value) for (r, c), cell in ws._cells.items() if c == 1)  # noqa: SLF001 — sparse
+    return [v for _, v in cells if isinstance(v, str) and v != ""]
 
 
 def hand_edited(ws: Worksheet) -> bool:
@@ -143,8 +145,8 @@ def _write_paragraphs(ws: Worksheet, wb: Workbook, narrative: Narrative, found: 
     for p in narrative.paragraphs():
         text = written_text(p)
         size, bold, h = STYLES[p.kind]
-        cell = ws.cell(r, 1, text)
-        cell.data_type = "s"  # a paragraph is never a formula, even if typed text starts with "="
+        cell = ws.cell(r, 1)
+        put(cell, text)  # a paragraph is never a formula, even if typed text starts with "="
         cell.font = Font(name=FONT, size=size, bold=bold)
         cell.alignment = Alignment(horizontal=h, vertical="top", wrap_text=True)
         ws.row_dimensions[r].height = row_height(text, size)

@@ -1,0 +1,128 @@
+"""``juesuan batch --export``: Word and PDF per department through the pool of LibreOffice workers.
+
+The promise that matters: a LibreOffice worker killed mid-batch costs nothing — the batch finishes,
+every PDF is whole (pdftotext reads it), the summary says every department was exported.  And the
+pool's own guarantees, with stand-in ``soffice`` programs: a hung call is killed at the time limit
+and reported failed; a half-written PDF never takes the document's name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from juesuan.batch.pdfpool import PdfJob, PdfPool, whole_pdf
+from juesuan.synth import write_synth
+
+N = 3
+
+
+def office_pids(marker: str) -> list[int]:
+    """LibreOffice processes (soffice.bin) whose command line mentions ``marker``."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmd = (entry / "cmdline").read_bytes().decode("utf-8", "replace")
+        except OSError:
+            continue
+        if "soffice.bin" in cmd and marker in cmd:
+            pids.append(int(entry.name))
+    return pids
+
+
+def test_a_libreoffice_worker_killed_mid_batch_costs_no_pdf_and_the_summary_is_right(
+        tmp_path: Path, lo: ModuleType) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    write_synth(N, src, seed=5)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    batch = subprocess.Popen([sys.executable, "-m", "juesuan.cli", "batch", str(src), "-o", str(out), "--export",
+                              "--jobs", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    killed = None
+    deadline = time.monotonic() + 300
+    while killed is None and batch.poll() is None and time.monotonic() < deadline:
+        pids = office_pids(str(out / ".juesuan-pdf-"))
+        if pids:
+            time.sleep(0.5)  # let it get going: killed while converting, not while starting
+            try:
+                os.kill(pids[0], signal.SIGKILL)
+                killed = pids[0]
+            except ProcessLookupError:
+                continue
+        time.sleep(0.1)
+    stdout, stderr = batch.communicate(timeout=600)
+    assert killed is not None, "no LibreOffice worker was seen to kill"
+    assert batch.returncode == 0, stdout + stderr
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["summary"]["exported"] == N and summary["summary"]["export_failed"] == 0
+    for d in summary["departments"]:
+        assert d["export"] == "ok" and d["status"] == "ok"
+        pdf = Path(d["pdf"])
+        assert pdf.name == f"{d['name']}_决算公开.pdf" and Path(d["docx"]).exists()
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert d["department"] in text  # the whole document: its first page names the department
+        assert "收入支出决算总表" in text
+    assert not list(out.glob(".juesuan-pdf-*"))  # the staging folder is gone
+    assert "Word + PDF 3" in stdout and "已导出 Word/PDF" in stderr  # progress and the totals shown
+
+
+def fake_soffice(tmp_path: Path, body: str) -> str:
+    """A stand-in ``soffice``: a shell script doing ``body`` (``$OUT``: the --outdir)."""
+    script = tmp_path / "soffice"
+    script.write_text('#!/bin/sh\nwhile [ "$1" != "--outdir" ]; do shift; done; OUT="$2"; mkdir -p "$OUT"\n'
+                      + body + "\n", encoding="utf-8")
+    script.chmod(0o755)
+    return str(script)
+
+
+def run_pool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, limit: float) -> tuple[PdfJob, Path]:
+    monkeypatch.setenv("JUESUAN_SOFFICE", fake_soffice(tmp_path, body))
+    out = tmp_path / "out"
+    out.mkdir()
+    docx = out / "a.docx"
+    docx.write_bytes(b"PK not really a document")
+    done: list[PdfJob] = []
+    pool = PdfPool(out, 1, done.append, limit=limit, start=0.5)
+    pool.submit(PdfJob("a", docx, out / "a.pdf"))
+    pool.close()
+    assert len(done) == 1
+    return done[0], out
+
+
+def test_a_hung_libreoffice_is_killed_at_the_time_limit_and_the_document_reported_failed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pidfile = tmp_path / "pids"
+    t = time.monotonic()
+    job, out = run_pool(tmp_path, monkeypatch, f'sleep 300 & echo $! >> {pidfile}; wait', limit=0.5)
+    assert time.monotonic() - t < 30  # two tries of 1 s each, not 300 s
+    assert job.error is not None and "超时" in job.error and "timed out" in job.error
+    assert not (out / "a.pdf").exists() and not list(out.glob(".juesuan-pdf-*"))
+    pids = [int(p) for p in pidfile.read_text().split()]
+    assert len(pids) == 2  # tried, then retried once in a fresh LibreOffice
+    for pid in pids:  # the hung program's children were killed with it
+        assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+
+
+def test_a_half_written_pdf_never_takes_the_documents_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    job, out = run_pool(tmp_path, monkeypatch, 'printf "%%PDF-1.7\\n1 0 obj" > "$OUT/d0.pdf"; exit 0', limit=5)
+    assert job.error is not None and "PDF" in job.error
+    assert not (out / "a.pdf").exists()
+
+
+def test_a_whole_pdf_ends_with_eof_just_inside_the_last_kib(tmp_path: Path) -> None:
+    pdf = tmp_path / "x.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n" + b"x" * 5000 + b"%%EOF" + b"\n" * 1019)  # %%EOF starts 1024 bytes from the end
+    assert whole_pdf(pdf)
+    pdf.write_bytes(b"%PDF-1.7\n" + b"x" * 5000 + b"%%EOF" + b"\n" * 1020)  # one byte further: cut off
+    assert not whole_pdf(pdf)
+    pdf.write_bytes(b"%PDX-1.7\n%%EOF")
+    assert not whole_pdf(pdf)
