@@ -200,9 +200,36 @@ def _same_refs(a: list[Ref], b: list[Ref]) -> bool:
 
 @lru_cache(maxsize=1)
 def _parser() -> Any:
-    import formulas
+    """The ``formulas`` parser, building the expression tree without compiling its functions.
 
-    return formulas.Parser()
+    formulas' own builder compiles each function it meets, and the first compilation imports
+    every function module of formulas (scipy.stats among them): 0.7 s of a cold ``juesuan fill``
+    spent on code a tokenizer never runs.  The arity checks stay."""
+    import formulas
+    from formulas.builder import AstBuilder
+    from formulas.errors import FormulaError
+    from formulas.tokens.function import Function
+    from formulas.tokens.operand import Operand
+    from formulas.tokens.operator import Operator
+
+    class TokenBuilder(AstBuilder):  # type: ignore[misc]
+        def append(self, token: Any) -> None:
+            if isinstance(token, (Operator, Function)):
+                try:
+                    inputs = [self.pop() for _ in range(token.get_n_args)][::-1]
+                except IndexError:
+                    raise FormulaError() from None
+                token.update_input_tokens(*inputs)
+            elif isinstance(token, Operand):
+                self.missing_operands.add(token)
+            self._deque.append(token)
+
+        def finish(self) -> None:
+            pass
+
+    parser = formulas.Parser()
+    parser.ast_builder = TokenBuilder
+    return parser
 
 
 def _tokenize(text: str) -> tuple[tuple[Token, ...], list[Ref]]:
