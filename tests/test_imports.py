@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-HEAVY = ("openpyxl", "numpy", "pandas", "docx", "jinja2", "formulas", "matplotlib")
+HEAVY = ("openpyxl", "numpy", "pandas", "docx", "jinja2", "formulas", "matplotlib", "scipy")
 
 
 def loaded_after(code: str) -> list[str]:
@@ -28,3 +28,10 @@ def test_check_does_not_load_the_word_writer(filled_reference: Path) -> None:
     loaded = loaded_after(f"from juesuan.cli import main\nmain(['check', {str(filled_reference)!r}])")
     assert "openpyxl" in loaded  # the probe can see what check really needs
     assert "docx" not in loaded and "pandas" not in loaded
+
+
+def test_fill_parses_formulas_without_loading_scipy(filled_reference: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.xlsx"
+    loaded = loaded_after(f"from juesuan.cli import main\nmain(['fill', {str(filled_reference)!r}, '-o', {str(out)!r}])")
+    assert out.exists() and "formulas" in loaded  # it did parse the formulas (the lint)
+    assert "scipy" not in loaded  # formulas' function modules (scipy.stats) are never compiled
