@@ -156,7 +156,7 @@ def libreoffice(out: Path, work: Path, ours_wall: float, ours_cpu: float) -> Non
 
     from juesuan import lo
 
-    files = sorted(p for p in out.glob("*.xlsx") if p.name != "summary.xlsx")
+    files = sorted(p for p in out.glob("*.xlsx") if not p.name.startswith("summary"))
     lo.find_soffice()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()

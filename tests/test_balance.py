@@ -294,3 +294,21 @@ def test_equal_exact_amounts_print_equal() -> None:
     assert len(shared) > 20
     for keys in shared:
         assert len({Decimal(printed.get(k) or 0) for k in keys}) == 1, keys
+
+
+def test_a_blocking_relation_is_named_by_its_rule_and_cells() -> None:
+    """What the infeasibility message lists for a relation of the format: its rule id and title
+    and the cells as an accountant names them (a derivation: the rule of the derived cell)."""
+    from juesuan.balance import Balanced
+    from juesuan.balance.gather import describe
+
+    book = book_from_data(department())
+    _, relations, ctx = gather(book)
+    x13 = next(r for r in relations if r.rid == "X13")
+    text = describe(x13, ctx)
+    assert text.startswith("X13 表5 基本支出 = 表6 人员经费 + 公用经费：")
+    assert "表5「合计」基本支出" in text and "表6「人员经费合计」" in text and " = " in text
+    subtotal = next(r for r in relations if r.rid == "" and r.terms[0][0] == ("表5", "合计", "小计"))
+    assert describe(subtotal, ctx).startswith("W5-1 表5 小计 = 基本支出 + 项目支出：表5「合计」小计 = ")
+    message = Balanced(book, "infeasible", blocking=[text]).message()
+    assert message.startswith("舍位平衡无解") and "no consistent rounding exists" in message and text in message

@@ -11,13 +11,13 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
-
-import openpyxl
-from openpyxl.workbook import Workbook
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from juesuan.containers import check_zip
 from juesuan.errors import InputError, Location
+
+if TYPE_CHECKING:  # openpyxl (and the numpy it pulls in) is imported by what loads a workbook, not by every command
+    from openpyxl.workbook import Workbook
 
 
 
@@ -35,6 +35,8 @@ def load(path: str | Path, data_only: bool = False) -> Workbook:
     path = Path(path)
     check_readable(path)
     try:
+        import openpyxl
+
         return openpyxl.load_workbook(path, data_only=data_only)
     except InputError:
         raise

@@ -343,7 +343,7 @@ def _change_findings(facts: SectionFacts, doc: Doc, ch: Change, now: Amount, fla
             wrong = c.value != 0 and ch.pct.value != 0
             out.append(finding("A-ZERO-BASE", quotes=q, actual=ch.pct.value, label=label,
                                severity=Severity.ERROR if wrong else None,
-                               detail=f"{base_word}为 0，却写「{ch.word}{show(ch.pct)}%」",
+                               detail=f"{base_word}为 0，却写「{ch.pct_word or ch.word}{show(ch.pct)}%」",
                                advice="上年为 0，只写增减额" if ch.basis == "上年" else "年初未安排预算"))
         return out
     s = ch.sign or 1

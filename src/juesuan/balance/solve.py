@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 import math
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Hashable, Mapping, Sequence
+from typing import Hashable, Mapping, NamedTuple, Sequence
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -36,9 +36,10 @@ HALF = Decimal("0.5")
 EPS_CENTS = Decimal("0.0001")  # a relation "holds" on exact amounts within 0.000001 万元
 
 
-@dataclass(frozen=True)
-class Relation:
-    """Σ coef·cell + const (= or ≥) 0, on amounts in 万元; ``rid``/``label`` name it in messages."""
+class Relation(NamedTuple):
+    """Σ coef·cell + const (= or ≥) 0, on amounts in 万元; ``rid``/``label`` name it in messages.
+
+    A named tuple, not a dataclass: a department has thousands and they are built per book."""
 
     rid: str
     terms: tuple[tuple[Hashable, int], ...]

@@ -21,10 +21,10 @@ import shutil
 import subprocess
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.oxml.xmlchemy import BaseOxmlElement
+if TYPE_CHECKING:
+    from docx.oxml.xmlchemy import BaseOxmlElement
 
 LATIN = "Times New Roman"
 SONG = "宋体"  # tables, cover lines
@@ -46,12 +46,15 @@ WINDOWS_FONT_FILES = ("simhei.ttf", "msyh.ttc", "msyh.ttf", "simsun.ttc", "simsu
 LINUX_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", str(Path.home() / ".fonts"))
 
 
-def set_run_fonts(rpr: BaseOxmlElement, east_asia: str, latin: str = LATIN) -> None:
+def set_run_fonts(rpr: "BaseOxmlElement", east_asia: str, latin: str = LATIN) -> None:
     """Set all four font slots of a ``w:rPr`` (style or run) and drop theme font references.
 
     Theme attributes (``w:asciiTheme`` …) override explicit names in Word, which is how the
     default template's headings end up in a Latin theme font; they are removed.
     """
+    from docx.oxml import OxmlElement  # python-docx only where Word is written (charts and check need none)
+    from docx.oxml.ns import qn
+
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
