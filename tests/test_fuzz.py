@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import random
 import re
 import shutil
 import tempfile
@@ -239,19 +240,21 @@ def test_fuzz_workbook_edits_through_every_command(base_book: Path, edits: list,
 
 
 # ── batch ──────────────────────────────────────────────────────────────────────────────
-@settings(max_examples=1, **SETTINGS)
-@given(files=st.lists(st.tuples(edits, damage), min_size=30, max_size=30))
-def test_fuzz_a_batch_of_hostile_data_files(files: list) -> None:
+BATCH_VALUES = [*NASTY_TEXT, 0, -1, 1e308, float("nan"), 10**10, 9999999999.99, None, True, [], {}]
+
+
+def test_fuzz_a_batch_of_hostile_data_files() -> None:
+    """30 data files, each the small department with one leaf replaced (seeded), through one batch
+    on two workers: every department ends ok, errors or failed with a reason — never an internal
+    error — and the workbooks written pass check without F-errors."""
+    rng = random.Random(12)
     with tempfile.TemporaryDirectory() as tmp:
         src, out = Path(tmp) / "in", Path(tmp) / "out"
         src.mkdir()
-        for i, (file_edits, _) in enumerate(files):
+        for i in range(30):
             d = json.loads(json.dumps(BASE))
-            for op, path, value in file_edits:
-                try:
-                    drop_path(d, path) if op == "drop" else set_path(d, path, value)
-                except (KeyError, IndexError, TypeError):
-                    pass
+            if i % 3:  # a third left whole: the batch must finish those too
+                set_path(d, rng.choice(PATHS), rng.choice(BATCH_VALUES))
             (src / f"f{i:02}.json").write_bytes(json_bytes(d))
         before = {p.name: p.read_bytes() for p in src.iterdir()}
         rc, _, err = cli("batch", src, "-o", out, "--jobs", "2")
@@ -262,5 +265,6 @@ def test_fuzz_a_batch_of_hostile_data_files(files: list) -> None:
         for dept in summary["departments"]:
             assert "内部错误" not in (dept["reason"] or ""), dept["reason"]
         written = sorted(out.glob("f*.xlsx"))
+        assert len(written) >= 10  # the untouched third at least
         for book in written[:3]:
             assert_checks_without_f_errors(book)

@@ -58,8 +58,10 @@ def refusal(value: object) -> tuple[str, str]:
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return (f"金额「{shown(value)}」不可用：须为有限数，且绝对值小于 {LIMIT:,.0f} 万元",
                 f"the amount {shown(value)} is not usable: it must be finite and below {LIMIT:,.0f} 万元 in size")
-    return (f"此处应为数字，却是「{shown(value)}」（千位分隔符只能每三位一个，如 1,234.5）",
-            f"a number is expected here, got {shown(value)!r} (commas only between groups of three digits)")
+    if isinstance(value, str) and ("," in value or "，" in value):
+        return (f"此处应为数字，却是「{shown(value)}」（千位分隔符只能每三位一个，如 1,234.5）",
+                f"a number is expected here, got {shown(value)!r} (commas only between groups of three digits)")
+    return f"此处应为数字，却是「{shown(value)}」", f"a number is expected here, got {shown(value)!r}"
 
 
 def round2(value: Decimal) -> Decimal:

@@ -154,7 +154,9 @@ def _typed_table(doc: Document, rows: list[str]) -> None:
     """Lines typed with tabs (序号, 单位名称, 单位性质) as a table, the first line its header."""
     cells = [r.split("\t") for r in rows]
     n = max(len(r) for r in cells)
-    widths = [max(2.0, max(len(r[c]) if c < len(r) else 0 for r in cells) * 1.0) for c in range(n)]
+    # Relative widths: each column's longest text plus room for the cell margins, so that a
+    # short header such as 序号 stays on one line beside a long 单位名称.
+    widths = [max(len(r[c]) if c < len(r) else 0 for r in cells) + 1.5 for c in range(n)]
     grid = Grid(widths, header_rows=1, font_size=10.5)
     for i, r in enumerate(cells):
         row = grid.add_row()
