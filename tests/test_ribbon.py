@@ -16,6 +16,7 @@ import pytest
 from xlwings_remote import actions_per_sheet, apply_actions, open_remote
 
 from juesuan import excel
+from juesuan.sheets.ranges import MAX_UNION
 from juesuan.addin import RIBBON_TAGS
 from juesuan.cli import main
 from juesuan.data_file import read_data
@@ -174,7 +175,7 @@ def test_rows_inserted_by_fill_are_repainted_as_inputs_or_derived(reference_path
     assert covered(derived) == {r for r, k in rows.items() if len(k) != 7}
     assert all(rng.startswith("C") and ":E" in rng for rng in inputs + derived)
     joined = excel.unions(inputs + derived)
-    assert all(len(u) <= excel.MAX_UNION for u in joined)
+    assert all(len(u) <= MAX_UNION for u in joined)
     assert sorted(",".join(joined).split(",")) == sorted(inputs + derived)
 
 

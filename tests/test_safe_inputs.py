@@ -22,29 +22,11 @@ import openpyxl
 import pytest
 
 from juesuan.cli import main
+from safe_support import book, run, small_book  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ROOT / "tests" / "data" / "small.json"
 
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    rc = main([str(a) for a in argv])
-    out = capsys.readouterr()
-    return rc, out.out, out.err
-
-
-@pytest.fixture(scope="module")
-def small_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("inputs") / "small.xlsx"
-    assert main(["new", "--data", str(SMALL), "-o", str(path)]) == 0
-    return path
-
-
-@pytest.fixture()
-def book(small_book: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "B.xlsx"
-    shutil.copy(small_book, path)
-    return path
 
 
 def rewrite_part(src: Path, dst: Path, part: str, change: Callable[[bytes], bytes]) -> Path:

@@ -25,6 +25,7 @@ from juesuan.celltext import Literal, xl_value
 from juesuan.derive import derivations
 from juesuan.errors import InputError
 from juesuan.expr import column_letter
+from juesuan.sheets.ranges import unions
 from juesuan.formats import get_pack
 from juesuan.formats.pack import FormatPack
 from juesuan.layout import BookLayout, TableLayout, book_layout
@@ -146,7 +147,6 @@ def write_book(xlbook: Any, book: Book, found: FoundBook) -> tuple[BookLayout, d
 
 INPUT_BGR = 0xCCF2FF  # FFF2CC (styles.INPUT_FILL) as Excel's BGR colour number
 XL_NONE = -4142
-MAX_UNION = 250  # Excel's Range("A1:B2,C3:D4") takes at most 255 characters
 
 
 def row_runs(tl: TableLayout) -> tuple[list[str], list[str]]:
@@ -169,15 +169,6 @@ def row_runs(tl: TableLayout) -> tuple[list[str], list[str]]:
     return ([f"{a}{x}:{b}{y}" for x, y in runs[True]], [f"{a}{x}:{b}{y}" for x, y in runs[False]])
 
 
-def unions(ranges: list[str]) -> list[str]:
-    """Ranges joined with commas into as few addresses as Excel accepts (≤ 250 characters each)."""
-    out: list[str] = []
-    for rng in ranges:
-        if out and len(out[-1]) + 1 + len(rng) <= MAX_UNION:
-            out[-1] += "," + rng
-        else:
-            out.append(rng)
-    return out
 
 
 def _paint_rows(sheet: Any, tl: TableLayout) -> None:

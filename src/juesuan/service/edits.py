@@ -54,13 +54,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from juesuan.errors import InputError
 from juesuan.expr import column_letter
+from juesuan.sheets.ranges import unions
 from juesuan.service.snapshot import Sheet
 
 if TYPE_CHECKING:
     from juesuan.spec import Format
 
 VERSION = 1
-MAX_UNION = 250  # Excel and WPS take at most 255 characters in Range("A1:B2,C3:D4")
 POINTS_PER_CM = 72 / 2.54
 _NEEDS_APOSTROPHE = re.compile(r"^\s*[-+=@']|^[\s\d.,%/:\-()¥$]+$|^(true|false)$", re.IGNORECASE)
 
@@ -142,15 +142,6 @@ def a1_range(r1: int, c1: int, r2: int, c2: int) -> str:
     return first if (r1, c1) == (r2, c2) else f"{first}:{column_letter(c2)}{r2}"
 
 
-def unions(ranges: list[str]) -> list[str]:
-    """Ranges joined with commas into as few addresses as WPS and Excel accept."""
-    out: list[str] = []
-    for rng in ranges:
-        if out and len(out[-1]) + 1 + len(rng) <= MAX_UNION:
-            out[-1] += "," + rng
-        else:
-            out.append(rng)
-    return out
 
 
 # ── styles ──────────────────────────────────────────────────────────────────────────────

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from juesuan.check.common import BALANCE_RULES, FORMULA_RULES, input_rules
 from juesuan.check.years import ACROSS_YEARS
-from juesuan.check.registry import ANY, ERROR, EQ, GE, WARNING, RuleSet, derived, one_of, rule, starts
+from juesuan.check.registry import ANY, ERROR, EQ, GE, WARNING, RuleSet, derived, one_of, rule
 from juesuan.check.tolerance import Mode
-from juesuan.formats.national_2023 import FUNDS, INCOME_LINES
 from juesuan.formats.national_2023 import checks as c
+from juesuan.formats.nmg_2023.rules import SUMMARY_TABLE_RULES
 
 RULE_LIST = [
     derived("W1-1", "表1 本年收入合计 = 八项收入之和", "tables.md W1-1"),
@@ -76,32 +76,8 @@ RULE_LIST = [
     *FORMULA_RULES,
 ]
 
-INCOME_FISCAL = [k for k, _ in INCOME_LINES[:3]]
-INCOME_OTHER = [k for k, _ in INCOME_LINES[3:]]
 DERIVED_RULES = [
-    ("表1", one_of(*INCOME_FISCAL), ANY, "X6"),
-    ("表1", one_of(*INCOME_OTHER), ANY, "X3"),
-    ("表1", one_of("本年收入合计"), ANY, "W1-1"),
-    ("表1", one_of("收入总计"), ANY, "W1-3"),
-    ("表1", one_of("本年支出合计"), ANY, "W1-2"),
-    ("表1", one_of("支出总计"), ANY, "W1-4"),
-    ("表1", starts("支出"), ANY, "X5"),
-    ("表2", ANY, one_of("本年收入合计"), "W2-1"),
-    ("表2", ANY, ANY, "W2-2"),
-    ("表3", ANY, one_of("本年支出合计"), "W3-1"),
-    ("表3", ANY, ANY, "W3-2"),
-    ("表4", one_of(FUNDS[1]), ANY, "X10"),
-    ("表4", one_of("本年收入合计"), ANY, "W4-1"),
-    ("表4", one_of("年初财政拨款结转和结余"), ANY, "W4-4"),
-    ("表4", one_of(f"年初{FUNDS[1]}"), ANY, "X11"),
-    ("表4", one_of("收入总计"), ANY, "W4-3"),
-    ("表4", ANY, one_of("合计"), "W4-2"),
-    ("表4", one_of("本年支出合计"), ANY, "W4-6"),
-    ("表4", one_of("年末财政拨款结转和结余"), one_of(FUNDS[1]), "X11"),
-    ("表4", one_of("支出总计"), ANY, "W4-3"),
-    ("表4", starts("支出"), one_of(FUNDS[0]), "X8"),
-    ("表4", starts("支出"), one_of(FUNDS[1]), "X9"),
-    ("表4", starts("支出"), one_of(FUNDS[2]), "X12"),
+    *SUMMARY_TABLE_RULES,
     ("表5", ANY, one_of("合计"), "W5-1"),
     ("表5", ANY, ANY, "W5-2"),
     ("表6", one_of("301", "303", "人员经费合计"), ANY, "W6-1"),

@@ -167,7 +167,8 @@ INCOME_FISCAL = [k for k, _ in INCOME_LINES[:3]]
 INCOME_OTHER = [k for k, _ in INCOME_LINES[3:]]
 
 # Which rule each derived cell embodies: (table, row matcher, column matcher, rule id); the first match wins.
-DERIVED_RULES: list[DerivedRule] = [
+# The 表1–表4 entries (收入支出总表, 收入表, 支出表, 财政拨款收支总表) serve the national format too.
+SUMMARY_TABLE_RULES: list[DerivedRule] = [
     ("表1", one_of(*INCOME_FISCAL), ANY, "X6"),
     ("表1", one_of(*INCOME_OTHER), ANY, "X3"),
     ("表1", one_of("本年收入合计"), ANY, "W1-1"),
@@ -191,6 +192,10 @@ DERIVED_RULES: list[DerivedRule] = [
     ("表4", starts("支出"), one_of(FUNDS[0]), "X8"),
     ("表4", starts("支出"), one_of(FUNDS[1]), "X9"),
     ("表4", starts("支出"), one_of(FUNDS[2]), "X12"),
+]
+
+DERIVED_RULES: list[DerivedRule] = [
+    *SUMMARY_TABLE_RULES,
     ("表5", ANY, one_of("小计"), "W5-1"),
     ("表5", ANY, ANY, "W5-2"),
     ("表6", one_of("301", "303", "人员经费合计"), ANY, "W6-1"),
