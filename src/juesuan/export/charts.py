@@ -129,5 +129,5 @@ def _png(image) -> bytes:  # type: ignore[no-untyped-def]
     from PIL import Image
 
     out = io.BytesIO()
-    image.resize((WIDTH, HEIGHT), Image.LANCZOS).save(out, "PNG", optimize=True)
+    image.resize((WIDTH, HEIGHT), Image.LANCZOS).save(out, "PNG")  # optimize=True: ⅓ of a chart's time for a few KB
     return out.getvalue()
