@@ -6,7 +6,7 @@
   before changing it);
 - ``lo``: the LibreOffice runner (:mod:`juesuan.lo`; ``lo.convert(files, out_dir, "xlsx")``
   recalculates on load); fails when LibreOffice is not installed;
-- ``synth_workbooks``: 50 synthetic departments as filled workbooks (``dept-0001.xlsx`` …).
+- ``synth_workbooks``: 30 synthetic departments as filled workbooks (``dept-0001.xlsx`` …).
 
 Imports happen inside the fixtures, so a module broken elsewhere fails only the tests using it.
 """
@@ -66,7 +66,7 @@ def lo() -> ModuleType:
 
 
 SYNTH_SEED = "suite"
-SYNTH_COUNT = 50
+SYNTH_COUNT = 30
 
 
 @pytest.fixture(scope="session")
