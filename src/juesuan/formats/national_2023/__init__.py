@@ -26,7 +26,7 @@ from importlib import resources
 from juesuan.expr import Ref, Sum
 from juesuan.formats.nmg_2023 import (CODE_LABELS, ECON_LABELS, ECONOMIC_CODES, FUNCTION_CODES, FUNDS,
                                       INCOME_LINES, INCOME_SOURCES, ITEM_LABELS, SPENDING_KINDS, cn, code_table,
-                                      col_sum, econ_rows, key_value, table2, table3, table8, table9)
+                                      col_sum, econ_rows, key_value, reasons, table2, table3, table8, table9)
 from juesuan.spec import INPUT, Block, Column, Comparison, Format, LabelColumn, Row, Table
 
 FORMAT_ID = "national-2023"
@@ -239,14 +239,6 @@ COMPARISONS = [
 ]
 
 
-def reasons() -> Table:
-    rows = tuple(Row(c.key, c.label, {"原因": INPUT}, kind="text") for c in COMPARISONS)
-    return Table("变动原因", "变动原因", "变动原因及说明", "fixed",
-                 (Block((LabelColumn(("比较项目",), "label", 44),), (Column("原因", ("变动原因",), "text", 80),), rows),),
-                 public=False, unit_line=None, lineno_row=False,
-                 description="情况说明中每一处比较的变动原因（缺失时说明中显示【请填写…】）")
-
-
 def sangong_stats() -> Table:
     items = [("出国（境）团组数", "count", "个"), ("出国（境）人次", "count", "人次"), ("公务用车购置数", "count", "辆"),
              ("公务用车保有量", "count", "辆"), ("公务用车运行维护费用途", "text", ""),
@@ -292,7 +284,7 @@ def perf_management() -> Table:
 
 def build() -> Format:
     tables = [table1(), table2(), table3(), table4(), table5(), table6(), table7(), table8(), table9(),
-              unit_info(), overview(), budget(), prior_year(), reasons(), sangong_stats(), other_matters(),
+              unit_info(), overview(), budget(), prior_year(), reasons(COMPARISONS), sangong_stats(), other_matters(),
               perf_management()]
     return Format(FORMAT_ID, NAME, 2023, tables, NATIONAL_FUNCTION_CODES, ECONOMIC_CODES, COMPARISONS)
 

@@ -392,8 +392,9 @@ COMPARISONS = [
 ]
 
 
-def reasons() -> Table:
-    rows = tuple(Row(c.key, c.label, {"原因": INPUT}, kind="text") for c in COMPARISONS)
+def reasons(comparisons: list[Comparison] | None = None) -> Table:
+    """The 变动原因 sheet: one text row per comparison the narrative makes (a format's own list)."""
+    rows = tuple(Row(c.key, c.label, {"原因": INPUT}, kind="text") for c in (comparisons or COMPARISONS))
     return Table("变动原因", "变动原因", "变动原因及说明", "fixed",
                  (Block((LabelColumn(("比较项目",), "label", 44),), (Column("原因", ("变动原因",), "text", 80),), rows),),
                  public=False, unit_line=None, lineno_row=False,
