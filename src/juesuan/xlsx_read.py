@@ -219,16 +219,17 @@ class _Book:
             last_row = r
             cells: list[tuple[int, Any]] = []
             last_col = 0
+            digits = str(r)
             for c in el:
-                if c.tag != _C:
-                    raise Refused("something other than a cell in a row")
-                m = _REF.match(c.get("r") or "")
-                if not m or int(m.group(2)) != r:
-                    raise Refused("a cell without its own address")
-                col = _col(m.group(1))
-                if col <= last_col or col > 16384:
-                    raise Refused("cells out of order")
+                ref = c.get("r") or ""
+                col = _COLS.get(ref[:-len(digits)]) if ref.endswith(digits) else None
+                if col is None:
+                    col = _address(ref, r)
+                if col <= last_col or c.tag != _C:
+                    raise Refused("cells out of order, or something other than a cell in a row")
                 last_col = col
+                if len(c) == 0 and c.get("t") is None:  # a styled empty cell: no value for either reader
+                    continue
                 if c.get("vm") is not None or c.get("cm") is not None:
                     raise Refused("a rich-value or array-metadata cell")
                 v, f, is_formula = self.cell(c, r, col, shared)
@@ -250,8 +251,15 @@ class _Book:
     def cell(self, c: Any, r: int, col: int, shared: dict[str, Any]) -> tuple[Any, Any, bool]:
         """(what calamine shows or _EMPTY, what openpyxl reads in formula mode or None, whether
         the cell holds a formula)."""
-        v_el = c.find(_V)
-        f_el = c.find(_F)
+        v_el = f_el = None
+        for child in c:
+            tag = child.tag
+            if tag == _V and v_el is None:
+                v_el = child
+            elif tag == _F and f_el is None:
+                f_el = child
+            elif tag != _IS:
+                raise Refused("a cell with parts neither reader expects")
         formula = None if f_el is None else self.formula(f_el, r, col, shared)
         return (*self.value(c, v_el, f_el, formula), f_el is not None)
 
@@ -407,6 +415,14 @@ def _col(letters: str) -> int:
     return n
 
 
+def _address(ref: str, row: int) -> int:
+    """The column of a cell address ``ref`` that must be in ``row`` (Refused otherwise)."""
+    m = _REF.match(ref)
+    if not m or int(m.group(2)) != row or _col(m.group(1)) > 16384:
+        raise Refused("a cell without its own address")
+    return _col(m.group(1))
+
+
 def _letters(col: int) -> str:
     out = ""
     while col:
@@ -414,3 +430,5 @@ def _letters(col: int) -> str:
         out = chr(65 + rem) + out
     return out
 
+
+_COLS = {_letters(i): i for i in range(1, 703)}  # A … ZZ
