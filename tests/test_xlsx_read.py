@@ -20,6 +20,8 @@ from juesuan.celltext import Literal
 from juesuan.check.read import load_grids, load_grids_slowly
 from juesuan.errors import InputError
 from juesuan.locate import MAX_COLUMNS
+from juesuan.session import stored_grids
+from juesuan.workbook_file import grids, load
 from safe_support import book, small_book  # noqa: F401  (fixtures)
 from test_safe_inputs import XML_DAMAGE, rewrite_part
 
@@ -28,15 +30,19 @@ NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 def exactly(grids: dict[str, Any]) -> list[Any]:
     """Everything a reader's grids say, types included (so 1 ≠ 1.0 ≠ True, Literal ≠ str)."""
-    return [(name, [(type(row).__name__, [(type(v).__name__, v) for v in row]) for row in grid])
-            for name, grid in grids.items()]
+    return [(name, [(type(row).__name__, [(type(v).__name__, getattr(v, "text", v)) for v in row]) for row in grid])
+            for name, grid in grids.items()]  # (an ArrayFormula object: its text)
 
 
-def assert_same_as_the_old_readers(path: Path) -> None:
+def assert_same_as_the_old_readers(path: Path, stored: bool = True) -> None:
+    """load_grids (values, formulas) as calamine + openpyxl read-only give them, and (``stored``)
+    the grids of the workbook loaded whole as openpyxl gives them (dump, export, fill)."""
     xlsx_read.read(path, MAX_COLUMNS)  # not refused: the fast path is what is compared
     fast, slow = load_grids(path), load_grids_slowly(path)
     assert exactly(fast[0]) == exactly(slow[0])
     assert exactly(fast[1]) == exactly(slow[1])
+    if stored:
+        assert exactly(xlsx_read.read_stored(path, MAX_COLUMNS)) == exactly(grids(load(path)))
 
 
 def test_reference_workbook_reads_the_same(filled_reference: Path) -> None:
@@ -120,15 +126,28 @@ def make_workbook(path: Path, sheets: list[tuple[str, str]], sst: str = SST, sty
     return path
 
 
+ARRAY = '<c r="D5"><f t="array" ref="D5">SUM(A2:B2*2)</f><v>7</v></c>'
+MERGED = '<mergeCells count="2"><mergeCell ref="A1:B1"/><mergeCell ref="C4:D6"/></mergeCells>'
+
+
 def test_every_kind_of_cell_reads_the_same(tmp_path: Path) -> None:
-    path = make_workbook(tmp_path / "kinds.xlsx", [
+    sheets = [
         ("各种", f"<sheetData>{EVERY_KIND}</sheetData>"),
         ("声明的范围较小", f'<dimension ref="A1:F5"/><sheetData>{EVERY_KIND}</sheetData>'),  # openpyxl stops at row 5
         ("单格", '<dimension ref="B3"/><sheetData><row r="3"><c r="B3"><v>1</v></c></row></sheetData>'),
         ("空表", "<sheetData/>"),
         ("只有错误", '<sheetData><row r="2"><c r="C2" t="e"><v>#N/A</v></c></row></sheetData>'),
-    ])
-    assert_same_as_the_old_readers(path)
+        ("合并", f"<sheetData>{EVERY_KIND}</sheetData>{MERGED}"),
+    ]
+    path = make_workbook(tmp_path / "kinds.xlsx", sheets)
+    assert_same_as_the_old_readers(path, stored=False)
+    with pytest.raises(xlsx_read.Refused):  # openpyxl keeps an array formula as an object: loaded by openpyxl
+        xlsx_read.read_stored(path, MAX_COLUMNS)
+    assert exactly(stored_grids(path)) == exactly(grids(load(path)))
+    plain = make_workbook(tmp_path / "plain.xlsx", [(n, x.replace(ARRAY, "")) for n, x in sheets])
+    assert_same_as_the_old_readers(plain)
+    stored = xlsx_read.read_stored(plain, MAX_COLUMNS)
+    assert stored["合并"][0][:2] == ("plain", None) and stored["各种"][0][:2] == ("plain", "ri ch")  # B1: merged away
     values, formulas = load_grids(path)
     assert formulas["各种"][4][1] == "=B2+$B$2" and formulas["各种"][4][2] == "=C2+$B$2"  # shared, translated
     assert values["各种"][3][1] == "#DIV/0!" and values["各种"][3][2] == "#REF!"  # cached errors as shown
@@ -170,6 +189,8 @@ def test_what_it_cannot_reproduce_is_refused_and_read_the_old_way(tmp_path: Path
     except InputError as exc:
         fast = exc.en
     assert fast == slow if isinstance(slow, str) else exactly(fast[0]) == exactly(slow[0])
+    with pytest.raises(xlsx_read.Refused):
+        xlsx_read.read_stored(path, MAX_COLUMNS)
 
 
 def test_a_date_cell_read_the_old_way_is_a_date(tmp_path: Path) -> None:
@@ -189,6 +210,8 @@ def test_hostile_sheet_xml_is_refused_then_an_input_error_as_before(book: Path, 
     with pytest.raises(InputError) as slow:
         load_grids_slowly(bad)
     assert fast.value.en == slow.value.en
+    with pytest.raises(InputError):  # dump, export: refused as before (openpyxl says why)
+        stored_grids(bad)
 
 
 def test_one_value_far_away_is_refused_before_any_large_block(book: Path, tmp_path: Path) -> None:

@@ -52,7 +52,8 @@ MAX_PART_BYTES = 64 * 1024 * 1024  # a sheet part larger than this goes to the s
 MAX_CELLS = 1_000_000  # rows × columns of one sheet's block (the old path allows calamine 5,000,000)
 
 _C, _V, _F, _IS, _T, _R, _ROW = (f"{{{MAIN}}}{t}" for t in ("c", "v", "f", "is", "t", "r", "row"))
-_DIM, _DATA, _SI, _RPH = (f"{{{MAIN}}}{t}" for t in ("dimension", "sheetData", "si", "rPh"))
+_DIM, _DATA, _SI, _MERGE = (f"{{{MAIN}}}{t}" for t in ("dimension", "sheetData", "si", "mergeCell"))
+_RANGE = re.compile(r"([A-Z]{1,3})([1-9]\d{0,6})(?::([A-Z]{1,3})([1-9]\d{0,6}))?\Z")
 _NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\Z")
 _REF = re.compile(r"([A-Z]{1,3})([1-9]\d{0,6})\Z")
 _DIM_REF = re.compile(r"\$?[A-Z]{1,3}\$?(\d{1,7})(?::\$?[A-Z]{1,3}\$?(\d{1,7}))?\Z")
@@ -69,9 +70,25 @@ Grids = dict[str, list[Any]]
 
 def read(path: str | Path, max_columns: int) -> tuple[Grids, Grids, dict[tuple[str, int, int], Any]]:
     """(values, formulas, cached) of every worksheet (see the module docstring), or :class:`Refused`."""
+    book = _open(path, max_columns, False)
+    return book.values, book.formulas, book.cached
+
+
+def read_stored(path: str | Path, max_columns: int) -> Grids:
+    """Every worksheet as :func:`juesuan.workbook_file.grids` gives it from a workbook openpyxl
+    loaded whole (formulas as text): only the cells that hold a value, rows as tuples as long as
+    their last such cell, ``()`` for a row without one, text cells starting with "=" as
+    :class:`~juesuan.celltext.Literal`, the cells a merge hides left out, no row dropped for a
+    stale ``<dimension>``.  Array formulas (openpyxl keeps them as objects) are refused."""
+    return _open(path, max_columns, True).stored
+
+
+def _open(path: str | Path, max_columns: int, stored: bool) -> "_Book":
     try:
         with zipfile.ZipFile(path) as z:
-            return _Book(z, max_columns).read()
+            book = _Book(z, max_columns, stored)
+            book.read()
+            return book
     except Refused:
         raise
     except Exception as exc:  # noqa: BLE001 — damaged XML, a missing part…: the old readers say what is wrong
@@ -85,10 +102,16 @@ def _parser() -> Any:
 
 
 class _Book:
-    def __init__(self, z: zipfile.ZipFile, max_columns: int) -> None:
+    def __init__(self, z: zipfile.ZipFile, max_columns: int, stored: bool) -> None:
         self.z = z
         self.max_columns = max_columns
+        self.stored_mode = stored
         self.names = {i.filename: i for i in z.infolist()}
+        self.values: Grids = {}
+        self.formulas: Grids = {}
+        self.cached: dict[tuple[str, int, int], Any] = {}
+        self.stored: Grids = {}
+        self.xf_count = 1  # cell formats (openpyxl has one when there is no styles part)
 
     def part(self, name: str) -> bytes:
         info = self.names.get(name)
@@ -121,7 +144,7 @@ class _Book:
             out[rel.get("Id") or ""] = (rel.get("Type") or "", target)
         return out
 
-    def read(self) -> tuple[Grids, Grids, dict[tuple[str, int, int], Any]]:
+    def read(self) -> None:
         types = self.tree("[Content_Types].xml")
         overrides = {o.get("PartName"): o.get("ContentType") for o in types.iter(f"{{{CT}}}Override")}
         if overrides.get("/xl/workbook.xml") != WORKBOOK_CT:
@@ -147,12 +170,8 @@ class _Book:
         if len(parts) != len(sheets) or len({n for n, _ in sheets}) != len(sheets) \
                 or any(n.startswith("xl/worksheets/") and n.endswith(".xml") and n not in parts for n in self.names):
             raise Refused("worksheet parts and sheets do not pair up")
-        values: Grids = {}
-        formulas: Grids = {}
-        cached: dict[tuple[str, int, int], Any] = {}
         for name, target in sheets:
-            values[name], formulas[name] = self.sheet(name, target, cached)
-        return values, formulas, cached
+            self.sheet(name, target)
 
     # ── parts ─────────────────────────────────────────────────────────────────────────────
     def shared_strings(self, name: str) -> list[str]:
@@ -178,6 +197,7 @@ class _Book:
             custom[int(nf.get("numFmtId") or -1)] = nf.get("formatCode") or ""
         out: set[int] = set()
         xfs = root.find(f"{{{MAIN}}}cellXfs")
+        self.xf_count = len(xfs) if xfs is not None else 0
         for i, xf in enumerate(xfs if xfs is not None else ()):
             fid = int(xf.get("numFmtId") or 0)
             if fid in custom:
@@ -187,7 +207,7 @@ class _Book:
                 out.add(i)
         return out
 
-    def sheet(self, name: str, part: str, cached: dict[tuple[str, int, int], Any]) -> tuple[list[Any], list[Any]]:
+    def sheet(self, name: str, part: str) -> None:
         data = self.part(part)
         if b"\r" in data:
             raise Refused("a carriage return in a sheet")
@@ -195,12 +215,16 @@ class _Book:
 
         width = self.max_columns
         shown: list[tuple[int, int, Any]] = []  # (row, column, value) of the cells calamine keeps
-        rows: list[tuple[int, list[tuple[int, Any]]]] = []  # openpyxl's cells with a value, by row
+        rows: list[tuple[int, list[tuple[int, Any, bool]]]] = []  # openpyxl's cells with a value (and
+        # whether each is a text cell), by row
+        merges: list[str] = []
+        cached = self.cached
+        stored_mode = self.stored_mode
         max_row = None  # openpyxl reads no row past the declared dimension (found before </sheetData>)
         data_done = False
         last_row = extent_c = 0
         shared: dict[str, Any] = {}
-        for _, el in etree.iterparse(io.BytesIO(data), events=("end",), tag=(_DIM, _DATA, _ROW),
+        for _, el in etree.iterparse(io.BytesIO(data), events=("end",), tag=(_DIM, _DATA, _ROW, _MERGE),
                                      resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False):
             tag = el.tag
             if tag == _DIM:
@@ -213,11 +237,14 @@ class _Book:
             if tag == _DATA:
                 data_done = True
                 continue
+            if tag == _MERGE:
+                merges.append(el.get("ref") or "")
+                continue
             r = _int(el.get("r"))
             if r <= last_row:
                 raise Refused("rows out of order")
             last_row = r
-            cells: list[tuple[int, Any]] = []
+            cells: list[tuple[int, Any, bool]] = []
             last_col = 0
             digits = str(r)
             for c in el:
@@ -228,6 +255,8 @@ class _Book:
                 if col <= last_col or c.tag != _C:
                     raise Refused("cells out of order, or something other than a cell in a row")
                 last_col = col
+                if stored_mode and int(c.get("s") or 0) >= self.xf_count and c.get("s") not in (None, "0"):
+                    raise Refused("a cell format openpyxl cannot find")
                 if len(c) == 0 and c.get("t") is None:  # a styled empty cell: no value for either reader
                     continue
                 if c.get("vm") is not None or c.get("cm") is not None:
@@ -236,17 +265,20 @@ class _Book:
                 if v is not _EMPTY:
                     shown.append((r, col, v))
                     if is_formula and v == "":  # calamine shows a cached error as blank
-                        stored = self.stored(c)
+                        stored = self.cached_result(c)
                         if stored is not None:
                             cached[(name, r, col)] = stored
                 if f is not None and col <= width:
-                    cells.append((col, f))
+                    cells.append((col, f, not is_formula and c.get("t") in ("s", "str", "inlineStr")))
             extent_c = max(extent_c, last_col)
             el.clear()
             rows.append((r, cells))
             if r * extent_c > MAX_CELLS:
                 raise Refused("a large sheet")
-        return _dense(shown, width), _rows(rows, width, max_row)
+        self.values[name] = _dense(shown, width)
+        self.formulas[name] = _rows(rows, width, max_row)
+        if stored_mode:
+            self.stored[name] = _stored(rows, merges)
 
     def cell(self, c: Any, r: int, col: int, shared: dict[str, Any]) -> tuple[Any, Any, bool]:
         """(what calamine shows or _EMPTY, what openpyxl reads in formula mode or None, whether
@@ -315,11 +347,11 @@ class _Book:
             if text != "=":
                 shared[idx] = _translator(text, f"{_letters(col)}{r}")
             return text
-        if kind in (None, "normal", "array"):
+        if kind in (None, "normal") or kind == "array" and not self.stored_mode:
             return text
         raise Refused(f"a {kind} formula")
 
-    def stored(self, c: Any) -> Any:
+    def cached_result(self, c: Any) -> Any:
         """A formula cell's stored result as openpyxl ``data_only=True`` reads it (None: none)."""
         t = c.get("t") or "n"
         v = c.findtext(_V) or None
@@ -385,20 +417,53 @@ def _dense(shown: list[tuple[int, int, Any]], width: int) -> list[list[Any]]:
     return grid
 
 
-def _rows(rows: list[tuple[int, list[tuple[int, Any]]]], width: int, max_row: int | None) -> list[Any]:
+def _rows(rows: list[tuple[int, list[tuple[int, Any, bool]]]], width: int, max_row: int | None) -> list[Any]:
     out: list[Any] = []
     empty: tuple[Any, ...] = ()
     for r, cells in rows:
         if max_row is not None and r > max_row:
             break
-        if not cells or all(v is None for _, v in cells):
+        if not cells or all(v is None for _, v, _ in cells):
             continue
         while len(out) < r - 1:
             out.append(empty)
         row = [None] * width
-        for c, v in cells:
+        for c, v, _ in cells:
             row[c - 1] = v
         out.append(tuple(row))
+    return out
+
+
+def _stored(rows: list[tuple[int, list[tuple[int, Any, bool]]]], merges: list[str]) -> list[Any]:
+    """:func:`juesuan.workbook_file.sheet_grid` of the sheet openpyxl would have loaded."""
+    from juesuan.celltext import Literal
+
+    cells: dict[tuple[int, int], Any] = {}
+    for r, row in rows:
+        for c, v, text in row:
+            if v is not None:
+                cells[(r, c)] = Literal(v) if text and v.startswith("=") else v
+    if len(merges) * len(cells) > MAX_CELLS:
+        raise Refused("many merged ranges over many cells")
+    for ref in merges:  # openpyxl replaces every cell of a merge but its first by an empty MergedCell
+        m = _RANGE.match(ref)
+        if not m:
+            raise Refused("a merged range openpyxl may not read")
+        c1, r1 = _col(m.group(1)), int(m.group(2))
+        c2, r2 = (_col(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
+        if c2 < c1 or r2 < r1:
+            raise Refused("a merged range written backwards")
+        for key in [k for k in cells if r1 <= k[0] <= r2 and c1 <= k[1] <= c2 and k != (r1, c1)]:
+            del cells[key]
+    by_row: dict[int, dict[int, Any]] = {}
+    for (r, c), v in cells.items():
+        by_row.setdefault(r, {})[c] = v
+    out: list[Any] = [()] * (max(by_row) if by_row else 0)
+    for r, row in by_row.items():
+        line = [None] * max(row)
+        for c, v in row.items():
+            line[c - 1] = v
+        out[r - 1] = tuple(line)
     return out
 
 
