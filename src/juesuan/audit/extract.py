@@ -28,7 +28,7 @@ from juesuan.audit.changes import link_change, read_changes, read_comparisons, r
 from juesuan.audit.model import (Amount, Change, Claim, CountSum, Doc, Item, ListStmt, Rate, SectionFacts, Share,
                                  Skip, segment_span, sentence_span, sign_of)
 from juesuan.audit.sections import Para, Section
-from juesuan.audit.text import COUNT_UNITS, Figure, figure_at, figures
+from juesuan.audit.text import COUNT_UNITS, FIGURE_RX, Figure, figure_at, figures
 
 NUM = r"\d+(?:\.\d+)?"
 REASON_RX = re.compile(r"(?:变动|差异|增减变化|变化|增减)?(?:的)?原因(?:是|为|主要是|主要为|如下|分析)?[：:]?"
@@ -74,7 +74,7 @@ def extract(section: Section, doc: Doc) -> SectionFacts:
 
 
 def _has_figures(p: Para) -> bool:
-    return bool(figures(p.text))
+    return FIGURE_RX.search(p.text) is not None
 
 
 def _reason_spans(text: str) -> list[tuple[int, int]]:
