@@ -2,6 +2,7 @@
 
     PYTHONPATH=src python bench/batch_equal.py dump OUT.json [--n 60]
     PYTHONPATH=src python bench/batch_equal.py compare A.json B.json
+    PYTHONPATH=src python bench/batch_equal.py run IN_DIR OUT.json   # one directory, as it is
 
 ``dump`` runs the batch in-process (``--jobs 1``) on synthetic departments of both formats
 (nmg-2023 with missing cells every 7th, nmg-2023 in 元, national-2023) and the two reference
@@ -152,12 +153,21 @@ def main() -> int:
     d = sub.add_parser("dump")
     d.add_argument("out", type=Path)
     d.add_argument("--n", type=int, default=60)
+    r = sub.add_parser("run")
+    r.add_argument("src", type=Path)
+    r.add_argument("out", type=Path)
     c = sub.add_parser("compare")
     c.add_argument("a", type=Path)
     c.add_argument("b", type=Path)
     args = p.parse_args()
     if args.cmd == "dump":
         dump(args.out, args.n)
+        return 0
+    if args.cmd == "run":
+        sys.path.insert(0, str(ROOT / "src"))
+        with tempfile.TemporaryDirectory(prefix="juesuan-equal-") as tmp:
+            result = {"run": run_set(args.src, Path(tmp))}
+        args.out.write_text(json.dumps(result, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         return 0
     return compare(args.a, args.b)
 
