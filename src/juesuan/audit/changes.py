@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections import Counter
 from typing import Sequence
 
@@ -242,7 +243,13 @@ GENERIC_WORDS = re.compile(r"^(收入支出总体|收支总体|收支总计|收�
 def subject_words(text: str, seg_start: int, at: int) -> str:
     """The words naming what changed: the last clause before ``at`` (back to ``seg_start``) that
     still has words once bases, directions, figures and filler are taken out."""
-    clauses = re.split(r"[，：]", text[seg_start:at])
+    return _subject_words(text[seg_start:at])
+
+
+@lru_cache(maxsize=8192)
+def _subject_words(lead: str) -> str:
+    """:func:`subject_words` of the text before the change (pure; memoised)."""
+    clauses = re.split(r"[，：]", lead)
     for clause in reversed(clauses):
         words = BASIS_RX.sub("", clause)
         words = DIR_RX.sub("", words)

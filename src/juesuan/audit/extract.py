@@ -105,10 +105,17 @@ def _fig(text: str, start: int, unit: str) -> Figure:
 FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|预算单位|部门预算|预算管理")
 
 
+THRESHOLD_RX = re.compile(r"（含）以上|以上|以下")
+CHANGE_LABEL_RX = re.compile(r"(差值|差额|差异)(?:为|是)?$")
+DONE_RX = re.compile(r"完成|执行")
+PRIOR_LABEL_RX = re.compile(r"上年(?:决算)?(?:数)?(?:为|是)?$")
+
+
 def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para, para_year: int | None = None) -> None:
     text = p.text
     reasons = _reason_spans(text)
     claimed: list[tuple[int, int]] = []
+    first_new = len(facts.amounts)  # paragraph i's amounts are all appended below (read once, in order)
     read_sides(facts, i, text, claimed, para_year or doc.year)
     read_changes(facts, i, text, reasons, claimed, doc.year)
     read_comparisons(facts, i, text, claimed)
@@ -130,19 +137,19 @@ def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para, para_year: i
         label = _label(text, f.start, p)
         if _inside(f.start, reasons):
             role = "reason"
-        elif re.search(r"单价$", label) or re.match(r"（含）以上|以上|以下", text[f.end:]):
+        elif label.endswith("单价") or THRESHOLD_RX.match(text, f.end):  # as re.match on text[f.end:]
             role = "threshold"
-        elif re.search(r"(差值|差额|差异)(?:为|是)?$", label):
+        elif CHANGE_LABEL_RX.search(label):
             role = "change"
-        elif "预算" in FUND_NAMES.sub("", label) and not re.search(r"完成|执行", label):
+        elif "预算" in FUND_NAMES.sub("", label) and not DONE_RX.search(label):
             role = "budget"
-        elif re.search(r"上年(?:决算)?(?:数)?(?:为|是)?$", label):
+        elif PRIOR_LABEL_RX.search(label):
             role = "prior"
         else:
             role = "actual"
         named = years(text, f.start)
         facts.amounts.append(Amount(f, role, label, "", i, f.start, named[-1] if named else para_year))
-    for a in facts.amounts:
+    for a in facts.amounts[first_new:]:
         if a.para == i and not a.name:
             a.name = _name(a, facts, doc)
 
@@ -258,6 +265,7 @@ def _label(text: str, at: int, p: Para) -> str:
     return text[start:at].strip()
 
 
+@lru_cache(maxsize=8192)
 def _strip(name: str) -> str:
     name = re.sub(r"^.*?\d{4}年度?", "", name)
     name = re.sub(r"^(其中|包括|主要包括|主要有)[：，]?", "", name)
@@ -305,7 +313,7 @@ def _nearest(facts: SectionFacts, i: int, at: int, role: str, unit: str | None,
              first_in_block: bool = False) -> Amount | None:
     """The amount of ``role`` before ``at``: in its segment, its sentence, then its block."""
     p = facts.section.paras[i]
-    cands = [a for a in facts.amounts if a.role == role and (unit is None or _same_unit(a, unit))]
+    cands = [a for a in facts.amounts if a.role == role and (unit is None or a.fig.unit == unit)]
     for span in (segment_span(p.text, at), sentence_span(p.text, at)):
         hits = [a for a in cands if a.para == i and span[0] <= a.at < at]
         if hits:
@@ -502,7 +510,7 @@ def _bracket_lists(facts: SectionFacts, i: int, p: Para) -> None:
         close = _closing(p.text, m.end())
         if close is None or LIST_RX.search(p.text, m.end(), close):
             continue
-        before = [a for a in facts.amounts if a.para == i and a.at < m.start() and a.fig.is_money]
+        before = [a for a in facts.amounts if a.para == i and a.at < m.start() and a.fig.unit == "万元"]  # is_money
         if not before or before[-1].fig.end + 1 < m.start() - 1 and p.text[before[-1].fig.end:m.start()].strip():
             continue
         head = before[-1]

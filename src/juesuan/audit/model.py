@@ -69,7 +69,13 @@ class Doc:
 @lru_cache(maxsize=1024)
 def _stops(text: str, stops: str) -> list[int]:
     """The positions of ``stops`` characters in ``text``, in order (a paragraph asks many times)."""
-    return [i for i, ch in enumerate(text) if ch in stops]
+    rx = _STOP_RX.get(stops)
+    if rx is None:
+        rx = _STOP_RX[stops] = re.compile("[" + re.escape(stops) + "]")
+    return [m.start() for m in rx.finditer(text)]
+
+
+_STOP_RX: dict[str, re.Pattern[str]] = {}
 
 
 def _around(text: str, at: int, stops: str) -> tuple[int, int]:
