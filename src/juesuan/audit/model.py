@@ -242,6 +242,9 @@ class Claim:
     of: Change | None = None
 
 
+_NONE: list = []  # type: ignore[type-arg]
+
+
 @dataclass
 class SectionFacts:
     """Everything read from one section."""
@@ -255,6 +258,17 @@ class SectionFacts:
     count_sums: list[CountSum] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
+    _by_para: dict[int, list[Amount]] = field(default_factory=dict, repr=False, compare=False)
+    _indexed: int = field(default=0, repr=False, compare=False)
+
+    def in_para(self, i: int) -> list[Amount]:
+        """The amounts of paragraph ``i``, in the order of :attr:`amounts` (which only ever grows
+        by appending: the index takes in the new ones).  Do not change the list returned."""
+        if self._indexed != len(self.amounts):
+            for a in self.amounts[self._indexed:]:
+                self._by_para.setdefault(a.para, []).append(a)
+            self._indexed = len(self.amounts)
+        return self._by_para.get(i, _NONE)
 
     @property
     def kind(self) -> str | None:
