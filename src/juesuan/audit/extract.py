@@ -313,13 +313,14 @@ def _nearest(facts: SectionFacts, i: int, at: int, role: str, unit: str | None,
              first_in_block: bool = False) -> Amount | None:
     """The amount of ``role`` before ``at``: in its segment, its sentence, then its block."""
     p = facts.section.paras[i]
-    cands = [a for a in facts.amounts if a.role == role and (unit is None or a.fig.unit == unit)]
+    own = [a for a in facts.in_para(i) if a.role == role and (unit is None or a.fig.unit == unit)]
     for span in (segment_span(p.text, at), sentence_span(p.text, at)):
-        hits = [a for a in cands if a.para == i and span[0] <= a.at < at]
+        hits = [a for a in own if span[0] <= a.at < at]
         if hits:
             return hits[-1]
     start = block_start(facts.section, i)
-    hits = [a for a in cands if start <= a.para < i or (a.para == i and a.at < at)]
+    hits = [a for a in facts.amounts if a.role == role and (unit is None or a.fig.unit == unit)
+            and (start <= a.para < i or (a.para == i and a.at < at))]
     if not hits:
         return None
     return hits[0] if first_in_block else hits[-1]
