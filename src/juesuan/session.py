@@ -59,6 +59,20 @@ class Session:
         return s
 
     @classmethod
+    def for_patch(cls, path: str | Path, format_id: str | None = None) -> "Session":
+        """A workbook read as :meth:`workbook` reads it (formulas as text, strictly) but without
+        openpyxl, for commands that patch the file (:mod:`juesuan.xlsx_patch`); no ``wb``."""
+        from juesuan.check.read import load_grids
+
+        p = Path(path)
+        t0 = time.perf_counter()
+        _values, formulas = load_grids(p)
+        t1 = time.perf_counter()
+        s = cls._read(detect_pack(p, format_id), formulas, p)
+        s.seconds.update(load=t1 - t0, read=time.perf_counter() - t1)
+        return s
+
+    @classmethod
     def for_check(cls, path: str | Path, format_id: str | None = None) -> "Session":
         """A workbook as the checker needs it: values as shown and formula text, read leniently."""
         from juesuan.check.read import load_grids

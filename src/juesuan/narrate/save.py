@@ -13,18 +13,19 @@ so the values come from two places, cell by cell, as fill itself decides them:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-from openpyxl.workbook import Workbook
+from typing import TYPE_CHECKING, Any
 
 from juesuan.cached import save_with_values
 from juesuan.derive import compute, derivations
 from juesuan.expr import Address
-from juesuan.fill import evaluate_others
+from juesuan.fill import evaluate_others, workbook_cells
 from juesuan.xlformula import same_formula
 from juesuan.lint import lint_formulas, workbook_formulas, workbook_names
 from juesuan.locate import FoundBook
 from juesuan.model import Book
+
+if TYPE_CHECKING:
+    from openpyxl.workbook import Workbook
 
 CellValues = dict[str, dict[str, Any]]
 
@@ -48,8 +49,9 @@ def formula_values(wb: Workbook, book: Book, found: FoundBook) -> CellValues:
         if held and same_formula(held, expr.formula(found.address, a.sheet), a.sheet):
             ours[where] = values[key]
     rest = {k: t for k, t in texts.items() if k not in ours}
-    lint = lint_formulas(rest, wb.sheetnames, workbook_names(wb))
-    computed, _problems = evaluate_others(wb, lint, ours, lint.formulas)
+    names = workbook_names(wb)
+    lint = lint_formulas(rest, wb.sheetnames, names)
+    computed, _problems = evaluate_others(workbook_cells(wb), wb.sheetnames, names, ours, lint.formulas)
     out: CellValues = {}
     for (sheet, r, c), v in [*ours.items(), *computed.items()]:
         out.setdefault(sheet, {})[Address(sheet, r, c).a1()] = v
