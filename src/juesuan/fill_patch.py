@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from juesuan.cellxml import formula_cell, value_cell
 from juesuan.cached import store_in_package
@@ -90,7 +90,7 @@ def fill_patch(pkg: Package, book: Book, found: FoundBook, grids: Mapping[str, G
     report.derived = len(ours)
     report.replaced = [_replaced(h, exprs, values, layout) for h in old]
     others = {k: f for k, f in lint.formulas.items() if k not in ours}
-    computed, report.uncomputed = evaluate_others(_lookup(pkg, sheets, grids, overlay), list(sheets), names, ours,
+    computed, report.uncomputed = evaluate_others(stored_lookup(pkg, sheets, grids, overlay), list(sheets), names, ours,
                                                   others)
     report.other = len(computed)
     cell_values: dict[str, dict[str, Any]] = {}
@@ -222,7 +222,8 @@ def name_refs(names: Mapping[str, str]) -> dict[str, Ref | None]:
     return out
 
 
-def _lookup(pkg: Package, sheets: Mapping[str, str], grids: Mapping[str, Grid], overlay: Mapping[CellKey, Any]):
+def stored_lookup(pkg: Package, sheets: Mapping[str, str], grids: Mapping[str, Grid],
+                  overlay: Mapping[CellKey, Any]) -> Callable[[CellKey], Any]:
     """Stored values of non-formula cells: what fill wrote, else what the file holds (errors
     from the sheet XML: a grid shows them as text)."""
     errors: dict[str, dict[tuple[int, int], str]] = {}
