@@ -78,15 +78,18 @@ def fill_patch(pkg: Package, book: Book, found: FoundBook, grids: Mapping[str, G
     overlay: dict[CellKey, Any] = {}
     patches = _patches(pkg, book, found, layout, exprs, grids, write_inputs, sheets, texts, overlay)
     t2 = time.perf_counter()
-    names = name_refs(defined_names(pkg))
-    lint = lint_formulas(texts, list(sheets), names)
-    lint.raise_first()
-    t3 = time.perf_counter()
     ours: dict[CellKey, Any] = {}
     for key in exprs:
         a = layout.address(key)
         if a is not None:
             ours[(a.sheet, a.row, a.col)] = values[key]
+    # Only the workbook's other formulas are parsed and linted (as narrate does): ours come from
+    # the format's declarations (the template test lints every one of them) and refer only to
+    # input cells and to each other, never to another formula, so no cycle runs through them.
+    names = name_refs(defined_names(pkg))
+    lint = lint_formulas({k: t for k, t in texts.items() if k not in ours}, list(sheets), names)
+    lint.raise_first()
+    t3 = time.perf_counter()
     report.derived = len(ours)
     report.replaced = [_replaced(h, exprs, values, layout) for h in old]
     others = {k: f for k, f in lint.formulas.items() if k not in ours}
