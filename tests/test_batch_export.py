@@ -1,9 +1,11 @@
 """``juesuan batch --export``: Word and PDF per department through the pool of LibreOffice workers.
 
-The promise that matters: a LibreOffice worker killed mid-batch costs nothing — the batch finishes,
-every PDF is whole (pdftotext reads it), the summary says every department was exported.  And the
-pool's own guarantees, with stand-in ``soffice`` programs: a hung call is killed at the time limit
-and reported failed; a half-written PDF never takes the document's name.
+The promise that matters: a long-lived LibreOffice worker killed mid-batch costs nothing — the batch
+finishes, every PDF is whole (pdftotext reads it), the summary says every department was exported.
+A LibreOffice that hangs (stopped) is killed at the time limit and the document converted by a
+fresh one.  And the fallback without the UNO bridge (one soffice call per chunk), with stand-in
+``soffice`` programs: a hung call is killed at the time limit and reported failed; a half-written
+PDF never takes the document's name.
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ from types import ModuleType
 
 import pytest
 
-from juesuan.batch.pdfpool import PdfJob, PdfPool, whole_pdf
+from juesuan.batch.pdfpool import PdfJob, PdfPool, uno_python, whole_pdf
+from juesuan.export import page
+from juesuan.export.package import WordDocument
+from juesuan.export.wordxml import paragraph
 from juesuan.synth import write_synth
 
-N = 3
+N = 4
 
 
 def office_pids(marker: str) -> list[int]:
@@ -40,8 +45,14 @@ def office_pids(marker: str) -> list[int]:
     return pids
 
 
+@pytest.fixture(scope="module")
+def uno_bridge() -> None:
+    if uno_python() is None:
+        pytest.fail("a Python with LibreOffice's UNO bridge is needed for this test (make system-packages: python3-uno)")
+
+
 def test_a_libreoffice_worker_killed_mid_batch_costs_no_pdf_and_the_summary_is_right(
-        tmp_path: Path, lo: ModuleType) -> None:
+        tmp_path: Path, lo: ModuleType, uno_bridge: None) -> None:
     src, out = tmp_path / "in", tmp_path / "out"
     write_synth(N, src, seed=5)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
@@ -51,14 +62,13 @@ def test_a_libreoffice_worker_killed_mid_batch_costs_no_pdf_and_the_summary_is_r
     deadline = time.monotonic() + 300
     while killed is None and batch.poll() is None and time.monotonic() < deadline:
         pids = office_pids(str(out / ".juesuan-pdf-"))
-        if pids:
-            time.sleep(0.5)  # let it get going: killed while converting, not while starting
+        if pids and list(out.glob("*.pdf")):  # a long-lived worker that has converted, killed while more are due
             try:
                 os.kill(pids[0], signal.SIGKILL)
                 killed = pids[0]
             except ProcessLookupError:
                 continue
-        time.sleep(0.1)
+        time.sleep(0.05)
     stdout, stderr = batch.communicate(timeout=600)
     assert killed is not None, "no LibreOffice worker was seen to kill"
     assert batch.returncode == 0, stdout + stderr
@@ -72,7 +82,38 @@ def test_a_libreoffice_worker_killed_mid_batch_costs_no_pdf_and_the_summary_is_r
         assert d["department"] in text  # the whole document: its first page names the department
         assert "收入支出决算总表" in text
     assert not list(out.glob(".juesuan-pdf-*"))  # the staging folder is gone
-    assert "Word + PDF 3" in stdout and "已导出 Word/PDF" in stderr  # progress and the totals shown
+    assert f"Word + PDF {N}" in stdout and "已导出 Word/PDF" in stderr  # progress and the totals shown
+    assert "UNO" not in stderr  # the long-lived workers, not the fallback
+
+
+def test_a_hung_long_lived_libreoffice_is_replaced_at_the_time_limit_and_the_document_converted(
+        tmp_path: Path, lo: ModuleType, uno_bridge: None) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    docs = []
+    for name in ("a", "b"):  # a small real document each
+        doc = WordDocument()
+        doc.body.append(paragraph(None, f"文档 {name}"))
+        doc.body.append(page.Section().xml(last=True))
+        doc.save(out / f"{name}.docx")
+        docs.append(out / f"{name}.docx")
+    done: list[PdfJob] = []
+    pool = PdfPool(out, 1, done.append, limit=8, uno=True)
+    pool.submit(PdfJob("a", docs[0], out / "a.pdf"))
+    while not done:
+        time.sleep(0.05)
+    (hung,) = office_pids(str(pool.stage))
+    os.kill(hung, signal.SIGSTOP)  # LibreOffice stops answering, as a hung one does
+    t = time.monotonic()
+    pool.submit(PdfJob("b", docs[1], out / "b.pdf"))
+    pool.close()
+    assert time.monotonic() - t >= 8  # waited for the limit, then a fresh LibreOffice converted it
+    assert [j.error for j in done] == [None, None]
+    assert not Path(f"/proc/{hung}").exists() or "Z" in Path(f"/proc/{hung}/stat").read_text().split()[2]
+    for name in ("a", "b"):
+        text = subprocess.run(["pdftotext", str(out / f"{name}.pdf"), "-"], capture_output=True, text=True).stdout
+        assert f"文档 {name}" in text
+    assert not list(out.glob(".juesuan-pdf-*"))
 
 
 def fake_soffice(tmp_path: Path, body: str) -> str:
@@ -91,7 +132,7 @@ def run_pool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, limit: 
     docx = out / "a.docx"
     docx.write_bytes(b"PK not really a document")
     done: list[PdfJob] = []
-    pool = PdfPool(out, 1, done.append, limit=limit, start=0.5)
+    pool = PdfPool(out, 1, done.append, limit=limit, start=0.5, uno=False)  # the soffice-per-chunk fallback
     pool.submit(PdfJob("a", docx, out / "a.pdf"))
     pool.close()
     assert len(done) == 1

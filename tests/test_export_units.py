@@ -11,15 +11,16 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from juesuan.data_file import read_data
-from juesuan.export.charts import Slice, pie_png
+from juesuan.export.charts import HEIGHT, WIDTH, Slice, draw_pie, pie_png
 from juesuan.export.content import book_values, cover_lines
 from juesuan.export.fonts import FALLBACKS, missing_fonts, substitution_registry
 from juesuan.export.grid import Grid, GridCell, format_value, score_text
 from juesuan.formats.nmg_2023.perf_tables import perf_tables
 from juesuan.export.public_tables import printed_table
-from juesuan.export.tables import table_element
+from juesuan.export.tables import table_xml
 
 ROOT = Path(__file__).resolve().parents[1]
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +99,7 @@ def test_word_table_never_exceeds_the_usable_width_and_merges_vertically():
     grid.place(0, 0, GridCell("项目", rowspan=2))
     grid.place(0, 1, GridCell("金额", colspan=2))
     grid.rows[1][1], grid.rows[1][2] = GridCell("1.00", "right"), GridCell("2.00", "right")
-    tbl = table_element(grid, 9001)
+    tbl = etree.fromstring(f'<w:body xmlns:w="{W}">{table_xml(grid, 9001)}</w:body>')[0]
     widths = [int(c.get(qn("w:w"))) for c in tbl.iter(qn("w:gridCol"))]
     assert sum(widths) <= 9001
     rows = tbl.findall(qn("w:tr"))
@@ -118,6 +119,17 @@ def test_pie_charts_are_png_even_without_data():
         png = pie_png(slices)
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
         assert Image.open(io.BytesIO(png)).size == (1500, 760)
+
+
+def test_a_pie_scaled_only_where_it_is_drawn_has_the_pixels_of_the_whole_image_scaled():
+    from PIL import Image
+
+    long_names = [Slice(f"第{i}项收入名称很长很长很长很长很长很长很长很长", Decimal(i * 37 + 1)) for i in range(9)]
+    for slices in ([Slice("基本支出", Decimal("1468.45")), Slice("项目支出", Decimal("1572.62"))], [], long_names,
+                   [Slice("其他收入", Decimal("0.01"))]):
+        image, _ = draw_pie(slices)
+        whole = image.resize((WIDTH, HEIGHT), Image.LANCZOS)
+        assert Image.open(io.BytesIO(pie_png(slices))).convert("RGB").tobytes() == whole.tobytes()
 
 
 def test_font_stand_ins_for_this_machine_are_valid_profile_items():

@@ -1,21 +1,30 @@
 """PDFs of a batch: the departments' Word documents converted by a pool of LibreOffice workers.
 
 ``juesuan batch --export`` writes each department's Word in the process that fills it and hands
-the .docx to this pool.  The Python juesuan runs in usually cannot import LibreOffice's UNO bridge
-(Debian's python3-uno serves only the system Python), so the pool drives ``soffice`` itself:
+the .docx to this pool: one worker per core, a thread owning a private LibreOffice profile (the
+exporter's — always recalculate, Chinese font stand-ins,
+:func:`juesuan.export.pdf.make_document_profile`), kept in the output folder's hidden staging
+folder ``.juesuan-pdf-*``.
 
-- one worker per core: a thread owning a private LibreOffice profile (the exporter's — always
-  recalculate, Chinese font stand-ins, :func:`juesuan.export.pdf.make_document_profile`);
-- a worker converts up to ``chunk`` waiting documents in one ``soffice --convert-to pdf`` call, so
-  LibreOffice's start (about a second) is paid once per chunk, not per document;
-- a per-document time limit: a call may take ``START + limit × documents`` seconds, past which its
-  whole process group is killed;
-- a call that dies or hangs (killed from outside, a crash) loses only its chunk: the worker is
-  restarted with a fresh profile and each document left without a whole PDF is retried once,
-  alone; one that fails again is reported failed with the reason;
-- never a half-written PDF: LibreOffice writes into a hidden folder inside the output folder
-  (``.juesuan-pdf-*``, same file system); a PDF is checked whole (begins ``%PDF-``, ends with
-  ``%%EOF``) and only then renamed to its name with ``os.replace`` (atomic).
+Long-lived LibreOffice (when its UNO bridge can be used): each worker starts one LibreOffice
+listening on a private pipe (``soffice --accept=pipe,name=…``) and one small converter process
+(:mod:`juesuan.batch.uno_convert`) run by a Python that has the bridge — Debian's
+``/usr/bin/python3`` with ``python3-uno`` (the Python juesuan runs in usually has none); the
+converter loads each .docx and stores it as PDF, so LibreOffice starts once per worker instead of
+once per few documents.  A conversion has ``limit`` seconds; one that does not answer in time, or
+whose LibreOffice died (killed from outside, a crash), gets both processes killed, a fresh
+LibreOffice (new profile) and the document retried once; failing again it is reported failed
+with the reason.
+
+Without the bridge (no python3-uno; said once on stderr) the pool falls back to
+``soffice --convert-to pdf`` calls of up to ``chunk`` documents each, so LibreOffice's start is
+paid once per chunk; a call may take ``START + limit × documents`` seconds, past which its whole
+process group is killed, and a call that dies or hangs loses only its chunk: each document left
+without a whole PDF is retried once, alone, in a fresh LibreOffice.
+
+Never a half-written PDF, either way: LibreOffice writes into the staging folder (same file
+system); a PDF is checked whole (begins ``%PDF-``, ends with ``%%EOF``) and only then renamed to
+its name with ``os.replace`` (atomic).
 
 Example::
 
@@ -26,22 +35,29 @@ Example::
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import IO, Any, Callable
 
-from juesuan import lo
-
-CHUNK = 4  # documents per soffice call
+CHUNK = 4  # documents per soffice call (the fallback without UNO)
 START = 60.0  # seconds allowed for LibreOffice to start, on top of the per-document limit
 LIMIT = 60.0  # seconds per document
+CONVERTER = Path(__file__).with_name("uno_convert.py")
+# Pythons that may have LibreOffice's UNO bridge: Debian's (python3-uno), LibreOffice's own (Windows).
+UNO_PYTHONS = ("/usr/bin/python3", "/usr/lib/libreoffice/program/python")
+FALLBACK_NOTE = ("提示 note: 找不到 LibreOffice 的 Python UNO 桥（Debian/Ubuntu：apt install python3-uno），PDF 改为"
+                 "每 {chunk} 份文档启动一次 soffice 转换（较慢）(no Python with LibreOffice's UNO bridge: converting "
+                 "with one soffice call per {chunk} documents, slower)")
 
 
 @dataclass
@@ -67,26 +83,142 @@ def whole_pdf(path: Path) -> bool:
     return head == b"%PDF-" and b"%%EOF" in tail
 
 
+@lru_cache(maxsize=None)
+def uno_python() -> str | None:
+    """A Python that can import LibreOffice's UNO bridge (``JUESUAN_UNO_PYTHON`` overrides; ""
+    turns the bridge off), or None."""
+    override = os.environ.get("JUESUAN_UNO_PYTHON")
+    candidates = [override] if override is not None else [sys.executable, *UNO_PYTHONS]
+    for exe in candidates:
+        if not exe or not Path(exe).exists():
+            continue
+        try:
+            probe = subprocess.run([exe, "-I", "-c", "import uno, pyuno"], capture_output=True, timeout=30)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if probe.returncode == 0:
+            return exe
+    return None
+
+
+class Office:
+    """One long-lived LibreOffice listening on a pipe, and the converter process driving it."""
+
+    def __init__(self, soffice: str, python: str, profile: Path, pipe: str, start: float) -> None:
+        env = {**os.environ, "SAL_USE_VCLPLUGIN": "svp"}
+        self.log = profile / "converter.log"
+        self.office = subprocess.Popen(
+            [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--norestore",
+             "--nologo", "--nodefault", "--nolockcheck", f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            env=env)
+        with open(self.log, "wb") as log:
+            self.bridge = subprocess.Popen([python, "-I", str(CONVERTER), pipe, str(start)], stdin=subprocess.PIPE,
+                                           stdout=subprocess.PIPE, stderr=log, start_new_session=True, env=env,
+                                           text=True, encoding="utf-8")
+        self.answers: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        threading.Thread(target=self._read, args=(self.bridge.stdout,), daemon=True).start()
+        ready = self._answer(start)
+        if not ready.get("ready"):
+            self.kill()
+            raise OSError(ready.get("error") or "LibreOffice did not start")
+
+    def _read(self, stream: IO[str]) -> None:
+        for line in stream:
+            try:
+                self.answers.put(json.loads(line))
+            except ValueError:
+                continue
+        self.answers.put(None)  # the converter is gone
+
+    def _answer(self, seconds: float) -> dict[str, Any]:
+        try:
+            answer = self.answers.get(timeout=seconds)
+        except queue.Empty:
+            return {"error": f"LibreOffice 转换超时（{seconds:.0f} 秒）LibreOffice timed out after {seconds:.0f} s",
+                    "timeout": True}
+        if answer is None:
+            return {"error": "LibreOffice 转换进程意外退出 (the LibreOffice converter died)" + self._log_tail()}
+        return answer
+
+    def _log_tail(self) -> str:
+        try:
+            tail = self.log.read_text(encoding="utf-8", errors="replace").strip()[-300:]
+        except OSError:
+            return ""
+        return f": {tail}" if tail else ""
+
+    def convert(self, docx: Path, pdf: Path, seconds: float) -> str | None:
+        """Convert ``docx`` into ``pdf``; None, or why not (then this Office must be killed)."""
+        try:
+            assert self.bridge.stdin is not None
+            self.bridge.stdin.write(json.dumps({"docx": str(docx), "pdf": str(pdf)}, ensure_ascii=False) + "\n")
+            self.bridge.stdin.flush()
+        except (OSError, ValueError):
+            return "LibreOffice 转换进程意外退出 (the LibreOffice converter died)" + self._log_tail()
+        answer = self._answer(seconds)
+        if answer.get("ok"):
+            return None
+        if self.office.poll() is not None:
+            return f"LibreOffice 异常退出（退出码 {self.office.returncode}）LibreOffice exited with {self.office.returncode}"
+        return str(answer.get("error"))
+
+    def alive(self) -> bool:
+        return self.office.poll() is None and self.bridge.poll() is None
+
+    def stop(self) -> None:
+        """End the converter (end of its input) and LibreOffice."""
+        try:
+            assert self.bridge.stdin is not None
+            self.bridge.stdin.close()
+            self.bridge.wait(timeout=10)
+        except (OSError, ValueError, subprocess.TimeoutExpired):
+            pass
+        self.kill()
+
+    def kill(self) -> None:
+        for proc in (self.bridge, self.office):
+            _kill_group(proc)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+
+
 class PdfPool:
     """``workers`` LibreOffice workers converting submitted jobs; ``on_done(job)`` for each, from
-    a worker thread (the caller serializes what it does there)."""
+    a worker thread (the caller serializes what it does there).  ``uno``: True/False forces the
+    long-lived LibreOffice or the soffice-per-chunk way; None uses the first when it can."""
 
     def __init__(self, out_dir: Path, workers: int, on_done: Callable[[PdfJob], None], limit: float = LIMIT,
-                 chunk: int = CHUNK, start: float = START) -> None:
+                 chunk: int = CHUNK, start: float = START, uno: bool | None = None) -> None:
         from juesuan.export.pdf import require_libreoffice
 
         self.soffice = require_libreoffice()
         self.on_done, self.limit, self.chunk, self.start = on_done, limit, max(1, chunk), start
+        self.python = uno_python() if uno is not False else None
+        if uno and self.python is None:
+            raise OSError("no Python with LibreOffice's UNO bridge (python3-uno)")
+        if self.python is None and uno is None:
+            print(FALLBACK_NOTE.format(chunk=self.chunk), file=sys.stderr)
         out_dir.mkdir(parents=True, exist_ok=True)
         self.stage = Path(tempfile.mkdtemp(prefix=".juesuan-pdf-", dir=out_dir))
         self.jobs: queue.Queue[PdfJob | None] = queue.Queue()
         self._procs: set[subprocess.Popen[bytes]] = set()
+        self._offices: set[Office] = set()
         self._profiles: set[Path] = set()
         self._lock = threading.Lock()
         self._aborted = False
-        self.threads = [threading.Thread(target=self._work, args=(slot,), daemon=True) for slot in range(max(1, workers))]
+        self._started = 0
+        work = self._work_uno if self.python else self._work
+        self.threads = [threading.Thread(target=work, args=(slot,), daemon=True) for slot in range(max(1, workers))]
         for t in self.threads:
             t.start()
+
+    @property
+    def long_lived(self) -> bool:
+        """Whether the workers are long-lived LibreOffice instances (else one soffice call per chunk)."""
+        return self.python is not None
 
     def submit(self, job: PdfJob) -> None:
         self.jobs.put(job)
@@ -107,9 +239,85 @@ class PdfPool:
         with self._lock:
             for proc in self._procs:
                 _kill_group(proc)
+            offices = list(self._offices)
+        for office in offices:
+            office.kill()
         self.close()
 
-    # ── a worker ─────────────────────────────────────────────────────────────────────────
+    # ── a long-lived worker ──────────────────────────────────────────────────────────────
+    def _work_uno(self, slot: int) -> None:
+        office: Office | None = None
+        folder = Path(tempfile.mkdtemp(dir=self.stage, prefix=f"w{slot}-"))
+        try:
+            while True:
+                job = self.jobs.get()
+                if job is None:
+                    return
+                reason = None
+                for _ in range(2):  # a LibreOffice that died or hung: a fresh one, the document once more
+                    if self._aborted:
+                        reason = "已中断 interrupted"
+                        break
+                    if office is not None and not office.alive():
+                        self._drop(office)
+                        office = None
+                    if office is None:
+                        try:
+                            office = self._office(slot)
+                        except OSError as exc:
+                            reason = f"LibreOffice 无法启动 cannot start LibreOffice: {exc}"
+                            continue
+                    reason = self._convert_one(office, job, folder)
+                    if reason is None:
+                        break
+                    self._drop(office)
+                    office = None
+                job.error = reason
+                self.on_done(job)
+        finally:
+            if office is not None:
+                office.stop()
+                self._drop(office)
+
+    def _office(self, slot: int) -> Office:
+        from juesuan.export.pdf import make_document_profile
+
+        with self._lock:
+            self._started += 1
+            n = self._started
+        root = make_document_profile(self.stage / f"profile-{slot}-{n}")
+        self._profiles.add(root)
+        office = Office(self.soffice, self.python or "", root, f"juesuan-{os.getpid()}-{slot}-{n}", self.start)
+        with self._lock:
+            self._offices.add(office)
+        return office
+
+    def _drop(self, office: Office) -> None:
+        office.kill()
+        with self._lock:
+            self._offices.discard(office)
+
+    def _convert_one(self, office: Office, job: PdfJob, folder: Path) -> str | None:
+        """One document through ``office``; None when its whole PDF took its name, else why not."""
+        made = folder / "d.pdf"
+        made.unlink(missing_ok=True)
+        try:
+            src = folder / "d.docx"  # an ASCII name in the staging folder (the job's may be anything)
+            src.unlink(missing_ok=True)
+            try:
+                os.link(job.docx, src)
+            except OSError:
+                shutil.copyfile(job.docx, src)
+        except OSError as exc:
+            return f"无法转换 cannot convert: {exc}"
+        reason = office.convert(src, made, self.limit)
+        if reason is None and whole_pdf(made):
+            os.replace(made, job.pdf)
+            return None
+        made.unlink(missing_ok=True)
+        return reason or "PDF 未生成或不完整 (no whole PDF was written)"
+
+    # ── a worker calling soffice per chunk (no UNO bridge) ───────────────────────────────
     def _work(self, slot: int) -> None:
         profile = self._profile(slot, None)
         while True:

@@ -40,6 +40,11 @@ class Slice:
 
 def pie_png(slices: list[Slice]) -> bytes:
     """A pie of the positive ``slices`` with a legend (名称 金额万元 占比), as PNG bytes."""
+    return _png(*draw_pie(slices))
+
+
+def draw_pie(slices: list[Slice]):  # type: ignore[no-untyped-def]
+    """The pie at twice its final size, and the box holding everything drawn (white outside it)."""
     from PIL import Image, ImageDraw
 
     w, h = WIDTH * SCALE, HEIGHT * SCALE
@@ -53,7 +58,7 @@ def pie_png(slices: list[Slice]) -> bytes:
     if total <= 0:
         draw.ellipse(box, fill="#E7E6E6", outline="#BFBFBF", width=2 * SCALE)
         _centred(draw, (cx, cy), NOTHING, _font(34))
-        return _png(image)
+        return image, box
     start = -90.0
     for i, s in enumerate(shown):
         extent = float(s.amount / total) * 360.0
@@ -64,8 +69,8 @@ def pie_png(slices: list[Slice]) -> bytes:
             draw.pieslice(box, start, start + extent, fill=colour, outline="white", width=2 * SCALE)
         start += extent
     _slice_labels(draw, shown, total, (cx, cy), radius)
-    _legend(draw, shown, total, x=int(h * 1.02), width=w - int(h * 1.02) - 20 * SCALE, height=h)
-    return _png(image)
+    right, bottom = _legend(draw, shown, total, x=int(h * 1.02), width=w - int(h * 1.02) - 20 * SCALE, height=h)
+    return image, (box[0], box[1], max(box[2], right), max(box[3], bottom))
 
 
 def _slice_labels(draw, shown: list[Slice], total: Decimal, centre: tuple[int, int], radius: int) -> None:  # type: ignore[no-untyped-def]
@@ -84,21 +89,28 @@ def _slice_labels(draw, shown: list[Slice], total: Decimal, centre: tuple[int, i
         start += extent
 
 
-def _legend(draw, shown: list[Slice], total: Decimal, x: int, width: int, height: int) -> None:  # type: ignore[no-untyped-def]
-    """Two lines per slice: colour swatch and name, then amount and share in grey."""
+def _legend(draw, shown: list[Slice], total: Decimal, x: int, width: int, height: int) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """Two lines per slice: colour swatch and name, then amount and share in grey; the right and
+    bottom edges of what was drawn."""
     size = 32 if len(shown) <= 5 else 24
     name_font, figure_font = _font(size), _font(int(size * 0.85))
     step = int(size * SCALE * 2.6)
     top = max(20 * SCALE, (height - step * len(shown)) // 2)
     sw = int(size * SCALE * 0.8)
+    right = bottom = 0
     for i, s in enumerate(shown):
         y = top + i * step
         draw.rectangle((x, y + int(size * SCALE * 0.15), x + sw, y + int(size * SCALE * 0.15) + sw),
                        fill=COLOURS[i % len(COLOURS)])
         tx = x + sw + 12 * SCALE
-        draw.text((tx, y), _fit(draw, s.label, name_font, width - sw - 12 * SCALE), font=name_font, fill="#262626")
-        draw.text((tx, y + int(size * SCALE * 1.25)), f"{fmt_amount(s.amount)}万元  {fmt_percent(s.percent(total))}",
-                  font=figure_font, fill="#595959")
+        name = _fit(draw, s.label, name_font, width - sw - 12 * SCALE)
+        figures = f"{fmt_amount(s.amount)}万元  {fmt_percent(s.percent(total))}"
+        draw.text((tx, y), name, font=name_font, fill="#262626")
+        draw.text((tx, y + int(size * SCALE * 1.25)), figures, font=figure_font, fill="#595959")
+        for text, font, ty in ((name, name_font, y), (figures, figure_font, y + int(size * SCALE * 1.25))):
+            bbox = draw.textbbox((tx, ty), text, font=font)
+            right, bottom = max(right, bbox[2]), max(bottom, bbox[3])
+    return right, bottom
 
 
 def _fit(draw, text: str, font, width: int) -> str:  # type: ignore[no-untyped-def]
@@ -125,9 +137,20 @@ def _font(points: int):  # type: ignore[no-untyped-def]
     return ImageFont.truetype(path, points * SCALE, index=index)
 
 
-def _png(image) -> bytes:  # type: ignore[no-untyped-def]
+MARGIN = 8  # final pixels around the drawn box that the scaling filter still reaches
+
+
+def _png(image, drawn: tuple[int, int, int, int]) -> bytes:  # type: ignore[no-untyped-def]
+    """The image scaled down to its final size, as PNG.  Only the box ``drawn`` holds anything but
+    white, so only it (and a margin the filter reaches) is scaled and pasted on white: the same
+    pixels as scaling the whole image (Pillow's filter reads across the box's edges), in half the time."""
     from PIL import Image
 
+    x0, y0 = max(0, drawn[0] // SCALE - MARGIN), max(0, drawn[1] // SCALE - MARGIN)
+    x1, y1 = min(WIDTH, drawn[2] // SCALE + 1 + MARGIN), min(HEIGHT, drawn[3] // SCALE + 1 + MARGIN)
+    part = image.resize((x1 - x0, y1 - y0), Image.LANCZOS, box=(x0 * SCALE, y0 * SCALE, x1 * SCALE, y1 * SCALE))
+    final = Image.new("RGB", (WIDTH, HEIGHT), "white")
+    final.paste(part, (x0, y0))
     out = io.BytesIO()
-    image.resize((WIDTH, HEIGHT), Image.LANCZOS).save(out, "PNG")  # optimize=True: ⅓ of a chart's time for a few KB
+    final.save(out, "PNG")  # optimize=True: ⅓ of a chart's time for a few KB
     return out.getvalue()

@@ -5,68 +5,92 @@ narrative of :mod:`juesuan.narrate` (one source for the sheet, the printout and 
 this module only lays it out: parts start on a new page, 第二部分's charts are inserted where the
 narrative places them, and the 绩效自评 tables follow the project summaries of 十四（二）, as in
 the seed.  第五部分 puts each public table in its own section, landscape where the format says.
+
+The document is written as WordprocessingML text (:mod:`.wordxml`) into a :class:`.package.WordDocument`
+whose constant parts (styles, theme, settings) are prepared once per process.
 """
 
 from __future__ import annotations
 
-import io
 from datetime import datetime, timezone
-
-from docx import Document as new_document
-from docx.document import Document
-from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
-from docx.shared import Cm, Pt, Twips
 
 from juesuan.export import page
 from juesuan.export.content import Content
 from juesuan.export.grid import Grid, GridCell
+from juesuan.export.package import WordDocument
 from juesuan.export.plain import section_items
 from juesuan.export.tables import add_grid, add_printed_table
 from juesuan.export.word_styles import (BODY, CAPTION, COVER_GAP, COVER_LINE, FIGURE, PART, PERF_TITLE, SECTION,
-                                        SUBHEADING, TITLE, TOC_LINE, TOC_PART, TOC_TITLE, apply_styles)
+                                        SUBHEADING, TITLE, TOC_LINE, TOC_PART, TOC_TITLE, StyleSpec)
+from juesuan.export.wordxml import paragraph, run
 from juesuan.money import cn
 from juesuan.narrate.document import Paragraph, Section
 
-FIGURE_WIDTH = Cm(15.5)
+FIGURE_WIDTH = page.cm(15.5)  # EMU
+PAGE_BREAK = "<w:pageBreakBefore/>"
+PT = 12700  # EMU per point
 
 
-def build_document(content: Content) -> Document:
-    """The python-docx document of ``content`` (not saved)."""
-    doc = new_document()
-    apply_styles(doc)
-    first = doc.sections[0]
-    page.setup(first)
-    page.page_numbers(first)
-    first.different_first_page_header_footer = True  # no number on the cover
-    _properties(doc, content)
-    _cover(doc, content)
-    _contents(doc, content)
+class Writer:
+    """The document being written and the page section it is in (tables scale to its width)."""
+
+    def __init__(self) -> None:
+        self.doc = WordDocument()
+        self.sections = [page.Section()]
+
+    @property
+    def usable(self) -> int:
+        return page.usable_width(self.sections[-1])
+
+    def add(self, spec: StyleSpec, text: str = "", properties: str = "", runs: str | None = None) -> None:
+        self.doc.body.append(paragraph(spec.style_id, text, properties, runs))
+
+    def new_section(self, landscape: bool = False, tables: bool = False) -> None:
+        """End the current section (its w:sectPr in an empty paragraph) and start a new page."""
+        first = len(self.sections) == 1
+        ended = self.sections[-1].xml(self.doc.FOOTER_RID if first else None, first_page_apart=first)
+        self.doc.body.append(f"<w:p><w:pPr>{ended}</w:pPr></w:p>")
+        self.sections.append(page.Section(landscape, tables))
+
+    def finish(self) -> WordDocument:
+        only = len(self.sections) == 1
+        self.doc.body.append(self.sections[-1].xml(self.doc.FOOTER_RID if only else None, first_page_apart=only,
+                                                   last=True))
+        return self.doc
+
+
+def build_document(content: Content) -> WordDocument:
+    """The Word document of ``content`` (not saved)."""
+    w = Writer()
+    w.doc.footer = page.footer_paragraph()  # no number on the cover (the first section's first page)
+    _properties(w.doc, content)
+    _cover(w, content)
+    _contents(w, content)
     after = content.outline.tables_after
     tables_done = False
     for part in content.narrative.parts:
-        _heading(doc, part.title, PART.name, new_page=True)
+        w.add(PART, part.title, PAGE_BREAK)
         for section in part.sections:
             terms = bool(content.outline.terms_part) and part.title.startswith(content.outline.terms_part or "")
-            _section(doc, content, section, terms=terms)
+            _section(w, content, section, terms=terms)
         if after and not tables_done and part.title.startswith(after):
-            _tables(doc, content)
-            page.new_section(doc)  # back to a portrait text page
+            _tables(w, content)
+            w.new_section()  # back to a portrait text page
             tables_done = True
     if not tables_done:
-        _tables(doc, content)
-    return doc
+        _tables(w, content)
+    return w.finish()
 
 
-def _properties(doc: Document, content: Content) -> None:
+def _properties(doc: WordDocument, content: Content) -> None:
     """File properties Word shows (title, author) instead of python-docx's template defaults."""
-    props = doc.core_properties
+    props = doc.properties
     props.title = _property(content.narrative.title)
     props.subject = "部门决算公开"
-    props.author = props.last_modified_by = _property(dict(content.cover).get("部门名称", ""))
+    props.author = _property(dict(content.cover).get("部门名称", ""))
     props.comments = "由决算公开助手（juesuan）生成"
     props.keywords = "决算公开"
-    props.created = props.modified = datetime.now(timezone.utc).replace(tzinfo=None)
-    props.revision = 1
+    props.created = datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 PROPERTY_LIMIT = 255  # characters Word (and python-docx) allow in a core property such as the title
@@ -77,22 +101,14 @@ def _property(text: str) -> str:
     return text if len(text) <= PROPERTY_LIMIT else text[:PROPERTY_LIMIT - 1] + "…"
 
 
-def _heading(doc: Document, text: str, style: str, new_page: bool = False) -> None:
-    p = doc.add_paragraph(text, style=style)
-    if new_page:
-        p.paragraph_format.page_break_before = True
-
-
-def _cover(doc: Document, content: Content) -> None:
-    doc.add_paragraph(content.narrative.title, style=TITLE.name)
+def _cover(w: Writer, content: Content) -> None:
+    w.add(TITLE, content.narrative.title)
     for i, (label, text) in enumerate(content.cover):
-        p = doc.add_paragraph(style=COVER_LINE.name)
-        hanging = Pt(COVER_LINE.size * (len(label) + 1))  # wrapped text lines up after "部门名称："
-        p.paragraph_format.left_indent = Cm(2.0) + hanging
-        p.paragraph_format.first_line_indent = -hanging
-        if i == 0:
-            p.paragraph_format.space_before = Twips(COVER_GAP)
-        p.add_run(f"{label}：{text}")
+        hanging = int(COVER_LINE.size * (len(label) + 1) * PT)  # wrapped text lines up after "部门名称："
+        left = page.twips(page.cm(2.0) + hanging)
+        gap = f'<w:spacing w:before="{COVER_GAP}"/>' if i == 0 else ""
+        w.add(COVER_LINE, properties=f'{gap}<w:ind w:left="{left}" w:hanging="{page.twips(hanging)}"/>',
+              runs=run(f"{label}：{text}"))
 
 
 def toc_entries(content: Content) -> list[tuple[str, str]]:
@@ -116,41 +132,40 @@ def toc_entries(content: Content) -> list[tuple[str, str]]:
     return out
 
 
-def _contents(doc: Document, content: Content) -> None:
+def _contents(w: Writer, content: Content) -> None:
     """A static 目录 as the seed prints it (parts, their sections, the eleven tables), with each
     entry's page after a dot leader once a first layout gave them (:mod:`juesuan.export.toc`)."""
-    _heading(doc, "目录", TOC_TITLE.name, new_page=True)
-    usable = page.usable_width(doc.sections[-1])
+    w.add(TOC_TITLE, "目录", PAGE_BREAK)
+    usable = w.usable
     for text, style in toc_entries(content):
-        p = doc.add_paragraph(text, style=style)
-        if style == TOC_LINE.name:
-            p.paragraph_format.left_indent = Cm(0.8)
+        spec = TOC_LINE if style == TOC_LINE.name else TOC_PART
         number = content.toc_pages.get(text)
-        if number is not None:
-            p.paragraph_format.tab_stops.add_tab_stop(Twips(usable), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
-            p.add_run(f"\t{number}")
+        tabs = f'<w:tabs><w:tab w:pos="{usable}" w:val="right" w:leader="dot"/></w:tabs>' if number is not None else ""
+        indent = f'<w:ind w:left="{page.twips(page.cm(0.8))}"/>' if spec is TOC_LINE else ""
+        runs = run(text) + (run(f"\t{number}") if number is not None else "")
+        w.add(spec, properties=tabs + indent, runs=runs)
 
 
-def _section(doc: Document, content: Content, section: Section, terms: bool = False) -> None:
+def _section(w: Writer, content: Content, section: Section, terms: bool = False) -> None:
     if section.title:
-        doc.add_paragraph(section.title, style=SECTION.name)
+        w.add(SECTION, section.title)
     rows: list[str] = []  # consecutive typed lines with tabs (第一部分's unit list): one table
     for p in section_items(section, content.outline, bool(content.perf)):
         if p is not None and p.kind == "body" and "\t" in p.text:
             rows.append(p.text)
             continue
         if rows:
-            _typed_table(doc, rows)
+            _typed_table(w, rows)
             rows = []
         if p is None:
-            _perf_tables(doc, content)
+            _perf_tables(w, content)
         else:
-            _paragraph(doc, content, p, terms)
+            _paragraph(w, content, p, terms)
     if rows:
-        _typed_table(doc, rows)
+        _typed_table(w, rows)
 
 
-def _typed_table(doc: Document, rows: list[str]) -> None:
+def _typed_table(w: Writer, rows: list[str]) -> None:
     """Lines typed with tabs (序号, 单位名称, 单位性质) as a table, the first line its header."""
     cells = [r.split("\t") for r in rows]
     n = max(len(r) for r in cells)
@@ -163,40 +178,37 @@ def _typed_table(doc: Document, rows: list[str]) -> None:
         for c in range(n):
             text = r[c].strip() if c < len(r) else ""
             row[c] = GridCell(text, "center" if i == 0 or len(text) <= 4 else "left", bold=i == 0, shade=i == 0)
-    add_grid(doc, grid, page.usable_width(doc.sections[-1]))
+    add_grid(w.doc, grid, w.usable)
 
 
-def _paragraph(doc: Document, content: Content, p: Paragraph, terms: bool = False) -> None:
+def _paragraph(w: Writer, content: Content, p: Paragraph, terms: bool = False) -> None:
     if p.kind == "figure":
         png = content.charts.get(p.figure or "")
         if png:
-            doc.add_paragraph(style=FIGURE.name).add_run().add_picture(io.BytesIO(png), width=FIGURE_WIDTH)
-        doc.add_paragraph(p.text, style=CAPTION.name)
+            w.add(FIGURE, runs=w.doc.picture_run(png, FIGURE_WIDTH))
+        w.add(CAPTION, p.text)
     elif p.kind == "heading":
-        doc.add_paragraph(p.text, style=SUBHEADING.name)
+        w.add(SUBHEADING, p.text)
     elif p.kind in ("section", "part", "title"):
-        doc.add_paragraph(p.text, style={"section": SECTION, "part": PART, "title": TITLE}[p.kind].name)
+        w.add({"section": SECTION, "part": PART, "title": TITLE}[p.kind], p.text)
     elif terms and "：" in p.text:  # 名词解释: the term in bold, as the seed prints it
         term, definition = p.text.split("：", 1)
-        para = doc.add_paragraph(style=BODY.name)
-        para.add_run(term + "：").bold = True
-        para.add_run(definition)
+        w.add(BODY, runs=run(term + "：", bold=True) + run(definition))
     else:
-        doc.add_paragraph(p.text, style=BODY.name)
+        w.add(BODY, p.text)
 
 
-def _perf_tables(doc: Document, content: Content) -> None:
-    usable = page.usable_width(doc.sections[-1])
+def _perf_tables(w: Writer, content: Content) -> None:
     for t in content.perf:  # each on its own page: a form is read as one
-        doc.add_paragraph(t.title, style=PERF_TITLE.name).paragraph_format.page_break_before = True
-        add_grid(doc, t.grid, usable)
+        w.add(PERF_TITLE, t.title, PAGE_BREAK)
+        add_grid(w.doc, t.grid, w.usable)
 
 
-def _tables(doc: Document, content: Content) -> None:
+def _tables(w: Writer, content: Content) -> None:
     """第五部分: its heading and list on a portrait page, then one section per table."""
-    _heading(doc, content.tables_title, PART.name, new_page=True)
+    w.add(PART, content.tables_title, PAGE_BREAK)
     for i, t in enumerate(content.tables):
-        doc.add_paragraph(f"{cn(i + 1)}、{t.title}", style=BODY.name)
+        w.add(BODY, f"{cn(i + 1)}、{t.title}")
     for t in content.tables:
-        section = page.new_section(doc, landscape=t.table.landscape, tables=True)
-        add_printed_table(doc, t, page.usable_width(section))
+        w.new_section(landscape=t.table.landscape, tables=True)
+        add_printed_table(w.doc, t, w.usable)

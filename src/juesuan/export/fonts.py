@@ -21,10 +21,7 @@ import shutil
 import subprocess
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from docx.oxml.xmlchemy import BaseOxmlElement
+from typing import Any
 
 LATIN = "Times New Roman"
 SONG = "宋体"  # tables, cover lines
@@ -46,18 +43,31 @@ WINDOWS_FONT_FILES = ("simhei.ttf", "msyh.ttc", "msyh.ttf", "simsun.ttc", "simsu
 LINUX_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", str(Path.home() / ".fonts"))
 
 
-def set_run_fonts(rpr: "BaseOxmlElement", east_asia: str, latin: str = LATIN) -> None:
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def qn(tag: str) -> str:
+    """``w:b`` → ``{namespace}b`` (``xml:space`` too), as lxml names it."""
+    prefix, name = tag.split(":")
+    return f"{{{W if prefix == 'w' else 'http://www.w3.org/XML/1998/namespace'}}}{name}"
+
+
+def w_element(tag: str) -> Any:
+    """A new lxml element ``w:…`` declaring the ``w`` prefix (as python-docx's OxmlElement made it)."""
+    from lxml import etree
+
+    return etree.Element(qn(tag), nsmap={"w": W})
+
+
+def set_run_fonts(rpr: Any, east_asia: str, latin: str = LATIN) -> None:
     """Set all four font slots of a ``w:rPr`` (style or run) and drop theme font references.
 
     Theme attributes (``w:asciiTheme`` …) override explicit names in Word, which is how the
     default template's headings end up in a Latin theme font; they are removed.
     """
-    from docx.oxml import OxmlElement  # python-docx only where Word is written (charts and check need none)
-    from docx.oxml.ns import qn
-
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
-        fonts = OxmlElement("w:rFonts")
+        fonts = w_element("w:rFonts")
         rpr.insert(0, fonts)
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(attr), None)

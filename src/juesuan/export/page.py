@@ -4,71 +4,87 @@ Why sections: Word changes orientation only at a section break, so each public t
 own section (``Table.landscape`` in the format decides), which also starts it on a new page as
 published disclosures do.  :func:`usable_width` is what the table renderer scales columns to,
 so a table never runs past the margins.
+
+A section is written as its ``w:sectPr``: inside the paragraph that ends it, or at the body's end
+for the last one.  The first section (cover, 目录, text) has no page number on its first page and
+carries the footer with the centred ``- N -`` page number, which later sections inherit.
 """
 
 from __future__ import annotations
 
-from docx.document import Document
-from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.section import Section
-from docx.text.paragraph import Paragraph
-from docx.shared import Cm, Pt
+from dataclasses import dataclass
 
-A4_SHORT = Cm(21.0)
-A4_LONG = Cm(29.7)
-TEXT_MARGINS = (Cm(2.54), Cm(2.54), Cm(2.8), Cm(2.6))  # top, bottom, left, right
-TABLE_MARGINS = (Cm(2.0), Cm(2.0), Cm(2.0), Cm(2.0))
+EMU_PER_CM = 360000
+EMU_PER_TWIP = 635
 TWIPS_PER_EMU = 1 / 635
 
 
-def setup(section: Section, landscape: bool = False, tables: bool = False) -> None:
-    """A4 in the given orientation with text or table margins."""
-    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = (A4_LONG, A4_SHORT) if landscape else (A4_SHORT, A4_LONG)
-    top, bottom, left, right = TABLE_MARGINS if tables else TEXT_MARGINS
-    section.top_margin, section.bottom_margin = top, bottom
-    section.left_margin, section.right_margin = left, right
-    section.header_distance = section.footer_distance = Cm(1.2)
+def cm(value: float) -> int:
+    """Centimetres in EMU (as python-docx's ``Cm``)."""
+    return int(value * EMU_PER_CM)
+
+
+def twips(emu: int) -> int:
+    """EMU as the whole twips Word stores."""
+    return int(round(emu / float(EMU_PER_TWIP)))
+
+
+A4_SHORT = cm(21.0)
+A4_LONG = cm(29.7)
+TEXT_MARGINS = (cm(2.54), cm(2.54), cm(2.8), cm(2.6))  # top, bottom, left, right
+TABLE_MARGINS = (cm(2.0), cm(2.0), cm(2.0), cm(2.0))
+HEADER_FOOTER = cm(1.2)
+# The body's last w:sectPr keeps the revision ids of the template python-docx started from.
+LAST_SECTION_RSIDS = ' w:rsidR="00FC693F" w:rsidRPr="0006063C" w:rsidSect="00034616"'
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section's page: A4 portrait or landscape, text or table margins (all in twips)."""
+
+    landscape: bool = False
+    tables: bool = False
+
+    @property
+    def size(self) -> tuple[int, int]:
+        w, h = (A4_LONG, A4_SHORT) if self.landscape else (A4_SHORT, A4_LONG)
+        return twips(w), twips(h)
+
+    @property
+    def margins(self) -> tuple[int, int, int, int]:
+        """top, bottom, left, right."""
+        top, bottom, left, right = TABLE_MARGINS if self.tables else TEXT_MARGINS
+        return twips(top), twips(bottom), twips(left), twips(right)
+
+    def xml(self, footer_rid: str | None = None, first_page_apart: bool = False, last: bool = False) -> str:
+        """The ``w:sectPr``: with the footer reference and a different first page for the first
+        section; ``last``: the body's final one."""
+        w, h = self.size
+        top, bottom, left, right = self.margins
+        hf = twips(HEADER_FOOTER)
+        orient = ' w:orient="landscape"' if self.landscape else ""
+        footer = f'<w:footerReference w:type="default" r:id="{footer_rid}"/>' if footer_rid else ""
+        title = "<w:titlePg/>" if first_page_apart else ""
+        return (f'<w:sectPr{LAST_SECTION_RSIDS if last else ""}>{footer}<w:pgSz w:w="{w}" w:h="{h}"{orient}/>'
+                f'<w:pgMar w:top="{top}" w:right="{right}" w:bottom="{bottom}" w:left="{left}" w:header="{hf}" '
+                f'w:footer="{hf}" w:gutter="0"/><w:cols w:space="720"/>{title}<w:docGrid w:linePitch="360"/></w:sectPr>')
 
 
 def usable_width(section: Section) -> int:
     """Width between the margins, in twips."""
-    return int((section.page_width - section.left_margin - section.right_margin) * TWIPS_PER_EMU)
+    w, _ = section.size
+    _, _, left, right = section.margins
+    return int((w * EMU_PER_TWIP - left * EMU_PER_TWIP - right * EMU_PER_TWIP) * TWIPS_PER_EMU)
 
 
-def new_section(doc: Document, landscape: bool = False, tables: bool = False) -> Section:
-    """Start a new page in a new section (the previous section keeps its own geometry)."""
-    section = doc.add_section(WD_SECTION.NEW_PAGE)
-    setup(section, landscape, tables)
-    section.different_first_page_header_footer = False  # the cover's setting is copied otherwise
-    return section
+FOOTER_RUN = '<w:r><w:rPr><w:sz w:val="21"/></w:rPr>{}</w:r>'
 
 
-def page_numbers(section: Section) -> None:
-    """A centred ``- N -`` page number in the footer (later sections inherit it)."""
-    p = section.footer.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p.add_run("- ")
-    _field(p, "PAGE")
-    p.add_run(" -")
-    for run in p.runs:
-        run.font.size = Pt(10.5)
-
-
-def _field(paragraph: Paragraph, instruction: str) -> None:
-    """A complex field (PAGE) as Word writes it: begin, instruction, separate, result, end runs."""
-    def char(kind: str) -> OxmlElement:
-        el = OxmlElement("w:fldChar")
-        el.set(qn("w:fldCharType"), kind)
-        return el
-
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    result = OxmlElement("w:t")
-    result.text = "1"
-    for el in (char("begin"), instr, char("separate"), result, char("end")):
-        paragraph.add_run()._r.append(el)
+def footer_paragraph() -> str:
+    """A centred ``- N -`` page number (10.5 pt): the PAGE field as Word writes it (begin,
+    instruction, separate, result, end)."""
+    parts = ('<w:t xml:space="preserve">- </w:t>', '<w:fldChar w:fldCharType="begin"/>',
+             '<w:instrText xml:space="preserve"> PAGE </w:instrText>', '<w:fldChar w:fldCharType="separate"/>',
+             "<w:t>1</w:t>", '<w:fldChar w:fldCharType="end"/>', '<w:t xml:space="preserve"> -</w:t>')
+    runs = "".join(FOOTER_RUN.format(p) for p in parts)
+    return f'<w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="center"/></w:pPr>{runs}</w:p>'

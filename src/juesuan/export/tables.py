@@ -1,6 +1,6 @@
 """Any :class:`~juesuan.export.grid.Grid` as a Word table, and a public table with its title block.
 
-The table XML is written directly (``w:tbl``) rather than through python-docx's ``merge``:
+The table XML is written directly (``w:tbl``, as text) rather than through python-docx's ``merge``:
 merges become ``w:gridSpan`` / ``w:vMerge`` in one pass, header rows get ``w:tblHeader`` so Word
 and LibreOffice repeat them on every page, rows get ``w:cantSplit`` so a row never breaks
 across pages, and the layout is fixed with column widths scaled to the section's usable width —
@@ -9,16 +9,15 @@ a table can never run past the right margin.
 
 from __future__ import annotations
 
-from docx.document import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.shared import Twips
+from typing import TYPE_CHECKING
 
 from juesuan.export.grid import Grid, GridCell
 from juesuan.export.public_tables import PrintedTable
 from juesuan.export.word_styles import NOTE, TABLE_LABEL, TABLE_TEXT, TABLE_TITLE, UNIT_LINE
+from juesuan.export.wordxml import esc, paragraph, run
+
+if TYPE_CHECKING:
+    from juesuan.export.package import WordDocument
 
 CELL_MARGIN = 57  # twips left and right inside a cell (0.1 cm; Word's default 0.19 cm wastes width)
 BORDER = "4"  # eighths of a point: ½ pt lines
@@ -28,12 +27,13 @@ JC = {"left": "left", "center": "center", "right": "right"}
 
 KEEP_LAST = 3  # rows kept on one page at a table's end: no 总计 row alone on a page
 
-
-def _el(tag: str, **attrs: str) -> BaseOxmlElement:
-    el = OxmlElement(tag)
-    for k, v in attrs.items():
-        el.set(qn(f"w:{k}"), v)
-    return el
+_BORDERS = "".join(f'<w:{side} w:val="single" w:sz="{BORDER}" w:space="0" w:color="000000"/>'
+                   for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+_MARGINS = "".join(f'<w:{side} w:w="{w}" w:type="dxa"/>'
+                   for side, w in (("top", 0), ("left", CELL_MARGIN), ("bottom", 0), ("right", CELL_MARGIN)))
+_TABLE_PROPERTIES = ('<w:jc w:val="center"/><w:tblBorders>' + _BORDERS + '</w:tblBorders><w:tblLayout w:type="fixed"/>'
+                     '<w:tblCellMar>' + _MARGINS + '</w:tblCellMar><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" '
+                     'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>')
 
 
 def column_widths(grid: Grid, usable: int) -> list[int]:
@@ -42,57 +42,38 @@ def column_widths(grid: Grid, usable: int) -> list[int]:
     return [int(usable * w / total) for w in grid.widths]
 
 
-def table_element(grid: Grid, usable: int) -> BaseOxmlElement:
+def table_xml(grid: Grid, usable: int) -> str:
     """The ``w:tbl`` of ``grid`` at most ``usable`` twips wide."""
     widths = column_widths(grid, usable)
-    tbl = _el("w:tbl")
-    pr = _el("w:tblPr")
-    pr.append(_el("w:tblW", w=str(sum(widths)), type="dxa"))
-    pr.append(_el("w:jc", val="center"))
-    borders = _el("w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        borders.append(_el(f"w:{side}", val="single", sz=BORDER, space="0", color="000000"))
-    pr.append(borders)
-    pr.append(_el("w:tblLayout", type="fixed"))
-    margins = _el("w:tblCellMar")
-    for side, w in (("top", 0), ("left", CELL_MARGIN), ("bottom", 0), ("right", CELL_MARGIN)):
-        margins.append(_el(f"w:{side}", w=str(w), type="dxa"))
-    pr.append(margins)
-    pr.append(_el("w:tblLook", val="0000", firstRow="0", lastRow="0", firstColumn="0", lastColumn="0",
-                  noHBand="1", noVBand="1"))
-    tbl.append(pr)
-    tbl_grid = _el("w:tblGrid")
-    for w in widths:
-        tbl_grid.append(_el("w:gridCol", w=str(w)))
-    tbl.append(tbl_grid)
+    out = [f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/>', _TABLE_PROPERTIES, "<w:tblGrid>"]
+    out += [f'<w:gridCol w:w="{w}"/>' for w in widths]
+    out.append("</w:tblGrid>")
     anchors = _anchors(grid)
     tail = max(grid.header_rows, len(grid.rows) - KEEP_LAST)
+    size = grid.font_size
     for r, row in enumerate(grid.rows):
         keep = r >= tail  # the last rows travel together (and with the 注 line after the table)
-        tr = _el("w:tr")
-        trpr = _el("w:trPr")
-        trpr.append(_el("w:cantSplit"))
-        if r < grid.header_rows:
-            trpr.append(_el("w:tblHeader"))
-        tr.append(trpr)
+        out.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if r < grid.header_rows
+                   else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         c = 0
         while c < grid.ncols:
             cell = row[c]
             if cell is not None:
-                tr.append(_cell(cell, widths[c:c + cell.colspan], grid.font_size, restart=cell.rowspan > 1, keep=keep))
+                out.append(_cell(cell, sum(widths[c:c + cell.colspan]), size, restart=cell.rowspan > 1, keep=keep))
                 c += cell.colspan
                 continue
             ar, ac = anchors[(r, c)]
             anchor = grid.rows[ar][ac]
             assert anchor is not None
             if ar < r and ac == c:  # below a vertically merged cell: a continuation cell
-                tr.append(_cell(GridCell(colspan=anchor.colspan, shade=anchor.shade), widths[c:c + anchor.colspan],
-                                grid.font_size, cont=True, keep=keep))
+                out.append(_cell(GridCell(colspan=anchor.colspan, shade=anchor.shade),
+                                 sum(widths[c:c + anchor.colspan]), size, cont=True, keep=keep))
                 c += anchor.colspan
             else:  # inside a horizontal span already written
                 c += 1
-        tbl.append(tr)
-    return tbl
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
 
 
 def _anchors(grid: Grid) -> dict[tuple[int, int], tuple[int, int]]:
@@ -100,7 +81,7 @@ def _anchors(grid: Grid) -> dict[tuple[int, int], tuple[int, int]]:
     out: dict[tuple[int, int], tuple[int, int]] = {}
     for r, row in enumerate(grid.rows):
         for c, cell in enumerate(row):
-            if cell is None:
+            if cell is None or (cell.rowspan == 1 and cell.colspan == 1):
                 continue
             for rr in range(r, r + cell.rowspan):
                 for cc in range(c, c + cell.colspan):
@@ -109,73 +90,47 @@ def _anchors(grid: Grid) -> dict[tuple[int, int], tuple[int, int]]:
     return out
 
 
-def _cell(cell: GridCell, widths: list[int], size: float, restart: bool = False, cont: bool = False,
-          keep: bool = False) -> BaseOxmlElement:
-    tc = _el("w:tc")
-    pr = _el("w:tcPr")
-    pr.append(_el("w:tcW", w=str(sum(widths)), type="dxa"))
+def _cell(cell: GridCell, width: int, size: float, restart: bool = False, cont: bool = False,
+          keep: bool = False) -> str:
+    pr = [f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>']
     if cell.colspan > 1:
-        pr.append(_el("w:gridSpan", val=str(cell.colspan)))
+        pr.append(f'<w:gridSpan w:val="{cell.colspan}"/>')
     if restart:
-        pr.append(_el("w:vMerge", val="restart"))
+        pr.append('<w:vMerge w:val="restart"/>')
     elif cont:
-        pr.append(_el("w:vMerge"))
+        pr.append("<w:vMerge/>")
     if cell.shade:
-        pr.append(_el("w:shd", val="clear", color="auto", fill=HEADER_FILL))
-    pr.append(_el("w:vAlign", val="center"))
-    tc.append(pr)
-    p = _el("w:p")
-    ppr = _el("w:pPr")
-    ppr.append(_el("w:pStyle", val=TABLE_TEXT.style_id))
+        pr.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/>')
+    pr.append(f'<w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="{TABLE_TEXT.style_id}"/>')
     if keep:
-        ppr.append(_el("w:keepNext"))
+        pr.append("<w:keepNext/>")
     if cell.indent:
-        ppr.append(_el("w:ind", left=str(int(cell.indent * size * 20))))
-    ppr.append(_el("w:jc", val=JC[cell.align]))
-    p.append(ppr)
+        pr.append(f'<w:ind w:left="{int(cell.indent * size * 20)}"/>')
+    pr.append(f'<w:jc w:val="{JC[cell.align]}"/></w:pPr>')
     if cell.text and not cont:
+        half_points = str(int(size * 2))
+        rpr = f'<w:rPr>{"<w:b/>" if cell.bold else ""}<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
         for i, line in enumerate(cell.text.split("\n")):
-            r = _el("w:r")
-            rpr = _el("w:rPr")
-            if cell.bold:
-                rpr.append(_el("w:b"))
-            half_points = str(int(size * 2))
-            rpr.append(_el("w:sz", val=half_points))
-            rpr.append(_el("w:szCs", val=half_points))
-            r.append(rpr)
-            if i:
-                r.append(_el("w:br"))
-            t = _el("w:t")
-            t.text = line
-            t.set(qn("xml:space"), "preserve")
-            r.append(t)
-            p.append(r)
-    tc.append(p)
-    return tc
+            pr.append(f'<w:r>{rpr}{"<w:br/>" if i else ""}<w:t xml:space="preserve">{esc(line)}</w:t></w:r>')
+    pr.append("</w:p></w:tc>")
+    return "".join(pr)
 
 
-def add_grid(doc: Document, grid: Grid, usable: int) -> BaseOxmlElement:
+def add_grid(doc: "WordDocument", grid: Grid, usable: int) -> None:
     """Append the table of ``grid`` at the end of the document body."""
-    tbl = table_element(grid, usable)
-    body = doc.element.body
-    if body.sectPr is not None:
-        body.sectPr.addprevious(tbl)  # the body's last child must stay the final w:sectPr
-    else:
-        body.append(tbl)
-    return tbl
+    doc.body.append(table_xml(grid, usable))
 
 
-def add_printed_table(doc: Document, pt: PrintedTable, usable: int) -> None:
+def add_printed_table(doc: "WordDocument", pt: PrintedTable, usable: int) -> None:
     """Title, 公开NN表, the 部门/金额单位 line, the table, the 注 line."""
-    doc.add_paragraph(pt.title, style=TABLE_TITLE.name)
+    body = doc.body
+    body.append(paragraph(TABLE_TITLE.style_id, pt.title))
     if pt.label:
-        doc.add_paragraph(pt.label, style=TABLE_LABEL.name).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        body.append(paragraph(TABLE_LABEL.style_id, pt.label, '<w:jc w:val="right"/>'))
     if pt.dept_line or pt.unit_line:
-        p = doc.add_paragraph(style=UNIT_LINE.name)
-        p.paragraph_format.tab_stops.add_tab_stop(Twips(usable), WD_TAB_ALIGNMENT.RIGHT)
-        p.add_run(pt.dept_line or "")
-        if pt.unit_line:
-            p.add_run("\t" + pt.unit_line)
+        runs = run(pt.dept_line or "") + (run("\t" + pt.unit_line) if pt.unit_line else "")
+        body.append(paragraph(UNIT_LINE.style_id, properties=f'<w:tabs><w:tab w:pos="{usable}" w:val="right"/></w:tabs>',
+                              runs=runs))
     add_grid(doc, pt.grid, usable)
     if pt.footnote:
-        doc.add_paragraph(pt.footnote, style=NOTE.name)
+        body.append(paragraph(NOTE.style_id, pt.footnote))

@@ -13,14 +13,9 @@ the PDF bookmarks see the parts and sections.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from docx.document import Document
-from docx.enum.style import WD_STYLE_TYPE
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.oxml.xmlchemy import BaseOxmlElement
-
-from juesuan.export.fonts import FANGSONG, HEI, KAI, SONG, set_run_fonts
+from juesuan.export.fonts import FANGSONG, HEI, KAI, SONG, qn, set_run_fonts, w_element
 
 
 @dataclass(frozen=True)
@@ -72,23 +67,30 @@ ALL = (NORMAL, BODY, TITLE, PART, SECTION, SUBHEADING, COVER_LINE, TOC_TITLE, TO
        UNIT_LINE, TABLE_TEXT, NOTE, CAPTION, FIGURE, PERF_TITLE)
 
 
-def _el(tag: str, **attrs: str) -> BaseOxmlElement:
-    el = OxmlElement(tag)
+# python-docx's names for the built-in styles Word shows under another name ("Heading 1" is stored
+# as "heading 1"); the template's styles are found by their stored name.
+STORED_NAMES = {"Heading 1": "heading 1", "Heading 2": "heading 2", "Heading 3": "heading 3"}
+
+
+def _el(tag: str, **attrs: str) -> Any:
+    el = w_element(tag)
     for k, v in attrs.items():
         el.set(qn(f"w:{k}"), v)
     return el
 
 
-def apply_styles(doc: Document) -> None:
-    """Declare every style of :data:`ALL` in ``doc`` and make the defaults Chinese."""
-    _defaults(doc)
+def apply_styles(styles: Any) -> None:
+    """Declare every style of :data:`ALL` in ``styles`` (the ``w:styles`` element of styles.xml,
+    lxml) and make the defaults Chinese."""
+    _defaults(styles)
+    by_name = {s.find(qn("w:name")).get(qn("w:val")): s for s in styles.iterfind(qn("w:style"))
+               if s.find(qn("w:name")) is not None}
     for spec in ALL:
-        _define(doc, spec)
+        _define(styles, by_name, spec)
 
 
-def _defaults(doc: Document) -> None:
+def _defaults(styles: Any) -> None:
     """docDefaults: Chinese fonts and language, no theme fonts, no space after paragraphs."""
-    styles = doc.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     set_run_fonts(rpr, SONG)
@@ -104,14 +106,14 @@ def _defaults(doc: Document) -> None:
     ppr.append(_el("w:spacing", after="0", line="240", lineRule="auto"))
 
 
-def _define(doc: Document, spec: StyleSpec) -> None:
-    try:
-        style = doc.styles[spec.name]
-    except KeyError:
-        style = doc.styles.add_style(spec.name, WD_STYLE_TYPE.PARAGRAPH)
-        style.style_id = spec.style_id
-        style.base_style = doc.styles["Normal"]
-    el = style.element
+def _define(styles: Any, by_name: dict[str, Any], spec: StyleSpec) -> None:
+    el = by_name.get(STORED_NAMES.get(spec.name, spec.name))
+    if el is None:  # a style of our own, based on Normal (as python-docx's add_style made it)
+        el = _el("w:style", type="paragraph", customStyle="1", styleId=spec.style_id)
+        el.append(_el("w:name", val=spec.name))
+        el.append(_el("w:basedOn", val="Normal"))
+        styles.append(el)
+        by_name[spec.name] = el
     for tag in ("w:pPr", "w:rPr"):
         old = el.find(qn(tag))
         if old is not None:
@@ -122,7 +124,7 @@ def _define(doc: Document, spec: StyleSpec) -> None:
     el.append(_run_properties(spec))
 
 
-def _paragraph_properties(spec: StyleSpec) -> BaseOxmlElement:
+def _paragraph_properties(spec: StyleSpec) -> Any:
     ppr = _el("w:pPr")
     if spec.keep_next:
         ppr.append(_el("w:keepNext"))
@@ -151,7 +153,7 @@ def _paragraph_properties(spec: StyleSpec) -> BaseOxmlElement:
     return ppr
 
 
-def _run_properties(spec: StyleSpec) -> BaseOxmlElement:
+def _run_properties(spec: StyleSpec) -> Any:
     rpr = _el("w:rPr")
     set_run_fonts(rpr, spec.font)
     rpr.append(_el("w:b", val="1" if spec.bold else "0"))

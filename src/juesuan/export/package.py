@@ -1,0 +1,217 @@
+"""The .docx package of the exported disclosure: its constant parts prepared once, the body per document.
+
+Why not python-docx: see :mod:`juesuan.export.wordxml`.  The package is the one python-docx made
+from its default template: the same theme, settings, numbering, font table and styles (with ours
+declared by :mod:`juesuan.export.word_styles`), the same relationships, a footer with the page
+number, the pictures as ``word/media/imageN.png`` (identical pictures stored once).  Those parts
+are read from python-docx's template, styled and deflated once per process
+(:func:`constant_members`), so a batch writing hundreds of documents prepares them once; each
+document deflates only its body, properties and pictures (:mod:`juesuan.batch.zipwrite`).
+
+Example::
+
+    doc = WordDocument(title="…", author="…")
+    doc.body.append(paragraph("JsBody", "正文"))
+    doc.save("out.docx")
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import re
+import struct
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from juesuan.batch.zipwrite import Member, archive, deflate
+from juesuan.export.wordxml import attr, esc
+
+XML_HEAD = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+FOOTER_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
+CORE = "docProps/core.xml"
+DOCUMENT = "word/document.xml"
+DOCUMENT_RELS = "word/_rels/document.xml.rels"
+CONTENT_TYPES = "[Content_Types].xml"
+# Parts python-docx parses and writes back (whitespace between elements dropped); the others are copied.
+REWRITTEN = ("word/styles.xml", "word/settings.xml", "word/numbering.xml")
+FIGURE_NAME = "image.png"
+DPI = 72  # a PNG without a pHYs chunk, as Pillow writes the charts
+EMU_PER_INCH = 914400
+FOOTER_XML = (  # python-docx's default footer part with the namespaces it declares; the paragraph goes in
+    '<w:ftr xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:mo="http://schemas.microsoft.com/office/mac/office/2008/main" xmlns:mv="urn:schemas-microsoft-com:mac:vml" '
+    'xmlns:o="urn:schemas-microsoft-com:office:office" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:w10="urn:schemas-microsoft-com:office:word" '
+    'xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" '
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:wne="http://schemas.microsoft.com/office/word/2006/wordml" '
+    'xmlns:wp14="http://schemas.microsoft.com/office/word/2010/wordprocessingDrawing" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:wpc="http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas" '
+    'xmlns:wpg="http://schemas.microsoft.com/office/word/2010/wordprocessingGroup" '
+    'xmlns:wpi="http://schemas.microsoft.com/office/word/2010/wordprocessingInk" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" mc:Ignorable="w14 wp14">{}</w:ftr>')
+INLINE = (  # a picture in the text line, as python-docx's add_picture writes it
+    '<w:r><w:drawing><wp:inline xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><wp:extent cx="{cx}" cy="{cy}"/>'
+    '<wp:docPr id="{id}" name="Picture {id}"/><wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/>'
+    '</wp:cNvGraphicFramePr><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+    '<pic:pic><pic:nvPicPr><pic:cNvPr id="0" name="{name}"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill>'
+    '<a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm>'
+    '<a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"/></pic:spPr></pic:pic>'
+    '</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>')
+
+
+@dataclass(frozen=True)
+class Template:
+    """The constant parts of every exported document."""
+
+    members: tuple[Member, ...]  # deflated once: styles, theme, settings, … (not the parts below)
+    document_head: str  # <w:document …><w:body>
+    document_rels: list[tuple[str, str, str]]  # (Id, Type, Target) of the template's document
+    content_types: list[tuple[str, str]]  # (part name, content type) of the template's parts
+    core_head: str  # <cp:coreProperties …>
+
+
+def template_file() -> Path:
+    """python-docx's default template (found without importing python-docx)."""
+    spec = importlib.util.find_spec("docx")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("python-docx is not installed")
+    return Path(list(spec.submodule_search_locations)[0]) / "templates" / "default.docx"
+
+
+def _rewrite(xml: bytes, change=None) -> bytes:  # type: ignore[no-untyped-def]
+    """A part as python-docx writes it back: parsed without blank text, serialized standalone."""
+    from lxml import etree
+
+    root = etree.fromstring(xml, etree.XMLParser(remove_blank_text=True, resolve_entities=False))
+    if change is not None:
+        change(root)
+    return etree.tostring(root, encoding="UTF-8", standalone=True)
+
+
+def _relationships(xml: bytes) -> list[tuple[str, str, str]]:
+    return re.findall(r'<Relationship Id="([^"]+)" Type="([^"]+)" Target="([^"]+)"/>', xml.decode("utf-8"))
+
+
+def rels_xml(rels: list[tuple[str, str, str]]) -> bytes:
+    items = "".join(f'<Relationship Id="{i}" Type="{t}" Target="{target}"/>' for i, t, target in rels)
+    return XML_HEAD + f'<Relationships xmlns="{RELS_NS}">{items}</Relationships>'.encode("utf-8")
+
+
+@lru_cache(maxsize=1)
+def constant_members() -> Template:
+    """Read python-docx's template, declare our styles, deflate the constant parts (once per process)."""
+    from juesuan.export.word_styles import apply_styles
+
+    with zipfile.ZipFile(template_file()) as z:
+        raw = {name: z.read(name) for name in z.namelist()}
+    types = re.findall(r'<Override PartName="/([^"]+)" ContentType="([^"]+)"/>', raw[CONTENT_TYPES].decode("utf-8"))
+    members = []
+    for name, data in raw.items():
+        if name in (CONTENT_TYPES, DOCUMENT, DOCUMENT_RELS, CORE):
+            continue
+        if name == "word/styles.xml":
+            data = _rewrite(data, apply_styles)
+        elif name in REWRITTEN:
+            data = _rewrite(data)
+        elif name.endswith(".rels"):
+            data = rels_xml(_relationships(data))
+        members.append(deflate(name, data))
+    document = _rewrite(raw[DOCUMENT]).decode("utf-8")
+    head = document[:document.index("<w:body>") + len("<w:body>")]
+    core = raw[CORE].decode("utf-8")
+    core_head = re.sub(r"\s*\n\s*", "", core[core.index("<cp:coreProperties"):core.index(">", core.index("<cp:core")) + 1])
+    return Template(tuple(members), head.split("\n", 1)[1], _relationships(raw[DOCUMENT_RELS]), types, core_head)
+
+
+@dataclass
+class Properties:
+    """The file properties Word lists (core.xml)."""
+
+    title: str = ""
+    subject: str = ""
+    author: str = ""
+    keywords: str = ""
+    comments: str = ""
+    created: datetime | None = None
+
+    def xml(self, head: str) -> bytes:
+        when = (self.created or datetime(2000, 1, 1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+        def el(tag: str, text: str) -> str:
+            return f"<{tag}>{esc(text)}</{tag}>"
+
+        body = (el("dc:title", self.title) + el("dc:subject", self.subject) + el("dc:creator", self.author)
+                + el("cp:keywords", self.keywords) + el("dc:description", self.comments)
+                + el("cp:lastModifiedBy", self.author) + "<cp:revision>1</cp:revision>"
+                + f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
+                + f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified><cp:category/>')
+        return XML_HEAD + f"{head}{body}</cp:coreProperties>".encode("utf-8")
+
+
+@dataclass
+class WordDocument:
+    """A document being written: ``body`` holds the ``w:body`` children as XML text, in order."""
+
+    body: list[str] = field(default_factory=list)
+    properties: Properties = field(default_factory=Properties)
+    footer: str | None = None  # the first section's footer paragraph (later sections inherit it)
+    images: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # SHA-1 → (rId, PNG)
+    pictures: int = 0
+
+    FOOTER_RID = "rId9"  # the first relationship after the template's eight
+
+    def picture_run(self, png: bytes, width_emu: int) -> str:
+        """A run showing ``png`` ``width_emu`` wide (its height to scale); the same picture twice is stored once."""
+        digest = hashlib.sha1(png).hexdigest()
+        if digest not in self.images:
+            self.images[digest] = (f"rId{10 + len(self.images)}", png)
+        rid = self.images[digest][0]
+        px_w, px_h = struct.unpack(">II", png[16:24])  # the PNG's IHDR
+        native_w, native_h = int(px_w / DPI * EMU_PER_INCH), int(px_h / DPI * EMU_PER_INCH)
+        height = round(native_h * (float(width_emu) / float(native_w)))
+        self.pictures += 1
+        return INLINE.format(cx=width_emu, cy=height, id=self.pictures, name=FIGURE_NAME, rid=rid)
+
+    def members(self) -> list[Member]:
+        t = constant_members()
+        rels = list(t.document_rels)
+        types = list(t.content_types)
+        extra = []
+        if self.footer is not None:
+            rels.append((self.FOOTER_RID, REL + "footer", "footer1.xml"))
+            types.append(("word/footer1.xml", FOOTER_TYPE))
+            extra.append(deflate("word/footer1.xml", XML_HEAD + FOOTER_XML.format(self.footer).encode("utf-8")))
+        for i, (rid, png) in enumerate(self.images.values(), start=1):
+            rels.append((rid, REL + "image", f"media/image{i}.png"))
+            extra.append(deflate(f"word/media/image{i}.png", png, level=1))
+        document = XML_HEAD + (t.document_head + "".join(self.body) + "</w:body></w:document>").encode("utf-8")
+        return [deflate(CONTENT_TYPES, _content_types(types, bool(self.images))),
+                *t.members, deflate(DOCUMENT, document), deflate(DOCUMENT_RELS, rels_xml(rels)),
+                deflate(CORE, self.properties.xml(t.core_head)), *extra]
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        Path(path).write_bytes(archive(self.members()))
+
+
+def _content_types(overrides: list[tuple[str, str]], png: bool) -> bytes:
+    """[Content_Types].xml: defaults by extension, then overrides by part name (both sorted)."""
+    defaults = {"jpeg": "image/jpeg", "rels": "application/vnd.openxmlformats-package.relationships+xml",
+                "xml": "application/xml"}
+    if png:
+        defaults["png"] = "image/png"
+    items = "".join(f'<Default Extension="{e}" ContentType="{defaults[e]}"/>' for e in sorted(defaults))
+    items += "".join(f'<Override PartName="/{n}" ContentType="{attr(c)}"/>' for n, c in sorted(overrides))
+    return XML_HEAD + ('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                       f"{items}</Types>").encode("utf-8")
