@@ -47,7 +47,7 @@ def fill_patched(src: Path, format_id: str | None, balance: bool | None) -> tupl
     from juesuan.session import Session
 
     t0 = time.perf_counter()
-    s = Session.for_patch(src, format_id)
+    s = Session.for_reading(src, format_id)
     assert s.found is not None and s.grids is not None
     pkg = Package.open(src)
     book, note = balanced(s.book, balance)

@@ -91,7 +91,7 @@ def narrate_patched(src: Path, format_id: str | None) -> tuple[Package, Any, Any
     from juesuan.session import Session
     from juesuan.sheets.charts import chart_sources
 
-    s = Session.for_patch(src, format_id)
+    s = Session.for_reading(src, format_id)
     book, found, grids = s.book, s.found, s.grids
     assert found is not None and grids is not None
     if found.text_numbers:
