@@ -26,7 +26,7 @@ from juesuan.audit.outline import expected_kinds
 from juesuan.audit.sections import (KIND_NAMES, UNCHECKED, classify_unrecognised, content_outline, outline,
                                     paragraphs)
 from juesuan.audit.tables import check_codes, check_table, check_tables, check_text, read_tables
-from juesuan.audit.text import MONEY_PLACES, Mapped, figures, money_places, normalise
+from juesuan.audit.text import FIGURE_RX, MONEY_PLACES, MONEY_UNITS, Mapped, money_places, normalise
 from juesuan.errors import InputError, Location
 from juesuan.findings import Finding
 
@@ -58,7 +58,7 @@ def audit_loaded(loaded: Loaded, format_id: str | None = None) -> AuditResult:
 
 def _prints_yuan(text: str) -> bool:
     """Whether a text prints its amounts in 元 rather than 万元 (messages then say they convert)."""
-    units = [f.text for f in figures(text) if f.is_money]
+    units = [m.group(0) for m in FIGURE_RX.finditer(text) if m.group("unit") in MONEY_UNITS]  # figures() unparsed
     yuan = sum(1 for t in units if t.endswith("元") and not t.endswith(("万元", "亿元")))
     return yuan > len(units) - yuan
 
@@ -72,7 +72,7 @@ def _audit(loaded: Loaded, mapped: Mapped, format_id: str | None = None) -> Audi
     elif out.loose:  # statements before the first heading are read by what they are about
         out.sections = sorted(out.sections + content_outline(out.loose).sections, key=lambda s: s.heading.start)
     doc = Doc(loaded, mapped, out, doc_year(mapped.text))
-    if not figures(mapped.text) and not any(re.search(r"\d", p.text) for p in paras if p.table):
+    if not FIGURE_RX.search(mapped.text) and not any(re.search(r"\d", p.text) for p in paras if p.table):
         raise InputError("文档中没有任何金额或百分比（万元、元、%），没有可复核的数字",
                          "the document states no figure (万元, 元, %) to check", Location(file=loaded.path))
     skipped: list[Skip] = [Skip(None, zh, en) for zh, en in out.notes]
@@ -108,9 +108,10 @@ def _audit(loaded: Loaded, mapped: Mapped, format_id: str | None = None) -> Audi
             findings += perfcheck.check(facts, checked, doc)
     for facts in checked:
         skipped += facts.skipped
-    if _prints_yuan(mapped.text):
-        for f in findings:
-            if re.search(r"\d\.\d{2}", f.message) and f.rule not in ("A-PRECISION", "A-COUNT-SUM"):
-                f.message += "（文中金额以元为单位，以上金额已折算为万元）"
+    noted = [f for f in findings
+             if re.search(r"\d\.\d{2}", f.message) and f.rule not in ("A-PRECISION", "A-COUNT-SUM")]
+    if noted and _prints_yuan(mapped.text):  # (the text's units are read only when a message needs the note)
+        for f in noted:
+            f.message += "（文中金额以元为单位，以上金额已折算为万元）"
     findings.sort(key=lambda f: min((q.position or 0) for q in f.quotes) if f.quotes else 0)
     return AuditResult(loaded.path, findings, skipped, [(s.title, s.kind) for s in out.sections])
