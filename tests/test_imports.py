@@ -56,10 +56,13 @@ def test_dump_reads_without_openpyxl_or_numpy(filled_reference: Path, tmp_path: 
     assert not {"openpyxl", "numpy", "pandas", "scipy", "python_calamine", "docx"} & set(loaded)
 
 
-def test_narrate_never_imports_numpy(filled_reference: Path, tmp_path: Path) -> None:
-    out = tmp_path / "narrated.xlsx"  # (fill does: the formulas library of its lint needs it)
-    loaded = loaded_after(f"from juesuan.cli import main\nmain(['narrate', {str(filled_reference)!r}, '-o', {str(out)!r}])")
-    assert out.exists() and not {"numpy", "pandas", "scipy", "python_calamine"} & set(loaded)
+def test_fill_and_narrate_of_the_reference_import_neither_openpyxl_nor_numpy(filled_reference: Path,
+                                                                           tmp_path: Path) -> None:
+    for command in ("fill", "narrate"):  # read by xlsx_read, written by the patch writer
+        out = tmp_path / f"{command}.xlsx"
+        loaded = loaded_after(f"from juesuan.cli import main\n"
+                              f"main([{command!r}, {str(filled_reference)!r}, '-o', {str(out)!r}])")
+        assert out.exists() and not {"openpyxl", "numpy", "pandas", "scipy", "python_calamine"} & set(loaded), command
 
 
 def test_openpyxl_without_numpy_still_takes_what_pandas_gives_it() -> None:
