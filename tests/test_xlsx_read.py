@@ -77,7 +77,8 @@ EVERY_KIND = (
     '<row r="4"><c r="A4"><f>SUM(A2:B2)</f><v>3.5</v></c><c r="B4" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
     '<c r="C4" t="e"><f>#REF!+1</f><v>#REF!</v></c><c r="D4" t="str"><f>"x"&amp;"y"</f><v>xy</v></c>'
     '<c r="E4" t="b"><f>TRUE()</f><v>1</v></c><c r="F4"><f>A2</f></c><c r="G4" t="e"><v>#N/A</v></c>'
-    '<c r="H4" t="str"><f>"=A1"</f><v>=A1</v></c><c r="I4" t="s"><f>A1</f><v>2</v></c></row>'
+    '<c r="H4" t="str"><f>"=A1"</f><v>=A1</v></c><c r="I4" t="s"><f>A1</f><v>2</v></c>'
+    '<c r="J4"><f>A2</f><v></v></c><c r="K4" t="str"><f>A1</f><v></v></c><c r="L4" t="str"><v></v></c></row>'
     '<row r="5"><c r="A5"><f t="shared" ref="A5:C5" si="0">A2+$B$2</f><v>3.5</v></c>'
     '<c r="B5"><f t="shared" si="0"/><v>5</v></c><c r="C5"><f t="shared" si="0"/><v>1</v></c>'
     '<c r="D5"><f t="array" ref="D5">SUM(A2:B2*2)</f><v>7</v></c></row>'
@@ -229,3 +230,15 @@ def test_the_small_book_with_edits_reads_the_same(book: Path, tmp_path: Path) ->
         b"</sheetData>", b'<row r="60"><c r="B60" t="inlineStr"><is><t>=SUM(1)</t></is></c>'
                          b'<c r="C60" t="e"><f>#REF!</f><v>#REF!</v></c><c r="D60" t="b"><v>1</v></c></row></sheetData>'))
     assert_same_as_the_old_readers(edited)
+
+
+def test_templates_a_national_book_and_a_narrated_one_read_the_same(filled_reference: Path, tmp_path: Path) -> None:
+    from juesuan.cli import main
+    from juesuan.templates import template_path
+
+    nat, narrated = tmp_path / "national.xlsx", tmp_path / "narrated.xlsx"
+    data = Path(__file__).resolve().parents[1] / "src" / "juesuan" / "reference" / "national-2023-reference.json"
+    assert main(["new", "--data", str(data), "-o", str(nat)]) == 0
+    assert main(["narrate", str(filled_reference), "-o", str(narrated)]) == 0  # the patch writer's output
+    for path in (template_path("nmg-2023"), template_path("national-2023"), nat, narrated):  # templates: openpyxl's
+        assert_same_as_the_old_readers(Path(path))  # <v></v> after every formula

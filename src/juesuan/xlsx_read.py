@@ -300,7 +300,7 @@ class _Book:
         t = c.get("t") or "n"
         v = None if v_el is None else (v_el.text or "")
         if t == "n":
-            if v is None:
+            if not v:  # none, or <v></v> (openpyxl writes that for a formula without its value)
                 return _EMPTY, formula
             if not _NUMBER.match(v):
                 raise Refused("a number not written plainly")
@@ -316,9 +316,9 @@ class _Book:
         if t == "str":
             if v is None:
                 return _EMPTY, formula
-            if v == "" or "_x" in v:
+            if "_x" in v:
                 raise Refused("formula text calamine may read differently")
-            return v, formula if f_el is not None else v
+            return v, formula if f_el is not None else v or None  # calamine keeps "", openpyxl None
         if t == "b":
             if v is None:
                 return _EMPTY, formula
