@@ -272,6 +272,8 @@ class _Book:
                     cells.append((col, f, not is_formula and c.get("t") in ("s", "str", "inlineStr")))
             extent_c = max(extent_c, last_col)
             el.clear()
+            while el.getprevious() is not None:  # rows already read leave no empty elements behind
+                del el.getparent()[0]
             rows.append((r, cells))
             if r * extent_c > MAX_CELLS:
                 raise Refused("a large sheet")
