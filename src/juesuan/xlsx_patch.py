@@ -40,6 +40,9 @@ ROW_R = re.compile(r'\sr="([0-9]+)"')
 ATTR_S = re.compile(r'\ss="[0-9]*"')
 MERGE = re.compile(r'<mergeCell ref="([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?"\s*/>')
 DIMENSION = re.compile(r'<dimension ref="([^"]*)"\s*/>')
+HEIGHT = re.compile(r'\s(?:ht|customHeight)="[^"]*"')
+CELL_OPEN = re.compile(r"<c\b([^>]*?)(/?>)")
+SPECIAL_F = re.compile(r'<f\b[^>]*\st="(shared|array|dataTable)"[^>]*>')
 ERROR_CELL = re.compile(r'<c\b[^>]*?\sr="([A-Z]{1,3})([0-9]+)"[^>]*?\st="e"[^>]*>.*?<v>([^<]*)</v>', re.S)
 
 
@@ -231,28 +234,26 @@ class SheetPatch:
 
     def _row(self, r: int, attrs: str, inner: str, cells: dict[int, Cell]) -> str:
         if r in self.heights:
-            attrs = re.sub(r'\s(?:ht|customHeight)="[^"]*"', "", attrs) + f' ht="{self.heights[r]}" customHeight="1"'
+            attrs = HEIGHT.sub("", attrs) + f' ht="{self.heights[r]}" customHeight="1"'
         held: dict[int, str] = {}
-        order: list[int] = []
-        rest = CELL.sub("", inner).strip()
-        if rest:
-            raise Cannot(f"{self.sheet}: row {r} holds more than cells")
+        last, pos = 0, 0
         for m in CELL.finditer(inner):
             ref = ATTR_R.search(m.group(1))
-            if ref is None or int(ref.group(2)) != r:
-                raise Cannot(f"{self.sheet}: a cell without its address in row {r}")
+            if ref is None or int(ref.group(2)) != r or inner[pos:m.start()].strip():
+                raise Cannot(f"{self.sheet}: row {r} holds more than cells with their addresses")
             c = col_index(ref.group(1))
+            if c <= last:
+                raise Cannot(f"{self.sheet}: row {r} cells out of order")
             held[c] = m.group(0)
-            order.append(c)
-        if order != sorted(order):
-            raise Cannot(f"{self.sheet}: row {r} cells out of order")
+            last, pos = c, m.end()
+        if inner[pos:].strip():
+            raise Cannot(f"{self.sheet}: row {r} holds more than cells")
         for c, cell in cells.items():
             old = held.get(c)
-            if old is not None and "<f" in old and re.search(r'<f\b[^>]*\s(?:t="shared"[^>]*\sref=|ref=[^>]*t="shared")',
-                                                            old):
-                raise Cannot(f"{self.sheet}!{column_letter(c)}{r}: the anchor of a shared formula")
-            if old is not None and re.search(r'<f\b[^>]*t="(?:array|dataTable)"', old):
-                raise Cannot(f"{self.sheet}!{column_letter(c)}{r}: an array formula")
+            if old is not None and "<f" in old:
+                f = SPECIAL_F.search(old)
+                if f is not None and (f.group(1) != "shared" or " ref=" in f.group(0)):
+                    raise Cannot(f"{self.sheet}!{column_letter(c)}{r}: a shared formula's anchor or an array formula")
             held[c] = self._cell(r, c, cell, old)
         return f"<row{attrs}>" + "".join(held[c] for c in sorted(held)) + "</row>"
 
@@ -273,7 +274,7 @@ class SheetPatch:
             return f'<c r="{column_letter(c)}{r}"{s.group(0) if s else ""}><v>{number_text(cell.number)}</v></c>'
         if old is None:
             return f'<c r="{column_letter(c)}{r}" s="{cell.style}"/>'
-        m = re.match(r"<c\b([^>]*?)(/?>)", old)
+        m = CELL_OPEN.match(old)
         assert m is not None
         attrs = ATTR_S.sub("", m.group(1)) + f' s="{cell.style}"'
         return f"<c{attrs}{m.group(2)}" + old[m.end():]
