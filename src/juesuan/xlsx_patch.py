@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Iterable
 
 from juesuan.batch.zipwrite import Member, archive, deflate
-from juesuan.cached import NS_MAIN, NS_PKG_REL, NS_REL, full_calc_on_load
+from juesuan.cached import full_calc_on_load, sheet_parts
 from juesuan.expr import column_letter
 
 LEVEL = 6  # deflate level of the parts we rewrite (few and small)
@@ -48,6 +48,11 @@ ERROR_CELL = re.compile(r'<c\b[^>]*?\sr="([A-Z]{1,3})([0-9]+)"[^>]*?\st="e"[^>]*
 
 class Cannot(Exception):
     """This workbook cannot be patched safely (the reason is the message); use openpyxl."""
+
+
+def plain_xml(xml: str) -> bool:
+    """No CDATA section or comment, where text could look like markup to a regular expression."""
+    return "<![CDATA[" not in xml and "<!--" not in xml
 
 
 def col_index(letters: str) -> int:
@@ -117,17 +122,7 @@ class Package:
 
     def sheet_paths(self) -> dict[str, str]:
         """Sheet title → part name, in workbook order."""
-        from xml.etree import ElementTree as ET
-
-        wb = ET.fromstring(self.read("xl/workbook.xml"))
-        rels = ET.fromstring(self.read("xl/_rels/workbook.xml.rels"))
-        targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{NS_PKG_REL}}}Relationship")}
-        out: dict[str, str] = {}
-        for sheet in wb.iter(f"{{{NS_MAIN}}}sheet"):
-            target = targets.get(sheet.get(f"{{{NS_REL}}}id"), "")
-            if target:
-                out[sheet.get("name", "")] = part_name("xl/workbook.xml", target)
-        return out
+        return sheet_parts(self.read("xl/workbook.xml"), self.read("xl/_rels/workbook.xml.rels"))
 
     def bytes(self) -> bytes:
         """The archive: every part in its original order (added ones last)."""
@@ -193,7 +188,7 @@ class SheetPatch:
     heights: dict[int, str] = field(default_factory=dict)  # row → ht (customHeight set)
 
     def apply(self, xml: str) -> str:
-        if "<sheetData" not in xml or "<x:" in xml[:400]:
+        if "<sheetData" not in xml or "<x:" in xml[:400] or not plain_xml(xml):
             raise Cannot(f"{self.sheet}: unexpected sheet XML")
         if "<tableParts" in xml:
             raise Cannot(f"{self.sheet}: a table object (ListObject)")
