@@ -203,3 +203,17 @@ def test_what_a_patch_cannot_do_is_left_to_openpyxl(cases: dict[str, Path], tmp_
     fast, slow, patched, loaded = both(src, tmp_path)
     assert patched.path == "openpyxl" and why in patched.fallback
     assert differences(fast, slow) == []
+
+
+def test_sheet_xml_with_comments_is_left_to_openpyxl(cases: dict[str, Path], tmp_path: Path) -> None:
+    """A comment or CDATA section could hold text that looks like cells to a regular expression."""
+    src = tmp_path / "commented.xlsx"
+    with zipfile.ZipFile(cases["reference"]) as zin, zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                data = data.replace(b"<sheetData>", b'<sheetData><!-- <row r="9"><c r="A9"/></row> -->', 1)
+            zout.writestr(info, data)
+    fast, slow, patched, _ = both(src, tmp_path)
+    assert patched.path == "openpyxl" and "unexpected sheet XML" in patched.fallback
+    assert differences(fast, slow) == []
