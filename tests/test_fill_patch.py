@@ -76,10 +76,10 @@ def differences(a_path: Path, b_path: Path, key: Callable[[Any], tuple] = style_
     return out
 
 
-def both(src: Path, tmp: Path) -> tuple[Path, Path, Any, Any]:
+def both(src: Path, tmp: Path, balance: bool | None = None) -> tuple[Path, Path, Any, Any]:
     """``src`` filled by the patch path and by the openpyxl path."""
     fast, slow = tmp / f"{src.stem}-patch.xlsx", tmp / f"{src.stem}-openpyxl.xlsx"
-    return fast, slow, fill_workbook(src, fast), fill_workbook(src, slow, patch=False)
+    return fast, slow, fill_workbook(src, fast, balance=balance), fill_workbook(src, slow, balance=balance, patch=False)
 
 
 def edit(src: Path, change: Callable[[openpyxl.Workbook], None]) -> Path:
@@ -153,6 +153,19 @@ def test_the_patched_workbook_equals_the_openpyxl_paths(cases: dict[str, Path], 
     assert differences(fast, slow) == []
     assert patched.lines()[:-1] == loaded.lines()[:-1]  # the same report (but the file written)
     assert (patched.derived, patched.other) == (loaded.derived, loaded.other)
+
+
+@pytest.mark.parametrize("balance", [True, False])
+def test_balancing_and_undoing_it_are_patched_too(cases: dict[str, Path], tmp_path: Path, balance: bool) -> None:
+    """舍位平衡 rewrites every input (fixed tables too) with the printed amounts, and back."""
+    src = cases["reference"]
+    if not balance:
+        src = tmp_path / "balanced.xlsx"
+        fill_workbook(cases["reference"], src, balance=True)
+    fast, slow, patched, loaded = both(src, tmp_path, balance)
+    assert patched.path == "patch", patched.fallback
+    assert patched.balance and patched.balance == loaded.balance
+    assert differences(fast, slow) == []
 
 
 def test_what_the_user_changed_is_filled_and_reported(tmp_path: Path) -> None:
