@@ -88,10 +88,6 @@ class Package:
                 raise Cannot(f"part {i.filename!r}: non-ASCII name or encrypted")
         return cls(p, data, infos)
 
-    @property
-    def names(self) -> list[str]:
-        return [i.filename for i in self.infos if i.filename not in self.removed] + self.added
-
     def read(self, name: str) -> bytes:
         if name in self.changed:
             return self.changed[name]
