@@ -128,12 +128,17 @@ def user_edits(path: Path) -> dict[str, tuple[str, int, int]]:
 
 
 @pytest.fixture(scope="module")
-def cases(tmp_path_factory: pytest.TempPathFactory, filled_reference: Path) -> dict[str, Path]:
+def small_edited(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, tuple[str, int, int]]]:
+    """The small example after :func:`user_edits`, and the cells edited."""
+    path = tmp_path_factory.mktemp("patch_small") / "small.xlsx"
+    new_book(read_data(SMALL), path)
+    return path, user_edits(path)
+
+
+@pytest.fixture(scope="module")
+def cases(tmp_path_factory: pytest.TempPathFactory, filled_reference: Path, small_edited) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("patch_cases")
-    out = {"reference": copy(filled_reference, d / "reference.xlsx")}
-    new_book(read_data(SMALL), d / "small.xlsx")
-    user_edits(d / "small.xlsx")
-    out["small-edited"] = d / "small.xlsx"
+    out = {"reference": copy(filled_reference, d / "reference.xlsx"), "small-edited": small_edited[0]}
     for i in (2, 5):
         new_book(book_from_data(synth_department(random.Random(f"patch:{i}"), i)), d / f"synth-{i}.xlsx")
         out[f"synth-{i}"] = d / f"synth-{i}.xlsx"
@@ -155,23 +160,17 @@ def test_the_patched_workbook_equals_the_openpyxl_paths(cases: dict[str, Path], 
     assert (patched.derived, patched.other) == (loaded.derived, loaded.other)
 
 
-@pytest.mark.parametrize("balance", [True, False])
-def test_balancing_and_undoing_it_are_patched_too(cases: dict[str, Path], tmp_path: Path, balance: bool) -> None:
-    """舍位平衡 rewrites every input (fixed tables too) with the printed amounts, and back."""
-    src = cases["reference"]
-    if not balance:
-        src = tmp_path / "balanced.xlsx"
-        fill_workbook(cases["reference"], src, balance=True)
-    fast, slow, patched, loaded = both(src, tmp_path, balance)
+def test_balancing_is_patched_too(cases: dict[str, Path], tmp_path: Path) -> None:
+    """舍位平衡 rewrites every input (fixed tables too) with the printed amounts and records the
+    exact ones in the hidden notes sheet."""
+    fast, slow, patched, loaded = both(cases["reference"], tmp_path, balance=True)
     assert patched.path == "patch", patched.fallback
     assert patched.balance and patched.balance == loaded.balance
     assert differences(fast, slow) == []
 
 
-def test_what_the_user_changed_is_filled_and_reported(tmp_path: Path) -> None:
-    src = tmp_path / "src.xlsx"
-    new_book(read_data(SMALL), src)
-    cells = user_edits(src)
+def test_what_the_user_changed_is_filled_and_reported(small_edited, tmp_path: Path) -> None:
+    src, cells = small_edited
     out = tmp_path / "out.xlsx"
     report = fill_workbook(src, out)
     assert report.path == "patch"
@@ -186,13 +185,20 @@ def test_what_the_user_changed_is_filled_and_reported(tmp_path: Path) -> None:
     assert openpyxl.load_workbook(out, data_only=True)["单位信息"]["F5"].value == "#DIV/0!"  # stored as an error
 
 
-def test_libreoffice_recalculates_the_patched_workbooks_to_the_stored_values(cases: dict[str, Path], tmp_path: Path,
-                                                                             lo) -> None:
+@pytest.fixture(scope="module")
+def libreoffice(cases: dict[str, Path], tmp_path_factory: pytest.TempPathFactory, lo) -> tuple[list[Path], list[Path]]:
+    """(patched workbooks, what LibreOffice recalculated and saved of them, then of the edited
+    small workbook itself): one LibreOffice call."""
+    d = tmp_path_factory.mktemp("patch_lo")
     patched = []
     for name in ("small-edited", "synth-5", "national"):
-        patched.append(tmp_path / f"{name}.xlsx")
+        patched.append(d / f"{name}.xlsx")
         assert fill_workbook(cases[name], patched[-1]).path == "patch"
-    converted = lo.convert(patched, tmp_path / "lo", "xlsx")
+    return patched, lo.convert([*patched, cases["small-edited"]], d / "lo", "xlsx")
+
+
+def test_libreoffice_recalculates_the_patched_workbooks_to_the_stored_values(libreoffice) -> None:
+    patched, converted = libreoffice
     compared = 0
     for ours, theirs in zip(patched, converted):
         mine = stored_values(ours)
@@ -218,10 +224,10 @@ def test_parts_openpyxl_would_rewrite_or_drop_survive_byte_for_byte(cases: dict[
     assert any(n.startswith("xl/comments") for n in after) and openpyxl.load_workbook(out)["单位信息"]["A1"].comment
 
 
-def test_a_workbook_libreoffice_saved_is_patched(cases: dict[str, Path], tmp_path: Path, lo) -> None:
+def test_a_workbook_libreoffice_saved_is_patched(libreoffice, tmp_path: Path) -> None:
     """Shared strings, LibreOffice's own styles.xml and number formats: still a patch.  (The
     openpyxl path writes the hidden notes sheet afresh, in openpyxl's default look.)"""
-    [saved] = lo.convert([cases["small-edited"]], tmp_path / "lo", "xlsx")
+    saved = libreoffice[1][-1]
     fast, slow, patched, loaded = both(saved, tmp_path)
     assert patched.path == "patch", patched.fallback
     assert differences(fast, slow, formatting, skip=("数据文件说明",)) == []
