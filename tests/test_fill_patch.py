@@ -15,6 +15,8 @@ from typing import Any, Callable
 import openpyxl
 import pytest
 from openpyxl.comments import Comment
+from openpyxl.drawing.image import Image
+from PIL import Image as PILImage
 from openpyxl.utils import get_column_letter
 from test_fill_support import copy, is_number, numeric_mismatches, shift_rows, stored_values
 
@@ -209,7 +211,14 @@ def test_libreoffice_recalculates_the_patched_workbooks_to_the_stored_values(lib
 
 def test_parts_openpyxl_would_rewrite_or_drop_survive_byte_for_byte(cases: dict[str, Path], tmp_path: Path) -> None:
     src = copy(cases["small-edited"], tmp_path / "extras.xlsx")
-    edit(src, lambda wb: setattr(wb["单位信息"]["A1"], "comment", Comment("批注：保留", "会计")))
+    png = tmp_path / "logo.png"
+    PILImage.new("RGB", (8, 8), (200, 30, 30)).save(png)
+
+    def extras(wb: openpyxl.Workbook) -> None:
+        wb["单位信息"]["A1"].comment = Comment("批注：保留", "会计")
+        wb["收入决算表"].add_image(Image(str(png)), "K2")
+
+    edit(src, extras)
     with zipfile.ZipFile(src, "a") as z:
         z.writestr(EXTRA_PART, EXTRA)
     out = tmp_path / "out.xlsx"
@@ -222,6 +231,7 @@ def test_parts_openpyxl_would_rewrite_or_drop_survive_byte_for_byte(cases: dict[
     assert changed <= {"xl/workbook.xml", "xl/styles.xml"} | {n for n in before if n.startswith("xl/worksheets/sheet")}
     assert after[EXTRA_PART] == EXTRA
     assert any(n.startswith("xl/comments") for n in after) and openpyxl.load_workbook(out)["单位信息"]["A1"].comment
+    assert any(n.startswith("xl/media/") for n in after) and openpyxl.load_workbook(out)["收入决算表"]._images
 
 
 def test_a_workbook_libreoffice_saved_is_patched(libreoffice, tmp_path: Path) -> None:
