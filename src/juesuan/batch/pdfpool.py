@@ -167,11 +167,13 @@ class Office:
         return self.office.poll() is None and self.bridge.poll() is None
 
     def stop(self) -> None:
-        """End the converter (end of its input) and LibreOffice."""
+        """End the converter (end of its input: it asks LibreOffice to quit) and LibreOffice, waiting
+        for both (so their CPU time is counted as this process's children's); killed if they linger."""
         try:
             assert self.bridge.stdin is not None
             self.bridge.stdin.close()
             self.bridge.wait(timeout=10)
+            self.office.wait(timeout=10)
         except (OSError, ValueError, subprocess.TimeoutExpired):
             pass
         self.kill()
