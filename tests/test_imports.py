@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-HEAVY = ("openpyxl", "numpy", "pandas", "docx", "jinja2", "formulas", "matplotlib", "scipy")
+HEAVY = ("openpyxl", "numpy", "pandas", "docx", "jinja2", "formulas", "matplotlib", "scipy", "python_calamine")
 
 
 def loaded_after(code: str) -> list[str]:
@@ -24,10 +24,17 @@ def test_the_command_line_itself_imports_no_heavy_library() -> None:
     assert loaded_after("import juesuan.cli\njuesuan.cli._parser()") == []
 
 
-def test_check_does_not_load_the_word_writer(filled_reference: Path) -> None:
+def test_check_reads_the_workbook_in_one_pass_without_openpyxl_numpy_or_calamine(filled_reference: Path) -> None:
     loaded = loaded_after(f"from juesuan.cli import main\nmain(['check', {str(filled_reference)!r}])")
-    assert "openpyxl" in loaded  # the probe can see what check really needs
-    assert "docx" not in loaded and "pandas" not in loaded
+    assert not {"openpyxl", "numpy", "pandas", "scipy", "docx", "python_calamine", "formulas"} & set(loaded)
+
+
+def test_check_write_loads_openpyxl_only_to_write_the_sheet(filled_reference: Path, tmp_path: Path) -> None:
+    book = tmp_path / "book.xlsx"
+    book.write_bytes(filled_reference.read_bytes())
+    loaded = loaded_after(f"from juesuan.cli import main\nmain(['check', {str(book)!r}, '--write'])")
+    assert "openpyxl" in loaded  # the probe can see what writing needs
+    assert not {"pandas", "docx", "python_calamine"} & set(loaded)
 
 
 def test_fill_parses_formulas_without_loading_scipy(filled_reference: Path, tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ def read_workbook(path: str | Path, format_id: str | None = None, text_numbers: 
     """
     from juesuan.session import Session
 
-    s = Session.workbook(path, format_id)
+    s = Session.for_reading(path, format_id)
     if not text_numbers and s.found is not None:
         try:
             refuse_text_numbers(s.found)

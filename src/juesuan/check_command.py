@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 from juesuan.check import acknowledge
-from juesuan.check.report_sheet import write
 from juesuan.errors import InputError
 from juesuan.findings import exit_status, format_text, report_json
 from juesuan.session import Session
@@ -37,6 +36,8 @@ def run(args: argparse.Namespace) -> int:
         raise exc.at(file=str(path)) from None
     values, formulas = session.grids or {}, session.formulas or {}
     if getattr(args, "write", False):
+        from juesuan.check.report_sheet import write  # openpyxl: only when writing the sheet
+
         write(path, findings, values, formulas, acknowledge.read(values.get(acknowledge.SHEET)))
     if getattr(args, "json", False):
         sys.stdout.write(json.dumps(report_json(str(path), findings), ensure_ascii=False, indent=2) + "\n")

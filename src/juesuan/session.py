@@ -4,6 +4,7 @@ problems met while reading kept as values, derived values computed once.
 Every command starts here instead of its own read sequence::
 
     s = Session.workbook("部门.xlsx")           # openpyxl, for commands that write it back
+    s = Session.for_reading("部门.xlsx")        # the same grids, read without openpyxl (dump, export)
     s = Session.for_check("部门.xlsx")          # values as shown + formula text, read leniently
     s = Session.data_file("部门.json")
     s.pack, s.book, s.found, s.problems         # the format, the inputs, where they are, what was unusable
@@ -55,6 +56,19 @@ class Session:
         wb = load(p)
         t1 = time.perf_counter()
         s = cls._read(pack, grids(wb), p, wb=wb, lenient=lenient)
+        s.seconds.update(load=t1 - t0, read=time.perf_counter() - t1)
+        return s
+
+    @classmethod
+    def for_reading(cls, path: str | Path, format_id: str | None = None) -> "Session":
+        """A workbook read as :meth:`workbook` reads it (formulas as text, strictly) for commands
+        that only read it: the same grids, from one pass over the file without openpyxl; no ``wb``."""
+        p = Path(path)
+        pack = detect_pack(p, format_id)
+        t0 = time.perf_counter()
+        sheets = stored_grids(p)
+        t1 = time.perf_counter()
+        s = cls._read(pack, sheets, p)
         s.seconds.update(load=t1 - t0, read=time.perf_counter() - t1)
         return s
 
@@ -123,3 +137,18 @@ class Session:
         from juesuan.narrate import narrative
 
         return narrative(self.book)
+
+
+def stored_grids(path: Path) -> dict[str, Grid]:
+    """Every sheet as :func:`juesuan.workbook_file.grids` gives it from the workbook loaded with
+    openpyxl, read by :func:`juesuan.xlsx_read.read_stored`; what that refuses (dates, odd XML…)
+    is loaded with openpyxl (which is also the oracle of the tests)."""
+    from juesuan import xlsx_read
+    from juesuan.locate import MAX_COLUMNS
+    from juesuan.workbook_file import check_readable, grids, load
+
+    check_readable(path)
+    try:
+        return xlsx_read.read_stored(path, MAX_COLUMNS)
+    except xlsx_read.Refused:
+        return grids(load(path))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Sequence
 
 from juesuan.audit.model import Amount, Change, SectionFacts, sentence_span, sign_of
 from juesuan.audit.text import Figure, figure_at
@@ -154,7 +155,7 @@ def _respectively(facts: SectionFacts, i: int, text: str, m: re.Match[str], more
         facts.changes.append(ch)
 
 
-def read_changes(facts: SectionFacts, i: int, text: str, reasons: list[tuple[int, int]],
+def read_changes(facts: SectionFacts, i: int, text: str, reasons: Sequence[tuple[int, int]],
                  claimed: list[tuple[int, int]], default_year: int | None) -> None:
     """Every change of paragraph ``i`` (see the module docstring); spans used are ``claimed``."""
     carried: dict[int, tuple[str, int | None, int]] = {}  # sentence start → (basis, year, where)

@@ -23,6 +23,7 @@ against last year with "接待费减少" while 八 states 公务接待费 "与�
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
@@ -456,11 +457,17 @@ def movements(all_facts: list[SectionFacts]) -> list[Moved]:
     return out
 
 
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=65536)
 def names_match(item: str, name: str) -> bool:
-    """"接待费" ~ "公务接待费支出": the shorter name (three characters at least) inside the longer."""
+    """"接待费" ~ "公务接待费支出": the shorter name (three characters at least) inside the longer.
+
+    (Pure; memoised: a batch asks the same pairs of names for every department.)"""
     a, b = key(item), key(name)
     short, long = sorted((a, b), key=len)
-    return len(re.findall(r"[\u4e00-\u9fff]", short)) >= 3 and short in long
+    return len(HAN.findall(short)) >= 3 and short in long
 
 
 def check_reasons(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:

@@ -26,7 +26,7 @@ from juesuan.audit.outline import expected_kinds
 from juesuan.audit.sections import (KIND_NAMES, UNCHECKED, classify_unrecognised, content_outline, outline,
                                     paragraphs)
 from juesuan.audit.tables import check_codes, check_table, check_tables, check_text, read_tables
-from juesuan.audit.text import MONEY_PLACES, Mapped, figures, money_places, normalise
+from juesuan.audit.text import FIGURE_RX, MONEY_PLACES, MONEY_UNITS, Mapped, money_places, normalise
 from juesuan.errors import InputError, Location
 from juesuan.findings import Finding
 
@@ -58,7 +58,7 @@ def audit_loaded(loaded: Loaded, format_id: str | None = None) -> AuditResult:
 
 def _prints_yuan(text: str) -> bool:
     """Whether a text prints its amounts in 元 rather than 万元 (messages then say they convert)."""
-    units = [f.text for f in figures(text) if f.is_money]
+    units = [m.group(0) for m in FIGURE_RX.finditer(text) if m.group("unit") in MONEY_UNITS]  # figures() unparsed
     yuan = sum(1 for t in units if t.endswith("元") and not t.endswith(("万元", "亿元")))
     return yuan > len(units) - yuan
 
@@ -72,7 +72,7 @@ def _audit(loaded: Loaded, mapped: Mapped, format_id: str | None = None) -> Audi
     elif out.loose:  # statements before the first heading are read by what they are about
         out.sections = sorted(out.sections + content_outline(out.loose).sections, key=lambda s: s.heading.start)
     doc = Doc(loaded, mapped, out, doc_year(mapped.text))
-    if not figures(mapped.text) and not any(re.search(r"\d", p.text) for p in paras if p.table):
+    if not FIGURE_RX.search(mapped.text) and not any(re.search(r"\d", p.text) for p in paras if p.table):
         raise InputError("文档中没有任何金额或百分比（万元、元、%），没有可复核的数字",
                          "the document states no figure (万元, 元, %) to check", Location(file=loaded.path))
     skipped: list[Skip] = [Skip(None, zh, en) for zh, en in out.notes]

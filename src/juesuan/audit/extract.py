@@ -23,12 +23,14 @@ share without a base) is recorded as skipped, with the sentence, rather than gue
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import Sequence
 
 from juesuan.audit.changes import link_change, read_changes, read_comparisons, read_sides, years
 from juesuan.audit.model import (Amount, Change, Claim, CountSum, Doc, Item, ListStmt, Rate, SectionFacts, Share,
                                  Skip, segment_span, sentence_span, sign_of)
 from juesuan.audit.sections import Para, Section
-from juesuan.audit.text import COUNT_UNITS, Figure, figure_at, figures
+from juesuan.audit.text import COUNT_UNITS, FIGURE_RX, Figure, figure_at, figures
 
 NUM = r"\d+(?:\.\d+)?"
 REASON_RX = re.compile(r"(?:变动|差异|增减变化|变化|增减)?(?:的)?原因(?:是|为|主要是|主要为|如下|分析)?[：:]?"
@@ -74,20 +76,25 @@ def extract(section: Section, doc: Doc) -> SectionFacts:
 
 
 def _has_figures(p: Para) -> bool:
-    return bool(figures(p.text))
+    return FIGURE_RX.search(p.text) is not None
 
 
-def _reason_spans(text: str) -> list[tuple[int, int]]:
+SEMI_THEN_OF = re.compile(r"；(?=其中)")
+
+
+@lru_cache(maxsize=256)
+def _reason_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each reason text of a paragraph (pure; a paragraph asks twice)."""
     spans = []
     for m in REASON_RX.finditer(text):
         stop = "；。" if m.group(0).startswith("开支内容") else "。"
         ends = [j for j in (text.find(ch, m.end()) for ch in stop) if j >= 0]
-        ends += [m.end() + x.start() for x in re.finditer(r"；(?=其中)", text[m.end():])]
+        ends += [x.start() for x in SEMI_THEN_OF.finditer(text, m.end())]
         spans.append((m.start(), min(ends) if ends else len(text)))
-    return spans
+    return tuple(spans)
 
 
-def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
+def _inside(at: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(s <= at < e for s, e in spans)
 
 
@@ -237,11 +244,13 @@ def _read_claims(facts: SectionFacts, i: int, p: Para) -> None:
                                           i, offset, m.end("dir"), of))
 
 
+LABEL_FIGURE_RX = re.compile(rf"{NUM}\s*(?:万元|亿元|元|%|个|辆|批次|人次|台（套）|台|套|人|次|项|件|份|名)")
+
+
 def _label(text: str, at: int, p: Para) -> str:
     """The words just before position ``at``: back to the last punctuation or figure."""
     start = max(text.rfind(ch, 0, at) for ch in BOUNDARY) + 1
-    prev = [m.end() for m in re.finditer(rf"{NUM}\s*(?:万元|亿元|元|%|个|辆|批次|人次|台（套）|台|套|人|次|项|件|份|名)",
-                                         text[:at])]
+    prev = [m.end() for m in LABEL_FIGURE_RX.finditer(text, 0, at)]  # as on text[:at]
     if prev:
         start = max(start, prev[-1])
     if p.marker and start < len(p.marker):
@@ -426,8 +435,10 @@ def _numbered_items(facts: SectionFacts, j: int, head: Amount) -> list[Item]:
         elif blocks:
             blocks[-1].append(k)
     items = []
+    unit = head.fig.unit
     for block in blocks:
-        amounts = [a for a in facts.amounts if a.para in block and a.role == "actual" and _same_unit(a, head.fig.unit)]
+        paras_of = set(block)
+        amounts = [a for a in facts.amounts if a.para in paras_of and a.role == "actual" and a.fig.unit == unit]
         if not amounts:
             continue
         first = amounts[0]

@@ -9,6 +9,8 @@ are the sentences as printed (:meth:`Doc.quote`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from functools import lru_cache
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -64,21 +66,35 @@ class Doc:
         return self.quote(section, para, s, e)
 
 
+@lru_cache(maxsize=1024)
+def _stops(text: str, stops: str) -> list[int]:
+    """The positions of ``stops`` characters in ``text``, in order (a paragraph asks many times)."""
+    return [i for i, ch in enumerate(text) if ch in stops]
+
+
+def _around(text: str, at: int, stops: str) -> tuple[int, int]:
+    """(last stop before ``at``, else -1; first stop at or after ``at``, else -1), for 0 ≤ at ≤ len."""
+    pos = _stops(text, stops)
+    k = bisect_left(pos, at)
+    return (pos[k - 1] if k else -1), (pos[k] if k < len(pos) else -1)
+
+
 def sentence_span(text: str, at: int) -> tuple[int, int]:
     """Start and end (after the 。) of the sentence containing position ``at``."""
     at = max(0, min(at, len(text) - 1)) if text else 0
-    start = max((text.rfind(ch, 0, at) for ch in SENTENCE_STOP), default=-1) + 1
-    ends = [i for i in (text.find(ch, at) for ch in SENTENCE_STOP) if i >= 0]
-    end = (min(ends) + 1) if ends else len(text)
-    return start, end
+    before, after = _around(text, at, SENTENCE_STOP)
+    return before + 1, (after + 1) if after >= 0 else len(text)
 
 
 def segment_span(text: str, at: int) -> tuple[int, int]:
     """Like :func:`sentence_span`, but a ``；`` also ends a segment."""
     stops = SENTENCE_STOP + "；"
-    start = max((text.rfind(ch, 0, at) for ch in stops), default=-1) + 1
-    ends = [i for i in (text.find(ch, at) for ch in stops) if i >= 0]
-    return start, (min(ends) if ends else len(text))
+    if not 0 <= at <= len(text):  # str.find/rfind's slice semantics: the plain way
+        start = max((text.rfind(ch, 0, at) for ch in stops), default=-1) + 1
+        ends = [i for i in (text.find(ch, at) for ch in stops) if i >= 0]
+        return start, (min(ends) if ends else len(text))
+    before, after = _around(text, at, stops)
+    return before + 1, after if after >= 0 else len(text)
 
 
 @dataclass(eq=False)
@@ -246,8 +262,13 @@ class SectionFacts:
         return None
 
 
+KEY_PREFIX = re.compile(r"^.*?\d{4}年度?")
+KEY_NOISE = re.compile(r"[（）()“”\"'《》\s【】]|本年|决算|金额|总额|合计|财政拨款|数|的|为|共计|共有")
+
+
+@lru_cache(maxsize=65536)
 def key(label: str) -> str:
-    """A name reduced for matching: no department prefix, years, filler words or punctuation."""
-    text = re.sub(r"^.*?\d{4}年度?", "", label)
-    text = re.sub(r"[（）()“”\"'《》\s【】]|本年|决算|金额|总额|合计|财政拨款|数|的|为|共计|共有", "", text)
-    return text
+    """A name reduced for matching: no department prefix, years, filler words or punctuation.
+
+    (Pure; memoised: the same names recur in every section and every department of a batch.)"""
+    return KEY_NOISE.sub("", KEY_PREFIX.sub("", label, count=1))

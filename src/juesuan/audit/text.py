@@ -46,25 +46,34 @@ class Mapped:
         return cls(text, list(range(len(text))))
 
     def sub(self, pattern: str | re.Pattern[str], repl: str | Callable[[re.Match[str]], str]) -> "Mapped":
-        """``re.sub`` that carries the origins along (new characters take their match's start)."""
+        """``re.sub`` that carries the origins along (new characters take their match's start).
+
+        Returns ``self`` when nothing matches (a Mapped is never changed in place)."""
         rx = re.compile(pattern) if isinstance(pattern, str) else pattern
+        text, origin_in = self.text, self.origin
+        matches = rx.finditer(text)
+        m = next(matches, None)
+        if m is None:
+            return self
         out: list[str] = []
         origin: list[int] = []
         last = 0
-        for m in rx.finditer(self.text):
-            out.append(self.text[last:m.start()])
-            origin.extend(self.origin[last:m.start()])
-            new = repl(m) if callable(repl) else m.expand(repl)
-            old = m.group(0)
-            if len(new) == len(old):
-                origin.extend(self.origin[m.start():m.end()])
+        expand = None if callable(repl) else repl
+        while m is not None:
+            start, end = m.span()
+            out.append(text[last:start])
+            origin.extend(origin_in[last:start])
+            new = repl(m) if expand is None else m.expand(expand)  # type: ignore[operator]
+            if len(new) == end - start:
+                origin.extend(origin_in[start:end])
             else:
-                anchor = self.origin[m.start()] if m.start() < len(self.origin) else len(self.origin)
+                anchor = origin_in[start] if start < len(origin_in) else len(origin_in)
                 origin.extend([anchor] * len(new))
             out.append(new)
-            last = m.end()
-        out.append(self.text[last:])
-        origin.extend(self.origin[last:])
+            last = end
+            m = next(matches, None)
+        out.append(text[last:])
+        origin.extend(origin_in[last:])
         return Mapped("".join(out), origin)
 
     def source(self, start: int, end: int) -> tuple[int, int]:
@@ -111,6 +120,13 @@ def to_simplified(m: Mapped) -> Mapped:
     return Mapped("\n".join(out), m.origin)
 
 
+# full-width variants other than the Chinese punctuation kept (those map to themselves)
+FULLWIDTH_RX = re.compile("[" + "".join(
+    re.escape(chr(c)) for c in range(0xFF01, 0xFF5F) if chr(c) not in _FULLWIDTH_KEEP) + "]")
+SHARED_UNIT_RX = re.compile(r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)(?=\s*[,，、]\s*\d+(?:\.\d+)?(?:\s*[,，、]\s*\d+(?:\.\d+)?)*"
+                            r"\s*(?P<unit>万元|亿元|元|%))")
+
+
 def _shared_unit(x: re.Match[str]) -> str:
     return x.group("num") + x.group("unit")
 
@@ -126,7 +142,7 @@ def normalise(raw: str) -> Mapped:
     m = m.sub(r"\n[ \t]*\|[ \t]*\n(?=[^\n|]{0,20}\n)", " | ")
     m = m.sub(r"[\u200b\u200c\u200d\u2060\ufeff]", "")
     m = m.sub(r"[\u3000\xa0\u2002\u2003\u2009]", " ")
-    m = m.sub(r"[\uff01-\uff5e]", lambda x: _width(x.group(0)))
+    m = m.sub(FULLWIDTH_RX, lambda x: _width(x.group(0)))
     m = m.sub(r"[﹪]", "%")
     m = m.sub(r"\*\*", "")
     # thousands separators: "3,041.69", not the list "4125.49,4143.91万元"
@@ -134,8 +150,10 @@ def normalise(raw: str) -> Mapped:
     # "1000.86万" (no 元) is money; "各是4125.49,4143.91万元": one unit after two figures
     m = m.sub(r"(?<=\d)\s*万(?![元人次辆个件户亩株吨平册份名千余多])", "万元")
     for _ in range(3):
-        m = m.sub(r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)(?=\s*[,，、]\s*\d+(?:\.\d+)?(?:\s*[,，、]\s*\d+(?:\.\d+)?)*\s*(?P<unit>万元|亿元|元|%))",
-                  _shared_unit)
+        shared = m.sub(SHARED_UNIT_RX, _shared_unit)
+        if shared is m:  # nothing left to share: a further pass would not match either
+            break
+        m = shared
     # half-width punctuation between Chinese words → the full-width form
     m = m.sub(r"\(", "（").sub(r"\)", "）")
     m = m.sub(r"(?<!\d),|,(?!\d)", "，")

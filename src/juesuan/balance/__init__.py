@@ -30,6 +30,7 @@ from juesuan.expr import Key
 from juesuan.model import Book
 
 STAMP = "舍位平衡"
+CENT = Decimal("0.01")
 NOTE = ("舍位平衡：各表输入单元格为两位小数的公开数（万元），原始精确数记于此；"
         "每项为 [表, 行, 栏, 公开数, 精确数] (controlled rounding: the exact amounts of the cells shown rounded)")
 
@@ -43,6 +44,7 @@ class Balanced:
     cells: int = 0  # amount cells considered (inputs and derived)
     moved: list[Key] = field(default_factory=list)  # printed off their ordinary rounding
     blocking: list[str] = field(default_factory=list)  # relations that admit no consistent rounding
+    tails: list[str] = field(default_factory=list)  # their input cells with more than two decimals
     seconds: float = 0.0
 
     def message(self) -> str:
@@ -56,7 +58,10 @@ class Balanced:
         head = (f"舍位平衡无解：以下 {len(self.blocking)} 个关系无法在两位小数上同时精确成立，已保留普通四舍五入，"
                 f"尾差照常报告（no consistent rounding exists: these {len(self.blocking)} relations cannot all "
                 "hold exactly on two-decimal figures; ordinary rounding kept）：")
-        return "\n".join([head, *(f"  {b}" for b in self.blocking)])
+        lines = [head]
+        if self.tails:
+            lines.append("  其中带尾数的输入单元格（the input cells whose tails cannot be placed）：" + "；".join(self.tails))
+        return "\n".join([*lines, *(f"  {b}" for b in self.blocking)])
 
 
 def requested(book: Book) -> bool:
@@ -109,14 +114,17 @@ def balance_book(book: Book) -> Balanced:
     t0 = time.perf_counter()
     source = exact_book(book)
     exact, relations, ctx = gather(source)
-    solution = solve(exact, relations + same_amounts(exact))
+    solution = solve(exact, relations + same_amounts(exact), explain=False)
     if not solution.feasible:  # equal amounts printing equal is a preference, not a rule of the format
         solution = solve(exact, relations)
     if not solution.needed:
         return Balanced(source, "unneeded", len(exact), seconds=time.perf_counter() - t0)
     if not solution.feasible:
+        inputs = set(ctx.prep.numeric_inputs)
+        tails = dict.fromkeys(k for r in solution.blocking for k, _ in r.terms
+                              if k in inputs and exact.get(k, CENT) != exact[k].quantize(CENT))
         return Balanced(source, "infeasible", len(exact), blocking=[describe(r, ctx) for r in solution.blocking],
-                        seconds=time.perf_counter() - t0)
+                        tails=[f"{ctx.label(k)} {_text(exact[k])}" for k in tails], seconds=time.perf_counter() - t0)
     values = dict(source.values)
     entries = []
     for key in ctx.prep.numeric_inputs:

@@ -26,13 +26,11 @@ are opaque and relations carry their own id and label.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Hashable, Mapping, NamedTuple, Sequence
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
-HALF = Decimal("0.5")
 EPS_CENTS = Decimal("0.0001")  # a relation "holds" on exact amounts within 0.000001 万元
 
 
@@ -89,28 +87,37 @@ def ordinary(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def solve(exact: Mapping[Hashable, Decimal], relations: Sequence[Relation]) -> Solution:
+def solve(exact: Mapping[Hashable, Decimal], relations: Sequence[Relation], explain: bool = True) -> Solution:
     """Printed values for ``exact`` under ``relations`` with the fewest cells moved (see module doc).
 
     A key a relation names but ``exact`` lacks counts as an exact zero.  Relations that do not
-    hold on the exact values are not imposed (they are returned in ``skipped``).
+    hold on the exact values are not imposed (they are returned in ``skipped``).  ``explain``
+    False: when no rounding exists, ``blocking`` holds all imposed relations (no search for an
+    irreducible set).
     """
-    cents = {k: v.scaleb(2) for k, v in exact.items()}
-    lo = {k: math.floor(c) for k, c in cents.items()}
-    up = {k for k, c in cents.items() if c - lo[k] >= HALF}  # ordinary rounding is the ceiling
-    plain_cents = {k: lo[k] + (k in up) for k in cents}
+    scale, units = _scaled(exact)  # exact amounts as whole multiples of 10^-scale cents
+    step = 10 ** scale
+    lo = {k: u // step for k, u in units.items()}
+    frac = {k: u - lo[k] * step for k, u in units.items()}
+    half = step // 2 if step > 1 else 1
+    up = {k for k, f in frac.items() if f >= half and f}  # ordinary rounding (half up) is the ceiling
+    plain_cents = {k: lo[k] + (k in up) for k in units}
     plain = {k: Decimal(c).scaleb(-2) for k, c in plain_cents.items()}
-    needed = any(c != lo[k] for k, c in cents.items())
+    needed = any(frac.values())
+    eps = _eps(scale)
     imposed, skipped = [], []
+    get = units.get
     for r in relations:
-        exact_gap = sum((c * cents.get(k, ZERO) for k, c in r.terms), r.const.scaleb(2))
-        (imposed if (abs(exact_gap) <= EPS_CENTS if r.sense == "=" else exact_gap >= -EPS_CENTS) else skipped).append(r)
+        gap = 0 if not r.const else r.const.scaleb(2 + scale)  # a constant: Decimal (rare)
+        for k, c in r.terms:
+            gap += c * get(k, 0)
+        (imposed if (abs(gap) <= eps if r.sense == "=" else gap >= -eps) else skipped).append(r)
     if not needed or all(_holds(r, plain_cents) for r in imposed):
         return Solution(plain, [], [], skipped, needed)
-    problem = _Problem(cents, lo, up, imposed)
+    problem = _Problem(lo, frac, up, imposed)
     d = problem.optimise()
     if d is None:
-        return Solution(plain, [], problem.irreducible(), skipped, needed)
+        return Solution(plain, [], problem.irreducible() if explain else list(imposed), skipped, needed)
     printed = dict(plain)
     moved = []
     for j, key in enumerate(problem.keys):
@@ -121,24 +128,45 @@ def solve(exact: Mapping[Hashable, Decimal], relations: Sequence[Relation]) -> S
     return Solution(printed, moved, [], skipped, needed)
 
 
+def _scaled(exact: Mapping[Hashable, Decimal]) -> tuple[int, dict[Hashable, int]]:
+    """(s, {key: amount in units of 10^-s cents}) with the smallest s that keeps every amount whole
+    (元 amounts: s = 2).  Integer arithmetic is exact and much faster than Decimal."""
+    scale = 0
+    for v in exact.values():
+        e = v.as_tuple().exponent
+        if isinstance(e, int) and -e - 2 > scale:
+            scale = -e - 2
+    scale = min(scale, 12)  # finer than 10^-14 万元 is noise: rounded half even there
+    units = {}
+    for k, v in exact.items():
+        u = v.scaleb(2 + scale)
+        units[k] = int(u) if u == u.to_integral_value() else int(u.to_integral_value())
+    return scale, units
+
+
+def _eps(scale: int) -> int:
+    """The tolerance of "holds on the exact amounts": 0.0001 cent (0.000001 万元), in scaled units."""
+    return int(EPS_CENTS.scaleb(scale)) if scale >= 4 else 0
+
+
 def _holds(r: Relation, cents: Mapping[Hashable, int]) -> bool:
-    gap = sum((c * cents.get(k, 0) for k, c in r.terms), r.const.scaleb(2))
+    gap = sum((c * cents.get(k, 0) for k, c in r.terms), 0 if not r.const else r.const.scaleb(2))
     return gap == 0 if r.sense == "=" else gap >= 0
 
 
 class _Problem:
     """The integer program over the cells that are not already whole cents."""
 
-    def __init__(self, cents: Mapping[Hashable, Decimal], floors: Mapping[Hashable, int], up: set[Hashable],
+    def __init__(self, floors: Mapping[Hashable, int], frac: Mapping[Hashable, int], up: set[Hashable],
                  relations: Sequence[Relation]) -> None:
         self.keys: list[Hashable] = []
         self.lo: list[int] = []
         self.cost: list[int] = []  # +1: moving up costs; −1: moving down costs (ordinary = ceiling)
         fixed: dict[Hashable, int] = {}
         index: dict[Hashable, int] = {}
-        for key, c in cents.items():
+        for key, f in frac.items():
             lo = floors[key]
-            if c == lo:
+            if not f:
                 fixed[key] = lo
                 continue
             index[key] = len(self.keys)
@@ -161,43 +189,77 @@ class _Problem:
                 self.rows.append((r, coefs, int(rhs)))
 
     def optimise(self, rows: Sequence[int] | None = None, feasibility: bool = False):  # type: ignore[no-untyped-def]
-        """The binaries of an optimal rounding (None when infeasible); ``rows`` limits the relations."""
+        """The binaries of an optimal rounding (None when infeasible); ``rows`` limits the relations.
+
+        The linear relaxation first (HiGHS dual simplex, a vertex): the relations are nearly all
+        sums in trees, so its optimum is almost always whole; a whole optimum of the relaxation
+        is an optimum of the integer program (it can do no better), checked exactly in integers.
+        Otherwise, or when the check fails, SciPy's ``milp`` (branch and bound) decides.
+        """
         import numpy as np
-        from scipy.optimize import Bounds, LinearConstraint, milp
+        from scipy.optimize import Bounds, LinearConstraint, linprog, milp
         from scipy.sparse import csr_array
 
         chosen = [self.rows[i] for i in (range(len(self.rows)) if rows is None else rows)]
         n = len(self.keys)
         c = np.zeros(n) if feasibility else np.array(self.cost, dtype=float)
-        constraints = []
-        if chosen:
-            data, ri, ci, lb, ub = [], [], [], [], []
-            for i, (rel, coefs, rhs) in enumerate(chosen):
-                for j, a in coefs.items():
-                    data.append(a)
-                    ri.append(i)
-                    ci.append(j)
-                lb.append(rhs)
-                ub.append(rhs if rel.sense == "=" else np.inf)
-            a = csr_array((np.array(data, dtype=float), (ri, ci)), shape=(len(chosen), n))
-            constraints.append(LinearConstraint(a, np.array(lb, dtype=float), np.array(ub, dtype=float)))
-        res = milp(c, integrality=np.ones(n), bounds=Bounds(0, 1), constraints=constraints,
-                   options={"presolve": True})
+        if not chosen:
+            return np.zeros(n, dtype=int) if feasibility else (c < 0).astype(int)
+        data, ri, ci, rhs, ge = [], [], [], [], []
+        for i, (rel, coefs, b) in enumerate(chosen):
+            for j, a in coefs.items():
+                data.append(a)
+                ri.append(i)
+                ci.append(j)
+            rhs.append(b)
+            ge.append(rel.sense != "=")
+        a = csr_array((np.array(data, dtype=float), (ri, ci)), shape=(len(chosen), n))
+        b = np.array(rhs, dtype=float)
+        ineq = np.array(ge, dtype=bool)
+        eq = ~ineq
+        lp = linprog(c, A_eq=a[eq] if eq.any() else None, b_eq=b[eq] if eq.any() else None,
+                     A_ub=-a[ineq] if ineq.any() else None, b_ub=-b[ineq] if ineq.any() else None,
+                     bounds=(0, 1), method="highs-ds")
+        if lp.status == 2:  # the relaxation is infeasible: so is the integer program
+            return None
+        if lp.status == 0:
+            z = np.rint(lp.x).astype(np.int64)
+            if np.abs(lp.x - z).max() < 1e-6 and self._exact(chosen, z):
+                return z
+        res = milp(c, integrality=np.ones(n), bounds=Bounds(0, 1),
+                   constraints=[LinearConstraint(a, b, np.where(ineq, np.inf, b))], options={"presolve": True})
         if res.status == 2:  # infeasible
             return None
         if res.x is None:
             raise RuntimeError(f"舍位平衡求解失败 (the solver failed): {res.message}")
         return np.rint(res.x).astype(int)
 
+    @staticmethod
+    def _exact(chosen: Sequence[tuple[Relation, dict[int, int], int]], z) -> bool:  # type: ignore[no-untyped-def]
+        """Whether the 0/1 vector ``z`` satisfies every chosen relation exactly (integers)."""
+        for rel, coefs, b in chosen:
+            v = sum(c * int(z[j]) for j, c in coefs.items())
+            if v != b if rel.sense == "=" else v < b:
+                return False
+        return True
+
     def irreducible(self) -> list[Relation]:
-        """An irreducible infeasible set of relations (deletion filter, within one connected part)."""
-        rows = self._infeasible_part()
-        keep = list(rows)
-        for i in list(rows):
-            trial = [k for k in keep if k != i]
-            if self.optimise(trial, feasibility=True) is None:
-                keep = trial
-        return [self.rows[i][0] for i in keep]
+        """An irreducible infeasible set of relations, within one connected part: a deletion filter
+        over blocks (drop a block of relations when the rest stays infeasible), the blocks halving
+        down to single relations, so that each kept relation is needed."""
+        keep = self._infeasible_part()
+        size = max(1, len(keep) // 2)
+        while True:
+            i = 0
+            while i < len(keep):
+                trial = keep[:i] + keep[i + size:]
+                if trial and self.optimise(trial, feasibility=True) is None:
+                    keep = trial
+                else:
+                    i += size
+            if size == 1:
+                return [self.rows[i][0] for i in keep]
+            size = max(1, size // 2)
 
     def _infeasible_part(self) -> list[int]:
         """The relations of the first connected part (cells linked by relations) that is infeasible."""

@@ -52,20 +52,22 @@ class Prepared:
         self.found = found
         self._where = found.address if found is not None else None  # else the book's layout, when asked
         self.exprs: dict[Key, Expr] = derive.derivations(book)
-        self._kinds: dict[Key, Kind] = {}
+        self._kinds: dict[Key, Kind] = format_cache(self.fmt, "_check_kinds")  # a cell's kind is the format's
         self._addresses: dict[Key, Address | None] = {}
         self._formulas: dict[Key, str] = {}
         self._rule_ids: dict[Key, str] = {}
         self._by_table: dict[str, list[Key]] | None = None
         self._sums: dict[Key, bool] = {}
         self.input_keys: list[Key] = [k for t in self.fmt.tables for k in book.input_keys(t)]
-        self.numeric_inputs = [k for k in self.input_keys if self.kind(k) != "text"]
-        self.numeric_derived = [k for k in self.exprs if self.kind(k) != "text"]
+        kinds, kind = self._kinds, self.kind
+        self.numeric_inputs = [k for k in self.input_keys if (kinds.get(k) or kind(k)) != "text"]
+        self.numeric_derived = [k for k in self.exprs if (kinds.get(k) or kind(k)) != "text"]
 
     @cached_property
     def parts(self) -> dict[Key, list[Key]]:
         """The number cells each derived cell refers to."""
-        return {k: [r for r in self.exprs[k].refs() if self.kind(r) != "text"] for k in self.numeric_derived}
+        kinds, kind, exprs = self._kinds, self.kind, self.exprs
+        return {k: [r for r in exprs[k].refs() if (kinds.get(r) or kind(r)) != "text"] for k in self.numeric_derived}
 
     def is_sum(self, key: Key) -> bool:
         """Whether a derived cell is a plain Σ of cells (its value is the sum of its parts)."""
@@ -103,9 +105,12 @@ class Prepared:
         """The rule a derived cell embodies (the pack's derived-cell patterns, ``RuleSet.rule_of``)."""
         r = self._rule_ids.get(key)
         if r is None:
-            from juesuan.formats import get_pack
+            rules = self.__dict__.get("_rules")
+            if rules is None:
+                from juesuan.formats import get_pack
 
-            r = self._rule_ids[key] = get_pack(self.fmt.id).rules.rule_of(key)
+                rules = self.__dict__["_rules"] = get_pack(self.fmt.id).rules
+            r = self._rule_ids[key] = rules.rule_of(key)
         return r
 
     def expected_formula(self, key: Key) -> str:
@@ -277,6 +282,15 @@ class Context:
             return f"{table.key}「{key[2]}」"
         col = "" if key[2] in SINGLE_COLUMNS else key[2]
         return self.row_label(key[0], key[1]) + col
+
+
+def format_cache(fmt: Any, name: str) -> dict:  # type: ignore[type-arg]
+    """A dict kept on ``fmt`` for facts that depend on the format alone (shared by every book of
+    a batch); rebuilt if tables were added, as :meth:`~juesuan.spec.Format.table`'s index is."""
+    entry = fmt.__dict__.get(name)
+    if entry is None or entry[0] != len(fmt.tables):
+        entry = fmt.__dict__[name] = (len(fmt.tables), {})
+    return entry[1]  # type: ignore[no-any-return]
 
 
 def _kind(table: Table, key: Key) -> Kind:

@@ -155,6 +155,7 @@ class RuleSet:
             self.by_id[r.id] = r
         self.order = {r.id: i for i, r in enumerate(self.list)}
         self.derived = list(derived)
+        self._rule_of: dict[Key, str] = {}  # derived cell → rule id, remembered across books
         for _, _, _, rule_id in self.derived:
             if rule_id not in self.by_id:
                 raise FormatError(f"a derived-cell pattern names an unknown rule id {rule_id}")
@@ -182,7 +183,11 @@ class RuleSet:
 
     def rule_of(self, key: Key) -> str:
         """The rule id a derived cell embodies; a derived cell no pattern claims is a bug in the pack."""
+        known = self._rule_of.get(key)
+        if known is not None:
+            return known
         for table, rows, cols, rule_id in self.derived:
             if key[0] == table and rows(key[1]) and cols(key[2]):
+                self._rule_of[key] = rule_id
                 return rule_id
         raise FormatError(f"no rule id for the derived cell {key}; add it to the pack's derived-cell patterns")

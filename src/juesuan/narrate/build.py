@@ -24,9 +24,46 @@ def year(book: Book) -> str:
     return typed or str(book.format.year)
 
 
-def narrative(book: Book, outline: NarrativeOutline | None = None) -> Narrative:
-    """The structured text of the disclosure, computed from ``book`` alone."""
+MEMO = "_narrative_memo"  # book.__dict__ entry: (state, outline, narrative, metrics)
+
+
+def _state(book: Book) -> tuple:  # type: ignore[type-arg]
+    """What a narrative is computed from: the format, every value, the rows and the typed names."""
+    return (id(book.format), tuple(book.values.items()), tuple((k, tuple(v)) for k, v in book.codes.items()),
+            tuple(book.records.items()), tuple(book.names.items()))
+
+
+def _remembered(book: Book, outline: NarrativeOutline) -> tuple | None:  # type: ignore[type-arg]
+    memo = book.__dict__.get(MEMO)
+    if memo is not None and memo[1] is outline and memo[0] == _state(book):
+        return memo
+    return None
+
+
+def metrics_of(book: Book, outline: NarrativeOutline | None = None) -> object:
+    """The pack's metrics of ``book`` (``outline.metrics(book)``), reusing the ones its last
+    narrative was written from while the book is unchanged."""
     outline = outline or get_pack(book.format.id).narrative
+    memo = _remembered(book, outline)
+    return memo[3] if memo is not None else outline.metrics(book)
+
+
+def narrative(book: Book, outline: NarrativeOutline | None = None) -> Narrative:
+    """The structured text of the disclosure, computed from ``book`` alone.
+
+    Remembered on the book until a value, a row or a name changes (a batch narrates, then checks
+    the same text): the result is shared, never change it."""
+    outline = outline or get_pack(book.format.id).narrative
+    memo = _remembered(book, outline)
+    if memo is not None:
+        return memo[2]  # type: ignore[no-any-return]
+    state = _state(book)
+    told, figures = _narrative(book, outline)
+    book.__dict__[MEMO] = (state, outline, told, figures)
+    return told
+
+
+def _narrative(book: Book, outline: NarrativeOutline) -> tuple[Narrative, object]:
     phrases = Phrases(book, outline)
     dept, yr = department(book), year(book)
     figures = outline.metrics(book)
@@ -48,4 +85,4 @@ def narrative(book: Book, outline: NarrativeOutline | None = None) -> Narrative:
         return [Section("", [Paragraph(t) for t in term_paragraphs(outline.terms)])]
 
     parts = [Part(p.title.format(year=yr, dept=dept), sections(p)) for p in outline.parts]
-    return Narrative(outline.title.format(year=yr, dept=dept), parts, phrases.placeholders)
+    return Narrative(outline.title.format(year=yr, dept=dept), parts, phrases.placeholders), figures

@@ -60,9 +60,21 @@ class WriteResult:
     digest: str
 
 
+_WIDE: dict[str, bool] = {}  # character → counts 2 (East Asian width W, F or A)
+
+
 def display_width(text: str) -> int:
     """Width in half-width units: CJK and full-width characters count 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+    width = len(text)
+    if text.isascii():  # no ASCII character is W, F or A
+        return width
+    for ch in set(text):
+        wide = _WIDE.get(ch)
+        if wide is None:
+            wide = _WIDE[ch] = unicodedata.east_asian_width(ch) in "WFA"
+        if wide:
+            width += text.count(ch)
+    return width
 
 
 def row_height(text: str, size: int) -> float:

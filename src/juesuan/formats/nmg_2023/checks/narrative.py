@@ -62,26 +62,32 @@ class Story:
 
 
 def story(ctx: "Context") -> Story:
-    """The narrative, its metrics and its audit for ``ctx.book``, cached on ``ctx.prep``."""
+    """The narrative, its metrics and its audit for ``ctx.book``, cached on ``ctx.prep`` (and on
+    ``ctx`` itself: the values cannot change during one check)."""
+    mine = ctx.__dict__.get("_story")
+    if mine is not None:
+        return mine  # type: ignore[no-any-return]
     book = ctx.book
     fingerprint = hash(frozenset((k, v if not isinstance(v, float) else repr(v)) for k, v in book.values.items()))
     cached = getattr(ctx.prep, "_story", None)
     if cached is not None and cached[0] == fingerprint:
-        return cached[1]
+        ctx.__dict__["_story"] = cached[1]
+        return cached[1]  # type: ignore[no-any-return]
     from juesuan.audit.engine import audit_loaded
     from juesuan.audit.load import Loaded
     from juesuan.errors import InputError
     from juesuan.export.plain import document_text
     from juesuan.narrate import narrative
-    from juesuan.formats.nmg_2023.metrics import metrics
+    from juesuan.narrate.build import metrics_of
 
     told = narrative(book)
     try:
         found = audit_loaded(Loaded(SHEET, document_text(book, told), "txt"), book.format.id).findings
     except InputError:  # nothing the audit recognises: no text rule applies
         found = []
-    result = Story(told, metrics(book), found)
+    result = Story(told, metrics_of(book), found)  # type: ignore[arg-type]
     ctx.prep._story = (fingerprint, result)  # type: ignore[attr-defined]
+    ctx.__dict__["_story"] = result
     return result
 
 
