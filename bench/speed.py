@@ -58,7 +58,13 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def interactive(work: Path, runs: int) -> None:
-    """The commands a user (or the ribbon) runs on one workbook, each a fresh process."""
+    """The commands a user (or the ribbon) runs on one workbook, each a fresh process.
+
+    The modules' bytecode is compiled first, as an installed package has it (with
+    PYTHONDONTWRITEBYTECODE set, every run would otherwise compile the modules changed since)."""
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "src"), quiet=1)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     cli = [sys.executable, "-m", "juesuan.cli"]
     book = work / "reference.xlsx"
