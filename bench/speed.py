@@ -142,9 +142,12 @@ def main() -> int:
         print(f"  → {1 / wall1:.1f} workbooks/s per core on wall, {1 / cpu1:.1f} on CPU (goal ≥ 50)")
         if args.export_n:
             few = root / "in-export"
-            few.mkdir()
-            for f in sorted(src.glob("*.json"))[:args.export_n]:
-                shutil.copy(f, few / f.name)
+            if args.export_n > args.n:  # more departments than the batch's: made with the same seed
+                write_synth(args.export_n, few, seed=args.seed)
+            else:
+                few.mkdir()
+                for f in sorted(src.glob("*.json"))[:args.export_n]:
+                    shutil.copy(f, few / f.name)
             export_batch(few, root / "out-export", cores)
         if args.openpyxl:
             (root / "openpyxl").mkdir()
