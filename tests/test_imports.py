@@ -38,7 +38,12 @@ def test_check_write_loads_openpyxl_only_to_write_the_sheet(filled_reference: Pa
 
 
 def test_fill_parses_formulas_without_loading_scipy(filled_reference: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out.xlsx"
-    loaded = loaded_after(f"from juesuan.cli import main\nmain(['fill', {str(filled_reference)!r}, '-o', {str(out)!r}])")
+    import openpyxl
+
+    src, out = tmp_path / "own.xlsx", tmp_path / "out.xlsx"
+    wb = openpyxl.load_workbook(filled_reference)
+    wb["单位信息"]["F2"] = "=ROUND(1.25,1)"  # a formula of the user's: fill parses (lints) only those
+    wb.save(src)
+    loaded = loaded_after(f"from juesuan.cli import main\nmain(['fill', {str(src)!r}, '-o', {str(out)!r}])")
     assert out.exists() and "formulas" in loaded  # it did parse the formulas (the lint)
     assert "scipy" not in loaded  # formulas' function modules (scipy.stats) are never compiled

@@ -24,8 +24,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Mapping
 from xml.etree import ElementTree as ET
-from xml.sax.saxutils import escape
 
+from juesuan.cellxml import esc, number_text  # noqa: F401 — number_text: imported from here by others
 from juesuan.workbook_file import write_atomic
 from juesuan.xleval import XlError
 
@@ -75,20 +75,12 @@ def xml_value(value: Any) -> tuple[str | None, str]:
         return "e", value.code
     if isinstance(value, (Decimal, int, float)):
         return None, number_text(value)
-    return "str", escape(str(value))
+    return "str", esc(str(value))
 
 
-def number_text(value: Decimal | int | float) -> str:
-    """The shortest text that reads back as the same double (what Excel itself writes)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    f = float(value)
-    if f == int(f) and abs(f) < 1e15:
-        return str(int(f))
-    return repr(f)
-
-
-def _rewrite_sheet(xml: str, sheet: str, values: Mapping[str, Any], stored: Stored) -> str:
+def _rewrite_sheet(xml: str, sheet: str, values: Mapping[str, Any], stored: Stored, drop_stale: bool = False) -> str:
+    """``drop_stale``: a formula cell without a value loses the value it held (a patched
+    workbook keeps its old cached values, which may no longer be right)."""
     def cell(m: re.Match[str]) -> str:
         attrs = m.group("attrs")
         ref = _ATTR_R.search(attrs)
@@ -96,6 +88,8 @@ def _rewrite_sheet(xml: str, sheet: str, values: Mapping[str, Any], stored: Stor
         if addr not in values or values[addr] is None:
             if 'dataTable' not in m.group("f"):
                 stored.missing.append(f"{sheet}!{addr}")
+                if drop_stale and m.group("v"):
+                    return f"<c{_ATTR_T.sub('', attrs)}>{m.group('f')}{m.group('rest')}</c>"
             return m.group(0)
         t, text = xml_value(values[addr])
         attrs = _ATTR_T.sub("", attrs)
@@ -124,6 +118,19 @@ def full_calc_on_load(xml: str) -> str:
             i += len(anchor)
             return xml[:i] + '<calcPr calcId="191029" fullCalcOnLoad="1"/>' + xml[i:]
     raise ValueError("xl/workbook.xml has no <sheets>")
+
+
+def store_in_package(pkg: Any, values: CellValues) -> Stored:
+    """:func:`store_values` for a :class:`juesuan.xlsx_patch.Package`: every sheet holding a
+    formula gets the values (a stale one is dropped); the other parts are left as they are."""
+    stored = Stored()
+    for title, part in pkg.sheet_paths().items():
+        text = pkg.text(part)
+        if "<f" in text:
+            new = _rewrite_sheet(text, title, values.get(title, {}), stored, drop_stale=True)
+            if new != text:
+                pkg.put(part, new)
+    return stored
 
 
 def store_values(data: bytes, values: CellValues) -> tuple[bytes, Stored]:

@@ -20,22 +20,21 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
-from openpyxl.workbook import Workbook
-
-from juesuan.cached import save_with_values
 from juesuan.derive import compute, derivations
 from juesuan.errors import InputError
 from juesuan.expr import Address, Expr, Key
 from juesuan.layout import BookLayout, TableLayout, book_layout
-from juesuan.lint import CellKey, Lint, a1, lint_workbook, workbook_names
+from juesuan.lint import CellKey, a1, lint_workbook, workbook_names
 from juesuan.locate import Found, FoundBook, Grid, cell
 from juesuan.model import Book
 from juesuan.workbook_file import refuse_if_open, write_atomic
 from juesuan.xleval import Evaluator, Unsupported, XlError, scalar_of
-from juesuan.xlformula import same_formula
-from juesuan.xlsx_write import apply_book
+from juesuan.xlformula import Ref, same_formula
+
+if TYPE_CHECKING:  # openpyxl (and numpy) only on the path that loads the workbook
+    from openpyxl.workbook import Workbook
 
 
 @dataclass(frozen=True)
@@ -76,6 +75,8 @@ class FillReport:
     uncomputed: list[tuple[str, str]] = field(default_factory=list)  # (sheet!A1, why)
     balance: str = ""  # what 舍位平衡 did (juesuan.balance.Balanced.message), when asked
     seconds: dict[str, float] = field(default_factory=dict)  # stage → seconds (bench/fill.py)
+    path: str = ""  # "patch" (the file's changed parts rewritten) or "openpyxl" (loaded and saved whole)
+    fallback: str = ""  # why the patch path was not taken
 
     def lines(self) -> list[str]:
         out = [f"已填充 filled：{self.derived} 个派生单元格写入公式和值 (derived cells with formula and value)"
@@ -100,15 +101,29 @@ class FillReport:
 
 # ── the steps ────────────────────────────────────────────────────────────────────────────
 def fill_workbook(path: str | Path, output: str | Path | None = None, format_id: str | None = None,
-                  balance: bool | None = None) -> FillReport:
+                  balance: bool | None = None, patch: bool = True) -> FillReport:
     """Fill the workbook at ``path`` in place (atomically) or into ``output``; never both.
 
     Its format is recognised (:func:`juesuan.formats.detect_pack`) unless ``format_id`` names it.
     ``balance`` True prints balanced figures (舍位平衡, :mod:`juesuan.balance`), False puts the
-    exact amounts back; None balances again a workbook that was balanced."""
+    exact amounts back; None balances again a workbook that was balanced.  ``patch`` (the
+    default) rewrites only the parts of the file that change (:func:`fill_patched`) and takes
+    the openpyxl path when that cannot be done safely."""
     src = Path(path)
     dst = Path(output) if output else src
     refuse_if_open(dst)
+    why = "not asked"
+    if patch:
+        from juesuan.fill_patch import fill_patched
+
+        try:
+            pkg, report = fill_patched(src, format_id, balance)
+        except Exception as exc:  # noqa: BLE001 — any doubt: the openpyxl path decides (and words any error)
+            why = f"{type(exc).__name__}: {exc}"
+        else:
+            pkg.write(dst)
+            report.output = dst
+            return report
     from juesuan.session import Session
 
     s = Session.workbook(src, format_id)
@@ -120,6 +135,7 @@ def fill_workbook(path: str | Path, output: str | Path | None = None, format_id:
         raise exc.at(file=str(src)) from None
     report.balance = note
     report.seconds.update(s.seconds)
+    report.path, report.fallback = "openpyxl", why
     _save(s.wb, dst, values, report)
     return report
 
@@ -129,6 +145,8 @@ def write_filled(wb: Workbook, book: Book, found: FoundBook, output: str | Path,
 
     ``formulas=False`` (``new --no-fill``) leaves every derived cell empty: inputs only.
     """
+    from juesuan.xlsx_write import apply_book
+
     book, note = balanced(book, None)
     if not formulas:
         exprs = derivations(book)
@@ -166,6 +184,8 @@ def fill_book(wb: Workbook, book: Book, found: FoundBook, grid: Mapping[str, Gri
     ``grid`` (the sheets as read, formulas as text) lets fill find overwritten derived cells;
     raises :class:`InputError` when a formula of the result fails the lint.
     """
+    from juesuan.xlsx_write import apply_book
+
     report = FillReport()
     t0 = time.perf_counter()
     exprs = derivations(book)
@@ -187,7 +207,8 @@ def fill_book(wb: Workbook, book: Book, found: FoundBook, grid: Mapping[str, Gri
     report.derived = len(ours)
     report.replaced = [_replaced(h, exprs, values, layout) for h in old]
     others = {k: f for k, f in lint.formulas.items() if k not in ours}
-    computed, report.uncomputed = evaluate_others(wb, lint, ours, others)
+    computed, report.uncomputed = evaluate_others(workbook_cells(wb), wb.sheetnames, workbook_names(wb), ours,
+                                                  others)
     report.other = len(computed)
     for (sheet, r, c), v in [*ours.items(), *computed.items()]:
         cell_values.setdefault(sheet, {})[Address(sheet, r, c).a1()] = v
@@ -196,6 +217,8 @@ def fill_book(wb: Workbook, book: Book, found: FoundBook, grid: Mapping[str, Gri
 
 
 def _save(wb: Workbook, dst: Path, values: dict[str, dict[str, Any]], report: FillReport) -> None:
+    from juesuan.cached import save_with_values
+
     stored = save_with_values(wb, dst, values)
     report.seconds.update(save=stored.seconds_save, store=stored.seconds_store)
     reported = {w for w, _ in report.uncomputed}
@@ -273,11 +296,29 @@ def _replaced(h: Held, exprs: dict[Key, Expr], values: dict[Key, Any], layout: B
 
 
 # ── formulas that are not ours ───────────────────────────────────────────────────────────
-def evaluate_others(wb: Workbook, lint: Lint, ours: Mapping[CellKey, Any],
+Lookup = Callable[[CellKey], Any]  # a non-formula cell's stored value (None, XlError or a scalar)
+
+
+def workbook_cells(wb: Workbook) -> Lookup:
+    """Stored values of an openpyxl workbook's cells."""
+    def stored(key: CellKey) -> Any:
+        c = wb[key[0]]._cells.get((key[1], key[2]))  # never create cells while reading
+        if c is None:
+            return None
+        if c.data_type == "e":
+            return XlError(str(c.value))
+        return scalar_of(c.value)
+
+    return stored
+
+
+def evaluate_others(cells: Lookup, sheetnames: Iterable[str], names: Mapping[str, Ref | None],
+                    ours: Mapping[CellKey, Any],
                     others: Mapping[CellKey, Any]) -> tuple[dict[CellKey, Any], list[tuple[str, str]]]:
-    """Values of the workbook's other formulas (they may refer to ours); the ones we cannot compute."""
-    by_fold = {s.casefold(): s for s in wb.sheetnames}
-    names = workbook_names(wb)
+    """Values of the workbook's other formulas (they may refer to ours); the ones we cannot compute.
+
+    ``cells`` gives the stored value of a cell that holds no formula."""
+    by_fold = {s.casefold(): s for s in sheetnames}
     done: dict[CellKey, Any] = {}
     failed: dict[CellKey, str] = {}
 
@@ -289,12 +330,7 @@ def evaluate_others(wb: Workbook, lint: Lint, ours: Mapping[CellKey, Any],
             return ours[key]
         if key in others:
             return evaluate(key)
-        c = wb[key[0]]._cells.get((key[1], key[2]))  # never create cells while reading
-        if c is None:
-            return None
-        if c.data_type == "e":
-            return XlError(str(c.value))
-        return scalar_of(c.value)
+        return cells(key)
 
     def evaluate(key: CellKey) -> Any:
         if key in done:

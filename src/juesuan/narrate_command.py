@@ -11,26 +11,17 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
-from juesuan.narrate import narrative
-from juesuan.narrate.save import save_workbook
-from juesuan.narrate.sheet import SHEET, write_narrative_sheet
-from juesuan.session import Session
+from juesuan.narrate.sheet import SHEET
 from juesuan.workbook_file import refuse_if_open
-from juesuan.xlsx_write import cell_value
 
 
 def run(args: argparse.Namespace) -> int:
     source = Path(args.book)
     target = Path(args.output) if getattr(args, "output", None) else source
     refuse_if_open(target)
-    s = Session.workbook(source, getattr(args, "format", None))
-    wb, book, found = s.wb, s.book, s.found
-    for (sheet, r, c), number in found.text_numbers.items():  # as fill does: Excel's SUM would skip the text
-        wb[sheet].cell(r, c).value = cell_value(number)
-    text = narrative(book)
-    result = write_narrative_sheet(wb, text, book, found)
-    save_workbook(wb, book, found, target)
+    text, result, found = narrate_file(source, target, getattr(args, "format", None))
     printing = bool(getattr(args, "print_text", False))
     if printing:
         sys.stdout.write(text.text())
@@ -47,3 +38,35 @@ def run(args: argparse.Namespace) -> int:
         for p in text.placeholders:
             print(f"  - 「{p.cell[0]}」{p.label}", file=sys.stderr)
     return 0
+
+
+def narrate_file(source: Path, target: Path, format_id: str | None = None, patch: bool = True) -> tuple[Any, Any, Any]:
+    """Write the narrative sheet of ``source`` into ``target``: (Narrative, WriteResult, FoundBook).
+
+    ``patch`` (the default) adds the sheet to the file as parts
+    (:func:`juesuan.narrate_patch.narrate_patched`); a workbook that cannot be patched safely
+    (see there) is loaded, narrated and saved by openpyxl."""
+    if patch:
+        from juesuan.narrate_patch import narrate_patched
+
+        try:
+            pkg, result, text, found = narrate_patched(source, format_id)
+        except Exception:  # noqa: BLE001 — any doubt: the openpyxl path decides (and words any error)
+            pass
+        else:
+            pkg.write(target)
+            return text, result, found
+    from juesuan.narrate import narrative
+    from juesuan.narrate.save import save_workbook
+    from juesuan.narrate.sheet import write_narrative_sheet
+    from juesuan.session import Session
+    from juesuan.xlsx_write import cell_value
+
+    s = Session.workbook(source, format_id)
+    wb, book, found = s.wb, s.book, s.found
+    for (sheet, r, c), number in found.text_numbers.items():  # as fill does: Excel's SUM would skip the text
+        wb[sheet].cell(r, c).value = cell_value(number)
+    text = narrative(book)
+    result = write_narrative_sheet(wb, text, book, found)
+    save_workbook(wb, book, found, target)
+    return text, result, found

@@ -78,4 +78,9 @@ def run(args: argparse.Namespace) -> int:
         target.write_bytes(template_bytes(format_id))
         schema_path(format_id).write_text(schema_text(format_id), encoding="utf-8")
         print(f"已生成 built {target} 和 and {schema_path(format_id)}")
+        from juesuan.narrate_patch import kit_bytes
+
+        kit = out / f"{format_id}.narrative.xlsx"  # the narrative sheet narrate patches into a file
+        kit.write_bytes(kit_bytes(format_id))
+        print(f"已生成 built {kit}")
     return 0

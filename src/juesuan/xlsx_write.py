@@ -12,11 +12,6 @@ import json
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from openpyxl.workbook import Workbook
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.protection import SheetProtection
-from openpyxl.worksheet.worksheet import Worksheet
-
 from juesuan.celltext import put
 from juesuan.expr import Expr, Key, column_letter
 from juesuan.layout import LABEL_ROW, TITLE_ROW, BookLayout, TableLayout, book_layout, header_spans
@@ -25,9 +20,11 @@ from juesuan.sheets.edits import SheetEdits
 from juesuan.sheets.tables import table_edits
 from juesuan.xlformula import shift_rows
 from juesuan.spec import Column, LabelColumn
-from juesuan.styles import register
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # openpyxl (and numpy) only where a workbook is built: fill's patch path needs none
+    from openpyxl.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
     from juesuan.locate import FoundBook
 
 
@@ -46,6 +43,9 @@ def department_line(book: Book) -> str:
 
 def write_frame(ws: Worksheet, tl: TableLayout) -> None:
     """Title, label, unit line, headers, 栏次 row, widths, print setup, frozen panes."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.worksheet.protection import SheetProtection
+
     t = tl.table
     last = column_letter(tl.ncols)
     ws.merge_cells(f"A{TITLE_ROW}:{last}{TITLE_ROW}")
@@ -209,6 +209,10 @@ def write_department(ws: Worksheet, book: Book, tl: TableLayout) -> None:
 
 def new_workbook(book: Book, exprs: dict[Key, Expr], layout: BookLayout) -> Workbook:
     """A workbook built from nothing: the template (empty book) or a book written fresh."""
+    from openpyxl.workbook import Workbook
+
+    from juesuan.styles import register
+
     wb = Workbook()
     register(wb)
     wb.remove(wb.active)
@@ -228,6 +232,8 @@ def apply_book(wb: Workbook, book: Book, found: "FoundBook", exprs: dict[Key, Ex
     Fixed tables keep their rows; code and record tables are resized above their 注 row and
     every data row is rewritten in canonical order.  Returns the layout the workbook now has.
     """
+    from juesuan.styles import register
+
     register(wb)
     offsets = {k: f.layout.offset for k, f in found.tables.items()}
     layout = book_layout(book, offsets=offsets)
@@ -256,6 +262,7 @@ def _unmerge_data_rows(ws: Worksheet, first: int, last: int) -> None:
 
 
 NOTE_CHUNK = 30000
+NOTES_TITLE = "数据文件中的说明（notes），由 juesuan 保存，请勿编辑"  # cell A1 of the notes sheet
 
 
 def write_notes(wb: Workbook, book: Book) -> None:
@@ -268,7 +275,7 @@ def write_notes(wb: Workbook, book: Book) -> None:
         return
     ws = wb.create_sheet(NOTES_SHEET)
     ws.sheet_state = "hidden"
-    ws.cell(1, 1, "数据文件中的说明（notes），由 juesuan 保存，请勿编辑")
+    ws.cell(1, 1, NOTES_TITLE)
     for i, chunk in enumerate(notes_chunks(book.notes)):
         put(ws.cell(2 + i, 1), chunk)
 

@@ -33,9 +33,8 @@ from juesuan.batch.template_parts import (
     template_parts,
 )
 from juesuan.batch.zipwrite import archive, deflate
-from juesuan.cached import number_text
-from juesuan.celltext import problem, require
-from juesuan.errors import FormatError, InputError, Location
+from juesuan.cellxml import formula_cell, text_cell, value_cell  # the cells' XML (shared with juesuan.xlsx_patch)
+from juesuan.errors import FormatError, InputError
 from juesuan.expr import Address, Expr, Key, Ref, column_letter
 from juesuan.formats import get_pack, load_format
 from juesuan.derive import derivations
@@ -50,40 +49,6 @@ from juesuan.spec import Table
 SENTINEL = 1048577  # a sheet row that cannot occur (Excel has 1,048,576)
 LABEL_CACHE = 50000  # label cells' XML remembered across departments (then forgotten at once)
 LEVEL = 1  # zlib level: 1 deflates the sheets 2.4× faster than 6 for a file ~15 % bigger (bench/batch.py)
-
-
-# ── cells ───────────────────────────────────────────────────────────────────────────────
-def esc(text: str) -> str:
-    if "&" in text or "<" in text or ">" in text:
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text
-
-
-def text_cell(ref: str, s: int, text: str, sheet: str | None = None, cell: str | None = None) -> str:
-    """An inline-string cell: text is text whatever it starts with; what a cell cannot hold (see
-    :func:`juesuan.celltext.problem`) is an InputError naming ``sheet`` and the cell."""
-    if problem(text) is not None:
-        require(text, Location(sheet=sheet, cell=cell or (ref if sheet else None)))
-    space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f'<c r="{ref}" s="{s}" t="inlineStr"><is><t{space}>{esc(text)}</t></is></c>'
-
-
-def value_cell(ref: str, s: int, value: object, sheet: str | None = None) -> str:
-    """An input or label cell; ``None`` is an empty styled cell; ``sheet`` names it in an error."""
-    if value is None:
-        return f'<c r="{ref}" s="{s}"/>'
-    if isinstance(value, str):
-        return text_cell(ref, s, value, sheet)
-    return f'<c r="{ref}" s="{s}"><v>{number_text(value)}</v></c>'  # type: ignore[arg-type]
-
-
-def formula_cell(ref: str, s: int, formula: str, value: object) -> str:
-    """A derived cell: its formula (without ``=``) and the cached value readers show."""
-    if value is None:
-        return f'<c r="{ref}" s="{s}"><f>{esc(formula)}</f></c>'
-    if isinstance(value, str):
-        return f'<c r="{ref}" s="{s}" t="str"><f>{esc(formula)}</f><v>{esc(value)}</v></c>'
-    return f'<c r="{ref}" s="{s}"><f>{esc(formula)}</f><v>{number_text(value)}</v></c>'  # type: ignore[arg-type]
 
 
 def edits_xml(edits: SheetEdits, styles: dict[str, int], labels: dict | None = None) -> str:

@@ -10,13 +10,15 @@ do not break them.
 
 from __future__ import annotations
 
-from openpyxl.chart import PieChart, Reference
-from openpyxl.chart.label import DataLabelList
-from openpyxl.workbook import Workbook
+from typing import TYPE_CHECKING
 
 from juesuan.formats.pack import ChartSpec
 from juesuan.locate import FoundBook
 from juesuan.sheets.charts import chart_cells
+
+if TYPE_CHECKING:  # openpyxl only where a chart is built (narrate's patch path copies prebuilt ones)
+    from openpyxl.chart import PieChart, Reference
+    from openpyxl.workbook import Workbook
 
 WIDTH_CM, HEIGHT_CM = 15.0, 7.5
 
@@ -24,6 +26,9 @@ WIDTH_CM, HEIGHT_CM = 15.0, 7.5
 def _pie(title: str | None, data: Reference, labels: Reference, from_rows: bool) -> PieChart:
     """A pie of ``data`` labelled by ``labels``; the caption row above it carries the title
     in the narrative sheet, so ``title`` is only set for a chart placed elsewhere."""
+    from openpyxl.chart import PieChart
+    from openpyxl.chart.label import DataLabelList
+
     chart = PieChart()
     if title:
         chart.title = title
@@ -42,6 +47,8 @@ def _pie(title: str | None, data: Reference, labels: Reference, from_rows: bool)
 
 def chart(wb: Workbook, found: FoundBook, spec: ChartSpec, title: str | None = None) -> PieChart:
     """A pack's chart: amounts down a column (row labels) or along a row (header labels)."""
+    from openpyxl.chart import Reference
+
     cells = chart_cells(spec, found)
     (first_label, first), (last_label, last) = cells[0], cells[-1]
     ws = wb[first.sheet]

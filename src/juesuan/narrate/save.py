@@ -13,32 +13,40 @@ so the values come from two places, cell by cell, as fill itself decides them:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-from openpyxl.workbook import Workbook
+from typing import TYPE_CHECKING, Any, Mapping
 
 from juesuan.cached import save_with_values
 from juesuan.derive import compute, derivations
 from juesuan.expr import Address
-from juesuan.fill import evaluate_others
-from juesuan.xlformula import same_formula
-from juesuan.lint import lint_formulas, workbook_formulas, workbook_names
+from juesuan.fill import Lookup, evaluate_others, workbook_cells
+from juesuan.xlformula import Ref, same_formula
+from juesuan.lint import CellKey, lint_formulas, workbook_formulas, workbook_names
 from juesuan.locate import FoundBook
 from juesuan.model import Book
+
+if TYPE_CHECKING:
+    from openpyxl.workbook import Workbook
 
 CellValues = dict[str, dict[str, Any]]
 
 
 def formula_values(wb: Workbook, book: Book, found: FoundBook) -> CellValues:
-    """sheet → {A1: value} for every formula of ``wb`` that can be computed.
+    """sheet → {A1: value} for every formula of ``wb`` that can be computed."""
+    return values_of_formulas(workbook_formulas(wb), wb.sheetnames, workbook_names(wb), workbook_cells(wb), book,
+                              found)
+
+
+def values_of_formulas(texts: Mapping[CellKey, str], sheetnames: list[str], names: Mapping[str, Ref | None],
+                       cells: Lookup, book: Book, found: FoundBook) -> CellValues:
+    """sheet → {A1: value} for every formula (``texts``) that can be computed; ``cells`` gives
+    the stored values of the other cells (an openpyxl workbook's, or a patched file's).
 
     Our own formulas are recognised by their text (no parsing); only the workbook's other
     formulas are parsed, for fill's evaluator.
     """
     exprs = derivations(book)
     values = compute(book)
-    texts = workbook_formulas(wb)
-    ours: dict[tuple[str, int, int], Any] = {}
+    ours: dict[CellKey, Any] = {}
     for key, expr in exprs.items():
         a = found.address(key)
         if a is None:
@@ -48,8 +56,8 @@ def formula_values(wb: Workbook, book: Book, found: FoundBook) -> CellValues:
         if held and same_formula(held, expr.formula(found.address, a.sheet), a.sheet):
             ours[where] = values[key]
     rest = {k: t for k, t in texts.items() if k not in ours}
-    lint = lint_formulas(rest, wb.sheetnames, workbook_names(wb))
-    computed, _problems = evaluate_others(wb, lint, ours, lint.formulas)
+    lint = lint_formulas(rest, sheetnames, names)
+    computed, _problems = evaluate_others(cells, sheetnames, names, ours, lint.formulas)
     out: CellValues = {}
     for (sheet, r, c), v in [*ours.items(), *computed.items()]:
         out.setdefault(sheet, {})[Address(sheet, r, c).a1()] = v

@@ -17,11 +17,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from dataclasses import dataclass
-
-from openpyxl.styles import Alignment, Font
-from openpyxl.workbook import Workbook
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from juesuan.celltext import put
 from juesuan.formats import get_pack
@@ -31,6 +27,10 @@ from juesuan.model import Book
 from juesuan.narrate.charts import HEIGHT_CM, chart
 from juesuan.narrate.document import Narrative, Paragraph, text_hash
 from juesuan.workbook_file import grids
+
+if TYPE_CHECKING:  # openpyxl (and numpy) only where the sheet is written with it: narrate's patch path needs none
+    from openpyxl.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 SHEET = "决算情况说明"
 HASH_CELL = "C1"  # in a hidden column, outside the print area
@@ -149,6 +149,8 @@ def write_narrative_sheet(wb: Workbook, narrative: Narrative, book: Book,
 
 def _write_paragraphs(ws: Worksheet, wb: Workbook, narrative: Narrative, found: FoundBook,
                       pack: FormatPack) -> list[str]:
+    from openpyxl.styles import Alignment, Font
+
     charts = {c.id: c for c in pack.charts}
     ws.column_dimensions["A"].width = WIDTH
     ws.sheet_view.showGridLines = False
@@ -173,6 +175,8 @@ def _write_paragraphs(ws: Worksheet, wb: Workbook, narrative: Narrative, found: 
 
 
 def _page_setup(ws: Worksheet) -> None:
+    from openpyxl.worksheet.properties import PageSetupProperties
+
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "portrait"
     ws.page_setup.scale = SCALE

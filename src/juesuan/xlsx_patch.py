@@ -1,0 +1,356 @@
+"""Patching a user's .xlsx in place of loading it: only the parts that change are rewritten.
+
+Why: ``fill`` and ``narrate`` used to load the whole workbook into openpyxl (≈0.35 s on the
+reference, half of it re-formatting merged cells), set a few hundred cells and save it all again.
+Here the zip is opened once; the sheets that change get their ``<c>`` elements replaced or
+inserted as text (:class:`SheetPatch`), ``styles.xml`` gets the cell formats of the named styles
+it lacks, and every other part is copied byte for byte (its deflated stream, not even
+recompressed).  So what openpyxl would drop on saving — images, comments, ``extLst`` features,
+sparklines, slicers — survives too.
+
+What a patch cannot do safely raises :class:`Cannot` before anything is written; the caller
+then takes the openpyxl path (rows to insert, a named style the workbook lacks, a shared
+formula's anchor or a table object where a cell is written, a merge over a written cell …).
+
+Example: ``<row r="8"><c r="A8" s="3" t="s"><v>4</v></c></row>`` patched with column 3 →
+``<c r="C8" s="12"><f>SUM(C9:C12)</f></c>`` gives
+``<row r="8"><c r="A8" s="3" t="s"><v>4</v></c><c r="C8" s="12"><f>SUM(C9:C12)</f></c></row>``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import struct
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from juesuan.batch.zipwrite import Member, archive, deflate
+from juesuan.cached import NS_MAIN, NS_PKG_REL, NS_REL, full_calc_on_load
+from juesuan.expr import column_letter
+
+LEVEL = 6  # deflate level of the parts we rewrite (few and small)
+ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
+CELL = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+ATTR_R = re.compile(r'\sr="([A-Z]{1,3})([0-9]+)"')
+ROW_R = re.compile(r'\sr="([0-9]+)"')
+ATTR_S = re.compile(r'\ss="[0-9]*"')
+MERGE = re.compile(r'<mergeCell ref="([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?"\s*/>')
+DIMENSION = re.compile(r'<dimension ref="([^"]*)"\s*/>')
+ERROR_CELL = re.compile(r'<c\b[^>]*?\sr="([A-Z]{1,3})([0-9]+)"[^>]*?\st="e"[^>]*>.*?<v>([^<]*)</v>', re.S)
+
+
+class Cannot(Exception):
+    """This workbook cannot be patched safely (the reason is the message); use openpyxl."""
+
+
+def col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+# ── the package ──────────────────────────────────────────────────────────────────────────
+@dataclass
+class Package:
+    """An .xlsx opened once: parts read on demand, changed or added ones written back, every
+    other part copied as it is (its compressed bytes)."""
+
+    path: Path
+    data: bytes
+    infos: list[zipfile.ZipInfo]
+    _text: dict[str, bytes] = field(default_factory=dict)
+    changed: dict[str, bytes] = field(default_factory=dict)
+    added: list[str] = field(default_factory=list)
+    removed: set[str] = field(default_factory=set)
+
+    @classmethod
+    def open(cls, path: str | Path) -> "Package":
+        p = Path(path)
+        data = p.read_bytes()
+        with zipfile.ZipFile(p) as z:
+            infos = z.infolist()
+        for i in infos:
+            if not i.filename.isascii() or i.flag_bits & 1:
+                raise Cannot(f"part {i.filename!r}: non-ASCII name or encrypted")
+        return cls(p, data, infos)
+
+    @property
+    def names(self) -> list[str]:
+        return [i.filename for i in self.infos if i.filename not in self.removed] + self.added
+
+    def read(self, name: str) -> bytes:
+        if name in self.changed:
+            return self.changed[name]
+        got = self._text.get(name)
+        if got is None:
+            with zipfile.ZipFile(self.path) as z:  # the bytes we hold are the file's
+                got = self._text[name] = z.read(name)
+        return got
+
+    def text(self, name: str) -> str:
+        return self.read(name).decode("utf-8")
+
+    def has(self, name: str) -> bool:
+        return name in self.changed or any(i.filename == name for i in self.infos if i.filename not in self.removed)
+
+    def put(self, name: str, content: bytes | str) -> None:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        if not self.has(name):
+            self.added.append(name)
+        self.changed[name] = data
+
+    def remove(self, name: str) -> None:
+        self.removed.add(name)
+        self.changed.pop(name, None)
+        if name in self.added:
+            self.added.remove(name)
+
+    def sheet_paths(self) -> dict[str, str]:
+        """Sheet title → part name, in workbook order."""
+        from xml.etree import ElementTree as ET
+
+        wb = ET.fromstring(self.read("xl/workbook.xml"))
+        rels = ET.fromstring(self.read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{NS_PKG_REL}}}Relationship")}
+        out: dict[str, str] = {}
+        for sheet in wb.iter(f"{{{NS_MAIN}}}sheet"):
+            target = targets.get(sheet.get(f"{{{NS_REL}}}id"), "")
+            if target:
+                out[sheet.get("name", "")] = part_name("xl/workbook.xml", target)
+        return out
+
+    def bytes(self) -> bytes:
+        """The archive: every part in its original order (added ones last)."""
+        members: list[Member] = []
+        for info in self.infos:
+            name = info.filename
+            if name in self.removed:
+                continue
+            if name in self.changed:
+                members.append(deflate(name, self.changed[name], LEVEL))
+            else:
+                members.append(self._raw(info))
+        members += [deflate(n, self.changed[n], LEVEL) for n in self.added]
+        return archive(members)
+
+    def _raw(self, info: zipfile.ZipInfo) -> Member:
+        """The part's deflated stream as the file holds it (no recompression)."""
+        if info.compress_type != zipfile.ZIP_DEFLATED:
+            return deflate(info.filename, self.read(info.filename), LEVEL)
+        head = info.header_offset
+        if self.data[head:head + 4] != b"PK\x03\x04":
+            raise Cannot(f"part {info.filename!r}: bad local header")
+        n, m = struct.unpack("<HH", self.data[head + 26:head + 30])
+        start = head + 30 + n + m
+        return Member(info.filename, info.CRC, info.file_size, self.data[start:start + info.compress_size])
+
+    def write(self, path: str | Path) -> None:
+        from juesuan.workbook_file import write_atomic
+
+        data = self.bytes()
+        write_atomic(path, lambda tmp: Path(tmp).write_bytes(data))
+
+
+def part_name(source: str, target: str) -> str:
+    """A relationship's target as a part name, relative to the part ``source`` it belongs to."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+
+
+def rels_name(part: str) -> str:
+    d, f = posixpath.split(part)
+    return f"{d}/_rels/{f}.rels"
+
+
+# ── one sheet ────────────────────────────────────────────────────────────────────────────
+@dataclass
+class Cell:
+    """A cell to write: its full XML, or (``xml`` None) only a new style for what it holds."""
+
+    style: int
+    xml: str | None = None
+
+
+@dataclass
+class SheetPatch:
+    """Cells to write into one sheet's XML, and row heights; everything else stays as it was."""
+
+    sheet: str
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    heights: dict[int, str] = field(default_factory=dict)  # row → ht (customHeight set)
+
+    def apply(self, xml: str) -> str:
+        if "<sheetData" not in xml or "<x:" in xml[:400]:
+            raise Cannot(f"{self.sheet}: unexpected sheet XML")
+        if "<tableParts" in xml:
+            raise Cannot(f"{self.sheet}: a table object (ListObject)")
+        self._check_merges(xml)
+        start = xml.index("<sheetData")
+        if xml.startswith("<sheetData/>", start):
+            body, end = "", start + len("<sheetData/>")
+        else:
+            open_end = xml.index(">", start) + 1
+            end = xml.index("</sheetData>", open_end)
+            body = xml[open_end:end]
+            end += len("</sheetData>")
+        by_row: dict[int, dict[int, Cell]] = {}
+        for (r, c), cell in self.cells.items():
+            by_row.setdefault(r, {})[c] = cell
+        rows_touched = set(by_row) | set(self.heights)
+        out: list[str] = []
+        pos = 0
+        for m in ROW.finditer(body):
+            rm = ROW_R.search(m.group(1))
+            if rm is None:
+                raise Cannot(f"{self.sheet}: a row without its number")
+            r = int(rm.group(1))
+            for new in sorted(x for x in rows_touched if x < r):
+                out.append(self._new_row(new, by_row.get(new, {})))
+                rows_touched.discard(new)
+            out.append(body[pos:m.start()])
+            if r in rows_touched:
+                rows_touched.discard(r)
+                out.append(self._row(r, m.group(1), m.group(3) or "", by_row.get(r, {})))
+            else:
+                out.append(m.group(0))
+            pos = m.end()
+        out.append(body[pos:])
+        out += [self._new_row(r, by_row.get(r, {})) for r in sorted(rows_touched)]
+        xml = xml[:start] + "<sheetData>" + "".join(out) + "</sheetData>" + xml[end:]
+        return self._dimension(xml)
+
+    def _row(self, r: int, attrs: str, inner: str, cells: dict[int, Cell]) -> str:
+        if r in self.heights:
+            attrs = re.sub(r'\s(?:ht|customHeight)="[^"]*"', "", attrs) + f' ht="{self.heights[r]}" customHeight="1"'
+        held: dict[int, str] = {}
+        order: list[int] = []
+        rest = CELL.sub("", inner).strip()
+        if rest:
+            raise Cannot(f"{self.sheet}: row {r} holds more than cells")
+        for m in CELL.finditer(inner):
+            ref = ATTR_R.search(m.group(1))
+            if ref is None or int(ref.group(2)) != r:
+                raise Cannot(f"{self.sheet}: a cell without its address in row {r}")
+            c = col_index(ref.group(1))
+            held[c] = m.group(0)
+            order.append(c)
+        if order != sorted(order):
+            raise Cannot(f"{self.sheet}: row {r} cells out of order")
+        for c, cell in cells.items():
+            old = held.get(c)
+            if old is not None and "<f" in old and re.search(r'<f\b[^>]*\s(?:t="shared"[^>]*\sref=|ref=[^>]*t="shared")',
+                                                            old):
+                raise Cannot(f"{self.sheet}!{column_letter(c)}{r}: the anchor of a shared formula")
+            if old is not None and re.search(r'<f\b[^>]*t="(?:array|dataTable)"', old):
+                raise Cannot(f"{self.sheet}!{column_letter(c)}{r}: an array formula")
+            held[c] = self._cell(r, c, cell, old)
+        return f"<row{attrs}>" + "".join(held[c] for c in sorted(held)) + "</row>"
+
+    def _new_row(self, r: int, cells: dict[int, Cell]) -> str:
+        attrs = f' r="{r}"'
+        if r in self.heights:
+            attrs += f' ht="{self.heights[r]}" customHeight="1"'
+        return f"<row{attrs}>" + "".join(self._cell(r, c, cells[c], None) for c in sorted(cells)) + "</row>"
+
+    @staticmethod
+    def _cell(r: int, c: int, cell: Cell, old: str | None) -> str:
+        if cell.xml is not None:
+            return cell.xml
+        if old is None:
+            return f'<c r="{column_letter(c)}{r}" s="{cell.style}"/>'
+        m = re.match(r"<c\b([^>]*?)(/?>)", old)
+        assert m is not None
+        attrs = ATTR_S.sub("", m.group(1)) + f' s="{cell.style}"'
+        return f"<c{attrs}{m.group(2)}" + old[m.end():]
+
+    def _check_merges(self, xml: str) -> None:
+        for m in MERGE.finditer(xml):
+            c1, r1 = col_index(m.group(1)), int(m.group(2))
+            c2, r2 = (col_index(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
+            for (r, c) in self.cells:
+                if r1 <= r <= r2 and c1 <= c <= c2 and (r, c) != (r1, c1):
+                    raise Cannot(f"{self.sheet}!{column_letter(c)}{r}: inside a merged range")
+
+    def _dimension(self, xml: str) -> str:
+        m = DIMENSION.search(xml)
+        if m is None or not self.cells:
+            return xml
+        last_r = max(r for r, _ in self.cells)
+        last_c = max(c for _, c in self.cells)
+        ref = m.group(1)
+        parts = re.fullmatch(r"([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?", ref)
+        if parts is None:
+            return xml
+        c1, r1 = parts.group(1), int(parts.group(2))
+        c2, r2 = (parts.group(3), int(parts.group(4))) if parts.group(3) else (c1, r1)
+        if last_r <= r2 and last_c <= col_index(c2):
+            return xml
+        new = f'<dimension ref="{c1}{r1}:{column_letter(max(last_c, col_index(c2)))}{max(last_r, r2)}"/>'
+        return xml[:m.start()] + new + xml[m.end():]
+
+
+def merges(xml: str) -> list[tuple[int, int, int, int]]:
+    """The sheet's merged ranges as (first row, first col, last row, last col)."""
+    out = []
+    for m in MERGE.finditer(xml):
+        c1, r1 = col_index(m.group(1)), int(m.group(2))
+        c2, r2 = (col_index(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
+        out.append((r1, c1, r2, c2))
+    return out
+
+
+def error_cells(xml: str) -> dict[tuple[int, int], str]:
+    """(row, col) → the error code of every cell stored as an error (``t="e"``)."""
+    if 't="e"' not in xml:
+        return {}
+    return {(int(m.group(2)), col_index(m.group(1))): m.group(3) for m in ERROR_CELL.finditer(xml)}
+
+
+# ── styles ───────────────────────────────────────────────────────────────────────────────
+def named_style_indexes(pkg: Package, names: Iterable[str]) -> dict[str, int]:
+    """cellXfs indexes for the named styles ``names`` as openpyxl's ``cell.style = name`` would
+    give them; styles.xml gains the cell formats the workbook does not have yet.  A named style
+    the workbook lacks (openpyxl would add it) is :class:`Cannot`."""
+    from juesuan.batch.template_parts import _styles
+
+    xml = pkg.text("xl/styles.xml")
+    try:
+        new, index = _styles(xml)
+    except Exception as exc:  # noqa: BLE001 — any odd styles.xml: let openpyxl handle it
+        raise Cannot(f"styles.xml: {exc}") from None
+    missing = sorted(set(names) - set(index))
+    if missing:
+        raise Cannot(f"named styles missing: {missing}")
+    if len(re.findall(r"<xf\b", new)) != len(re.findall(r"<xf\b", xml)):
+        pkg.put("xl/styles.xml", new)
+    return index
+
+
+def calc_on_load(pkg: Package) -> None:
+    """``xl/workbook.xml`` asks Excel and WPS for a full recalculation on load."""
+    xml = pkg.text("xl/workbook.xml")
+    new = full_calc_on_load(xml)
+    if new != xml:
+        pkg.put("xl/workbook.xml", new)
+
+
+def defined_names(pkg: Package) -> dict[str, str]:
+    """Defined names (upper-cased) → their text, as openpyxl's ``workbook_names`` sees them
+    (the print titles and print areas are sheet settings there, not names)."""
+    import html
+
+    out: dict[str, str] = {}
+    for m in re.finditer(r'<definedName\b([^>]*)>([^<]*)</definedName>', pkg.text("xl/workbook.xml")):
+        name = re.search(r'\sname="([^"]*)"', m.group(1))
+        if name is None:
+            continue
+        n = html.unescape(name.group(1))
+        if n in ("_xlnm.Print_Titles", "_xlnm.Print_Area"):
+            continue
+        out[n.upper()] = html.unescape(m.group(2))
+    return out
