@@ -101,11 +101,39 @@ def test_the_command_patches_and_other_parts_survive(books: dict[str, Path], tmp
     assert SHEET in openpyxl.load_workbook(out).sheetnames
 
 
-def test_narrating_a_narrated_workbook_is_left_to_openpyxl(books: dict[str, Path], tmp_path: Path) -> None:
+def test_narrating_again_replaces_the_sheet_at_its_place(books: dict[str, Path], tmp_path: Path) -> None:
     once = tmp_path / "once.xlsx"
     assert main(["narrate", str(books["reference"]), "-o", str(once)]) == 0
-    with pytest.raises(Exception, match=SHEET):
+    wb = openpyxl.load_workbook(once)
+    wb.move_sheet(SHEET, offset=-3)  # the user moved it; it stays where it is
+    wb.save(once)
+    fast, slow = both(once, tmp_path)
+    assert differences(fast, slow) == []
+    assert look(fast) == look(slow)
+    with zipfile.ZipFile(fast) as z:
+        assert sum(n.startswith("xl/charts/") and n.endswith(".xml") for n in z.namelist()) == 2
+    assert openpyxl.load_workbook(fast).sheetnames.index(SHEET) == wb.sheetnames.index(SHEET)
+
+
+def test_amounts_typed_as_text_become_numbers(tmp_path: Path) -> None:
+    from test_fill_patch import SMALL, user_edits
+
+    src = tmp_path / "typed.xlsx"
+    new_book(read_data(SMALL), src)
+    cells = user_edits(src)  # one amount typed as text, formulas of the user's
+    fast, slow = both(src, tmp_path)
+    assert differences(fast, slow) == []
+    assert stored_values(fast)[cells["text"]] == 1234.5
+
+
+def test_a_hand_edited_narrative_is_left_to_openpyxl(books: dict[str, Path], tmp_path: Path) -> None:
+    once = tmp_path / "once.xlsx"
+    assert main(["narrate", str(books["reference"]), "-o", str(once)]) == 0
+    wb = openpyxl.load_workbook(once)
+    wb[SHEET]["A3"] = "手工改写的一段"
+    wb.save(once)
+    with pytest.raises(Exception, match="by hand"):
         narrate_patched(once, None)
     twice = tmp_path / "twice.xlsx"
     assert main(["narrate", str(once), "-o", str(twice)]) == 0
-    assert differences(once, twice) == []
+    assert f"{SHEET}(手改1)" in openpyxl.load_workbook(twice).sheetnames

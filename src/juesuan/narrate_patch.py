@@ -10,9 +10,10 @@ relationships, the sheet in ``workbook.xml`` with its print area, the paragraph 
 ``styles.xml``, and every formula's stored value (:func:`juesuan.narrate.save.formula_values`'s
 rules).  Every other part is copied as it is (:mod:`juesuan.xlsx_patch`).
 
-Left to the openpyxl path (:class:`~juesuan.xlsx_patch.Cannot`): a workbook that already has
-the sheet (it is replaced, or kept as 决算情况说明(手改N) when edited by hand), amounts typed as
-text (converted to numbers), tables moved from where the charts expect them, an odd styles.xml.
+A sheet juesuan wrote before is replaced at its place (its drawing and charts removed with it).
+Left to the openpyxl path (:class:`~juesuan.xlsx_patch.Cannot`): a narrative sheet edited by
+hand (kept as 决算情况说明(手改N) beside the new one), one holding more than its text and charts,
+tables moved from where the charts expect them, an odd styles.xml or workbook.xml.
 """
 
 from __future__ import annotations
@@ -94,12 +95,14 @@ def narrate_patched(src: Path, format_id: str | None) -> tuple[Package, Any, Any
     s = Session.for_reading(src, format_id)
     book, found, grids = s.book, s.found, s.grids
     assert found is not None and grids is not None
-    if found.text_numbers:
-        raise Cannot("amounts typed as text to convert")
     pkg = Package.open(src)
     sheets = pkg.sheet_paths()
     if SHEET in sheets:
-        raise Cannot(f"the sheet {SHEET} exists (replaced or kept by the openpyxl path)")
+        if _hand_edited(grids.get(SHEET, [])):
+            raise Cannot(f"the sheet {SHEET} was edited by hand (kept as a copy by the openpyxl path)")
+        _remove_sheet(pkg, SHEET, sheets[SHEET])
+        sheets = {t: p for t, p in sheets.items() if t != SHEET}
+    overlay = _text_numbers(pkg, sheets, found.text_numbers)
     k = kit(s.pack.id)
     expected = {_range(cells[0][i], cells[-1][i]) for _, cells in chart_sources(s.pack, found) for i in (0, 1)}
     held = {f for c in k.charts for f in re.findall(r"<f>([^<]*)</f>", k.static[c].decode("utf-8"))}
@@ -115,7 +118,9 @@ def narrate_patched(src: Path, format_id: str | None) -> tuple[Package, Any, Any
     _add_sheet(pkg, k, SHEET, sheet_xml, rendered[k.parts.drawing_path], int(area.group(1)))
     names = name_refs(defined_names(pkg))
     titles = [*sheets, SHEET]
-    values = values_of_formulas(grid_formulas(grids), titles, names, stored_lookup(pkg, sheets, grids, {}), book, found)
+    texts = grid_formulas({t: g for t, g in grids.items() if t != SHEET})
+    values = values_of_formulas(texts, titles, names, stored_lookup(pkg, sheets, grids, overlay), book,
+                                found)
     from juesuan.cached import store_in_package
 
     store_in_package(pkg, values)
@@ -124,6 +129,37 @@ def narrate_patched(src: Path, format_id: str | None) -> tuple[Package, Any, Any
     digest = re.search(r"juesuan-narrative-sha256:([0-9a-f]+)", sheet_xml)
     s.seconds.update(narrate=t1 - t0, patch=time.perf_counter() - t1)
     return pkg, WriteResult(SHEET, None, lines, digest.group(1) if digest else ""), text, found
+
+
+def _hand_edited(grid: Any) -> bool:
+    """:func:`juesuan.narrate.sheet.hand_edited` on the sheet as read: its column A no longer
+    hashes to the digest juesuan stored in C1 (or it has none)."""
+    from juesuan.locate import cell
+    from juesuan.narrate.document import text_hash
+    from juesuan.narrate.sheet import HASH_PREFIX
+
+    stored = cell(grid, 1, 3)
+    if not (isinstance(stored, str) and stored.startswith(HASH_PREFIX)):
+        return True
+    lines = [row[0] for row in grid if len(row) and isinstance(row[0], str) and row[0] != ""]
+    return stored[len(HASH_PREFIX):] != text_hash(lines)
+
+
+def _text_numbers(pkg: Package, sheets: dict[str, str], numbers: Any) -> dict[Any, Any]:
+    """Amounts typed as text written back as numbers, as narrate's openpyxl path does (Excel's
+    SUM would skip the text); returns them by cell for the formulas' evaluation."""
+    from juesuan.xlsx_patch import Cell, SheetPatch
+    from juesuan.xlsx_write import cell_value
+
+    patches: dict[str, SheetPatch] = {}
+    overlay: dict[Any, Any] = {}
+    for (sheet, r, c), number in numbers.items():
+        value = cell_value(number)
+        patches.setdefault(sheet, SheetPatch(sheet)).cells[(r, c)] = Cell(0, number=value)
+        overlay[(sheet, r, c)] = value
+    for sheet, patch in patches.items():
+        pkg.put(sheets[sheet], patch.apply(pkg.text(sheets[sheet])))
+    return overlay
 
 
 def _range(first: Any, last: Any) -> str:
@@ -231,15 +267,64 @@ def _add_sheet(pkg: Package, k: Kit, title: str, sheet_xml: str, drawing: bytes,
     _add_to_workbook(pkg, title, rid, last_row)
 
 
+PLACE = "\x00juesuan-sheet\x00"  # where a removed sheet stood in workbook.xml's <sheets>
+
+
+def _remove_sheet(pkg: Package, title: str, part: str) -> None:
+    """The sheet juesuan wrote before, with its drawing and charts, taken out of the package;
+    its place in ``<sheets>`` is kept for the new one (openpyxl puts it back at the same index)."""
+    rels = pkg.text(rels_name(part)) if pkg.has(rels_name(part)) else ""
+    targets = re.findall(r"<Relationship\b[^>]*>", rels)
+    drawings = [part_name(part, t) for t in re.findall(r'Target="([^"]*drawing[^"]*)"', rels)]
+    if len(targets) != len(drawings) or len(drawings) > 1:
+        raise Cannot(f"{title}: the sheet holds more than its drawing")
+    removed = [part, rels_name(part)] if rels else [part]
+    for drawing in drawings:
+        drels = pkg.text(rels_name(drawing)) if pkg.has(rels_name(drawing)) else ""
+        charts = [part_name(drawing, t) for t in re.findall(r'Target="([^"]*)"', drels)]
+        if len(re.findall(r"<Relationship\b", drels)) != len(charts) or any("/charts/" not in c for c in charts):
+            raise Cannot(f"{title}: its drawing holds more than charts")
+        for chart in charts:
+            if pkg.has(rels_name(chart)):
+                raise Cannot(f"{title}: a chart with parts of its own")
+        removed += [drawing, *([rels_name(drawing)] if drels else []), *charts]
+    for name in removed:
+        pkg.remove(name)
+    types = pkg.text("[Content_Types].xml")
+    for name in removed:
+        types = re.sub(rf'<Override PartName="/{re.escape(name)}"[^>]*/>', "", types)
+    pkg.put("[Content_Types].xml", types)
+    wb_rels = pkg.text("xl/_rels/workbook.xml.rels")
+    xml = pkg.text("xl/workbook.xml")
+    entry = re.search(rf'<sheet\b[^>]*\sname="{re.escape(title)}"[^>]*/>', xml)
+    rid = re.search(r'\s(?:\w+:)?id="([^"]+)"', entry.group(0)) if entry else None
+    if entry is None or rid is None:
+        raise Cannot(f"{title}: not found in workbook.xml")
+    index = len(re.findall(r"<sheet\b", xml[:entry.start()]))
+    scoped = re.findall(rf'<definedName\b[^>]*localSheetId="{index}"[^>]*>[^<]*</definedName>', xml)
+    if any("_xlnm.Print_Area" not in n for n in scoped):
+        raise Cannot(f"{title}: names of its own")
+    for n in scoped:
+        xml = xml.replace(n, "", 1)
+    xml = xml[:entry.start()] + PLACE + xml[entry.end():]
+    pkg.put("xl/workbook.xml", xml)
+    pkg.put("xl/_rels/workbook.xml.rels",
+            re.sub(rf'<Relationship\b[^>]*\sId="{re.escape(rid.group(1))}"[^>]*/>', "", wb_rels))
+
+
 def _add_to_workbook(pkg: Package, title: str, rid: str, last_row: int) -> None:
     xml = pkg.text("xl/workbook.xml")
     if "</sheets>" not in xml or re.search(r"<\w+:sheets\b", xml):
         raise Cannot("odd workbook.xml")
     ids = [int(x) for x in re.findall(r'<sheet\b[^>]*\ssheetId="(\d+)"', xml)]
-    index = len(re.findall(r"<sheet\b", xml))
     entry = (f'<sheet xmlns:r="{NS_R}" name="{title}" sheetId="{max(ids, default=0) + 1}" state="visible" '
              f'r:id="{rid}"/>')
-    xml = xml.replace("</sheets>", entry + "</sheets>", 1)
+    if PLACE in xml:  # where the sheet it replaces stood
+        index = len(re.findall(r"<sheet\b", xml[:xml.index(PLACE)]))
+        xml = xml.replace(PLACE, entry, 1)
+    else:
+        index = len(re.findall(r"<sheet\b", xml))
+        xml = xml.replace("</sheets>", entry + "</sheets>", 1)
     name = (f'<definedName name="_xlnm.Print_Area" localSheetId="{index}">'
             f"'{title}'!$A$1:$A${last_row}</definedName>")
     if "</definedNames>" in xml:

@@ -19,6 +19,7 @@ Example: ``<row r="8"><c r="A8" s="3" t="s"><v>4</v></c></row>`` patched with co
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import struct
@@ -66,12 +67,13 @@ class Package:
     changed: dict[str, bytes] = field(default_factory=dict)
     added: list[str] = field(default_factory=list)
     removed: set[str] = field(default_factory=set)
+    _zip: zipfile.ZipFile | None = None
 
     @classmethod
     def open(cls, path: str | Path) -> "Package":
         p = Path(path)
         data = p.read_bytes()
-        with zipfile.ZipFile(p) as z:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
             infos = z.infolist()
         for i in infos:
             if not i.filename.isascii() or i.flag_bits & 1:
@@ -87,8 +89,9 @@ class Package:
             return self.changed[name]
         got = self._text.get(name)
         if got is None:
-            with zipfile.ZipFile(self.path) as z:  # the bytes we hold are the file's
-                got = self._text[name] = z.read(name)
+            if self._zip is None:
+                self._zip = zipfile.ZipFile(io.BytesIO(self.data))  # the bytes we hold, not the file again
+            got = self._text[name] = self._zip.read(name)
         return got
 
     def text(self, name: str) -> str:
@@ -170,10 +173,12 @@ def rels_name(part: str) -> str:
 # ── one sheet ────────────────────────────────────────────────────────────────────────────
 @dataclass
 class Cell:
-    """A cell to write: its full XML, or (``xml`` None) only a new style for what it holds."""
+    """A cell to write: its full XML, or (``xml`` None) only a new style for what it holds, or
+    (``number`` set) a number in place of what it holds, its style kept."""
 
     style: int
     xml: str | None = None
+    number: float | int | None = None
 
 
 @dataclass
@@ -261,6 +266,11 @@ class SheetPatch:
     def _cell(r: int, c: int, cell: Cell, old: str | None) -> str:
         if cell.xml is not None:
             return cell.xml
+        if cell.number is not None:
+            from juesuan.cellxml import number_text
+
+            s = ATTR_S.search(re.match(r"<c\b[^>]*", old or "<c").group(0))  # type: ignore[union-attr]
+            return f'<c r="{column_letter(c)}{r}"{s.group(0) if s else ""}><v>{number_text(cell.number)}</v></c>'
         if old is None:
             return f'<c r="{column_letter(c)}{r}" s="{cell.style}"/>'
         m = re.match(r"<c\b([^>]*?)(/?>)", old)
