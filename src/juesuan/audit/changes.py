@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections import Counter
 from typing import Sequence
 
@@ -44,11 +45,16 @@ PRIOR_GAP = re.compile(rf"^(?:相比|的|为|累计支出|支出|决算数?|预�
 
 def years(text: str, end: int) -> list[int]:
     """The years named before ``end`` that are not a basis ("较2021年度" is one)."""
-    out = []
-    for m in YEAR_RX.finditer(text, 0, end):
-        if not BASIS_YEAR.search(text[max(0, m.start() - 4):m.start()]):
-            out.append(int(m.group("y")))
-    return out
+    return [y for stop, y in _year_marks(text) if stop <= end]
+
+
+@lru_cache(maxsize=1024)
+def _year_marks(text: str) -> tuple[tuple[int, int], ...]:
+    """(end, year) of every year named in ``text`` that is not a basis.  A year ends with 年 and
+    the pattern looks no further, so the years before ``end`` are those ending by ``end`` (what
+    scanning ``text[:end]`` finds); a paragraph asks once per figure."""
+    return tuple((m.end(), int(m.group("y"))) for m in YEAR_RX.finditer(text)
+                 if not BASIS_YEAR.search(text[max(0, m.start() - 4):m.start()]))
 
 
 def doc_year(text: str) -> int | None:
@@ -143,7 +149,7 @@ def _respectively(facts: SectionFacts, i: int, text: str, m: re.Match[str], more
     if "分别" not in text[max(0, m.start() - 4):m.start()] or not bases:
         return
     basis, _ = _basis(bases[-1])
-    items = [a for a in facts.amounts if a.para == i and a.at < s and a.role in ("actual", "budget")]
+    items = [a for a in facts.in_para(i) if a.at < s and a.role in ("actual", "budget")]
     if len(items) < len(nums):
         return
     for a, num in zip(items[-len(nums):], nums):
@@ -242,7 +248,13 @@ GENERIC_WORDS = re.compile(r"^(收入支出总体|收支总体|收支总计|收�
 def subject_words(text: str, seg_start: int, at: int) -> str:
     """The words naming what changed: the last clause before ``at`` (back to ``seg_start``) that
     still has words once bases, directions, figures and filler are taken out."""
-    clauses = re.split(r"[，：]", text[seg_start:at])
+    return _subject_words(text[seg_start:at])
+
+
+@lru_cache(maxsize=8192)
+def _subject_words(lead: str) -> str:
+    """:func:`subject_words` of the text before the change (pure; memoised)."""
+    clauses = re.split(r"[，：]", lead)
     for clause in reversed(clauses):
         words = BASIS_RX.sub("", clause)
         words = DIR_RX.sub("", words)
@@ -286,7 +298,7 @@ def link_change(facts: SectionFacts, ch: Change, first_in_block: Amount | None) 
     seg_start, _ = segment_span(text, ch.at)
     money = ch.amount is not None
     roles = ("actual", "budget")
-    own = [a for a in facts.amounts if a.para == ch.para and seg_start <= a.at < ch.at and a.role in roles
+    own = [a for a in facts.in_para(ch.para) if seg_start <= a.at < ch.at and a.role in roles
            and (not money or a.fig.is_money)]
     if own:
         ch.subject = own[-1]
@@ -305,7 +317,7 @@ def link_change(facts: SectionFacts, ch: Change, first_in_block: Amount | None) 
         return
     if ch.basis in ("上年", "预算") and ch.subject.para == ch.para:
         role = "prior" if ch.basis == "上年" else "budget"
-        stated = [a for a in facts.amounts if a.para == ch.para and a.role == role
+        stated = [a for a in facts.in_para(ch.para) if a.role == role
                   and ch.subject.at < a.at < ch.at and a is not ch.subject]
         if len(stated) == 1:  # "本年 A，上年决算数为 B，与上年相比增加 C"
             ch.base = stated[0]

@@ -108,9 +108,10 @@ def _audit(loaded: Loaded, mapped: Mapped, format_id: str | None = None) -> Audi
             findings += perfcheck.check(facts, checked, doc)
     for facts in checked:
         skipped += facts.skipped
-    if _prints_yuan(mapped.text):
-        for f in findings:
-            if re.search(r"\d\.\d{2}", f.message) and f.rule not in ("A-PRECISION", "A-COUNT-SUM"):
-                f.message += "（文中金额以元为单位，以上金额已折算为万元）"
+    noted = [f for f in findings
+             if re.search(r"\d\.\d{2}", f.message) and f.rule not in ("A-PRECISION", "A-COUNT-SUM")]
+    if noted and _prints_yuan(mapped.text):  # (the text's units are read only when a message needs the note)
+        for f in noted:
+            f.message += "（文中金额以元为单位，以上金额已折算为万元）"
     findings.sort(key=lambda f: min((q.position or 0) for q in f.quotes) if f.quotes else 0)
     return AuditResult(loaded.path, findings, skipped, [(s.title, s.kind) for s in out.sections])

@@ -105,10 +105,17 @@ def _fig(text: str, start: int, unit: str) -> Figure:
 FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|预算单位|部门预算|预算管理")
 
 
+THRESHOLD_RX = re.compile(r"（含）以上|以上|以下")
+CHANGE_LABEL_RX = re.compile(r"(差值|差额|差异)(?:为|是)?$")
+DONE_RX = re.compile(r"完成|执行")
+PRIOR_LABEL_RX = re.compile(r"上年(?:决算)?(?:数)?(?:为|是)?$")
+
+
 def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para, para_year: int | None = None) -> None:
     text = p.text
     reasons = _reason_spans(text)
     claimed: list[tuple[int, int]] = []
+    first_new = len(facts.amounts)  # paragraph i's amounts are all appended below (read once, in order)
     read_sides(facts, i, text, claimed, para_year or doc.year)
     read_changes(facts, i, text, reasons, claimed, doc.year)
     read_comparisons(facts, i, text, claimed)
@@ -130,19 +137,19 @@ def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para, para_year: i
         label = _label(text, f.start, p)
         if _inside(f.start, reasons):
             role = "reason"
-        elif re.search(r"单价$", label) or re.match(r"（含）以上|以上|以下", text[f.end:]):
+        elif label.endswith("单价") or THRESHOLD_RX.match(text, f.end):  # as re.match on text[f.end:]
             role = "threshold"
-        elif re.search(r"(差值|差额|差异)(?:为|是)?$", label):
+        elif CHANGE_LABEL_RX.search(label):
             role = "change"
-        elif "预算" in FUND_NAMES.sub("", label) and not re.search(r"完成|执行", label):
+        elif "预算" in FUND_NAMES.sub("", label) and not DONE_RX.search(label):
             role = "budget"
-        elif re.search(r"上年(?:决算)?(?:数)?(?:为|是)?$", label):
+        elif PRIOR_LABEL_RX.search(label):
             role = "prior"
         else:
             role = "actual"
         named = years(text, f.start)
         facts.amounts.append(Amount(f, role, label, "", i, f.start, named[-1] if named else para_year))
-    for a in facts.amounts:
+    for a in facts.amounts[first_new:]:
         if a.para == i and not a.name:
             a.name = _name(a, facts, doc)
 
@@ -158,7 +165,7 @@ def _read_count_sums(facts: SectionFacts, i: int, p: Para) -> None:
     sentence.  The parts start after the sentence's previous total and after its last "其中"
     (in "项目 33 个，其中一级 0 个，二级 33 个，共 33 个" the parts are the 一级 and 二级)."""
     text = p.text
-    counts = [a for a in facts.amounts if a.para == i and a.role == "actual" and a.fig.unit in COUNTED]
+    counts = [a for a in facts.in_para(i) if a.role == "actual" and a.fig.unit in COUNTED]
     last_total: dict[int, int] = {}  # sentence start → end of its previous total
     for a in counts:
         word = COUNT_TOTAL_RX.search(text, max(0, a.at - 4), a.at)
@@ -258,6 +265,7 @@ def _label(text: str, at: int, p: Para) -> str:
     return text[start:at].strip()
 
 
+@lru_cache(maxsize=8192)
 def _strip(name: str) -> str:
     name = re.sub(r"^.*?\d{4}年度?", "", name)
     name = re.sub(r"^(其中|包括|主要包括|主要有)[：，]?", "", name)
@@ -271,7 +279,7 @@ def _name(a: Amount, facts: SectionFacts, doc: Doc) -> str:
     if own not in GENERIC and len(re.findall(r"[\u4e00-\u9fff]", own)) >= 2:
         return own[-40:]
     s, _ = segment_span(p.text, a.at)
-    first = [b for b in facts.amounts if b.para == a.para and s <= b.at < a.at]
+    first = [b for b in facts.in_para(a.para) if s <= b.at < a.at]
     if first:
         subject = _strip(first[0].label)
         if subject not in GENERIC and len(re.findall(r"[\u4e00-\u9fff]", subject)) >= 2:
@@ -305,13 +313,14 @@ def _nearest(facts: SectionFacts, i: int, at: int, role: str, unit: str | None,
              first_in_block: bool = False) -> Amount | None:
     """The amount of ``role`` before ``at``: in its segment, its sentence, then its block."""
     p = facts.section.paras[i]
-    cands = [a for a in facts.amounts if a.role == role and (unit is None or _same_unit(a, unit))]
+    own = [a for a in facts.in_para(i) if a.role == role and (unit is None or a.fig.unit == unit)]
     for span in (segment_span(p.text, at), sentence_span(p.text, at)):
-        hits = [a for a in cands if a.para == i and span[0] <= a.at < at]
+        hits = [a for a in own if span[0] <= a.at < at]
         if hits:
             return hits[-1]
     start = block_start(facts.section, i)
-    hits = [a for a in cands if start <= a.para < i or (a.para == i and a.at < at)]
+    hits = [a for a in facts.amounts if a.role == role and (unit is None or a.fig.unit == unit)
+            and (start <= a.para < i or (a.para == i and a.at < at))]
     if not hits:
         return None
     return hits[0] if first_in_block else hits[-1]
@@ -325,7 +334,7 @@ def _read_lists(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
             continue
         word = m.group("word") or m.group("bare")
         s, _ = sentence_span(p.text, m.start())
-        before = [a for a in facts.amounts if a.para == i and s <= a.at < m.start() and a.role in ("actual", "budget")]
+        before = [a for a in facts.in_para(i) if s <= a.at < m.start() and a.role in ("actual", "budget")]
         head = before[-1] if before else _previous_sentence_total(facts, i, s, m.start())
         rest = p.text[m.end():].strip()
         items: list[Item] = []
@@ -389,7 +398,7 @@ def _previous_sentence_total(facts: SectionFacts, i: int, s: int, at: int) -> Am
         if end <= 0:
             break
         ps, _ = sentence_span(ptext, end - 1)
-        hits = [a for a in facts.amounts if a.para == para and ps <= a.at < end and a.fig.is_money]
+        hits = [a for a in facts.in_para(para) if ps <= a.at < end and a.fig.is_money]
         actual = [a for a in hits if a.role == "actual"]
         if actual:
             return actual[0] if len(actual) == 1 else actual[-1]
@@ -410,9 +419,9 @@ def _paragraph_items(facts: SectionFacts, j: int, head: Amount) -> list[Item]:
         if q.heading or q.table or q.marker:
             break
         first_clause = re.split(r"[，。；：]", q.text, maxsplit=1)[0]
-        if not any(a.para == k for a in facts.amounts):
+        if not facts.in_para(k):
             continue  # a continuation ("基本工资、津贴补贴、…") of the item before
-        own = [a for a in facts.amounts if a.para == k and a.at < len(first_clause) and a.fig.unit == head.fig.unit
+        own = [a for a in facts.in_para(k) if a.at < len(first_clause) and a.fig.unit == head.fig.unit
                and a.role in (head.role, "actual")]
         if len(own) != 1:
             break
@@ -444,7 +453,7 @@ def _numbered_items(facts: SectionFacts, j: int, head: Amount) -> list[Item]:
         first = amounts[0]
         lists_at = [m.start() for m in LIST_RX.finditer(paras[first.para].text)]
         cut = min([x for x in lists_at if x > first.at], default=None)
-        budgets = [a for a in facts.amounts if a.role == "budget" and a.para == first.para
+        budgets = [a for a in facts.in_para(first.para) if a.role == "budget"
                    and (cut is None or a.at < cut)]
         items.append(Item(first, budgets[0] if len(budgets) == 1 else None))
     return items
@@ -502,11 +511,11 @@ def _bracket_lists(facts: SectionFacts, i: int, p: Para) -> None:
         close = _closing(p.text, m.end())
         if close is None or LIST_RX.search(p.text, m.end(), close):
             continue
-        before = [a for a in facts.amounts if a.para == i and a.at < m.start() and a.fig.is_money]
+        before = [a for a in facts.in_para(i) if a.at < m.start() and a.fig.unit == "万元"]  # is_money
         if not before or before[-1].fig.end + 1 < m.start() - 1 and p.text[before[-1].fig.end:m.start()].strip():
             continue
         head = before[-1]
-        inside = [a for a in facts.amounts if a.para == i and m.end() <= a.at < close and a.role == head.role
+        inside = [a for a in facts.in_para(i) if m.end() <= a.at < close and a.role == head.role
                   and a.fig.unit == head.fig.unit]
         if not inside:  # "（购置费0、运行维护费21）": bare figures in the unit of the amount before
             inside = _bare_amounts(p.text, m.end(), close, head, i)
@@ -595,7 +604,7 @@ def _own_budget(facts: SectionFacts, a: Amount) -> Amount | None:
     amount between them ("A 预算 x，决算 y" or "A 决算 y，预算 x")."""
     text = facts.section.paras[a.para].text
     seg = segment_span(text, a.at)
-    same = [b for b in facts.amounts if b.para == a.para and seg[0] <= b.at < seg[1]]
+    same = [b for b in facts.in_para(a.para) if seg[0] <= b.at < seg[1]]
     budgets = []
     for b in same:
         if b.role != "budget":
@@ -634,7 +643,7 @@ def _link(facts: SectionFacts, doc: Doc) -> None:
         fence = max([seg_start] + [x.end for x in facts.shares if x.para == sh.para and x.end <= sh.start]
                     + [x.end for x in facts.rates if x.para == sh.para and x.end <= sh.start]
                     + [x.end for x in facts.changes if x.para == sh.para and x.end <= sh.start])
-        own = [a for a in facts.amounts if a.para == sh.para and fence <= a.at < sh.start
+        own = [a for a in facts.in_para(sh.para) if fence <= a.at < sh.start
                and a.role in ("actual", "budget")]
         sh.amount = own[-1] if own else None
         sh.label = sh.amount.name if sh.amount else _strip(p.text[fence:sh.start]) or p.text[fence:sh.start]
@@ -679,7 +688,7 @@ def _rate_budget(facts: SectionFacts, r: Rate) -> Amount | None:
     s, _ = sentence_span(text, r.start)
     fence = max([s] + [x.end for x in facts.rates if x.para == r.para and x.end <= r.start]
                 + [x.end for x in facts.shares if x.para == r.para and x.end <= r.start])
-    own = [a for a in facts.amounts if a.para == r.para and fence <= a.at < r.start and a.role == "budget"
+    own = [a for a in facts.in_para(r.para) if fence <= a.at < r.start and a.role == "budget"
            and a.fig.is_money]
     if own:
         return own[-1]
@@ -739,7 +748,7 @@ def _in_stream_pos(para: int, at: int, stream: tuple[int, int, int, int]) -> boo
 def _nearest_subject(facts: SectionFacts, i: int, at: int, unit: str | None) -> Amount | None:
     p = facts.section.paras[i]
     s, _ = segment_span(p.text, at)
-    hits = [a for a in facts.amounts if a.para == i and s <= a.at < at and a.role == "actual"
+    hits = [a for a in facts.in_para(i) if s <= a.at < at and a.role == "actual"
             and (unit is None or a.fig.unit == unit)]
     if hits:
         return hits[-1]

@@ -69,7 +69,13 @@ class Doc:
 @lru_cache(maxsize=1024)
 def _stops(text: str, stops: str) -> list[int]:
     """The positions of ``stops`` characters in ``text``, in order (a paragraph asks many times)."""
-    return [i for i, ch in enumerate(text) if ch in stops]
+    rx = _STOP_RX.get(stops)
+    if rx is None:
+        rx = _STOP_RX[stops] = re.compile("[" + re.escape(stops) + "]")
+    return [m.start() for m in rx.finditer(text)]
+
+
+_STOP_RX: dict[str, re.Pattern[str]] = {}
 
 
 def _around(text: str, at: int, stops: str) -> tuple[int, int]:
@@ -236,6 +242,9 @@ class Claim:
     of: Change | None = None
 
 
+_NONE: list = []  # type: ignore[type-arg]
+
+
 @dataclass
 class SectionFacts:
     """Everything read from one section."""
@@ -249,6 +258,17 @@ class SectionFacts:
     count_sums: list[CountSum] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
+    _by_para: dict[int, list[Amount]] = field(default_factory=dict, repr=False, compare=False)
+    _indexed: int = field(default=0, repr=False, compare=False)
+
+    def in_para(self, i: int) -> list[Amount]:
+        """The amounts of paragraph ``i``, in the order of :attr:`amounts` (which only ever grows
+        by appending: the index takes in the new ones).  Do not change the list returned."""
+        if self._indexed != len(self.amounts):
+            for a in self.amounts[self._indexed:]:
+                self._by_para.setdefault(a.para, []).append(a)
+            self._indexed = len(self.amounts)
+        return self._by_para.get(i, _NONE)
 
     @property
     def kind(self) -> str | None:

@@ -19,6 +19,7 @@ starts an unrecognised section, which the audit skips and reports.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -127,6 +128,7 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+@lru_cache(maxsize=8192)
 def _bare_title(text: str) -> bool:
     """A section title printed without numbering (Word auto-numbering, an HTML <h3>): short, no
     figures or clause punctuation, naming a known subject and ending in 情况/说明."""
@@ -195,6 +197,7 @@ def paragraphs(doc: Mapped, table_spans: list[tuple[int, int]] = (), pdf: bool =
     return out
 
 
+@lru_cache(maxsize=8192)
 def _kind(title: str) -> str | None:
     for kind, _, rx in KINDS:
         if re.search(rx, title):

@@ -21,6 +21,7 @@ percent for ``%``) and its printed decimals, which set its rounding tolerance.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -127,6 +128,10 @@ SHARED_UNIT_RX = re.compile(r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)(?=\s*[,，、]\s*
                             r"\s*(?P<unit>万元|亿元|元|%))")
 
 
+GROUPED_HINT = re.compile(r"[,，]\d{3}")  # in every match of the thousands pattern
+SHARED_HINT = re.compile(r"[,，、]\s*\d")  # in every match of SHARED_UNIT_RX
+
+
 def _shared_unit(x: re.Match[str]) -> str:
     return x.group("num") + x.group("unit")
 
@@ -134,33 +139,41 @@ def _shared_unit(x: re.Match[str]) -> str:
 def normalise(raw: str) -> Mapped:
     """The canonical form of a loaded document (see the module docstring)."""
     m = Mapped.of(raw)
-    m = m.sub(PINYIN_RX, "")
+    # (a pattern is tried only when the text has what every match of it needs: the same result)
+    if "(" in m.text:
+        m = m.sub(PINYIN_RX, "")
     m = to_simplified(m)
-    m = m.sub(r"\r\n?", "\n")
+    if "\r" in m.text:
+        m = m.sub(r"\r\n?", "\n")
     # a table printed one cell per line between "|" lines: rows back on one line
-    m = m.sub(r"\n[ \t]*\|[ \t]*\n(?:[ \t]*\|[ \t]*\n)+", "\n")
-    m = m.sub(r"\n[ \t]*\|[ \t]*\n(?=[^\n|]{0,20}\n)", " | ")
+    if "|" in m.text:
+        m = m.sub(r"\n[ \t]*\|[ \t]*\n(?:[ \t]*\|[ \t]*\n)+", "\n")
+        m = m.sub(r"\n[ \t]*\|[ \t]*\n(?=[^\n|]{0,20}\n)", " | ")
     m = m.sub(r"[\u200b\u200c\u200d\u2060\ufeff]", "")
     m = m.sub(r"[\u3000\xa0\u2002\u2003\u2009]", " ")
     m = m.sub(FULLWIDTH_RX, lambda x: _width(x.group(0)))
     m = m.sub(r"[﹪]", "%")
     m = m.sub(r"\*\*", "")
     # thousands separators: "3,041.69", not the list "4125.49,4143.91万元"
-    m = m.sub(r"(?<![\d.])\d{1,3}(?:[,，]\d{3})+(?![\d])", lambda x: re.sub(r"[,，]", "", x.group(0)))
+    if GROUPED_HINT.search(m.text):
+        m = m.sub(r"(?<![\d.])\d{1,3}(?:[,，]\d{3})+(?![\d])", lambda x: re.sub(r"[,，]", "", x.group(0)))
     # "1000.86万" (no 元) is money; "各是4125.49,4143.91万元": one unit after two figures
     m = m.sub(r"(?<=\d)\s*万(?![元人次辆个件户亩株吨平册份名千余多])", "万元")
-    for _ in range(3):
+    for _ in range(3 if SHARED_HINT.search(m.text) else 0):
         shared = m.sub(SHARED_UNIT_RX, _shared_unit)
         if shared is m:  # nothing left to share: a further pass would not match either
             break
         m = shared
     # half-width punctuation between Chinese words → the full-width form
     m = m.sub(r"\(", "（").sub(r"\)", "）")
-    m = m.sub(r"(?<!\d),|,(?!\d)", "，")
-    m = m.sub(r"(?<!\d):|:(?!\d)", "：")
+    if "," in m.text:
+        m = m.sub(r"(?<!\d),|,(?!\d)", "，")
+    if ":" in m.text:
+        m = m.sub(r"(?<!\d):|:(?!\d)", "：")
     m = m.sub(r";", "；")
     # spaces next to Chinese text or a percent sign; spaces between two figures stay
-    m = m.sub(rf"(?<=[{CJK_CHARS}]) +| +(?=[{CJK_CHARS}%])", "")
+    if " " in m.text:
+        m = m.sub(rf"(?<=[{CJK_CHARS}]) +| +(?=[{CJK_CHARS}%])", "")
     return m
 
 
@@ -255,6 +268,7 @@ def figures(text: str, offset: int = 0) -> list[Figure]:
     return [parse_figure(m, offset) for m in FIGURE_RX.finditer(text)]
 
 
+@lru_cache(maxsize=8192)
 def collapse(text: str) -> str:
     """A quote as readers see it: line breaks inside Chinese text gone, space runs single."""
     text = re.sub(r"[ \t]*\n\s*", "\n", text)

@@ -13,6 +13,7 @@ how the 三公 items add up.  One module, so that a format pack can carry its ow
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # (kind, pattern) on a paragraph's text; the kinds are those of sections.KINDS.
 CONTENT_CUES: tuple[tuple[str, str], ...] = (
@@ -76,6 +77,7 @@ COLUMN_ROLES: tuple[tuple[str, str], ...] = (
 )
 
 
+@lru_cache(maxsize=8192)
 def item_of(label: str) -> str | None:
     """The concept a table label names ("其中：（1）公务用车运行维护费" → ``vehicle_run``)."""
     text = re.sub(r"^(其中|包括)[：:]?", "", label.strip())
@@ -89,6 +91,7 @@ def item_of(label: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def role_of(header: str) -> str | None:
     """What a column holds, from its header text ("2021年决算数" → ``actual``)."""
     text = re.sub(r"\s+", "", header)
@@ -98,6 +101,7 @@ def role_of(header: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def content_kind(text: str) -> str | None:
     """The section kind a paragraph's words point to, or None."""
     for kind, rx in CONTENT_CUES:

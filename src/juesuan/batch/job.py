@@ -164,6 +164,7 @@ def _run(path: Path, out_dir: Path, outcome: Outcome, narrate: bool, lap: Any, b
     exprs = derivations(book)
     values = compute(book)  # remembered on the book: narrate and check reuse it (see derive.py)
     layout = book_layout(book)
+    printed_names(book, layout)  # before narrating: the check then finds the narrative unchanged (narrate.build)
     lap("derive")
     text = None
     if narrate:
@@ -177,7 +178,6 @@ def _run(path: Path, out_dir: Path, outcome: Outcome, narrate: bool, lap: Any, b
     write_atomic(target, lambda tmp: Path(tmp).write_bytes(data))
     outcome.output = str(target)
     lap("save")
-    printed_names(book, layout)
     stored = {**book.values, **values}
     findings = check_book(book, found_of(layout), stored, None)
     lap("check")
