@@ -58,6 +58,15 @@ def differences(a_path: Path, b_path: Path, key: Callable[[Any], tuple] = style_
     names = lambda wb: sorted((n, d.attr_text) for n, d in wb.defined_names.items())  # noqa: E731
     if names(a) != names(b):
         out.append(f"defined names {names(a)} != {names(b)}")
+    memo: dict[tuple, tuple] = {}
+
+    def look(c: Any) -> tuple:  # a cell's style, computed once per distinct style of each workbook
+        k = (id(c.parent.parent), tuple(c._style))
+        got = memo.get(k)
+        if got is None:
+            got = memo[k] = key(c)
+        return got
+
     for ws in a.worksheets:
         wt = b[ws.title]
         looks = ws.title not in skip
@@ -71,8 +80,8 @@ def differences(a_path: Path, b_path: Path, key: Callable[[Any], tuple] = style_
             x, y = ws.cell(r, c), wt.cell(r, c)
             if (x.value, x.data_type) != (y.value, y.data_type):
                 out.append(f"{ws.title}!{x.coordinate}: {x.value!r} ({x.data_type}) != {y.value!r} ({y.data_type})")
-            elif looks and key(x) != key(y):
-                out.append(f"{ws.title}!{x.coordinate}: style {key(x)} != {key(y)}")
+            elif looks and look(x) != look(y):
+                out.append(f"{ws.title}!{x.coordinate}: style {look(x)} != {look(y)}")
     va, vb = stored_values(a_path), stored_values(b_path)
     out += [f"cached {k}: {va.get(k)!r} != {vb.get(k)!r}" for k in sorted(set(va) | set(vb)) if va.get(k) != vb.get(k)]
     return out
