@@ -125,14 +125,15 @@ def fake_soffice(tmp_path: Path, body: str) -> str:
     return str(script)
 
 
-def run_pool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, limit: float) -> tuple[PdfJob, Path]:
+def run_pool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, limit: float,
+             uno: bool | None = False) -> tuple[PdfJob, Path]:
     monkeypatch.setenv("JUESUAN_SOFFICE", fake_soffice(tmp_path, body))
     out = tmp_path / "out"
     out.mkdir()
     docx = out / "a.docx"
     docx.write_bytes(b"PK not really a document")
     done: list[PdfJob] = []
-    pool = PdfPool(out, 1, done.append, limit=limit, start=0.5, uno=False)  # the soffice-per-chunk fallback
+    pool = PdfPool(out, 1, done.append, limit=limit, start=0.5, uno=uno)  # False: the soffice-per-chunk fallback
     pool.submit(PdfJob("a", docx, out / "a.pdf"))
     pool.close()
     assert len(done) == 1
@@ -157,6 +158,18 @@ def test_a_half_written_pdf_never_takes_the_documents_name(tmp_path: Path, monke
     job, out = run_pool(tmp_path, monkeypatch, 'printf "%%PDF-1.7\\n1 0 obj" > "$OUT/d0.pdf"; exit 0', limit=5)
     assert job.error is not None and "PDF" in job.error
     assert not (out / "a.pdf").exists()
+
+
+def test_without_the_uno_bridge_the_pool_says_so_and_converts_with_soffice_per_chunk(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("JUESUAN_UNO_PYTHON", "")  # no Python with the bridge
+    uno_python.cache_clear()
+    try:
+        job, out = run_pool(tmp_path, monkeypatch, 'printf "%%PDF-1.7\\n%%%%EOF\\n" > "$OUT/d0.pdf"', limit=5, uno=None)
+    finally:
+        uno_python.cache_clear()
+    assert job.error is None and whole_pdf(out / "a.pdf")
+    assert "python3-uno" in capsys.readouterr().err
 
 
 def test_a_whole_pdf_ends_with_eof_just_inside_the_last_kib(tmp_path: Path) -> None:
