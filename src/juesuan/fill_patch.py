@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from juesuan.cellxml import formula_cell, value_cell
 from juesuan.cached import store_in_package
@@ -37,10 +37,13 @@ from juesuan.xlformula import Ref, regex_refs
 from juesuan.xlsx_patch import Cannot, Cell, Package, SheetPatch, calc_on_load, defined_names, error_cells, merges, \
     named_style_indexes, plain_xml
 
+if TYPE_CHECKING:
+    from juesuan.fill import FillReport
+
 FOOTNOTE_HEIGHT = "30"  # as xlsx_write._write_footnote sets it
 
 
-def fill_patched(src: Path, format_id: str | None, balance: bool | None) -> tuple[Package, Any]:
+def fill_patched(src: Path, format_id: str | None, balance: bool | None) -> tuple[Package, "FillReport"]:
     """Fill ``src`` into a patched package (not yet written) and fill's report; raises
     :class:`Cannot` (or any error) when the openpyxl path must decide."""
     from juesuan.fill import balanced
@@ -59,7 +62,7 @@ def fill_patched(src: Path, format_id: str | None, balance: bool | None) -> tupl
 
 
 def fill_patch(pkg: Package, book: Book, found: FoundBook, grids: Mapping[str, Grid],
-               write_inputs: bool = False) -> Any:
+               write_inputs: bool = False) -> "FillReport":
     """Rewrite ``pkg``'s tables for ``book`` (as :func:`juesuan.fill.fill_book` rewrites an
     openpyxl workbook) with every formula's value stored; returns the FillReport."""
     from juesuan.fill import FillReport, _replaced, evaluate_others, overwritten
