@@ -40,6 +40,7 @@ ROW_R = re.compile(r'\sr="([0-9]+)"')
 ATTR_S = re.compile(r'\ss="[0-9]*"')
 MERGE = re.compile(r'<mergeCell ref="([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?"\s*/>')
 DIMENSION = re.compile(r'<dimension ref="([^"]*)"\s*/>')
+SPANS = re.compile(r'\sspans="[^"]*"')
 HEIGHT = re.compile(r'\s(?:ht|customHeight)="[^"]*"')
 CELL_OPEN = re.compile(r"<c\b([^>]*?)(/?>)")
 SPECIAL_F = re.compile(r'<f\b[^>]*\st="(shared|array|dataTable)"[^>]*>')
@@ -224,6 +225,7 @@ class SheetPatch:
         return self._dimension(xml)
 
     def _row(self, r: int, attrs: str, inner: str, cells: dict[int, Cell]) -> str:
+        attrs = SPANS.sub("", attrs)  # Excel's hint of the row's first and last column: may no longer hold
         if r in self.heights:
             attrs = HEIGHT.sub("", attrs) + f' ht="{self.heights[r]}" customHeight="1"'
         held: dict[int, str] = {}
