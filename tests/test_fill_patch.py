@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from test_fill_support import copy, is_number, numeric_mismatches, shift_rows, stored_values
 
 from juesuan.book_io import new_book
+from juesuan.cli import main
 from juesuan.data_file import book_from_data, read_data
 from juesuan.fill import fill_workbook
 from juesuan.session import Session
@@ -155,10 +156,12 @@ def cases(tmp_path_factory: pytest.TempPathFactory, filled_reference: Path, smal
         out[f"synth-{i}"] = d / f"synth-{i}.xlsx"
     new_book(read_data(NATIONAL), d / "national.xlsx")
     out["national"] = d / "national.xlsx"
+    out["narrated"] = d / "narrated.xlsx"  # the narrative sheet after the notes sheet: fill moves that last
+    assert main(["narrate", str(filled_reference), "-o", str(out["narrated"])]) == 0
     return out
 
 
-CASES = ["reference", "small-edited", "synth-2", "synth-5", "national"]
+CASES = ["reference", "small-edited", "synth-2", "synth-5", "national", "narrated"]
 
 
 @pytest.mark.parametrize("name", CASES)

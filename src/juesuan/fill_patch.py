@@ -35,7 +35,7 @@ from juesuan.spec import Column
 from juesuan.xleval import XlError, scalar_of
 from juesuan.xlformula import Ref, regex_refs
 from juesuan.xlsx_patch import Cannot, Cell, Package, SheetPatch, calc_on_load, defined_names, error_cells, merges, \
-    named_style_indexes, plain_xml
+    move_sheet_last, named_style_indexes, plain_xml
 
 if TYPE_CHECKING:
     from juesuan.fill import FillReport
@@ -175,8 +175,8 @@ def _patches(pkg: Package, book: Book, found: FoundBook, layout: BookLayout, exp
 
 def _notes(pkg: Package, book: Book, sheets: Mapping[str, str]) -> None:
     """The hidden notes sheet as :func:`juesuan.xlsx_write.write_notes` leaves it: the openpyxl
-    path removes it and writes it again last; a patch rewrites its cells when it is already last
-    and hidden (a sheet to add, to move or to remove is left to openpyxl)."""
+    path removes it and writes it again last; a patch rewrites its cells and moves it last (a
+    notes sheet to add or to remove is left to openpyxl)."""
     import re
 
     from juesuan.cellxml import text_cell
@@ -184,8 +184,8 @@ def _notes(pkg: Package, book: Book, sheets: Mapping[str, str]) -> None:
 
     if not book.notes and NOTES_SHEET not in sheets:
         return
-    if not book.notes or list(sheets)[-1] != NOTES_SHEET:
-        raise Cannot("the notes sheet is written, moved or removed")
+    if not book.notes:
+        raise Cannot("the notes sheet is removed")
     if not re.search(rf'<sheet\b[^>]*name="{NOTES_SHEET}"[^>]*state="hidden"', pkg.text("xl/workbook.xml")):
         raise Cannot("the notes sheet is not hidden")
     texts = [NOTES_TITLE, *notes_chunks(book.notes)]
@@ -198,6 +198,7 @@ def _notes(pkg: Package, book: Book, sheets: Mapping[str, str]) -> None:
     new = re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="A1:A{len(texts)}"/>', new, count=1)
     if new != xml:
         pkg.put(sheets[NOTES_SHEET], new)
+    move_sheet_last(pkg, NOTES_SHEET)  # where the openpyxl path writes it again (after a narrative sheet)
 
 
 class _Keep:

@@ -335,6 +335,37 @@ def named_style_indexes(pkg: Package, names: Iterable[str]) -> dict[str, int]:
     return index
 
 
+def move_sheet_last(pkg: Package, title: str) -> None:
+    """Put sheet ``title`` last in ``xl/workbook.xml``: the sheet-scoped names (print titles and
+    areas) and the active tab follow their sheets to their new indexes."""
+    xml = pkg.text("xl/workbook.xml")
+    entries = list(re.finditer(r"<sheet\b[^>]*/>", xml))
+    names = [re.search(r'\sname="([^"]*)"', e.group(0)) for e in entries]
+    at = [i for i, n in enumerate(names) if n is not None and html_unescape(n.group(1)) == title]
+    if len(at) != 1:
+        raise Cannot(f"{title}: not found once in workbook.xml")
+    i, last = at[0], len(entries) - 1
+    if i == last:
+        return
+    moved = entries[i]
+    xml = xml[:moved.start()] + xml[moved.end():]
+    xml = xml.replace("</sheets>", moved.group(0) + "</sheets>", 1)
+
+    def new_index(j: int) -> int:
+        return last if j == i else j - 1 if j > i else j
+
+    xml = re.sub(r'(<definedName\b[^>]*\slocalSheetId=")(\d+)"',
+                 lambda m: f'{m.group(1)}{new_index(int(m.group(2)))}"', xml)
+    xml = re.sub(r'(<workbookView\b[^>]*\sactiveTab=")(\d+)"', lambda m: f'{m.group(1)}{new_index(int(m.group(2)))}"', xml)
+    pkg.put("xl/workbook.xml", xml)
+
+
+def html_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
 def calc_on_load(pkg: Package) -> None:
     """``xl/workbook.xml`` asks Excel and WPS for a full recalculation on load."""
     xml = pkg.text("xl/workbook.xml")
