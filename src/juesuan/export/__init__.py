@@ -10,7 +10,8 @@ Modules, one job each: :mod:`.content` (values, narrative, charts — computed f
 :mod:`.grid` / :mod:`.public_tables` / the pack's extra tables (tables as plain grids; :mod:`.outline`),
 :mod:`.tables` (a grid as a Word table), :mod:`.word_styles` and :mod:`.fonts` (how text looks),
 :mod:`.page` (A4 sections), :mod:`.charts` (pie PNGs), :mod:`.docx_writer` (the document),
-:mod:`.pdf` (LibreOffice).
+:mod:`.wordxml` (paragraphs and runs as WordprocessingML text), :mod:`.package` (the .docx file,
+its constant parts prepared once), :mod:`.pdf` (LibreOffice).
 """
 
 from __future__ import annotations
