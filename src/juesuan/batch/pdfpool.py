@@ -411,9 +411,13 @@ class PdfPool:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    """Kill ``proc`` and what it started (oosplash starts soffice.bin in its process group)."""
+def _kill_group(proc: subprocess.Popen[Any]) -> None:
+    """Kill ``proc`` and what it started (oosplash starts soffice.bin in its process group;
+    Windows has no process groups: the process itself)."""
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
+        if hasattr(os, "killpg"):
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+    except (ProcessLookupError, PermissionError, OSError):
         pass
