@@ -20,7 +20,8 @@ unimodular every vertex of P_f is whole and a rounding always exists.  Three sea
    only one.  Sets of cells summed form three laminar families when a 项 carries two funds, two
    (totally unimodular: rounding always exists) when each 项 belongs to one fund.  In the format
    表3 (all funds by 项) with X17 (表3 ≥ 表5 + 表8 + 表9 per 项) plays the part of the per-项 total.
-3. ``--write-department``: the smallest infeasible table found by (2) as a real nmg-2023 data file.
+3. ``--write-department``: the smallest infeasible table found by (2) as real data files, nmg-2023
+   and national-2023.
 
 Figures printed on this machine (seed 1): see the report of issue 15.
 """
@@ -182,6 +183,33 @@ def no_consistent_rounding() -> dict:
     return data
 
 
+def no_consistent_rounding_national() -> dict:
+    """The same department in national-2023 (its own tables 表2–表8, rules X15–X17): a synthetic
+    national department with the four amounts of :func:`no_consistent_rounding` put in."""
+    from juesuan.formats.national_2023.synth import department, wan
+
+    d = department(random.Random("no-consistent-rounding"), 1)
+    t5 = {"2010301": (2_468_150, 0), "2120104": (0, 1_234_550), "2129999": (356_750, 0)}
+    t8 = {"2129999": 98_750}
+    d["表2"] = {c: {"财政拨款收入": wan(b + p + t8.get(c, 0))} for c, (b, p) in t5.items()}
+    d["表3"] = {c: {"基本支出": wan(b), "项目支出": wan(p + t8.get(c, 0))} for c, (b, p) in t5.items()}
+    d["表5"] = {c: {"基本支出": wan(b), "项目支出": wan(p)} for c, (b, p) in t5.items()}
+    d["表8"] = {c: {"年初结转和结余": 0, "本年收入": wan(v), "基本支出": 0, "项目支出": wan(v), "年末结转和结余": 0}
+               for c, v in t8.items()}
+    d["注"].pop("表8", None)
+    basic = sum(b for b, _ in t5.values())
+    car = int(d["表6"]["30231"]["决算数"] * 10_000)
+    personnel = basic * 4 // 5
+    d["表6"] = {"30101": {"决算数": wan(personnel)}, "30201": {"决算数": wan(basic - personnel - car)},
+               "30231": {"决算数": wan(car)}}
+    d["表4"]["一般公共预算财政拨款"] = {"金额": wan(sum(b + p for b, p in t5.values()))}
+    d["其他事项"]["机关运行经费支出"] = wan((basic - personnel) * 4 // 5)
+    d["年初预算"] = {c: {**v, "年初预算数": wan(sum(t5[c]) + t8.get(c, 0))} for c, v in zip(t5, d["年初预算"].values())}
+    d["单位信息"]["部门名称"] = "示例市城市管理综合执法局"
+    d["notes"] = no_consistent_rounding()["notes"]
+    return d
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--departments", type=int, default=30)
@@ -190,9 +218,11 @@ def main() -> None:
     ap.add_argument("--seed", default="1")
     ap.add_argument("--write-department", type=Path)
     args = ap.parse_args()
-    if args.write_department:
+    if args.write_department:  # …/X.json (nmg-2023) and …/X-national.json
+        national = args.write_department.with_name(args.write_department.stem + "-national.json")
         args.write_department.write_text(dumps(no_consistent_rounding()), encoding="utf-8")
-        print(f"wrote {args.write_department}")
+        national.write_text(dumps(no_consistent_rounding_national()), encoding="utf-8")
+        print(f"wrote {args.write_department} and {national}")
         return
     rng = random.Random(args.seed)
     totals = [0, 0, 0, 0]

@@ -312,3 +312,19 @@ def test_a_blocking_relation_is_named_by_its_rule_and_cells() -> None:
     assert describe(subtotal, ctx).startswith("W5-1 表5 小计 = 基本支出 + 项目支出：表5「合计」小计 = ")
     message = Balanced(book, "infeasible", blocking=[text]).message()
     assert message.startswith("舍位平衡无解") and "no consistent rounding exists" in message and text in message
+
+
+def test_a_layout_seen_again_reuses_its_relations_and_balances_the_same() -> None:
+    """The relations of the derivations are kept per layout (format, codes, records) in the
+    process: the same department again reuses them and prints the same figures; another layout
+    gets its own."""
+    from juesuan.balance import gather as gathering
+
+    gathering._BASES.clear()
+    first = balance_book(book_from_data(department()))
+    (kept,) = [base for _, base in gathering._BASES.values()]
+    again = balance_book(book_from_data(department()))
+    assert [base for _, base in gathering._BASES.values()] == [kept]
+    assert again.book.values == first.book.values and again.moved == first.moved and again.moved
+    balance_book(book_from_data(department(4)))
+    assert len(gathering._BASES) == 2

@@ -26,6 +26,8 @@ from juesuan.findings import Severity
 
 CENT = Decimal("0.01")
 DEPARTMENT = Path(__file__).resolve().parent / "data" / "balance" / "no-consistent-rounding.json"
+NATIONAL = DEPARTMENT.with_name("no-consistent-rounding-national.json")  # the same amounts in national-2023
+BOTH = pytest.mark.parametrize("path", [DEPARTMENT, NATIONAL], ids=["nmg-2023", "national-2023"])
 TAILED = [("表5", "2010301", "基本支出"), ("表5", "2120104", "项目支出"), ("表5", "2129999", "基本支出"),
           ("表8", "2129999", "项目支出"), ("表8", "2129999", "本年收入")]
 
@@ -38,8 +40,9 @@ def tail_differences(findings) -> set:  # type: ignore[no-untyped-def]
     return {(f.rule, f.message) for f in findings if f.severity is Severity.INFO and "尾差" in f.message}
 
 
-def test_the_constructed_department_satisfies_every_rule_of_the_format_exactly() -> None:
-    book = read_data(DEPARTMENT)
+@BOTH
+def test_the_constructed_department_satisfies_every_rule_of_the_format_exactly(path: Path) -> None:
+    book = read_data(path)
     findings = check_book(book)
     assert [f for f in findings if f.severity in (Severity.ERROR, Severity.WARNING)] == []
     exact, relations, _ = gather(book)
@@ -72,8 +75,9 @@ def test_no_floor_or_ceiling_of_its_spending_inputs_ties_表3_表4_表5_表8() -
         assert off or short, choice
 
 
-def test_balancing_names_the_blocking_relations_and_the_tailed_cells() -> None:
-    result = balance_book(read_data(DEPARTMENT))
+@BOTH
+def test_balancing_names_the_blocking_relations_and_the_tailed_cells(path: Path) -> None:
+    result = balance_book(read_data(path))
     assert result.status == "infeasible" and not is_balanced(result.book)
     message = result.message()
     assert message.startswith("舍位平衡无解") and "no consistent rounding exists" in message
@@ -89,7 +93,7 @@ def test_balancing_names_the_blocking_relations_and_the_tailed_cells() -> None:
 def test_the_blocking_relations_are_irreducible() -> None:
     """Together they admit no rounding; without any one of them a rounding exists."""
     book = read_data(DEPARTMENT)
-    exact, relations, ctx = gather(book)
+    exact, relations, _ = gather(book)
     solution = solve(exact, relations)
     blocking = solution.blocking
     assert blocking and not solve(exact, blocking).feasible
@@ -109,7 +113,7 @@ def new_balanced(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.C
 
 def test_new_balance_reports_it_and_writes_the_ordinary_rounding(
         new_balanced: tuple[subprocess.CompletedProcess, Path, Path]) -> None:
-    proc, plain, asked = new_balanced
+    proc, _, asked = new_balanced
     assert proc.returncode == 0, proc.stderr
     assert "舍位平衡无解" in proc.stdout and "no consistent rounding exists" in proc.stdout
     assert "W5-1" in proc.stdout and "Traceback" not in proc.stderr
@@ -141,3 +145,19 @@ def test_batch_balance_reports_the_department_without_failing(tmp_path: Path) ->
     assert o.reason.startswith("舍位平衡无解") and "no consistent rounding exists" in o.reason
     assert o.counts["error"] == 0 and o.counts["info"] >= 3
     assert tail_differences(check_file(o.output))
+
+
+def test_national_new_balance_reports_it_and_writes_the_ordinary_rounding(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from juesuan.cli import main
+
+    out = tmp_path / "national.xlsx"
+    assert main(["new", "--data", str(NATIONAL), "--balance", "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "舍位平衡无解" in printed and "no consistent rounding exists" in printed and "W5-1" in printed
+    book = read_workbook(out)
+    assert book.format.id == "national-2023" and not is_balanced(book)
+    exact = read_data(NATIONAL)
+    assert all(book.values.get(k) == v for k, v in exact.values.items() if isinstance(v, Decimal))
+    findings = check_file(out)
+    assert tail_differences(findings) and [f for f in findings if f.severity is Severity.ERROR] == []

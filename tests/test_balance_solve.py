@@ -108,3 +108,37 @@ def test_a_key_a_relation_names_but_exact_lacks_counts_as_zero() -> None:
     exact = {"a": Decimal("0.006"), "t": Decimal("0.006")}
     sol = solve(exact, [Relation("T", (("t", 1), ("a", -1), ("missing", -1)))])
     assert sol.feasible and sol.printed["t"] == sol.printed["a"] == Decimal("0.01")
+
+
+@pytest.mark.parametrize("places", [3, 4, 7, 12])
+def test_amounts_of_any_precision_sign_and_size_tie_and_round_like_decimal(places: int) -> None:
+    """The solver's whole-number arithmetic (units of 10⁻ˢ cent) against Decimal: negative, huge
+    (near the 1e10 万元 limit) and many-decimal amounts, a total of them; with no relation
+    violated the printed values are Decimal's half-up rounding, else the total ties."""
+    rng = random.Random(places)
+    unit = Decimal(1).scaleb(-places)
+    for _ in range(20):
+        parts = {f"p{i}": Decimal(rng.randint(-10**(places + 9), 10**(places + 9))) * unit for i in range(4)}
+        exact = {**parts, "t": sum(parts.values(), Decimal(0))}
+        relation = Relation("T", (("t", 1), *((k, -1) for k in parts)))
+        sol = solve(exact, [relation])
+        assert sol.feasible and relation.holds(sol.printed, Decimal(0))
+        assert all(sol.printed[k] in floor_ceil(v) for k, v in exact.items())
+        if relation.holds({k: ordinary(v) for k, v in exact.items()}, Decimal(0)):
+            assert sol.moved == [] and sol.printed == {k: ordinary(v) for k, v in exact.items()}
+        assert len(sol.moved) <= 2  # moving the total, or one part, or two, always suffices here
+
+
+def test_equal_exact_amounts_print_equal_when_asked() -> None:
+    """``same=True``: cells with the same exact amount print the same (a preference the caller
+    drops when it blocks)."""
+    h = Decimal("0.003")
+    exact = {"a": h, "b": h, "c": h, "t": 3 * h, "copy": h}
+    relations = [Relation("T", (("t", 1), ("a", -1), ("b", -1), ("c", -1)))]
+    free = solve(exact, relations)
+    assert free.feasible and len(free.moved) == 1
+    tied = solve(exact, relations, same=True)  # a = b = c = copy: all down, the total down too
+    assert tied.feasible and {tied.printed[k] for k in ("a", "b", "c", "copy")} == {Decimal("0.00")}
+    assert tied.printed["t"] == Decimal("0.00") and tied.moved == ["t"]
+    exact = {k: v + Decimal("0.001") for k, v in exact.items() if k != "t"} | {"t": Decimal("0.012")}
+    assert solve(exact, relations).feasible and not solve(exact, relations, same=True).feasible  # 3·x ≠ 1 cent

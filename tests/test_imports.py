@@ -15,9 +15,9 @@ HEAVY = ("openpyxl", "numpy", "pandas", "docx", "jinja2", "formulas", "matplotli
 
 def loaded_after(code: str) -> list[str]:
     """The heavy top-level modules a fresh Python holds after running ``code``."""
-    probe = code + f"\nimport sys\nprint(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    probe = code + f"\nimport sys\nprint('LOADED', *(m for m in {HEAVY!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
-    return out.split()
+    return [line.split()[1:] for line in out.splitlines() if line.startswith("LOADED")][-1]  # not the command's output
 
 
 def test_the_command_line_itself_imports_no_heavy_library() -> None:
@@ -47,3 +47,34 @@ def test_fill_parses_formulas_without_loading_scipy(filled_reference: Path, tmp_
     loaded = loaded_after(f"from juesuan.cli import main\nmain(['fill', {str(src)!r}, '-o', {str(out)!r}])")
     assert out.exists() and "formulas" in loaded  # it did parse the formulas (the lint)
     assert "scipy" not in loaded  # formulas' function modules (scipy.stats) are never compiled
+
+
+def test_dump_reads_without_openpyxl_or_numpy(filled_reference: Path, tmp_path: Path) -> None:
+    out = tmp_path / "d.json"
+    loaded = loaded_after(f"from juesuan.cli import main\nmain(['dump', {str(filled_reference)!r}, '-o', {str(out)!r}])")
+    assert out.exists()
+    assert not {"openpyxl", "numpy", "pandas", "scipy", "python_calamine", "docx"} & set(loaded)
+
+
+def test_fill_and_narrate_of_the_reference_import_neither_openpyxl_nor_numpy(filled_reference: Path,
+                                                                           tmp_path: Path) -> None:
+    for command in ("fill", "narrate"):  # read by xlsx_read, written by the patch writer
+        out = tmp_path / f"{command}.xlsx"
+        loaded = loaded_after(f"from juesuan.cli import main\n"
+                              f"main([{command!r}, {str(filled_reference)!r}, '-o', {str(out)!r}])")
+        assert out.exists() and not {"openpyxl", "numpy", "pandas", "scipy", "python_calamine"} & set(loaded), command
+
+
+def test_openpyxl_without_numpy_still_takes_what_pandas_gives_it() -> None:
+    """numpy hidden from openpyxl (juesuan.importguard), then pandas imported: its Excel writer
+    hands openpyxl Python numbers, so int64, float64 and bool columns are written and read back."""
+    loaded = loaded_after(
+        "from juesuan.importguard import hide_numpy_from_openpyxl\nhide_numpy_from_openpyxl()\n"
+        "import io, openpyxl\nassert not openpyxl.NUMPY\n"
+        "import numpy as np, pandas as pd\n"
+        "df = pd.DataFrame({'i': np.array([1, 2], dtype=np.int64), 'f': np.array([1.5, 2.5]), 'b': [True, False]})\n"
+        "buf = io.BytesIO()\ndf.to_excel(buf, index=False, engine='openpyxl')\n"
+        "ws = openpyxl.load_workbook(buf).active\n"
+        "assert list(ws.values) == [('i', 'f', 'b'), (1, 1.5, True), (2, 2.5, False)], list(ws.values)\n"
+        "ws['A5'] = np.float64(2.25)\nassert ws['A5'].value == 2.25")
+    assert "numpy" in loaded and "openpyxl" in loaded

@@ -13,6 +13,7 @@ import sys
 import traceback
 
 from juesuan.errors import InputError
+from juesuan.importguard import hide_numpy_from_openpyxl
 from juesuan.outputs import guarded
 
 FORMAT_HELP = "格式 format id（默认：自动识别 default: recognised from the file）"
@@ -156,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
+    hide_numpy_from_openpyxl()  # openpyxl, where a command needs it, without numpy's import
     module = importlib.import_module(args.module)
     try:
         with guarded(args):

@@ -275,10 +275,11 @@ class _Book:
             rows.append((r, cells))
             if r * extent_c > MAX_CELLS:
                 raise Refused("a large sheet")
-        self.values[name] = _dense(shown, width)
-        self.formulas[name] = _rows(rows, width, max_row)
         if stored_mode:
             self.stored[name] = _stored(rows, merges)
+        else:
+            self.values[name] = _dense(shown, width)
+            self.formulas[name] = _rows(rows, width, max_row)
 
     def cell(self, c: Any, r: int, col: int, shared: dict[str, Any]) -> tuple[Any, Any, bool]:
         """(what calamine shows or _EMPTY, what openpyxl reads in formula mode or None, whether
@@ -315,7 +316,7 @@ class _Book:
         if t == "str":
             if v is None:
                 return _EMPTY, formula
-            if v == "" or v != v.strip(_SPACE) or "_x" in v:
+            if v == "" or "_x" in v:
                 raise Refused("formula text calamine may read differently")
             return v, formula if f_el is not None else v
         if t == "b":

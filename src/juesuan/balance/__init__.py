@@ -107,16 +107,16 @@ def dump_book(book: Book) -> Book:
 
 def balance_book(book: Book) -> Balanced:
     """Balance ``book`` (exact amounts, or a balanced book's record) — see the module doc."""
-    from juesuan.balance.gather import describe, gather, same_amounts
+    from juesuan.balance.gather import describe, gather_parts
     from juesuan.balance.solve import solve
     from juesuan.derive import share_derivations
 
     t0 = time.perf_counter()
     source = exact_book(book)
-    exact, relations, ctx = gather(source)
-    solution = solve(exact, relations + same_amounts(exact), explain=False)
+    exact, base, relations, ctx = gather_parts(source)
+    solution = solve(exact, relations, explain=False, base=base, same=True)
     if not solution.feasible:  # equal amounts printing equal is a preference, not a rule of the format
-        solution = solve(exact, relations)
+        solution = solve(exact, relations, base=base)
     if not solution.needed:
         return Balanced(source, "unneeded", len(exact), seconds=time.perf_counter() - t0)
     if not solution.feasible:

@@ -66,32 +66,75 @@ def linear(expr: Expr) -> Linear | None:
     return None
 
 
+class Base:
+    """What balancing needs that depends only on a book's layout (format, 项 codes, record counts):
+    the amount cells in a fixed order, the cells never balanced, and the relation of every linear
+    derivation, also as a sparse matrix over the cells.  Kept per layout (:func:`base_of`), so a
+    department balanced again (fill after an edit, the ribbon, a batch re-run) or another one with
+    the same rows reuses it."""
+
+    def __init__(self, prep) -> None:  # type: ignore[no-untyped-def]
+        from juesuan.balance.solve import matrix
+
+        kind = prep.kind
+        cells = [*prep.numeric_inputs, *prep.numeric_derived]
+        self.keys: list[Key] = [k for k in cells if kind(k) == "amount"]
+        amount = set(self.keys)
+        self.other: set[Key] = set(cells) - amount  # counts, rates, scores: never balanced
+        self.relations: list[Relation] = []
+        for key in prep.numeric_derived:
+            if key not in amount:
+                continue
+            lin = linear(prep.exprs[key])
+            if lin is None or not self.other.isdisjoint(lin[0]):
+                continue
+            terms = ((key, 1), *((k, -c) for k, c in lin[0].items() if c))
+            self.relations.append(Relation("", terms, "=", -lin[1]))  # its rule id, when named: describe()
+        self.matrix = matrix(self.keys, self.relations)
+
+
+_BASES: dict[object, tuple[object, Base]] = {}
+_KEEP = 8  # layouts remembered per process (a batch worker sees one department at a time)
+
+
+def base_of(book: Book, prep) -> Base:  # type: ignore[no-untyped-def]
+    """The :class:`Base` of ``book``'s layout, built once per layout and process."""
+    from juesuan.derive import MEMO
+
+    structure = book.__dict__.get(MEMO, {}).get("structure")  # set by the derivations ``prep`` holds
+    fmt, base = _BASES.get(structure, (None, None)) if structure is not None else (None, None)
+    if base is None or fmt is not book.format:  # the key holds id(format): check it is the same one
+        base = Base(prep)
+        if structure is not None:
+            if len(_BASES) >= _KEEP:
+                _BASES.pop(next(iter(_BASES)))
+            _BASES[structure] = (book.format, base)
+    return base
+
+
 def gather(book: Book) -> tuple[dict[Key, Decimal], list[Relation], "object"]:
     """(exact amount of every amount cell, the linear relations among them, the check context).
 
     The context names cells for messages (``ctx.label``); inputs are the book's values, derived
     cells are computed from them.
     """
+    exact, base, rules, ctx = gather_parts(book)
+    return exact, base.relations + rules, ctx
+
+
+def gather_parts(book: Book) -> tuple[dict[Key, Decimal], Base, list[Relation], "object"]:
+    """:func:`gather` in parts: (exact amounts in ``base.keys`` order, the layout's :class:`Base`
+    with the derivations' relations, the relations recorded from the rules, the check context)."""
     from juesuan.check.context import Context
     from juesuan.check import rules_of
     from juesuan.check.tolerance import Mode
 
     ctx = Context(book, None, None, None)
-    prep = ctx.prep
-    cells = [*prep.numeric_inputs, *prep.numeric_derived]
-    kind = prep.kind
-    amount = {k for k in cells if kind(k) == "amount"}
-    other = set(cells) - amount  # counts, rates, scores: never balanced
-    exact = {k: ctx.value(k) for k in amount}  # a key in neither set is a cell a row lacks: zero
+    base = base_of(book, ctx.prep)
+    value = ctx.value
+    exact = {k: value(k) for k in base.keys}  # a key in no list is a cell a row lacks: zero
+    other = base.other
     relations: list[Relation] = []
-    for key in prep.numeric_derived:
-        if key not in amount:
-            continue
-        lin = linear(prep.exprs[key])
-        if lin is None or not other.isdisjoint(lin[0]):
-            continue
-        terms = ((key, 1), *((k, -c) for k, c in lin[0].items() if c))
-        relations.append(Relation("", terms, "=", -lin[1]))  # its rule id, when named: describe()
 
     def record(rule, left: list[Key], right: list[Key]) -> None:  # type: ignore[no-untyped-def]
         if any(k in other for k in [*left, *right]):
@@ -114,10 +157,10 @@ def gather(book: Book) -> tuple[dict[Key, Decimal], list[Relation], "object"]:
             for _ in rule.run(ctx, rule):
                 pass
     ctx.recorder = None
-    return exact, relations, ctx
+    return exact, base, relations, ctx
 
 
-SAME = "同额"  # the rid of "two cells with the same exact amount print the same"
+from juesuan.balance.solve import SAME  # noqa: E402  (the rid of "equal exact amounts print equal")
 
 
 def same_amounts(exact: dict[Key, Decimal]) -> list[Relation]:

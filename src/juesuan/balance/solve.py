@@ -17,9 +17,14 @@ In cents, cell i has exact value cᵢ; ``lo = ⌊cᵢ⌋`` and a binary dᵢ pic
     ordinary rounding: 0.00 + 0.00 + 0.00 ≠ 0.01   (a 尾差)
     balanced:          0.01 + 0.00 + 0.00 = 0.01   (one cell moved, the minimum)
 
+The arithmetic is in whole numbers (amounts scaled to units of 10⁻ˢ cent, s = 2 for 元), the
+relations a sparse matrix: exact, and fast enough for thousands of cells.  The linear relaxation
+is solved first (the relations are nearly all sums in trees, so its optimum is almost always
+whole, and then optimal); ``milp`` decides otherwise.
+
 When no such rounding exists, :func:`solve` names an irreducible set of relations that cannot
-hold together (a deletion filter: drop each relation in turn and keep it only if the rest become
-feasible without it); the caller keeps ordinary rounding.  Nothing here knows about tables: keys
+hold together (a deletion filter: drop relations and keep them only if the rest become feasible
+without them); the caller keeps ordinary rounding.  Nothing here knows about tables: keys
 are opaque and relations carry their own id and label.
 """
 
@@ -87,61 +92,138 @@ def ordinary(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def solve(exact: Mapping[Hashable, Decimal], relations: Sequence[Relation], explain: bool = True) -> Solution:
+def solve(exact: Mapping[Hashable, Decimal], relations: Sequence[Relation], explain: bool = True,
+          base=None, same: bool = False) -> Solution:  # type: ignore[no-untyped-def]
     """Printed values for ``exact`` under ``relations`` with the fewest cells moved (see module doc).
 
     A key a relation names but ``exact`` lacks counts as an exact zero.  Relations that do not
     hold on the exact values are not imposed (they are returned in ``skipped``).  ``explain``
     False: when no rounding exists, ``blocking`` holds all imposed relations (no search for an
-    irreducible set).
+    irreducible set).  ``base`` (a :class:`~juesuan.balance.gather.Base`: ``keys`` in the order of
+    ``exact``, ``relations`` and their ``matrix``): relations that come first, as a matrix built
+    once per layout.  ``same``: cells with the same exact amount (not whole cents) also print the
+    same (relations :data:`SAME`, made here).
     """
-    scale, units = _scaled(exact)  # exact amounts as whole multiples of 10^-scale cents
+    import numpy as np
+    from scipy.sparse import vstack
+
+    keys = list(exact)
+    scale, big_units, big_consts = _scaled(exact, relations if base is None else [*base.relations, *relations])
     step = 10 ** scale
-    lo = {k: u // step for k, u in units.items()}
-    frac = {k: u - lo[k] * step for k, u in units.items()}
-    half = step // 2 if step > 1 else 1
-    up = {k for k, f in frac.items() if f >= half and f}  # ordinary rounding (half up) is the ceiling
-    plain_cents = {k: lo[k] + (k in up) for k in units}
-    plain = {k: Decimal(c).scaleb(-2) for k, c in plain_cents.items()}
-    needed = any(frac.values())
+    if base is None:
+        a = matrix(keys, relations)
+        relations = list(relations)
+    else:
+        a = vstack([base.matrix, matrix(keys, relations)], format="csr") if relations else base.matrix
+        relations = [*base.relations, *relations]
+    lo = np.array([u // step for u in big_units], dtype=np.int64)  # whole cents fit (|amount| < 1e10 万元)
+    frac = [u % step for u in big_units]
+    fractional = np.array([f != 0 for f in frac], dtype=bool)
+    # ordinary rounding (half up, away from zero as Decimal's ROUND_HALF_UP and Excel) is the ceiling
+    up = np.array([2 * f > step or (2 * f == step and u > 0) for f, u in zip(frac, big_units)], dtype=bool)
+    consts = np.array(big_consts, dtype=object)
+    fits = max(map(abs, big_units), default=0) < 2 ** 52 and max(map(abs, big_consts), default=0) < 2 ** 52
+    units = np.array(big_units, dtype=np.int64 if fits else object)
+    if same:
+        pairs = _same(units, fractional)
+        if len(pairs):
+            relations += [Relation(SAME, ((keys[i], 1), (keys[j], -1))) for i, j in pairs]
+            consts = np.concatenate([consts, np.zeros(len(pairs), dtype=object)])
+            n = len(pairs)
+            rows = np.repeat(np.arange(n), 2)
+            cols = pairs.reshape(-1)
+            data = np.tile(np.array([1, -1], dtype=np.int64), n)
+            from scipy.sparse import csr_array
+
+            a = vstack([a, csr_array((data, (rows, cols)), shape=(n, len(keys)))], format="csr")
+    width = int(np.diff(a.indptr).max()) if a.shape[0] else 0
+    if fits and width < 2 ** 10:
+        gap = a @ units + consts.astype(np.int64)  # on the exact amounts, in units
+    else:  # amounts too fine or too large for int64: exact Python ints (slow, rare)
+        gap = np.array([sum((int(c) * big_units[j] for j, c in zip(a.indices[a.indptr[i]:a.indptr[i + 1]],
+                                                                     a.data[a.indptr[i]:a.indptr[i + 1]])), 0)
+                        + consts[i] for i in range(a.shape[0])], dtype=object)
     eps = _eps(scale)
-    imposed, skipped = [], []
-    get = units.get
-    for r in relations:
-        gap = 0 if not r.const else r.const.scaleb(2 + scale)  # a constant: Decimal (rare)
-        for k, c in r.terms:
-            gap += c * get(k, 0)
-        (imposed if (abs(gap) <= eps if r.sense == "=" else gap >= -eps) else skipped).append(r)
-    if not needed or all(_holds(r, plain_cents) for r in imposed):
-        return Solution(plain, [], [], skipped, needed)
-    problem = _Problem(lo, frac, up, imposed)
-    d = problem.optimise()
-    if d is None:
-        return Solution(plain, [], problem.irreducible() if explain else list(imposed), skipped, needed)
-    printed = dict(plain)
-    moved = []
-    for j, key in enumerate(problem.keys):
-        c = problem.lo[j] + int(d[j])
-        if c != plain_cents[key]:
-            printed[key] = Decimal(c).scaleb(-2)
-            moved.append(key)
-    return Solution(printed, moved, [], skipped, needed)
+    ge = np.fromiter((r.sense != "=" for r in relations), dtype=bool, count=len(relations))
+    holds = np.where(ge, gap >= -eps, np.abs(gap) <= eps).astype(bool)
+    plain_cents = lo + up
+    skipped = [relations[i] for i in np.flatnonzero(~holds)]
+    needed = bool(fractional.any())
+    plain_gap = (a @ plain_cents).astype(object) * step + consts  # cents fit int64; the scale may not
+    plain_ok = np.where(ge, plain_gap >= 0, plain_gap == 0).astype(bool)
+    if not needed or bool(np.all(plain_ok | ~holds)):
+        return Solution(_printed(keys, plain_cents), [], [], skipped, needed)
+    imposed = np.flatnonzero(holds)
+    variables = np.flatnonzero(fractional)
+    rhs_units = -(consts[imposed] + (a[imposed] @ lo).astype(object) * step)  # Σ coef·z (= | ≥) rhs_units / step
+    sub = a[imposed][:, variables]
+    problem = _Problem([relations[i] for i in imposed], sub, rhs_units, ge[imposed], step,
+                       np.where(up[variables], -1, 1))
+    z = problem.optimise()
+    if z is None:
+        blocking = problem.irreducible() if explain else [relations[i] for i in imposed]
+        return Solution(_printed(keys, plain_cents), [], blocking, skipped, needed)
+    cents = lo.copy()
+    cents[variables] += z
+    moved = [keys[j] for j in np.flatnonzero(cents != plain_cents)]
+    return Solution(_printed(keys, cents), moved, [], skipped, needed)
 
 
-def _scaled(exact: Mapping[Hashable, Decimal]) -> tuple[int, dict[Hashable, int]]:
-    """(s, {key: amount in units of 10^-s cents}) with the smallest s that keeps every amount whole
-    (元 amounts: s = 2).  Integer arithmetic is exact and much faster than Decimal."""
-    scale = 0
-    for v in exact.values():
-        e = v.as_tuple().exponent
-        if isinstance(e, int) and -e - 2 > scale:
-            scale = -e - 2
-    scale = min(scale, 12)  # finer than 10^-14 万元 is noise: rounded half even there
-    units = {}
-    for k, v in exact.items():
-        u = v.scaleb(2 + scale)
-        units[k] = int(u) if u == u.to_integral_value() else int(u.to_integral_value())
-    return scale, units
+SAME = "同额"  # the rid of "two cells with the same exact amount print the same"
+
+
+def _same(units, fractional):  # type: ignore[no-untyped-def]
+    """Pairs (i, j) of cells with equal exact amounts that are not whole cents, each group a chain."""
+    import numpy as np
+
+    idx = np.flatnonzero(fractional)
+    if len(idx) < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    order = idx[np.argsort(units[idx], kind="stable")]
+    vals = units[order]
+    equal = vals[1:] == vals[:-1]
+    return np.stack([order[:-1][equal], order[1:][equal]], axis=1)
+
+
+def _printed(keys: list[Hashable], cents) -> dict[Hashable, Decimal]:  # type: ignore[no-untyped-def]
+    return {k: Decimal(int(c)).scaleb(-2) for k, c in zip(keys, cents)}
+
+
+def _scaled(exact: Mapping[Hashable, Decimal], relations: Sequence[Relation]):  # type: ignore[no-untyped-def]
+    """(s, amounts, relation constants) as Python ints in whole units of 10^-s cents, s the smallest
+    that keeps every amount whole (元 amounts: s = 2): exact whatever the precision."""
+    ratios = [v.as_integer_ratio() for v in exact.values()]  # exact: (numerator, 2^a·5^b)
+    const_ratios = [r.const.as_integer_ratio() if r.const else (0, 1) for r in relations]
+    dens = {d for _, d in ratios} | {d for _, d in const_ratios}
+    scale = max(0, max((_decimals(d) for d in dens), default=0) - 2)
+    one = 10 ** (2 + scale)
+    return scale, [n * (one // d) for n, d in ratios], [n * (one // d) for n, d in const_ratios]
+
+
+def _decimals(den: int) -> int:
+    """The decimals a fraction with denominator ``den`` = 2^a·5^b (a Decimal's) needs: max(a, b)."""
+    a = b = 0
+    while den % 2 == 0:
+        den //= 2
+        a += 1
+    while den % 5 == 0:
+        den //= 5
+        b += 1
+    return max(a, b)
+
+
+def matrix(keys: list[Hashable], relations: Sequence[Relation]):  # type: ignore[no-untyped-def]
+    """The relations' coefficients as a sparse matrix (relations × cells); unknown keys are zeros."""
+    import numpy as np
+    from scipy.sparse import csr_array
+
+    index = {k: j for j, k in enumerate(keys)}.get
+    ci = np.fromiter((index(k, -1) for r in relations for k, _ in r.terms), dtype=np.int64)
+    data = np.fromiter((c for r in relations for _, c in r.terms), dtype=np.int64, count=len(ci))
+    ri = np.repeat(np.arange(len(relations), dtype=np.int64),
+                   np.fromiter((len(r.terms) for r in relations), dtype=np.int64, count=len(relations)))
+    known = ci >= 0
+    return csr_array((data[known], (ri[known], ci[known])), shape=(len(relations), len(keys)))
 
 
 def _eps(scale: int) -> int:
@@ -149,99 +231,74 @@ def _eps(scale: int) -> int:
     return int(EPS_CENTS.scaleb(scale)) if scale >= 4 else 0
 
 
-def _holds(r: Relation, cents: Mapping[Hashable, int]) -> bool:
-    gap = sum((c * cents.get(k, 0) for k, c in r.terms), 0 if not r.const else r.const.scaleb(2))
-    return gap == 0 if r.sense == "=" else gap >= 0
-
-
 class _Problem:
-    """The integer program over the cells that are not already whole cents."""
+    """The integer program over the cells that are not already whole cents: binaries z (1: the
+    ceiling), ``a z (= | ≥) rhs_units / step`` per imposed relation, cost +1 for a cell moved up
+    from its ordinary rounding (the floor), −1 for one whose ordinary rounding is the ceiling."""
 
-    def __init__(self, floors: Mapping[Hashable, int], frac: Mapping[Hashable, int], up: set[Hashable],
-                 relations: Sequence[Relation]) -> None:
-        self.keys: list[Hashable] = []
-        self.lo: list[int] = []
-        self.cost: list[int] = []  # +1: moving up costs; −1: moving down costs (ordinary = ceiling)
-        fixed: dict[Hashable, int] = {}
-        index: dict[Hashable, int] = {}
-        for key, f in frac.items():
-            lo = floors[key]
-            if not f:
-                fixed[key] = lo
-                continue
-            index[key] = len(self.keys)
-            self.keys.append(key)
-            self.lo.append(lo)
-            self.cost.append(-1 if key in up else 1)
-        self.rows: list[tuple[Relation, dict[int, int], int]] = []  # relation, {var: coef}, right side
-        for r in relations:
-            coefs: dict[int, int] = {}
-            rhs = -r.const.scaleb(2)
-            for key, c in r.terms:
-                j = index.get(key)
-                if j is None:
-                    rhs -= c * fixed.get(key, 0)
-                else:
-                    rhs -= c * self.lo[j]
-                    coefs[j] = coefs.get(j, 0) + c
-            coefs = {j: c for j, c in coefs.items() if c}
-            if coefs:  # a relation of whole-cent cells only holds already (it holds on the exact values)
-                self.rows.append((r, coefs, int(rhs)))
+    def __init__(self, relations: list[Relation], a, rhs_units, ge, step: int, cost) -> None:  # type: ignore[no-untyped-def]
+        import numpy as np
 
-    def optimise(self, rows: Sequence[int] | None = None, feasibility: bool = False):  # type: ignore[no-untyped-def]
+        self.relations = relations
+        self.a = a.tocsr()
+        self.ge = np.asarray(ge, dtype=bool)
+        rhs_units = np.asarray(rhs_units, dtype=object)
+        # ≥: the smallest whole number at least rhs_units/step; =: must be whole (else no rounding)
+        self.rhs = np.array([-((-int(u)) // step) for u in rhs_units], dtype=np.int64)
+        self.whole = np.array([int(u) % step == 0 for u in rhs_units], dtype=bool) | self.ge
+        self.cost = np.asarray(cost, dtype=float)
+        live = np.diff(self.a.indptr) > 0  # a relation of whole-cent cells only holds already
+        self.rows = np.flatnonzero(live | ~self.whole)
+
+    def optimise(self, rows=None, feasibility: bool = False):  # type: ignore[no-untyped-def]
         """The binaries of an optimal rounding (None when infeasible); ``rows`` limits the relations.
 
-        The linear relaxation first (HiGHS dual simplex, a vertex): the relations are nearly all
-        sums in trees, so its optimum is almost always whole; a whole optimum of the relaxation
-        is an optimum of the integer program (it can do no better), checked exactly in integers.
-        Otherwise, or when the check fails, SciPy's ``milp`` (branch and bound) decides.
+        The linear relaxation first (HiGHS dual simplex, a vertex); a whole optimum of it is an
+        optimum of the integer program (checked exactly in integers).  Otherwise ``milp``.
         """
         import numpy as np
         from scipy.optimize import Bounds, LinearConstraint, linprog, milp
-        from scipy.sparse import csr_array
 
-        chosen = [self.rows[i] for i in (range(len(self.rows)) if rows is None else rows)]
-        n = len(self.keys)
-        c = np.zeros(n) if feasibility else np.array(self.cost, dtype=float)
-        if not chosen:
-            return np.zeros(n, dtype=int) if feasibility else (c < 0).astype(int)
-        data, ri, ci, rhs, ge = [], [], [], [], []
-        for i, (rel, coefs, b) in enumerate(chosen):
-            for j, a in coefs.items():
-                data.append(a)
-                ri.append(i)
-                ci.append(j)
-            rhs.append(b)
-            ge.append(rel.sense != "=")
-        a = csr_array((np.array(data, dtype=float), (ri, ci)), shape=(len(chosen), n))
-        b = np.array(rhs, dtype=float)
-        ineq = np.array(ge, dtype=bool)
+        rows = self.rows if rows is None else np.asarray(rows, dtype=np.int64)
+        n = self.a.shape[1]
+        c = np.zeros(n) if feasibility else self.cost
+        if not self.whole[rows].all():
+            return None
+        if len(rows) == 0:
+            return np.zeros(n, dtype=np.int64) if feasibility else (c < 0).astype(np.int64)
+        a = self.a[rows]
+        b = self.rhs[rows]
+        ineq = self.ge[rows]
         eq = ~ineq
-        lp = linprog(c, A_eq=a[eq] if eq.any() else None, b_eq=b[eq] if eq.any() else None,
-                     A_ub=-a[ineq] if ineq.any() else None, b_ub=-b[ineq] if ineq.any() else None,
+        af = a.astype(float)
+        bf = b.astype(float)
+        lp = linprog(c, A_eq=af[eq] if eq.any() else None, b_eq=bf[eq] if eq.any() else None,
+                     A_ub=-af[ineq] if ineq.any() else None, b_ub=-bf[ineq] if ineq.any() else None,
                      bounds=(0, 1), method="highs-ds")
         if lp.status == 2:  # the relaxation is infeasible: so is the integer program
             return None
         if lp.status == 0:
             z = np.rint(lp.x).astype(np.int64)
-            if np.abs(lp.x - z).max() < 1e-6 and self._exact(chosen, z):
+            if np.abs(lp.x - z).max() < 1e-6 and self._exact(a, b, ineq, z):
                 return z
         res = milp(c, integrality=np.ones(n), bounds=Bounds(0, 1),
-                   constraints=[LinearConstraint(a, b, np.where(ineq, np.inf, b))], options={"presolve": True})
+                   constraints=[LinearConstraint(af, bf, np.where(ineq, np.inf, bf))], options={"presolve": True})
         if res.status == 2:  # infeasible
             return None
         if res.x is None:
             raise RuntimeError(f"舍位平衡求解失败 (the solver failed): {res.message}")
-        return np.rint(res.x).astype(int)
+        z = np.rint(res.x).astype(np.int64)
+        if not self._exact(a, b, ineq, z):
+            raise RuntimeError("舍位平衡求解失败 (the solver's rounding does not tie exactly)")
+        return z
 
     @staticmethod
-    def _exact(chosen: Sequence[tuple[Relation, dict[int, int], int]], z) -> bool:  # type: ignore[no-untyped-def]
-        """Whether the 0/1 vector ``z`` satisfies every chosen relation exactly (integers)."""
-        for rel, coefs, b in chosen:
-            v = sum(c * int(z[j]) for j, c in coefs.items())
-            if v != b if rel.sense == "=" else v < b:
-                return False
-        return True
+    def _exact(a, b, ineq, z) -> bool:  # type: ignore[no-untyped-def]
+        """Whether the 0/1 vector ``z`` satisfies the relations exactly (integers)."""
+        import numpy as np
+
+        v = a @ z
+        return bool(np.all(np.where(ineq, v >= b, v == b)))
 
     def irreducible(self) -> list[Relation]:
         """An irreducible infeasible set of relations, within one connected part: a deletion filter
@@ -258,27 +315,23 @@ class _Problem:
                 else:
                     i += size
             if size == 1:
-                return [self.rows[i][0] for i in keep]
+                return [self.relations[i] for i in keep]
             size = max(1, size // 2)
 
     def _infeasible_part(self) -> list[int]:
         """The relations of the first connected part (cells linked by relations) that is infeasible."""
-        parent = list(range(len(self.keys)))
+        import numpy as np
+        from scipy.sparse import bmat, csr_array
+        from scipy.sparse.csgraph import connected_components
 
-        def find(x: int) -> int:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        for _, coefs, _ in self.rows:
-            js = list(coefs)
-            for j in js[1:]:
-                parent[find(j)] = find(js[0])
+        rows = [int(i) for i in self.rows]
+        a = csr_array(self.a[rows] != 0, dtype=np.int8)
+        graph = bmat([[None, a], [a.T, None]], format="csr")
+        _, label = connected_components(graph, directed=False)
         parts: dict[int, list[int]] = {}
-        for i, (_, coefs, _) in enumerate(self.rows):
-            parts.setdefault(find(next(iter(coefs))), []).append(i)
-        for rows in sorted(parts.values(), key=len):
-            if self.optimise(rows, feasibility=True) is None:
-                return rows
-        return list(range(len(self.rows)))
+        for i, r in enumerate(rows):
+            parts.setdefault(int(label[i]), []).append(r)
+        for part in sorted(parts.values(), key=len):
+            if self.optimise(part, feasibility=True) is None:
+                return part
+        return rows
