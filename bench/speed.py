@@ -71,8 +71,17 @@ def interactive(work: Path, runs: int) -> None:
         "fill": [*cli, "fill", str(book), "-o", str(work / "filled.xlsx")],
         "check": [*cli, "check", str(book)],
         "narrate": [*cli, "narrate", str(book), "-o", str(work / "narrated.xlsx")],
+        "narrate (again)": [*cli, "narrate", str(work / "narrated.xlsx"), "-o", str(work / "narrated2.xlsx")],
         "export --docx": [*cli, "export", str(book), "--docx", str(work / "out.docx")],
     }
+    # fill and narrate load and save the whole workbook with openpyxl when they cannot patch it
+    # (juesuan.xlsx_patch): that path's figures, for the ratio
+    py = [sys.executable, "-c"]
+    commands["fill, openpyxl path"] = [*py, "from juesuan.fill import fill_workbook; fill_workbook("
+                                       f"{str(book)!r}, {str(work / 'filled-openpyxl.xlsx')!r}, patch=False)"]
+    commands["narrate, openpyxl path"] = [*py, "from pathlib import Path; from juesuan.narrate_command import "
+                                          f"narrate_file; narrate_file(Path({str(book)!r}), "
+                                          f"Path({str(work / 'narrated-openpyxl.xlsx')!r}), patch=False)"]
     print(f"interactive commands on the reference workbook (median of {runs}; goal < {GOAL} s):")
     for name, cmd in commands.items():
         timed(cmd, env)  # warm the file cache and __pycache__
@@ -80,13 +89,21 @@ def interactive(work: Path, runs: int) -> None:
         wall = statistics.median(r[0] for r in results)
         cpu = statistics.median(r[1] for r in results)
         mark = "ok" if wall < GOAL else "over"
-        print(f"  juesuan {name:14s} wall {wall:5.2f} s   cpu {cpu:5.2f} s   ({mark} on wall, "
+        print(f"  juesuan {name:22s} wall {wall:5.2f} s   cpu {cpu:5.2f} s   ({mark} on wall, "
               f"{'ok' if cpu < GOAL else 'over'} on CPU)")
 
 
 def export_batch(src: Path, out: Path, jobs: int) -> None:
-    """``batch --export``: PDFs per second per core, wall and CPU (ours and LibreOffice's)."""
+    """``batch --export``: PDFs per second per core, wall and CPU (ours and LibreOffice's).
+
+    The CPU is every process's: this one, the batch's workers and the LibreOffice workers with
+    their converters (children, counted once they have exited).  On a shared machine the wall
+    figure counts waiting for other work; PDFs per CPU-second is what one idle core would do."""
+    from juesuan.batch.pdfpool import uno_python
+
+    mode = "long-lived LibreOffice workers (UNO)" if uno_python() else "soffice per chunk (no UNO bridge)"
     quiet = Progress(0, out / "batch.log", stream=io.StringIO(), tty=False)
+    load = os.getloadavg()[0]
     cpu0, own0 = children_cpu(), time.process_time()
     t = time.perf_counter()
     result = run_batch(src, out, jobs=jobs, force=True, progress=quiet, export=True)
@@ -94,13 +111,18 @@ def export_batch(src: Path, out: Path, jobs: int) -> None:
     cpu = (children_cpu() - cpu0) + (time.process_time() - own0)
     pdfs = sum(o.export == "ok" for o in result.outcomes)
     failed = sum(o.export == "failed" for o in result.outcomes)
-    print(f"batch --export, {len(result.outcomes)} departments at --jobs {jobs}: {pdfs} PDFs ({failed} failed) in "
-          f"{wall:.1f} s = {pdfs / wall / jobs:.2f} PDFs/s per core on wall (goal ≥ 1); "
-          f"CPU {cpu:.1f} s = {pdfs / cpu if cpu else 0:.2f} PDFs per CPU-second "
-          f"(workbook + Word + LibreOffice, all processes)")
-    words = [o.cpu_seconds.get("export", 0.0) for o in result.outcomes if o.export]
+    print(f"batch --export, {len(result.outcomes)} departments at --jobs {jobs}, {mode}; load average "
+          f"{load:.2f} → {os.getloadavg()[0]:.2f}:")
+    print(f"  {pdfs} PDFs ({failed} failed) in {wall:.1f} s wall = {pdfs / wall / jobs:.2f} PDFs/s per core on wall "
+          f"(goal ≥ 1)")
+    print(f"  CPU {cpu:.1f} s, all processes = {cpu / max(pdfs, 1):.2f} s per PDF = {pdfs / cpu if cpu else 0:.2f} "
+          f"PDFs per CPU-second (what an unshared core does)")
+    words = sum(o.cpu_seconds.get("export", 0.0) for o in result.outcomes if o.export)
+    books = sum(v for o in result.outcomes for k, v in o.cpu_seconds.items() if k != "export")
     if words:
-        print(f"  of which the Word document: {statistics.mean(words) * 1000:.0f} ms CPU per department")
+        n = max(len(result.outcomes), 1)
+        print(f"  per department: Word {words / n * 1000:.0f} ms CPU, workbook {books / n * 1000:.0f} ms, "
+              f"LibreOffice and process starts {(cpu - words - books) / n * 1000:.0f} ms")
 
 
 def main() -> int:
@@ -125,9 +147,12 @@ def main() -> int:
         print(f"  → {1 / wall1:.1f} workbooks/s per core on wall, {1 / cpu1:.1f} on CPU (goal ≥ 50)")
         if args.export_n:
             few = root / "in-export"
-            few.mkdir()
-            for f in sorted(src.glob("*.json"))[:args.export_n]:
-                shutil.copy(f, few / f.name)
+            if args.export_n > args.n:  # more departments than the batch's: made with the same seed
+                write_synth(args.export_n, few, seed=args.seed)
+            else:
+                few.mkdir()
+                for f in sorted(src.glob("*.json"))[:args.export_n]:
+                    shutil.copy(f, few / f.name)
             export_batch(few, root / "out-export", cores)
         if args.openpyxl:
             (root / "openpyxl").mkdir()

@@ -93,7 +93,7 @@ def test_balancing_names_the_blocking_relations_and_the_tailed_cells(path: Path)
 def test_the_blocking_relations_are_irreducible() -> None:
     """Together they admit no rounding; without any one of them a rounding exists."""
     book = read_data(DEPARTMENT)
-    exact, relations, ctx = gather(book)
+    exact, relations, _ = gather(book)
     solution = solve(exact, relations)
     blocking = solution.blocking
     assert blocking and not solve(exact, blocking).feasible
@@ -113,7 +113,7 @@ def new_balanced(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.C
 
 def test_new_balance_reports_it_and_writes_the_ordinary_rounding(
         new_balanced: tuple[subprocess.CompletedProcess, Path, Path]) -> None:
-    proc, plain, asked = new_balanced
+    proc, _, asked = new_balanced
     assert proc.returncode == 0, proc.stderr
     assert "舍位平衡无解" in proc.stdout and "no consistent rounding exists" in proc.stdout
     assert "W5-1" in proc.stdout and "Traceback" not in proc.stderr

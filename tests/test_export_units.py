@@ -146,3 +146,24 @@ def test_cover_shows_a_placeholder_for_each_missing_entry(small):
     assert dict(lines)["部门负责人"] == "张三"
     assert dict(lines)["编制人"] == "【请填写「单位信息」表：编制人】"
     assert len(missing) == 3  # 财务负责人, 编制人, 报送日期
+
+
+def test_the_cached_constant_parts_of_the_word_package_are_the_ones_made_from_the_template(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import tempfile
+
+    from juesuan.export.package import constant_members, make_template
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    constant_members.cache_clear()
+    try:
+        made = make_template()
+        first = constant_members()  # made, and written to the cache file
+        constant_members.cache_clear()
+        again = constant_members()  # read from the cache file
+        assert list((tmp_path / f"juesuan-cache-{os.getuid()}").glob("docx-template-*.bin"))
+        assert first == made and again == made
+        assert {m.name for m in made.members} >= {"word/styles.xml", "word/settings.xml", "word/theme/theme1.xml"}
+    finally:
+        constant_members.cache_clear()

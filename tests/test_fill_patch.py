@@ -15,10 +15,13 @@ from typing import Any, Callable
 import openpyxl
 import pytest
 from openpyxl.comments import Comment
+from openpyxl.drawing.image import Image
+from PIL import Image as PILImage
 from openpyxl.utils import get_column_letter
 from test_fill_support import copy, is_number, numeric_mismatches, shift_rows, stored_values
 
 from juesuan.book_io import new_book
+from juesuan.cli import main
 from juesuan.data_file import book_from_data, read_data
 from juesuan.fill import fill_workbook
 from juesuan.session import Session
@@ -36,9 +39,19 @@ def style_key(c: Any) -> tuple:
             c.alignment.vertical, c.alignment.wrap_text, c.alignment.indent, repr(c.border), repr(c.fill))
 
 
-def differences(a_path: Path, b_path: Path) -> list[str]:
+def formatting(c: Any) -> tuple:
+    """A cell's formatting where openpyxl cannot name its style (a file LibreOffice saved has
+    unnamed cell style formats openpyxl miscounts), ``wrapText="false"`` as no wrapping."""
+    return (c.number_format, c.protection.locked, c.font.name, c.font.sz, bool(c.font.b), c.alignment.horizontal,
+            c.alignment.vertical, bool(c.alignment.wrap_text), c.alignment.indent, c.border.left.style,
+            c.border.top.style, c.fill.fgColor.rgb, c.fill.patternType)
+
+
+def differences(a_path: Path, b_path: Path, key: Callable[[Any], tuple] = style_key,
+                skip: tuple[str, ...] = ()) -> list[str]:
     """What differs between two workbooks as openpyxl (formula mode) and python-calamine (the
-    cached values) read them."""
+    cached values) read them; ``key`` gives what of a cell's style is compared, ``skip`` the
+    sheets whose look is not compared."""
     a, b = openpyxl.load_workbook(a_path), openpyxl.load_workbook(b_path)
     out: list[str] = []
     if a.sheetnames != b.sheetnames:
@@ -46,29 +59,39 @@ def differences(a_path: Path, b_path: Path) -> list[str]:
     names = lambda wb: sorted((n, d.attr_text) for n, d in wb.defined_names.items())  # noqa: E731
     if names(a) != names(b):
         out.append(f"defined names {names(a)} != {names(b)}")
+    memo: dict[tuple, tuple] = {}
+
+    def look(c: Any) -> tuple:  # a cell's style, computed once per distinct style of each workbook
+        k = (id(c.parent.parent), tuple(c._style))
+        got = memo.get(k)
+        if got is None:
+            got = memo[k] = key(c)
+        return got
+
     for ws in a.worksheets:
         wt = b[ws.title]
+        looks = ws.title not in skip
         for what, get in (("state", lambda s: s.sheet_state), ("print area", lambda s: s.print_area),
                           ("print titles", lambda s: s.print_title_rows),
                           ("merges", lambda s: sorted(map(str, s.merged_cells.ranges))),
                           ("heights", lambda s: {r: d.height for r, d in s.row_dimensions.items() if d.height})):
-            if get(ws) != get(wt):
+            if get(ws) != get(wt) and (looks or what in ("state", "merges")):
                 out.append(f"{ws.title}: {what} {get(ws)} != {get(wt)}")
         for r, c in sorted(set(ws._cells) | set(wt._cells)):
             x, y = ws.cell(r, c), wt.cell(r, c)
             if (x.value, x.data_type) != (y.value, y.data_type):
                 out.append(f"{ws.title}!{x.coordinate}: {x.value!r} ({x.data_type}) != {y.value!r} ({y.data_type})")
-            elif style_key(x) != style_key(y):
-                out.append(f"{ws.title}!{x.coordinate}: style {style_key(x)} != {style_key(y)}")
+            elif looks and look(x) != look(y):
+                out.append(f"{ws.title}!{x.coordinate}: style {look(x)} != {look(y)}")
     va, vb = stored_values(a_path), stored_values(b_path)
     out += [f"cached {k}: {va.get(k)!r} != {vb.get(k)!r}" for k in sorted(set(va) | set(vb)) if va.get(k) != vb.get(k)]
     return out
 
 
-def both(src: Path, tmp: Path) -> tuple[Path, Path, Any, Any]:
+def both(src: Path, tmp: Path, balance: bool | None = None) -> tuple[Path, Path, Any, Any]:
     """``src`` filled by the patch path and by the openpyxl path."""
     fast, slow = tmp / f"{src.stem}-patch.xlsx", tmp / f"{src.stem}-openpyxl.xlsx"
-    return fast, slow, fill_workbook(src, fast), fill_workbook(src, slow, patch=False)
+    return fast, slow, fill_workbook(src, fast, balance=balance), fill_workbook(src, slow, balance=balance, patch=False)
 
 
 def edit(src: Path, change: Callable[[openpyxl.Workbook], None]) -> Path:
@@ -117,21 +140,28 @@ def user_edits(path: Path) -> dict[str, tuple[str, int, int]]:
 
 
 @pytest.fixture(scope="module")
-def cases(tmp_path_factory: pytest.TempPathFactory, filled_reference: Path) -> dict[str, Path]:
+def small_edited(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, tuple[str, int, int]]]:
+    """The small example after :func:`user_edits`, and the cells edited."""
+    path = tmp_path_factory.mktemp("patch_small") / "small.xlsx"
+    new_book(read_data(SMALL), path)
+    return path, user_edits(path)
+
+
+@pytest.fixture(scope="module")
+def cases(tmp_path_factory: pytest.TempPathFactory, filled_reference: Path, small_edited) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("patch_cases")
-    out = {"reference": copy(filled_reference, d / "reference.xlsx")}
-    new_book(read_data(SMALL), d / "small.xlsx")
-    user_edits(d / "small.xlsx")
-    out["small-edited"] = d / "small.xlsx"
+    out = {"reference": copy(filled_reference, d / "reference.xlsx"), "small-edited": small_edited[0]}
     for i in (2, 5):
         new_book(book_from_data(synth_department(random.Random(f"patch:{i}"), i)), d / f"synth-{i}.xlsx")
         out[f"synth-{i}"] = d / f"synth-{i}.xlsx"
     new_book(read_data(NATIONAL), d / "national.xlsx")
     out["national"] = d / "national.xlsx"
+    out["narrated"] = d / "narrated.xlsx"  # the narrative sheet after the notes sheet: fill moves that last
+    assert main(["narrate", str(filled_reference), "-o", str(out["narrated"])]) == 0
     return out
 
 
-CASES = ["reference", "small-edited", "synth-2", "synth-5", "national"]
+CASES = ["reference", "small-edited", "synth-2", "synth-5", "national", "narrated"]
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -144,10 +174,17 @@ def test_the_patched_workbook_equals_the_openpyxl_paths(cases: dict[str, Path], 
     assert (patched.derived, patched.other) == (loaded.derived, loaded.other)
 
 
-def test_what_the_user_changed_is_filled_and_reported(tmp_path: Path) -> None:
-    src = tmp_path / "src.xlsx"
-    new_book(read_data(SMALL), src)
-    cells = user_edits(src)
+def test_balancing_is_patched_too(cases: dict[str, Path], tmp_path: Path) -> None:
+    """舍位平衡 rewrites every input (fixed tables too) with the printed amounts and records the
+    exact ones in the hidden notes sheet."""
+    fast, slow, patched, loaded = both(cases["reference"], tmp_path, balance=True)
+    assert patched.path == "patch", patched.fallback
+    assert patched.balance and patched.balance == loaded.balance
+    assert differences(fast, slow) == []
+
+
+def test_what_the_user_changed_is_filled_and_reported(small_edited, tmp_path: Path) -> None:
+    src, cells = small_edited
     out = tmp_path / "out.xlsx"
     report = fill_workbook(src, out)
     assert report.path == "patch"
@@ -162,13 +199,20 @@ def test_what_the_user_changed_is_filled_and_reported(tmp_path: Path) -> None:
     assert openpyxl.load_workbook(out, data_only=True)["单位信息"]["F5"].value == "#DIV/0!"  # stored as an error
 
 
-def test_libreoffice_recalculates_the_patched_workbooks_to_the_stored_values(cases: dict[str, Path], tmp_path: Path,
-                                                                             lo) -> None:
+@pytest.fixture(scope="module")
+def libreoffice(cases: dict[str, Path], tmp_path_factory: pytest.TempPathFactory, lo) -> tuple[list[Path], list[Path]]:
+    """(patched workbooks, what LibreOffice recalculated and saved of them, then of the edited
+    small workbook itself): one LibreOffice call."""
+    d = tmp_path_factory.mktemp("patch_lo")
     patched = []
     for name in ("small-edited", "synth-5", "national"):
-        patched.append(tmp_path / f"{name}.xlsx")
+        patched.append(d / f"{name}.xlsx")
         assert fill_workbook(cases[name], patched[-1]).path == "patch"
-    converted = lo.convert(patched, tmp_path / "lo", "xlsx")
+    return patched, lo.convert([*patched, cases["small-edited"]], d / "lo", "xlsx")
+
+
+def test_libreoffice_recalculates_the_patched_workbooks_to_the_stored_values(libreoffice) -> None:
+    patched, converted = libreoffice
     compared = 0
     for ours, theirs in zip(patched, converted):
         mine = stored_values(ours)
@@ -179,7 +223,14 @@ def test_libreoffice_recalculates_the_patched_workbooks_to_the_stored_values(cas
 
 def test_parts_openpyxl_would_rewrite_or_drop_survive_byte_for_byte(cases: dict[str, Path], tmp_path: Path) -> None:
     src = copy(cases["small-edited"], tmp_path / "extras.xlsx")
-    edit(src, lambda wb: setattr(wb["单位信息"]["A1"], "comment", Comment("批注：保留", "会计")))
+    png = tmp_path / "logo.png"
+    PILImage.new("RGB", (8, 8), (200, 30, 30)).save(png)
+
+    def extras(wb: openpyxl.Workbook) -> None:
+        wb["单位信息"]["A1"].comment = Comment("批注：保留", "会计")
+        wb["收入决算表"].add_image(Image(str(png)), "K2")
+
+    edit(src, extras)
     with zipfile.ZipFile(src, "a") as z:
         z.writestr(EXTRA_PART, EXTRA)
     out = tmp_path / "out.xlsx"
@@ -192,6 +243,17 @@ def test_parts_openpyxl_would_rewrite_or_drop_survive_byte_for_byte(cases: dict[
     assert changed <= {"xl/workbook.xml", "xl/styles.xml"} | {n for n in before if n.startswith("xl/worksheets/sheet")}
     assert after[EXTRA_PART] == EXTRA
     assert any(n.startswith("xl/comments") for n in after) and openpyxl.load_workbook(out)["单位信息"]["A1"].comment
+    assert any(n.startswith("xl/media/") for n in after) and openpyxl.load_workbook(out)["收入决算表"]._images
+
+
+def test_a_workbook_libreoffice_saved_is_patched(libreoffice, tmp_path: Path) -> None:
+    """Shared strings, LibreOffice's own styles.xml and number formats: still a patch.  (The
+    openpyxl path writes the hidden notes sheet afresh, in openpyxl's default look.)"""
+    saved = libreoffice[1][-1]
+    fast, slow, patched, loaded = both(saved, tmp_path)
+    assert patched.path == "patch", patched.fallback
+    assert differences(fast, slow, formatting, skip=("数据文件说明",)) == []
+    assert patched.lines()[:-1] == loaded.lines()[:-1]
 
 
 @pytest.mark.parametrize("change, why", [
@@ -202,4 +264,18 @@ def test_what_a_patch_cannot_do_is_left_to_openpyxl(cases: dict[str, Path], tmp_
     src = edit(copy(cases["small-edited"], tmp_path / "odd.xlsx"), change)
     fast, slow, patched, loaded = both(src, tmp_path)
     assert patched.path == "openpyxl" and why in patched.fallback
+    assert differences(fast, slow) == []
+
+
+def test_sheet_xml_with_comments_is_left_to_openpyxl(cases: dict[str, Path], tmp_path: Path) -> None:
+    """A comment or CDATA section could hold text that looks like cells to a regular expression."""
+    src = tmp_path / "commented.xlsx"
+    with zipfile.ZipFile(cases["reference"]) as zin, zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                data = data.replace(b"<sheetData>", b'<sheetData><!-- <row r="9"><c r="A9"/></row> -->', 1)
+            zout.writestr(info, data)
+    fast, slow, patched, _ = both(src, tmp_path)
+    assert patched.path == "openpyxl" and "unexpected sheet XML" in patched.fallback
     assert differences(fast, slow) == []

@@ -137,3 +137,16 @@ def test_a_hand_edited_narrative_is_left_to_openpyxl(books: dict[str, Path], tmp
     twice = tmp_path / "twice.xlsx"
     assert main(["narrate", str(once), "-o", str(twice)]) == 0
     assert f"{SHEET}(手改1)" in openpyxl.load_workbook(twice).sheetnames
+
+
+def test_a_table_moved_down_moves_its_chart(books: dict[str, Path], tmp_path: Path) -> None:
+    """A line inserted above 表1's header: 图1 plots the cells where they now are."""
+    from test_fill_support import shift_rows
+
+    src = copy(books["reference"], tmp_path / "moved.xlsx")
+    wb = openpyxl.load_workbook(src)
+    shift_rows(wb["收入支出决算总表"], 2, 1)
+    wb.save(src)
+    fast, slow = both(src, tmp_path)
+    assert differences(fast, slow) == []
+    assert look(fast) == look(slow) and "$C$8:$C$15" in look(fast)[1][0]

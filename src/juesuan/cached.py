@@ -54,8 +54,13 @@ class Stored:
 
 def sheet_paths(z: zipfile.ZipFile) -> dict[str, str]:
     """Sheet title → its part name in the zip (``xl/worksheets/sheet1.xml``)."""
-    wb = ET.fromstring(z.read("xl/workbook.xml"))
-    rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    return sheet_parts(z.read("xl/workbook.xml"), z.read("xl/_rels/workbook.xml.rels"))
+
+
+def sheet_parts(workbook_xml: bytes, rels_xml: bytes) -> dict[str, str]:
+    """Sheet title → part name, in workbook order, from ``xl/workbook.xml`` and its relationships."""
+    wb = ET.fromstring(workbook_xml)
+    rels = ET.fromstring(rels_xml)
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{NS_PKG_REL}}}Relationship")}
     out: dict[str, str] = {}
     for sheet in wb.iter(f"{{{NS_MAIN}}}sheet"):
@@ -127,6 +132,8 @@ def store_in_package(pkg: Any, values: CellValues) -> Stored:
     for title, part in pkg.sheet_paths().items():
         text = pkg.text(part)
         if "<f" in text:
+            if "<![CDATA[" in text or "<!--" in text:
+                raise ValueError(f"{title}: CDATA or comments in the sheet XML")  # the patcher's caller uses openpyxl
             new = _rewrite_sheet(text, title, values.get(title, {}), stored, drop_stale=True)
             if new != text:
                 pkg.put(part, new)

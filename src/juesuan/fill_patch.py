@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from juesuan.cellxml import formula_cell, value_cell
 from juesuan.cached import store_in_package
@@ -35,12 +35,15 @@ from juesuan.spec import Column
 from juesuan.xleval import XlError, scalar_of
 from juesuan.xlformula import Ref, regex_refs
 from juesuan.xlsx_patch import Cannot, Cell, Package, SheetPatch, calc_on_load, defined_names, error_cells, merges, \
-    named_style_indexes
+    move_sheet_last, named_style_indexes, plain_xml
+
+if TYPE_CHECKING:
+    from juesuan.fill import FillReport
 
 FOOTNOTE_HEIGHT = "30"  # as xlsx_write._write_footnote sets it
 
 
-def fill_patched(src: Path, format_id: str | None, balance: bool | None) -> tuple[Package, Any]:
+def fill_patched(src: Path, format_id: str | None, balance: bool | None) -> tuple[Package, "FillReport"]:
     """Fill ``src`` into a patched package (not yet written) and fill's report; raises
     :class:`Cannot` (or any error) when the openpyxl path must decide."""
     from juesuan.fill import balanced
@@ -59,7 +62,7 @@ def fill_patched(src: Path, format_id: str | None, balance: bool | None) -> tupl
 
 
 def fill_patch(pkg: Package, book: Book, found: FoundBook, grids: Mapping[str, Grid],
-               write_inputs: bool = False) -> Any:
+               write_inputs: bool = False) -> "FillReport":
     """Rewrite ``pkg``'s tables for ``book`` (as :func:`juesuan.fill.fill_book` rewrites an
     openpyxl workbook) with every formula's value stored; returns the FillReport."""
     from juesuan.fill import FillReport, _replaced, evaluate_others, overwritten
@@ -71,7 +74,7 @@ def fill_patch(pkg: Package, book: Book, found: FoundBook, grids: Mapping[str, G
     offsets = {k: f.layout.offset for k, f in found.tables.items()}
     layout = book_layout(book, offsets=offsets)
     sheets = pkg.sheet_paths()
-    _notes_unchanged(pkg, book, sheets, grids)
+    _notes(pkg, book, sheets)
     old = overwritten(book, found, exprs, grids, layout)
     t1 = time.perf_counter()
     texts = grid_formulas(grids)
@@ -170,26 +173,32 @@ def _patches(pkg: Package, book: Book, found: FoundBook, layout: BookLayout, exp
     return patches
 
 
-def _notes_unchanged(pkg: Package, book: Book, sheets: Mapping[str, str], grids: Mapping[str, Grid]) -> None:
-    """The openpyxl path removes the notes sheet and writes it again at the end: a patch may
-    leave it alone only when that changes nothing (last, hidden, the same cells)."""
+def _notes(pkg: Package, book: Book, sheets: Mapping[str, str]) -> None:
+    """The hidden notes sheet as :func:`juesuan.xlsx_write.write_notes` leaves it: the openpyxl
+    path removes it and writes it again last; a patch rewrites its cells and moves it last (a
+    notes sheet to add or to remove is left to openpyxl)."""
     import re
 
+    from juesuan.cellxml import text_cell
     from juesuan.xlsx_write import NOTES_TITLE, notes_chunks
 
     if not book.notes and NOTES_SHEET not in sheets:
         return
-    if not book.notes or list(sheets)[-1] != NOTES_SHEET:
-        raise Cannot("the notes sheet is written, moved or removed")
+    if not book.notes:
+        raise Cannot("the notes sheet is removed")
     if not re.search(rf'<sheet\b[^>]*name="{NOTES_SHEET}"[^>]*state="hidden"', pkg.text("xl/workbook.xml")):
         raise Cannot("the notes sheet is not hidden")
-    want = [[NOTES_TITLE], *[[c] for c in notes_chunks(book.notes)]]
-    held = [[v for v in row] for row in grids.get(NOTES_SHEET, [])]
-    while held and not any(v is not None for v in held[-1]):
-        held.pop()
-    held = [row[:len(row) - next((i for i, v in enumerate(reversed(row)) if v is not None), len(row))] for row in held]
-    if held != want:
-        raise Cannot("the notes sheet differs from what fill would write")
+    texts = [NOTES_TITLE, *notes_chunks(book.notes)]
+    rows = "".join(f'<row r="{r}">{text_cell(f"A{r}", 0, t, NOTES_SHEET)}</row>' for r, t in enumerate(texts, 1))
+    xml = pkg.text(sheets[NOTES_SHEET])
+    body = re.search(r"<sheetData\s*/>|<sheetData\b[^>]*>.*?</sheetData>", xml, re.S)
+    if body is None or "<mergeCell" in xml or not plain_xml(xml):
+        raise Cannot("an unexpected notes sheet")
+    new = xml[:body.start()] + f"<sheetData>{rows}</sheetData>" + xml[body.end():]
+    new = re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="A1:A{len(texts)}"/>', new, count=1)
+    if new != xml:
+        pkg.put(sheets[NOTES_SHEET], new)
+    move_sheet_last(pkg, NOTES_SHEET)  # where the openpyxl path writes it again (after a narrative sheet)
 
 
 class _Keep:

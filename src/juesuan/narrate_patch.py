@@ -13,7 +13,7 @@ rules).  Every other part is copied as it is (:mod:`juesuan.xlsx_patch`).
 A sheet juesuan wrote before is replaced at its place (its drawing and charts removed with it).
 Left to the openpyxl path (:class:`~juesuan.xlsx_patch.Cannot`): a narrative sheet edited by
 hand (kept as 决算情况说明(手改N) beside the new one), one holding more than its text and charts,
-tables moved from where the charts expect them, an odd styles.xml or workbook.xml.
+an odd styles.xml or workbook.xml.
 """
 
 from __future__ import annotations
@@ -104,10 +104,7 @@ def narrate_patched(src: Path, format_id: str | None) -> tuple[Package, Any, Any
         sheets = {t: p for t, p in sheets.items() if t != SHEET}
     overlay = _text_numbers(pkg, sheets, found.text_numbers)
     k = kit(s.pack.id)
-    expected = {_range(cells[0][i], cells[-1][i]) for _, cells in chart_sources(s.pack, found) for i in (0, 1)}
-    held = {f for c in k.charts for f in re.findall(r"<f>([^<]*)</f>", k.static[c].decode("utf-8"))}
-    if held != expected:
-        raise Cannot("the charts' cells are not where the kit's charts expect them")
+    charts = _charts(k, chart_sources(s.pack, found))
     t0 = time.perf_counter()
     text = narrative(book)
     rendered = k.parts.render(text)
@@ -115,7 +112,7 @@ def narrate_patched(src: Path, format_id: str | None) -> tuple[Package, Any, Any
     area = re.search(r"_xlnm\.Print_Area[^>]*>[^<]*\$A\$1:\$A\$(\d+)", rendered["xl/workbook.xml"].decode("utf-8"))
     assert area is not None
     sheet_xml = _restyle(pkg, k, rendered[k.parts.sheet.path].decode("utf-8"))
-    _add_sheet(pkg, k, SHEET, sheet_xml, rendered[k.parts.drawing_path], int(area.group(1)))
+    _add_sheet(pkg, k, SHEET, sheet_xml, rendered[k.parts.drawing_path], charts, int(area.group(1)))
     names = name_refs(defined_names(pkg))
     titles = [*sheets, SHEET]
     texts = grid_formulas({t: g for t, g in grids.items() if t != SHEET})
@@ -160,6 +157,36 @@ def _text_numbers(pkg: Package, sheets: dict[str, str], numbers: Any) -> dict[An
     for sheet, patch in patches.items():
         pkg.put(sheets[sheet], patch.apply(pkg.text(sheets[sheet])))
     return overlay
+
+
+def _charts(k: Kit, sources: list[tuple[Any, list[Any]]]) -> list[bytes]:
+    """The kit's charts, each fed by the cells :func:`juesuan.sheets.charts.chart_cells` finds in
+    this workbook (they move when rows were inserted above a table's header).  A kit chart must
+    plot as many cells of the same sheet as its chart spec, or the workbook goes to openpyxl."""
+    if len(sources) != len(k.charts):
+        raise Cannot("the kit's charts are not the pack's")
+    out = []
+    for (_, cells), part in zip(sources, k.charts):
+        xml = k.static[part].decode("utf-8")
+        cat = re.search(r"<cat>.*?<f>([^<]*)</f>", xml, re.S)
+        val = re.search(r"<val>.*?<f>([^<]*)</f>", xml, re.S)
+        if cat is None or val is None or xml.count("<f>") != 2 or cat.start() > val.start():
+            raise Cannot(f"unexpected chart {part} in the kit")
+        labels, data = _range(cells[0][0], cells[-1][0]), _range(cells[0][1], cells[-1][1])
+        if _shape(cat.group(1)) != _shape(labels) or _shape(val.group(1)) != _shape(data):
+            raise Cannot(f"the kit's chart {part} plots other cells")
+        out.append((xml[:cat.start(1)] + labels + xml[cat.end(1):val.start(1)] + data + xml[val.end(1):]).encode())
+    return out
+
+
+def _shape(ref: str) -> tuple[str, int, int]:
+    """(sheet, rows, columns) of ``'sheet'!$A$7:$C$14``."""
+    m = re.fullmatch(r"(.*)!\$([A-Z]+)\$(\d+):\$([A-Z]+)\$(\d+)", ref)
+    if m is None:
+        raise Cannot(f"unexpected chart reference {ref}")
+    from juesuan.xlsx_patch import col_index
+
+    return m.group(1), int(m.group(5)) - int(m.group(3)), col_index(m.group(4)) - col_index(m.group(2))
 
 
 def _range(first: Any, last: Any) -> str:
@@ -227,14 +254,15 @@ def _free(pkg: Package, pattern: str) -> str:
     return pattern.format(n)
 
 
-def _add_sheet(pkg: Package, k: Kit, title: str, sheet_xml: str, drawing: bytes, last_row: int) -> None:
+def _add_sheet(pkg: Package, k: Kit, title: str, sheet_xml: str, drawing: bytes, chart_xml: list[bytes],
+               last_row: int) -> None:
     """The sheet, its drawing and charts as new parts, listed last in workbook.xml."""
     sheet = _free(pkg, "xl/worksheets/sheet{}.xml")
     drawing_part = _free(pkg, "xl/drawings/drawing{}.xml")
     charts: list[str] = []
-    for old in k.charts:
+    for xml in chart_xml:
         new = _free(pkg, "xl/charts/chart{}.xml")
-        pkg.put(new, k.static[old])
+        pkg.put(new, xml)
         charts.append(new)
     pkg.put(sheet, sheet_xml)
     pkg.put(rels_name(sheet), re.sub(r'Target="[^"]*drawing[^"]*"', f'Target="/{drawing_part}"',

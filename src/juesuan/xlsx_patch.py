@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Iterable
 
 from juesuan.batch.zipwrite import Member, archive, deflate
-from juesuan.cached import NS_MAIN, NS_PKG_REL, NS_REL, full_calc_on_load
+from juesuan.cached import full_calc_on_load, sheet_parts
 from juesuan.expr import column_letter
 
 LEVEL = 6  # deflate level of the parts we rewrite (few and small)
@@ -40,11 +40,20 @@ ROW_R = re.compile(r'\sr="([0-9]+)"')
 ATTR_S = re.compile(r'\ss="[0-9]*"')
 MERGE = re.compile(r'<mergeCell ref="([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?"\s*/>')
 DIMENSION = re.compile(r'<dimension ref="([^"]*)"\s*/>')
+SPANS = re.compile(r'\sspans="[^"]*"')
+HEIGHT = re.compile(r'\s(?:ht|customHeight)="[^"]*"')
+CELL_OPEN = re.compile(r"<c\b([^>]*?)(/?>)")
+SPECIAL_F = re.compile(r'<f\b[^>]*\st="(shared|array|dataTable)"[^>]*>')
 ERROR_CELL = re.compile(r'<c\b[^>]*?\sr="([A-Z]{1,3})([0-9]+)"[^>]*?\st="e"[^>]*>.*?<v>([^<]*)</v>', re.S)
 
 
 class Cannot(Exception):
     """This workbook cannot be patched safely (the reason is the message); use openpyxl."""
+
+
+def plain_xml(xml: str) -> bool:
+    """No CDATA section or comment, where text could look like markup to a regular expression."""
+    return "<![CDATA[" not in xml and "<!--" not in xml
 
 
 def col_index(letters: str) -> int:
@@ -80,10 +89,6 @@ class Package:
                 raise Cannot(f"part {i.filename!r}: non-ASCII name or encrypted")
         return cls(p, data, infos)
 
-    @property
-    def names(self) -> list[str]:
-        return [i.filename for i in self.infos if i.filename not in self.removed] + self.added
-
     def read(self, name: str) -> bytes:
         if name in self.changed:
             return self.changed[name]
@@ -114,17 +119,7 @@ class Package:
 
     def sheet_paths(self) -> dict[str, str]:
         """Sheet title → part name, in workbook order."""
-        from xml.etree import ElementTree as ET
-
-        wb = ET.fromstring(self.read("xl/workbook.xml"))
-        rels = ET.fromstring(self.read("xl/_rels/workbook.xml.rels"))
-        targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{NS_PKG_REL}}}Relationship")}
-        out: dict[str, str] = {}
-        for sheet in wb.iter(f"{{{NS_MAIN}}}sheet"):
-            target = targets.get(sheet.get(f"{{{NS_REL}}}id"), "")
-            if target:
-                out[sheet.get("name", "")] = part_name("xl/workbook.xml", target)
-        return out
+        return sheet_parts(self.read("xl/workbook.xml"), self.read("xl/_rels/workbook.xml.rels"))
 
     def bytes(self) -> bytes:
         """The archive: every part in its original order (added ones last)."""
@@ -190,7 +185,7 @@ class SheetPatch:
     heights: dict[int, str] = field(default_factory=dict)  # row → ht (customHeight set)
 
     def apply(self, xml: str) -> str:
-        if "<sheetData" not in xml or "<x:" in xml[:400]:
+        if "<sheetData" not in xml or "<x:" in xml[:400] or not plain_xml(xml):
             raise Cannot(f"{self.sheet}: unexpected sheet XML")
         if "<tableParts" in xml:
             raise Cannot(f"{self.sheet}: a table object (ListObject)")
@@ -230,29 +225,28 @@ class SheetPatch:
         return self._dimension(xml)
 
     def _row(self, r: int, attrs: str, inner: str, cells: dict[int, Cell]) -> str:
+        attrs = SPANS.sub("", attrs)  # Excel's hint of the row's first and last column: may no longer hold
         if r in self.heights:
-            attrs = re.sub(r'\s(?:ht|customHeight)="[^"]*"', "", attrs) + f' ht="{self.heights[r]}" customHeight="1"'
+            attrs = HEIGHT.sub("", attrs) + f' ht="{self.heights[r]}" customHeight="1"'
         held: dict[int, str] = {}
-        order: list[int] = []
-        rest = CELL.sub("", inner).strip()
-        if rest:
-            raise Cannot(f"{self.sheet}: row {r} holds more than cells")
+        last, pos = 0, 0
         for m in CELL.finditer(inner):
             ref = ATTR_R.search(m.group(1))
-            if ref is None or int(ref.group(2)) != r:
-                raise Cannot(f"{self.sheet}: a cell without its address in row {r}")
+            if ref is None or int(ref.group(2)) != r or inner[pos:m.start()].strip():
+                raise Cannot(f"{self.sheet}: row {r} holds more than cells with their addresses")
             c = col_index(ref.group(1))
+            if c <= last:
+                raise Cannot(f"{self.sheet}: row {r} cells out of order")
             held[c] = m.group(0)
-            order.append(c)
-        if order != sorted(order):
-            raise Cannot(f"{self.sheet}: row {r} cells out of order")
+            last, pos = c, m.end()
+        if inner[pos:].strip():
+            raise Cannot(f"{self.sheet}: row {r} holds more than cells")
         for c, cell in cells.items():
             old = held.get(c)
-            if old is not None and "<f" in old and re.search(r'<f\b[^>]*\s(?:t="shared"[^>]*\sref=|ref=[^>]*t="shared")',
-                                                            old):
-                raise Cannot(f"{self.sheet}!{column_letter(c)}{r}: the anchor of a shared formula")
-            if old is not None and re.search(r'<f\b[^>]*t="(?:array|dataTable)"', old):
-                raise Cannot(f"{self.sheet}!{column_letter(c)}{r}: an array formula")
+            if old is not None and "<f" in old:
+                f = SPECIAL_F.search(old)
+                if f is not None and (f.group(1) != "shared" or " ref=" in f.group(0)):
+                    raise Cannot(f"{self.sheet}!{column_letter(c)}{r}: a shared formula's anchor or an array formula")
             held[c] = self._cell(r, c, cell, old)
         return f"<row{attrs}>" + "".join(held[c] for c in sorted(held)) + "</row>"
 
@@ -273,7 +267,7 @@ class SheetPatch:
             return f'<c r="{column_letter(c)}{r}"{s.group(0) if s else ""}><v>{number_text(cell.number)}</v></c>'
         if old is None:
             return f'<c r="{column_letter(c)}{r}" s="{cell.style}"/>'
-        m = re.match(r"<c\b([^>]*?)(/?>)", old)
+        m = CELL_OPEN.match(old)
         assert m is not None
         attrs = ATTR_S.sub("", m.group(1)) + f' s="{cell.style}"'
         return f"<c{attrs}{m.group(2)}" + old[m.end():]
@@ -339,6 +333,37 @@ def named_style_indexes(pkg: Package, names: Iterable[str]) -> dict[str, int]:
     if len(re.findall(r"<xf\b", new)) != len(re.findall(r"<xf\b", xml)):
         pkg.put("xl/styles.xml", new)
     return index
+
+
+def move_sheet_last(pkg: Package, title: str) -> None:
+    """Put sheet ``title`` last in ``xl/workbook.xml``: the sheet-scoped names (print titles and
+    areas) and the active tab follow their sheets to their new indexes."""
+    xml = pkg.text("xl/workbook.xml")
+    entries = list(re.finditer(r"<sheet\b[^>]*/>", xml))
+    names = [re.search(r'\sname="([^"]*)"', e.group(0)) for e in entries]
+    at = [i for i, n in enumerate(names) if n is not None and html_unescape(n.group(1)) == title]
+    if len(at) != 1:
+        raise Cannot(f"{title}: not found once in workbook.xml")
+    i, last = at[0], len(entries) - 1
+    if i == last:
+        return
+    moved = entries[i]
+    xml = xml[:moved.start()] + xml[moved.end():]
+    xml = xml.replace("</sheets>", moved.group(0) + "</sheets>", 1)
+
+    def new_index(j: int) -> int:
+        return last if j == i else j - 1 if j > i else j
+
+    xml = re.sub(r'(<definedName\b[^>]*\slocalSheetId=")(\d+)"',
+                 lambda m: f'{m.group(1)}{new_index(int(m.group(2)))}"', xml)
+    xml = re.sub(r'(<workbookView\b[^>]*\sactiveTab=")(\d+)"', lambda m: f'{m.group(1)}{new_index(int(m.group(2)))}"', xml)
+    pkg.put("xl/workbook.xml", xml)
+
+
+def html_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
 
 
 def calc_on_load(pkg: Package) -> None:

@@ -326,7 +326,6 @@ class _Problem:
 
         rows = [int(i) for i in self.rows]
         a = csr_array(self.a[rows] != 0, dtype=np.int8)
-        m, n = a.shape
         graph = bmat([[None, a], [a.T, None]], format="csr")
         _, label = connected_components(graph, directed=False)
         parts: dict[int, list[int]] = {}

@@ -53,8 +53,8 @@ CHUNK = 4  # documents per soffice call (the fallback without UNO)
 START = 60.0  # seconds allowed for LibreOffice to start, on top of the per-document limit
 LIMIT = 60.0  # seconds per document
 CONVERTER = Path(__file__).with_name("uno_convert.py")
-# Pythons that may have LibreOffice's UNO bridge: Debian's (python3-uno), LibreOffice's own (Windows).
-UNO_PYTHONS = ("/usr/bin/python3", "/usr/lib/libreoffice/program/python")
+# A Python that may have LibreOffice's UNO bridge: Debian's (python3-uno); LibreOffice's own is looked for too.
+UNO_PYTHONS = ("/usr/bin/python3",)
 FALLBACK_NOTE = ("提示 note: 找不到 LibreOffice 的 Python UNO 桥（Debian/Ubuntu：apt install python3-uno），PDF 改为"
                  "每 {chunk} 份文档启动一次 soffice 转换（较慢）(no Python with LibreOffice's UNO bridge: converting "
                  "with one soffice call per {chunk} documents, slower)")
@@ -84,11 +84,16 @@ def whole_pdf(path: Path) -> bool:
 
 
 @lru_cache(maxsize=None)
-def uno_python() -> str | None:
+def uno_python(soffice: str | None = None) -> str | None:
     """A Python that can import LibreOffice's UNO bridge (``JUESUAN_UNO_PYTHON`` overrides; ""
-    turns the bridge off), or None."""
+    turns the bridge off), or None: this one, the system's, or the one LibreOffice ships beside
+    ``soffice`` (Windows, LibreOffice's own Linux packages)."""
     override = os.environ.get("JUESUAN_UNO_PYTHON")
-    candidates = [override] if override is not None else [sys.executable, *UNO_PYTHONS]
+    bundled = []
+    if soffice:
+        program = Path(soffice).resolve().parent
+        bundled = [str(program / "python.exe"), str(program / "python")]
+    candidates = [override] if override is not None else [sys.executable, *UNO_PYTHONS, *bundled]
     for exe in candidates:
         if not exe or not Path(exe).exists():
             continue
@@ -167,11 +172,13 @@ class Office:
         return self.office.poll() is None and self.bridge.poll() is None
 
     def stop(self) -> None:
-        """End the converter (end of its input) and LibreOffice."""
+        """End the converter (end of its input: it asks LibreOffice to quit) and LibreOffice, waiting
+        for both (so their CPU time is counted as this process's children's); killed if they linger."""
         try:
             assert self.bridge.stdin is not None
             self.bridge.stdin.close()
             self.bridge.wait(timeout=10)
+            self.office.wait(timeout=10)
         except (OSError, ValueError, subprocess.TimeoutExpired):
             pass
         self.kill()
@@ -196,7 +203,7 @@ class PdfPool:
 
         self.soffice = require_libreoffice()
         self.on_done, self.limit, self.chunk, self.start = on_done, limit, max(1, chunk), start
-        self.python = uno_python() if uno is not False else None
+        self.python = uno_python(self.soffice) if uno is not False else None
         if uno and self.python is None:
             raise OSError("no Python with LibreOffice's UNO bridge (python3-uno)")
         if self.python is None and uno is None:
@@ -247,7 +254,6 @@ class PdfPool:
     # ── a long-lived worker ──────────────────────────────────────────────────────────────
     def _work_uno(self, slot: int) -> None:
         office: Office | None = None
-        folder = Path(tempfile.mkdtemp(dir=self.stage, prefix=f"w{slot}-"))
         try:
             while True:
                 job = self.jobs.get()
@@ -267,7 +273,7 @@ class PdfPool:
                         except OSError as exc:
                             reason = f"LibreOffice 无法启动 cannot start LibreOffice: {exc}"
                             continue
-                    reason = self._convert_one(office, job, folder)
+                    reason = self._convert_one(office, job)
                     if reason is None:
                         break
                     self._drop(office)
@@ -297,25 +303,27 @@ class PdfPool:
         with self._lock:
             self._offices.discard(office)
 
-    def _convert_one(self, office: Office, job: PdfJob, folder: Path) -> str | None:
-        """One document through ``office``; None when its whole PDF took its name, else why not."""
-        made = folder / "d.pdf"
-        made.unlink(missing_ok=True)
+    def _convert_one(self, office: Office, job: PdfJob) -> str | None:
+        """One document through ``office``; None when its whole PDF took its name, else why not.
+
+        Each try has a folder of its own: a LibreOffice killed while writing leaves lock files
+        (``.~lock.d.pdf#``) that make the next one refuse to write there."""
+        folder = Path(tempfile.mkdtemp(dir=self.stage, prefix="c"))
         try:
-            src = folder / "d.docx"  # an ASCII name in the staging folder (the job's may be anything)
-            src.unlink(missing_ok=True)
+            src, made = folder / "d.docx", folder / "d.pdf"  # ASCII names (the job's may be anything)
             try:
                 os.link(job.docx, src)
             except OSError:
                 shutil.copyfile(job.docx, src)
+            reason = office.convert(src, made, self.limit)
+            if reason is None and whole_pdf(made):
+                os.replace(made, job.pdf)
+                return None
+            return reason or "PDF 未生成或不完整 (no whole PDF was written)"
         except OSError as exc:
             return f"无法转换 cannot convert: {exc}"
-        reason = office.convert(src, made, self.limit)
-        if reason is None and whole_pdf(made):
-            os.replace(made, job.pdf)
-            return None
-        made.unlink(missing_ok=True)
-        return reason or "PDF 未生成或不完整 (no whole PDF was written)"
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     # ── a worker calling soffice per chunk (no UNO bridge) ───────────────────────────────
     def _work(self, slot: int) -> None:
@@ -403,9 +411,13 @@ class PdfPool:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    """Kill ``proc`` and what it started (oosplash starts soffice.bin in its process group)."""
+def _kill_group(proc: subprocess.Popen[Any]) -> None:
+    """Kill ``proc`` and what it started (oosplash starts soffice.bin in its process group;
+    Windows has no process groups: the process itself)."""
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
+        if hasattr(os, "killpg"):
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+    except (ProcessLookupError, PermissionError, OSError):
         pass

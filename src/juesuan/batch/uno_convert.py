@@ -8,8 +8,9 @@ Run by the Python that has LibreOffice's UNO bridge (Debian: ``/usr/bin/python3`
 It connects to the LibreOffice listening on the named pipe (``soffice --accept=pipe,name=…``),
 says ``{"ready": true}`` on stdout, then for every line ``{"docx": …, "pdf": …}`` on stdin loads
 the document hidden, stores it with the ``writer_pdf_Export`` filter (what ``soffice --convert-to
-pdf`` does) and answers ``{"ok": true}`` or ``{"error": "…"}``.  End of input: it exits.  The pool
-owns the time limit: a conversion that does not answer in time gets both processes killed.
+pdf`` does) and answers ``{"ok": true}`` or ``{"error": "…"}``.  End of input: it asks LibreOffice
+to quit and exits.  The pool owns the time limit: a conversion that does not answer in time gets
+both processes killed.
 """
 
 from __future__ import annotations
@@ -83,6 +84,10 @@ def main(argv: list[str]) -> int:
             say({"ok": True})
         except Exception as exc:  # noqa: BLE001 — a UNO failure (LibreOffice died, a bad file) is the answer
             say({"error": f"{type(exc).__name__}: {getattr(exc, 'Message', '') or exc}"})
+    try:
+        desktop.terminate()  # LibreOffice quits (the pool kills it if it does not)
+    except Exception:  # noqa: BLE001 — it closes the connection as it goes
+        pass
     return 0
 
 

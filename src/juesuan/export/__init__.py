@@ -10,7 +10,8 @@ Modules, one job each: :mod:`.content` (values, narrative, charts — computed f
 :mod:`.grid` / :mod:`.public_tables` / the pack's extra tables (tables as plain grids; :mod:`.outline`),
 :mod:`.tables` (a grid as a Word table), :mod:`.word_styles` and :mod:`.fonts` (how text looks),
 :mod:`.page` (A4 sections), :mod:`.charts` (pie PNGs), :mod:`.docx_writer` (the document),
-:mod:`.pdf` (LibreOffice).
+:mod:`.wordxml` (paragraphs and runs as WordprocessingML text), :mod:`.package` (the .docx file,
+its constant parts prepared once), :mod:`.pdf` (LibreOffice).
 """
 
 from __future__ import annotations
@@ -90,27 +91,10 @@ def default_paths(book_path: str | Path) -> tuple[Path, Path]:
 def export_file(book_path: str | Path, docx: str | Path | None = None, pdf: str | Path | None = None,
                 format_id: str | None = None) -> ExportResult:
     """Read a workbook's inputs (values are recomputed, never taken from its cache) and export."""
-    return export_book(read_inputs(book_path, format_id), docx if docx is not None else default_paths(book_path)[0], pdf)
+    from juesuan.book_io import read_workbook
 
-
-def read_inputs(book_path: str | Path, format_id: str | None = None) -> Book:
-    """A workbook's inputs through the fast reader (:func:`juesuan.check.read.load_grids`), read
-    strictly as ``Session.workbook`` reads them: the sheets with formula text (an input cell holding
-    a formula is refused), an amount typed as text refused (its cell named)."""
-    from juesuan.book_io import refuse_text_numbers
-    from juesuan.check.read import load_grids
-    from juesuan.formats import detect_pack
-    from juesuan.session import Session
-
-    path = Path(book_path)
-    try:
-        _, formulas = load_grids(path)
-        s = Session.from_grids(detect_pack(path, format_id), formulas)
-        if s.found is not None:
-            refuse_text_numbers(s.found)
-    except InputError as exc:
-        raise exc.at(file=str(path)) from None
-    return s.book
+    book = read_workbook(book_path, format_id, text_numbers=False)
+    return export_book(book, docx if docx is not None else default_paths(book_path)[0], pdf)
 
 
 __all__ = ["ExportResult", "default_paths", "export_book", "export_file"]

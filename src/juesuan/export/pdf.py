@@ -19,6 +19,12 @@ from juesuan.errors import InputError
 from juesuan.export.fonts import missing_fonts, substitution_registry
 
 _PROFILE: Path | None = None
+# A converter needs no checking as you type: LibreOffice otherwise spell- and grammar-checks every
+# loaded document in the background (about a sixth of a disclosure's conversion CPU, measured).
+NO_PROOFING = ('<item oor:path="/org.openoffice.Office.Linguistic/SpellChecking"><prop oor:name="IsSpellAuto" '
+               'oor:op="fuse"><value>false</value></prop></item>\n'
+               '<item oor:path="/org.openoffice.Office.Linguistic/SpellChecking"><prop oor:name="IsAutoGrammarCheck" '
+               'oor:op="fuse"><value>false</value></prop></item>\n')
 
 
 def require_libreoffice() -> str:
@@ -42,13 +48,13 @@ def profile() -> Path:
 
 
 def make_document_profile(root: Path) -> Path:
-    """Make in ``root`` a profile for documents (lo's settings plus the font replacement table)."""
+    """Make in ``root`` a profile for documents (lo's settings, no proofing, the font replacement table)."""
     lo.make_profile(root)
     registry = root / "user" / "registrymodifications.xcu"
     text = registry.read_text(encoding="utf-8")
     pairs = missing_fonts()
-    if pairs:
-        text = text.replace("</oor:items>", substitution_registry(pairs) + "</oor:items>")
+    extra = NO_PROOFING + (substitution_registry(pairs) if pairs else "")
+    text = text.replace("</oor:items>", extra + "</oor:items>")
     registry.write_text(text, encoding="utf-8")
     return root
 
