@@ -68,6 +68,12 @@ def sheet_grid(ws: Any, max_col: int | None = None) -> list[tuple[Any, ...]]:
         if cell.data_type == "s" and isinstance(v, str) and v.startswith("="):
             v = Literal(v)
         rows.setdefault(r, {})[c] = v
+    return dense_rows(rows)
+
+
+def dense_rows(rows: dict[int, dict[int, Any]]) -> list[tuple[Any, ...]]:
+    """Sparse cells ``{row: {col: value}}`` (1-based) as a grid: rows as tuples up to their last
+    value, ``()`` for a row without any."""
     out: list[tuple[Any, ...]] = [()] * (max(rows) if rows else 0)
     for r, cells in rows.items():
         row = [None] * max(cells)

@@ -37,6 +37,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from juesuan.expr import column_letter
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -346,9 +348,9 @@ class _Book:
         if kind == "shared":
             idx = f_el.get("si")
             if idx in shared:
-                return shared[idx].translate_formula(f"{_letters(col)}{r}")
+                return shared[idx].translate_formula(f"{column_letter(col)}{r}")
             if text != "=":
-                shared[idx] = _translator(text, f"{_letters(col)}{r}")
+                shared[idx] = _translator(text, f"{column_letter(col)}{r}")
             return text
         if kind in (None, "normal") or kind == "array" and not self.stored_mode:
             return text
@@ -440,6 +442,7 @@ def _rows(rows: list[tuple[int, list[tuple[int, Any, bool]]]], width: int, max_r
 def _stored(rows: list[tuple[int, list[tuple[int, Any, bool]]]], merges: list[str]) -> list[Any]:
     """:func:`juesuan.workbook_file.sheet_grid` of the sheet openpyxl would have loaded."""
     from juesuan.celltext import Literal
+    from juesuan.workbook_file import dense_rows
 
     cells: dict[tuple[int, int], Any] = {}
     for r, row in rows:
@@ -461,13 +464,7 @@ def _stored(rows: list[tuple[int, list[tuple[int, Any, bool]]]], merges: list[st
     by_row: dict[int, dict[int, Any]] = {}
     for (r, c), v in cells.items():
         by_row.setdefault(r, {})[c] = v
-    out: list[Any] = [()] * (max(by_row) if by_row else 0)
-    for r, row in by_row.items():
-        line = [None] * max(row)
-        for c, v in row.items():
-            line[c - 1] = v
-        out[r - 1] = tuple(line)
-    return out
+    return dense_rows(by_row)
 
 
 def _int(text: str | None) -> int:
@@ -491,12 +488,4 @@ def _address(ref: str, row: int) -> int:
     return _col(m.group(1))
 
 
-def _letters(col: int) -> str:
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-_COLS = {_letters(i): i for i in range(1, 703)}  # A … ZZ
+_COLS = {column_letter(i): i for i in range(1, 703)}  # A … ZZ
