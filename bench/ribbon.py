@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,11 +35,12 @@ def main() -> int:
     from xlwings_remote import open_remote  # noqa: E402  (tests/xlwings_remote.py)
 
     from juesuan import excel
+    from juesuan.book_io import new_book
+    from juesuan.data_file import read_data
 
     with tempfile.TemporaryDirectory() as tmp:
         book = Path(tmp) / "reference.xlsx"
-        subprocess.run([sys.executable, "-m", "juesuan.cli", "new", "--data", str(REFERENCE), "-o", str(book)],
-                       check=True, stdout=subprocess.DEVNULL)
+        new_book(read_data(REFERENCE), book)
         print(f"ribbon buttons on the reference workbook (xlwings remote engine), best / median of {args.repeat}:")
         for label, tag in BUTTONS.items():
             first = open_remote(book)

@@ -28,9 +28,10 @@ MEMO = "_narrative_memo"  # book.__dict__ entry: (state, outline, narrative, met
 
 
 def _state(book: Book) -> tuple:  # type: ignore[type-arg]
-    """What a narrative is computed from: the format, every value, the rows and the typed names."""
+    """What a narrative is computed from: the format, every value, the rows, the typed names and
+    the tables' notes (``book.notes``, the data file's free-form notes, is not: no narrative reads it)."""
     return (id(book.format), tuple(book.values.items()), tuple((k, tuple(v)) for k, v in book.codes.items()),
-            tuple(book.records.items()), tuple(book.names.items()))
+            tuple(book.records.items()), tuple(book.names.items()), tuple(book.footnotes.items()))
 
 
 def _remembered(book: Book, outline: NarrativeOutline) -> tuple | None:  # type: ignore[type-arg]
