@@ -34,7 +34,7 @@ from juesuan.batch.template_parts import (
 )
 from juesuan.batch.zipwrite import archive, deflate
 from juesuan.cellxml import formula_cell, text_cell, value_cell  # the cells' XML (shared with juesuan.xlsx_patch)
-from juesuan.errors import FormatError, InputError
+from juesuan.errors import FormatError
 from juesuan.expr import Address, Expr, Key, Ref, column_letter
 from juesuan.formats import get_pack, load_format
 from juesuan.derive import derivations

@@ -117,10 +117,15 @@ class Office:
              "--nologo", "--nodefault", "--nolockcheck", f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
             env=env)
-        with open(self.log, "wb") as log:
-            self.bridge = subprocess.Popen([python, "-I", str(CONVERTER), pipe, str(start)], stdin=subprocess.PIPE,
-                                           stdout=subprocess.PIPE, stderr=log, start_new_session=True, env=env,
-                                           text=True, encoding="utf-8")
+        try:
+            with open(self.log, "wb") as log:
+                self.bridge = subprocess.Popen([python, "-I", str(CONVERTER), pipe, str(start)], stdin=subprocess.PIPE,
+                                               stdout=subprocess.PIPE, stderr=log, start_new_session=True, env=env,
+                                               text=True, encoding="utf-8")
+        except BaseException:  # no converter: the LibreOffice just started must not outlive this
+            _kill_group(self.office)
+            self.office.wait(timeout=10)
+            raise
         self.answers: queue.Queue[dict[str, Any] | None] = queue.Queue()
         threading.Thread(target=self._read, args=(self.bridge.stdout,), daemon=True).start()
         ready = self._answer(start)
@@ -273,6 +278,9 @@ class PdfPool:
                         except OSError as exc:
                             reason = f"LibreOffice 无法启动 cannot start LibreOffice: {exc}"
                             continue
+                    if self._aborted:  # Ctrl-C while this LibreOffice was starting
+                        reason = "已中断 interrupted"
+                        break
                     reason = self._convert_one(office, job)
                     if reason is None:
                         break
@@ -282,8 +290,9 @@ class PdfPool:
                 self.on_done(job)
         finally:
             if office is not None:
-                office.stop()
-                self._drop(office)
+                office.stop()  # it ends by killing whatever lingers
+                with self._lock:
+                    self._offices.discard(office)
 
     def _office(self, slot: int) -> Office:
         from juesuan.export.pdf import make_document_profile
@@ -291,8 +300,7 @@ class PdfPool:
         with self._lock:
             self._started += 1
             n = self._started
-        root = make_document_profile(self.stage / f"profile-{slot}-{n}")
-        self._profiles.add(root)
+        root = make_document_profile(self.stage / f"profile-{slot}-{n}")  # removed with the stage
         office = Office(self.soffice, self.python or "", root, f"juesuan-{os.getpid()}-{slot}-{n}", self.start)
         with self._lock:
             self._offices.add(office)

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 EMU_PER_CM = 360000
 EMU_PER_TWIP = 635
-TWIPS_PER_EMU = 1 / 635
 
 
 def cm(value: float) -> int:
@@ -74,7 +73,7 @@ def usable_width(section: Section) -> int:
     """Width between the margins, in twips."""
     w, _ = section.size
     _, _, left, right = section.margins
-    return int((w * EMU_PER_TWIP - left * EMU_PER_TWIP - right * EMU_PER_TWIP) * TWIPS_PER_EMU)
+    return w - left - right
 
 
 FOOTER_RUN = '<w:r><w:rPr><w:sz w:val="21"/></w:rPr>{}</w:r>'

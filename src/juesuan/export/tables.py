@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from juesuan.export.grid import Grid, GridCell
 from juesuan.export.public_tables import PrintedTable
 from juesuan.export.word_styles import NOTE, TABLE_LABEL, TABLE_TEXT, TABLE_TITLE, UNIT_LINE
-from juesuan.export.wordxml import esc, paragraph, run
+from juesuan.export.wordxml import paragraph, run, t
 
 if TYPE_CHECKING:
     from juesuan.export.package import WordDocument
@@ -111,7 +111,7 @@ def _cell(cell: GridCell, width: int, size: float, restart: bool = False, cont: 
         half_points = str(int(size * 2))
         rpr = f'<w:rPr>{"<w:b/>" if cell.bold else ""}<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
         for i, line in enumerate(cell.text.split("\n")):
-            pr.append(f'<w:r>{rpr}{"<w:br/>" if i else ""}<w:t xml:space="preserve">{esc(line)}</w:t></w:r>')
+            pr.append(f'<w:r>{rpr}{"<w:br/>" if i else ""}{t(line, preserve=True)}</w:r>')
     pr.append("</w:p></w:tc>")
     return "".join(pr)
 

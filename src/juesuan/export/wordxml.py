@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from juesuan.cellxml import esc as cell_esc
+
 # Characters XML 1.0 cannot hold (lxml refused them the same way).
 INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 BREAKS = re.compile(r"(\t|\r|\n)")
@@ -22,7 +24,7 @@ def esc(text: str) -> str:
     """``text`` as XML character data (as lxml serializes it)."""
     if INVALID.search(text):
         raise ValueError("All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters")
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = cell_esc(text)
     return text.replace("\r", "&#13;") if "\r" in text else text
 
 
