@@ -279,3 +279,13 @@ def test_sheet_xml_with_comments_is_left_to_openpyxl(cases: dict[str, Path], tmp
     fast, slow, patched, _ = both(src, tmp_path)
     assert patched.path == "openpyxl" and "unexpected sheet XML" in patched.fallback
     assert differences(fast, slow) == []
+
+
+def test_error_cells_are_read_from_their_own_cell_only() -> None:
+    """A self-closing error cell or one without a cached value never takes the next cell's value,
+    and an error cell is found whatever the order of its attributes."""
+    from juesuan.xlsx_patch import error_cells
+
+    xml = ('<row r="1"><c r="A1" t="e"/><c r="B1"><v>5</v></c><c t="e" r="C1"><f>1/0</f><v>#DIV/0!</v></c>'
+           '<c r="D1" s="2" t="e"><v>#REF!</v></c><c r="E1" t="e"><f>X</f></c><c r="F1" t="e"><v>#N/A</v></c></row>')
+    assert error_cells(xml) == {(1, 3): "#DIV/0!", (1, 4): "#REF!", (1, 6): "#N/A"}

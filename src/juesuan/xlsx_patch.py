@@ -44,7 +44,9 @@ SPANS = re.compile(r'\sspans="[^"]*"')
 HEIGHT = re.compile(r'\s(?:ht|customHeight)="[^"]*"')
 CELL_OPEN = re.compile(r"<c\b([^>]*?)(/?>)")
 SPECIAL_F = re.compile(r'<f\b[^>]*\st="(shared|array|dataTable)"[^>]*>')
-ERROR_CELL = re.compile(r'<c\b[^>]*?\sr="([A-Z]{1,3})([0-9]+)"[^>]*?\st="e"[^>]*>.*?<v>([^<]*)</v>', re.S)
+FULL_CELL = re.compile(r"<c\b([^>]*?)(?<!/)>((?:(?!</c>).)*)</c>", re.S)  # a cell with content, never past its </c>
+CELL_REF = re.compile(r'\sr="([A-Z]{1,3})([0-9]+)"')
+CELL_VALUE = re.compile(r"<v>([^<]*)</v>")
 
 
 class Cannot(Exception):
@@ -312,7 +314,15 @@ def error_cells(xml: str) -> dict[tuple[int, int], str]:
     """(row, col) → the error code of every cell stored as an error (``t="e"``)."""
     if 't="e"' not in xml:
         return {}
-    return {(int(m.group(2)), col_index(m.group(1))): m.group(3) for m in ERROR_CELL.finditer(xml)}
+    found: dict[tuple[int, int], str] = {}
+    for m in FULL_CELL.finditer(xml):
+        attrs = m.group(1)
+        if ' t="e"' not in attrs:
+            continue
+        ref, value = CELL_REF.search(attrs), CELL_VALUE.search(m.group(2))
+        if ref and value:
+            found[(int(ref.group(2)), col_index(ref.group(1)))] = value.group(1)
+    return found
 
 
 # ── styles ───────────────────────────────────────────────────────────────────────────────
