@@ -27,16 +27,16 @@ def year(book: Book) -> str:
 MEMO = "_narrative_memo"  # book.__dict__ entry: (state, outline, narrative, metrics)
 
 
-def _state(book: Book) -> tuple:  # type: ignore[type-arg]
+def narrative_state(book: Book) -> tuple:  # type: ignore[type-arg]
     """What a narrative is computed from: the format, every value, the rows, the typed names and
     the tables' notes (``book.notes``, the data file's free-form notes, is not: no narrative reads it)."""
     return (id(book.format), tuple(book.values.items()), tuple((k, tuple(v)) for k, v in book.codes.items()),
             tuple(book.records.items()), tuple(book.names.items()), tuple(book.footnotes.items()))
 
 
-def _remembered(book: Book, outline: NarrativeOutline) -> tuple | None:  # type: ignore[type-arg]
+def _remembered(book: Book, outline: NarrativeOutline, state: tuple) -> tuple | None:  # type: ignore[type-arg]
     memo = book.__dict__.get(MEMO)
-    if memo is not None and memo[1] is outline and memo[0] == _state(book):
+    if memo is not None and memo[1] is outline and memo[0] == state:
         return memo
     return None
 
@@ -45,7 +45,7 @@ def metrics_of(book: Book, outline: NarrativeOutline | None = None) -> object:
     """The pack's metrics of ``book`` (``outline.metrics(book)``), reusing the ones its last
     narrative was written from while the book is unchanged."""
     outline = outline or get_pack(book.format.id).narrative
-    memo = _remembered(book, outline)
+    memo = _remembered(book, outline, narrative_state(book))
     return memo[3] if memo is not None else outline.metrics(book)
 
 
@@ -55,10 +55,10 @@ def narrative(book: Book, outline: NarrativeOutline | None = None) -> Narrative:
     Remembered on the book until a value, a row or a name changes (a batch narrates, then checks
     the same text): the result is shared, never change it."""
     outline = outline or get_pack(book.format.id).narrative
-    memo = _remembered(book, outline)
+    state = narrative_state(book)
+    memo = _remembered(book, outline, state)
     if memo is not None:
         return memo[2]  # type: ignore[no-any-return]
-    state = _state(book)
     told, figures = _narrative(book, outline)
     book.__dict__[MEMO] = (state, outline, told, figures)
     return told

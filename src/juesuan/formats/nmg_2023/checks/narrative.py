@@ -67,8 +67,10 @@ def story(ctx: "Context") -> Story:
     mine = ctx.__dict__.get("_story")
     if mine is not None:
         return mine  # type: ignore[no-any-return]
+    from juesuan.narrate.build import narrative_state
+
     book = ctx.book
-    fingerprint = hash(frozenset((k, v if not isinstance(v, float) else repr(v)) for k, v in book.values.items()))
+    fingerprint = narrative_state(book)  # what the narrative is written from: values, rows, names, notes
     cached = getattr(ctx.prep, "_story", None)
     if cached is not None and cached[0] == fingerprint:
         ctx.__dict__["_story"] = cached[1]
