@@ -28,9 +28,9 @@ from typing import Any
 
 from juesuan.expr import Key
 from juesuan.model import Book
+from juesuan.money import CENT
 
 STAMP = "舍位平衡"
-CENT = Decimal("0.01")
 NOTE = ("舍位平衡：各表输入单元格为两位小数的公开数（万元），原始精确数记于此；"
         "每项为 [表, 行, 栏, 公开数, 精确数] (controlled rounding: the exact amounts of the cells shown rounded)")
 
@@ -122,7 +122,7 @@ def balance_book(book: Book) -> Balanced:
     if not solution.feasible:
         inputs = set(ctx.prep.numeric_inputs)
         tails = dict.fromkeys(k for r in solution.blocking for k, _ in r.terms
-                              if k in inputs and exact.get(k, CENT) != exact[k].quantize(CENT))
+                              if k in inputs and exact[k] != exact[k].quantize(CENT))
         return Balanced(source, "infeasible", len(exact), blocking=[describe(r, ctx) for r in solution.blocking],
                         tails=[f"{ctx.label(k)} {_text(exact[k])}" for k in tails], seconds=time.perf_counter() - t0)
     values = dict(source.values)

@@ -25,12 +25,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from juesuan.balance.solve import Relation
+from juesuan.balance.solve import SAME, Relation
 from juesuan.expr import Const, Expr, Key, Ref, Sub, Sum
 from juesuan.model import Book
 
 ZERO = Decimal(0)
-CENT = Decimal("0.01")
 Linear = tuple[dict[Key, int], Decimal]
 
 
@@ -158,24 +157,6 @@ def gather_parts(book: Book) -> tuple[dict[Key, Decimal], Base, list[Relation], 
                 pass
     ctx.recorder = None
     return exact, base, relations, ctx
-
-
-from juesuan.balance.solve import SAME  # noqa: E402  (the rid of "equal exact amounts print equal")
-
-
-def same_amounts(exact: dict[Key, Decimal]) -> list[Relation]:
-    """Cells whose exact amounts are equal (and not whole cents) print equal: the same figure is
-    never shown as two (a 绩效自评资金 equal to the 项目支出 it covers stays equal, so no share
-    of 100.02 % appears).  A preference: :func:`juesuan.balance.balance_book` drops these when
-    they make balancing impossible."""
-    groups: dict[Decimal, list[Key]] = {}
-    for key, value in exact.items():
-        if value and value != value.quantize(CENT):
-            groups.setdefault(value, []).append(key)
-    out = []
-    for keys in groups.values():
-        out += [Relation(SAME, ((a, 1), (b, -1))) for a, b in zip(keys, keys[1:])]
-    return out
 
 
 def describe(relation: Relation, ctx) -> str:  # type: ignore[no-untyped-def]

@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Hashable, Mapping, NamedTuple, Sequence
 
-CENT = Decimal("0.01")
+from juesuan.money import CENT
+
 ZERO = Decimal(0)
 EPS_CENTS = Decimal("0.0001")  # a relation "holds" on exact amounts within 0.000001 万元
 
