@@ -19,6 +19,7 @@ Example: ``<row r="8"><c r="A8" s="3" t="s"><v>4</v></c></row>`` patched with co
 
 from __future__ import annotations
 
+import html
 import io
 import posixpath
 import re
@@ -275,9 +276,7 @@ class SheetPatch:
         return f"<c{attrs}{m.group(2)}" + old[m.end():]
 
     def _check_merges(self, xml: str) -> None:
-        for m in MERGE.finditer(xml):
-            c1, r1 = col_index(m.group(1)), int(m.group(2))
-            c2, r2 = (col_index(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
+        for r1, c1, r2, c2 in merges(xml):
             for (r, c) in self.cells:
                 if r1 <= r <= r2 and c1 <= c <= c2 and (r, c) != (r1, c1):
                     raise Cannot(f"{self.sheet}!{column_letter(c)}{r}: inside a merged range")
@@ -351,7 +350,7 @@ def move_sheet_last(pkg: Package, title: str) -> None:
     xml = pkg.text("xl/workbook.xml")
     entries = list(re.finditer(r"<sheet\b[^>]*/>", xml))
     names = [re.search(r'\sname="([^"]*)"', e.group(0)) for e in entries]
-    at = [i for i, n in enumerate(names) if n is not None and html_unescape(n.group(1)) == title]
+    at = [i for i, n in enumerate(names) if n is not None and html.unescape(n.group(1)) == title]
     if len(at) != 1:
         raise Cannot(f"{title}: not found once in workbook.xml")
     i, last = at[0], len(entries) - 1
@@ -370,12 +369,6 @@ def move_sheet_last(pkg: Package, title: str) -> None:
     pkg.put("xl/workbook.xml", xml)
 
 
-def html_unescape(text: str) -> str:
-    import html
-
-    return html.unescape(text)
-
-
 def calc_on_load(pkg: Package) -> None:
     """``xl/workbook.xml`` asks Excel and WPS for a full recalculation on load."""
     xml = pkg.text("xl/workbook.xml")
@@ -387,8 +380,6 @@ def calc_on_load(pkg: Package) -> None:
 def defined_names(pkg: Package) -> dict[str, str]:
     """Defined names (upper-cased) → their text, as openpyxl's ``workbook_names`` sees them
     (the print titles and print areas are sheet settings there, not names)."""
-    import html
-
     out: dict[str, str] = {}
     for m in re.finditer(r'<definedName\b([^>]*)>([^<]*)</definedName>', pkg.text("xl/workbook.xml")):
         name = re.search(r'\sname="([^"]*)"', m.group(1))

@@ -305,10 +305,6 @@ def block_start(section: Section, i: int) -> int:
     return 0
 
 
-def _same_unit(a: Amount, unit: str) -> bool:
-    return a.fig.unit == unit
-
-
 def _nearest(facts: SectionFacts, i: int, at: int, role: str, unit: str | None,
              first_in_block: bool = False) -> Amount | None:
     """The amount of ``role`` before ``at``: in its segment, its sentence, then its block."""
@@ -356,7 +352,6 @@ def _read_lists(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
             continue
         partial_word = word in ("主要包括", "主要有")
         ends_with_etc = stream is not None and re.search(r"等[^，。；、]{0,6}$", _stream_text(paras, stream))
-        numbered = stream is None
         complete = not partial_word and not ends_with_etc and len(items) >= 2
         head_text = paras[head.para].text
         pair = bool(PAIR_RX.search(head_text[segment_span(head_text, head.at)[0]:head.at])) and not stream
@@ -511,7 +506,7 @@ def _bracket_lists(facts: SectionFacts, i: int, p: Para) -> None:
         close = _closing(p.text, m.end())
         if close is None or LIST_RX.search(p.text, m.end(), close):
             continue
-        before = [a for a in facts.in_para(i) if a.at < m.start() and a.fig.unit == "万元"]  # is_money
+        before = [a for a in facts.in_para(i) if a.at < m.start() and a.fig.is_money]
         if not before or before[-1].fig.end + 1 < m.start() - 1 and p.text[before[-1].fig.end:m.start()].strip():
             continue
         head = before[-1]
@@ -575,7 +570,7 @@ def _stream_items(facts: SectionFacts, stream: tuple[int, int, int, int], head: 
     items = []
     inherit = head.role == "budget"  # "预算为 A，其中：B x，C y": the parts are budgets too
     for a in facts.amounts:
-        if a is head or not _same_unit(a, head.fig.unit) or not _in_stream(a, stream):
+        if a is head or a.fig.unit != head.fig.unit or not _in_stream(a, stream):
             continue
         if a.role != head.role and not (inherit and a.role == "actual"):
             continue
