@@ -184,9 +184,9 @@ def _shape(ref: str) -> tuple[str, int, int]:
     m = re.fullmatch(r"(.*)!\$([A-Z]+)\$(\d+):\$([A-Z]+)\$(\d+)", ref)
     if m is None:
         raise Cannot(f"unexpected chart reference {ref}")
-    from juesuan.xlsx_patch import col_index
+    from juesuan.expr import column_index
 
-    return m.group(1), int(m.group(5)) - int(m.group(3)), col_index(m.group(4)) - col_index(m.group(2))
+    return m.group(1), int(m.group(5)) - int(m.group(3)), column_index(m.group(4)) - column_index(m.group(2))
 
 
 def _range(first: Any, last: Any) -> str:

@@ -31,7 +31,7 @@ from typing import Iterable
 
 from juesuan.batch.zipwrite import Member, archive, deflate
 from juesuan.cached import full_calc_on_load, sheet_parts
-from juesuan.expr import column_letter
+from juesuan.expr import column_index, column_letter
 
 LEVEL = 6  # deflate level of the parts we rewrite (few and small)
 ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
@@ -57,13 +57,6 @@ class Cannot(Exception):
 def plain_xml(xml: str) -> bool:
     """No CDATA section or comment, where text could look like markup to a regular expression."""
     return "<![CDATA[" not in xml and "<!--" not in xml
-
-
-def col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
 
 
 # ── the package ──────────────────────────────────────────────────────────────────────────
@@ -237,7 +230,7 @@ class SheetPatch:
             ref = ATTR_R.search(m.group(1))
             if ref is None or int(ref.group(2)) != r or inner[pos:m.start()].strip():
                 raise Cannot(f"{self.sheet}: row {r} holds more than cells with their addresses")
-            c = col_index(ref.group(1))
+            c = column_index(ref.group(1))
             if c <= last:
                 raise Cannot(f"{self.sheet}: row {r} cells out of order")
             held[c] = m.group(0)
@@ -293,9 +286,9 @@ class SheetPatch:
             return xml
         c1, r1 = parts.group(1), int(parts.group(2))
         c2, r2 = (parts.group(3), int(parts.group(4))) if parts.group(3) else (c1, r1)
-        if last_r <= r2 and last_c <= col_index(c2):
+        if last_r <= r2 and last_c <= column_index(c2):
             return xml
-        new = f'<dimension ref="{c1}{r1}:{column_letter(max(last_c, col_index(c2)))}{max(last_r, r2)}"/>'
+        new = f'<dimension ref="{c1}{r1}:{column_letter(max(last_c, column_index(c2)))}{max(last_r, r2)}"/>'
         return xml[:m.start()] + new + xml[m.end():]
 
 
@@ -303,8 +296,8 @@ def merges(xml: str) -> list[tuple[int, int, int, int]]:
     """The sheet's merged ranges as (first row, first col, last row, last col)."""
     out = []
     for m in MERGE.finditer(xml):
-        c1, r1 = col_index(m.group(1)), int(m.group(2))
-        c2, r2 = (col_index(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
+        c1, r1 = column_index(m.group(1)), int(m.group(2))
+        c2, r2 = (column_index(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
         out.append((r1, c1, r2, c2))
     return out
 
@@ -320,7 +313,7 @@ def error_cells(xml: str) -> dict[tuple[int, int], str]:
             continue
         ref, value = CELL_REF.search(attrs), CELL_VALUE.search(m.group(2))
         if ref and value:
-            found[(int(ref.group(2)), col_index(ref.group(1)))] = value.group(1)
+            found[(int(ref.group(2)), column_index(ref.group(1)))] = value.group(1)
     return found
 
 

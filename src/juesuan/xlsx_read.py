@@ -37,7 +37,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from juesuan.expr import column_letter
+from juesuan.expr import column_index, column_letter
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -455,8 +455,8 @@ def _stored(rows: list[tuple[int, list[tuple[int, Any, bool]]]], merges: list[st
         m = _RANGE.match(ref)
         if not m:
             raise Refused("a merged range openpyxl may not read")
-        c1, r1 = _col(m.group(1)), int(m.group(2))
-        c2, r2 = (_col(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
+        c1, r1 = column_index(m.group(1)), int(m.group(2))
+        c2, r2 = (column_index(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
         if c2 < c1 or r2 < r1:
             raise Refused("a merged range written backwards")
         for key in [k for k in cells if r1 <= k[0] <= r2 and c1 <= k[1] <= c2 and k != (r1, c1)]:
@@ -473,19 +473,12 @@ def _int(text: str | None) -> int:
     return int(text)
 
 
-def _col(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
 def _address(ref: str, row: int) -> int:
     """The column of a cell address ``ref`` that must be in ``row`` (Refused otherwise)."""
     m = _REF.match(ref)
-    if not m or int(m.group(2)) != row or _col(m.group(1)) > 16384:
+    if not m or int(m.group(2)) != row or column_index(m.group(1)) > 16384:
         raise Refused("a cell without its own address")
-    return _col(m.group(1))
+    return column_index(m.group(1))
 
 
 _COLS = {column_letter(i): i for i in range(1, 703)}  # A … ZZ

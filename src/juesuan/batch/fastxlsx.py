@@ -35,7 +35,7 @@ from juesuan.batch.template_parts import (
 from juesuan.batch.zipwrite import archive, deflate
 from juesuan.cellxml import formula_cell, text_cell, value_cell  # the cells' XML (shared with juesuan.xlsx_patch)
 from juesuan.errors import FormatError
-from juesuan.expr import Address, Expr, Key, Ref, column_letter
+from juesuan.expr import Address, Expr, Key, Ref, column_index, column_letter
 from juesuan.formats import get_pack, load_format
 from juesuan.derive import derivations
 from juesuan.layout import UNIT_ROW, BookLayout, TableLayout, book_layout
@@ -158,7 +158,7 @@ class FastWriter:
         f = Frame()
         for row in p.frame:
             for col in row.cells:
-                f.width = max(f.width, _col_index(col))
+                f.width = max(f.width, column_index(col))
             if row.number == UNIT_ROW and p.table.dept_line:
                 f.unit_open = f'<row r="{row.number}"{row.attrs}>'
                 f.unit_rest = "".join(x for c, x in row.cells.items() if c != "A")
@@ -239,13 +239,6 @@ class FastWriter:
 def _fixed_exprs(table: Table) -> dict[Key, Expr]:
     """The declared derivations of a fixed table's cells."""
     return {(table.key, r.key, k): e for r in table.fixed_rows() for k, e in r.cells.items() if isinstance(e, Expr)}
-
-
-def _col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
 
 
 def _core(xml: bytes, now: dt.datetime) -> bytes:
