@@ -264,7 +264,7 @@ class _Book:
                 if c.get("vm") is not None or c.get("cm") is not None:
                     raise Refused("a rich-value or array-metadata cell")
                 v, f, is_formula = self.cell(c, r, col, shared)
-                if v is not _EMPTY:
+                if v is not _EMPTY and not stored_mode:  # the shown values: read() only
                     shown.append((r, col, v))
                     if is_formula and v == "":  # calamine shows a cached error as blank
                         stored = self.cached_result(c)
