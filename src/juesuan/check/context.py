@@ -55,19 +55,18 @@ class Prepared:
         self._kinds: dict[Key, Kind] = format_cache(self.fmt, "_check_kinds")  # a cell's kind is the format's
         self._addresses: dict[Key, Address | None] = {}
         self._formulas: dict[Key, str] = {}
-        self._rule_ids: dict[Key, str] = {}
         self._by_table: dict[str, list[Key]] | None = None
         self._sums: dict[Key, bool] = {}
         self.input_keys: list[Key] = [k for t in self.fmt.tables for k in book.input_keys(t)]
-        kinds, kind = self._kinds, self.kind
-        self.numeric_inputs = [k for k in self.input_keys if (kinds.get(k) or kind(k)) != "text"]
-        self.numeric_derived = [k for k in self.exprs if (kinds.get(k) or kind(k)) != "text"]
+        kind = self.kind
+        self.numeric_inputs = [k for k in self.input_keys if kind(k) != "text"]
+        self.numeric_derived = [k for k in self.exprs if kind(k) != "text"]
 
     @cached_property
     def parts(self) -> dict[Key, list[Key]]:
         """The number cells each derived cell refers to."""
-        kinds, kind, exprs = self._kinds, self.kind, self.exprs
-        return {k: [r for r in exprs[k].refs() if (kinds.get(r) or kind(r)) != "text"] for k in self.numeric_derived}
+        kind, exprs = self.kind, self.exprs
+        return {k: [r for r in exprs[k].refs() if kind(r) != "text"] for k in self.numeric_derived}
 
     def is_sum(self, key: Key) -> bool:
         """Whether a derived cell is a plain Σ of cells (its value is the sum of its parts)."""
@@ -101,17 +100,16 @@ class Prepared:
             a = self._addresses[key] = self._where(key)
             return a
 
-    def rule_id(self, key: Key) -> str:
-        """The rule a derived cell embodies (the pack's derived-cell patterns, ``RuleSet.rule_of``)."""
-        r = self._rule_ids.get(key)
-        if r is None:
-            rules = self.__dict__.get("_rules")
-            if rules is None:
-                from juesuan.formats import get_pack
+    @cached_property
+    def _rules(self) -> Any:
+        from juesuan.formats import get_pack
 
-                rules = self.__dict__["_rules"] = get_pack(self.fmt.id).rules
-            r = self._rule_ids[key] = rules.rule_of(key)
-        return r
+        return get_pack(self.fmt.id).rules
+
+    def rule_id(self, key: Key) -> str:
+        """The rule a derived cell embodies (the pack's derived-cell patterns, ``RuleSet.rule_of``,
+        which remembers its answers)."""
+        return self._rules.rule_of(key)
 
     def expected_formula(self, key: Key) -> str:
         """The formula the format declares for a derived cell, where the cells now are."""

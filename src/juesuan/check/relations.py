@@ -62,7 +62,7 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
     stored = ctx.values  # ctx.value(k) is stored.get(k), ZERO when None (inlined: ~800 cells a book)
     exprs, parts_of, rule_id, is_sum = prep.exprs, prep.parts, prep.rule_id, prep.is_sum
     computed, unplaced, problems = ctx.computed, ctx.unplaced, ctx.problems
-    formulas_known = ctx.formulas is not None
+    formulas_known = ctx.formulas is not None  # the batch has none: no formula_state call per cell
     for key in prep.numeric_derived:
         if key in computed or key in unplaced or key in problems:
             continue
