@@ -26,14 +26,13 @@ from juesuan.cached import store_in_package
 from juesuan.derive import compute, derivations
 from juesuan.expr import Address, Expr, Key, column_letter
 from juesuan.layout import BookLayout, book_layout
-from juesuan.lint import CellKey, lint_formulas
+from juesuan.lint import CellKey, lint_formulas, name_refs
 from juesuan.locate import NOTES_SHEET, FoundBook, Grid, cell
 from juesuan.model import Book
 from juesuan.sheets.edits import CellEdit
 from juesuan.sheets.tables import table_edits
 from juesuan.spec import Column
 from juesuan.xleval import XlError, scalar_of
-from juesuan.xlformula import Ref, regex_refs
 from juesuan.xlsx_patch import Cannot, Cell, Package, SheetPatch, calc_on_load, defined_names, error_cells, merges, \
     move_sheet_last, named_style_indexes, plain_xml
 
@@ -222,15 +221,6 @@ def grid_formulas(grids: Mapping[str, Grid]) -> dict[CellKey, str]:
                 elif v is not None and hasattr(v, "text"):  # an array formula
                     if v.text:
                         out[(sheet, r, c)] = v.text
-    return out
-
-
-def name_refs(names: Mapping[str, str]) -> dict[str, Ref | None]:
-    """Defined names → the range they refer to, as :func:`juesuan.lint.workbook_names` gives them."""
-    out: dict[str, Ref | None] = {}
-    for name, text in names.items():
-        _, refs = regex_refs("=" + text)
-        out[name] = refs[0] if len(refs) == 1 and refs[0].sheet else None
     return out
 
 

@@ -87,13 +87,18 @@ def workbook_formulas(wb: Any) -> dict[CellKey, str]:
 
 def workbook_names(wb: Any) -> dict[str, Ref | None]:
     """Defined names (upper-cased) → the range they refer to (None when not a plain range)."""
-    out: dict[str, Ref | None] = {}
     items: list[tuple[str, Any]] = list(wb.defined_names.items())
     for ws in wb.worksheets:
         items += list(ws.defined_names.items())
-    for name, dn in items:
-        _, refs = regex_refs("=" + str(dn.attr_text or ""))
-        out[name.upper()] = refs[0] if len(refs) == 1 and refs[0].sheet else None
+    return name_refs({name.upper(): str(dn.attr_text or "") for name, dn in items})
+
+
+def name_refs(names: Mapping[str, str]) -> dict[str, Ref | None]:
+    """Defined names → the range each refers to (None when not a plain range)."""
+    out: dict[str, Ref | None] = {}
+    for name, text in names.items():
+        _, refs = regex_refs("=" + text)
+        out[name] = refs[0] if len(refs) == 1 and refs[0].sheet else None
     return out
 
 

@@ -85,7 +85,8 @@ def kit(format_id: str) -> Kit:
 def narrate_patched(src: Path, format_id: str | None) -> tuple[Package, Any, Any, Any]:
     """(the patched package, WriteResult, the Narrative, the FoundBook) for ``src``; raises
     :class:`Cannot` (or any error) when the openpyxl path must decide."""
-    from juesuan.fill_patch import grid_formulas, name_refs, stored_lookup
+    from juesuan.fill_patch import grid_formulas, stored_lookup
+    from juesuan.lint import name_refs
     from juesuan.narrate import narrative
     from juesuan.narrate.save import values_of_formulas
     from juesuan.narrate.sheet import SHEET, WriteResult
@@ -132,14 +133,10 @@ def _hand_edited(grid: Any) -> bool:
     """:func:`juesuan.narrate.sheet.hand_edited` on the sheet as read: its column A no longer
     hashes to the digest juesuan stored in C1 (or it has none)."""
     from juesuan.locate import cell
-    from juesuan.narrate.document import text_hash
-    from juesuan.narrate.sheet import HASH_PREFIX
+    from juesuan.narrate.sheet import digest_of, edited_since
 
-    stored = cell(grid, 1, 3)
-    if not (isinstance(stored, str) and stored.startswith(HASH_PREFIX)):
-        return True
     lines = [row[0] for row in grid if len(row) and isinstance(row[0], str) and row[0] != ""]
-    return stored[len(HASH_PREFIX):] != text_hash(lines)
+    return edited_since(digest_of(cell(grid, 1, 3)), lines)  # narrate.sheet.HASH_CELL, C1
 
 
 def _text_numbers(pkg: Package, sheets: dict[str, str], numbers: Any) -> dict[Any, Any]:

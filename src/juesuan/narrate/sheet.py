@@ -94,10 +94,19 @@ def written_text(p: Paragraph) -> str:
 
 
 def stored_digest(ws: Worksheet) -> str | None:
-    value = ws[HASH_CELL].value
+    return digest_of(ws[HASH_CELL].value)
+
+
+def digest_of(value: object) -> str | None:
+    """The digest juesuan stored in the hash cell, or None."""
     if isinstance(value, str) and value.startswith(HASH_PREFIX):
         return value[len(HASH_PREFIX):]
     return None
+
+
+def edited_since(digest: str | None, lines: list[str]) -> bool:
+    """Whether column A's ``lines`` differ from what juesuan last wrote (``digest``; None: never)."""
+    return digest is None or digest != text_hash(lines)
 
 
 def sheet_lines(ws: Worksheet) -> list[str]:
@@ -108,8 +117,7 @@ def sheet_lines(ws: Worksheet) -> list[str]:
 
 def hand_edited(ws: Worksheet) -> bool:
     """True when the sheet's text differs from what juesuan last wrote (or it never did)."""
-    digest = stored_digest(ws)
-    return digest is None or digest != text_hash(sheet_lines(ws))
+    return edited_since(stored_digest(ws), sheet_lines(ws))
 
 
 def _free_copy_name(wb: Workbook) -> str:
