@@ -137,9 +137,17 @@ def _bare_title(text: str) -> bool:
             and bool(re.search(r"(情况|说明)$", title)) and _kind(title) is not None)
 
 
+def _is_part(text: str) -> bool:
+    """Whether ``text`` opens with 第X部分 (``PART_RX.match``; tried only on a text opening with 第)."""
+    return text[:1] == "第" and PART_RX.match(text) is not None
+
+
+BULLET_RX = re.compile(r"[-•·]\s+")
+
+
 def _is_heading(text: str, marker: str | None, table: bool) -> bool:
-    if table or PART_RX.match(text):
-        return bool(PART_RX.match(text)) and not table
+    if table or _is_part(text):
+        return _is_part(text) and not table
     if not marker:
         return _bare_title(text)
     title = text[len(marker):].strip().rstrip("。")
@@ -159,7 +167,7 @@ def paragraphs(doc: Mapped, table_spans: list[tuple[int, int]] = (), pdf: bool =
         lead = len(raw) - len(raw.lstrip())
         text = stripped
         pos = list(range(start + lead, start + lead + len(stripped)))
-        bullet = re.match(r"[-•·]\s+", text)
+        bullet = BULLET_RX.match(text) if text[0] in "-•·" else None
         if bullet:
             text, pos = text[bullet.end():], pos[bullet.end():]
         if PAGE_NUMBER_RX.match(text):
@@ -181,9 +189,10 @@ def paragraphs(doc: Mapped, table_spans: list[tuple[int, int]] = (), pdf: bool =
     for text, pos, table in lines:
         marker, level = (None, None) if table else _marker(text)
         heading = _is_heading(text, marker, table)
-        if heading and level is None and not PART_RX.match(text):
+        is_part = _is_part(text)
+        if heading and level is None and not is_part:
             level = 1  # an unnumbered section title ranks with the top numbered ones
-        part = bool(PART_RX.match(text)) and not table
+        part = is_part and not table
         joinable = (cur is not None and not cur.heading and not cur.table and not table and not heading
                     and marker is None and not part
                     and (cur.text[-1] not in SENTENCE_END or cur_full))

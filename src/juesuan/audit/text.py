@@ -149,11 +149,15 @@ def normalise(raw: str) -> Mapped:
     if "|" in m.text:
         m = m.sub(r"\n[ \t]*\|[ \t]*\n(?:[ \t]*\|[ \t]*\n)+", "\n")
         m = m.sub(r"\n[ \t]*\|[ \t]*\n(?=[^\n|]{0,20}\n)", " | ")
-    m = m.sub(r"[\u200b\u200c\u200d\u2060\ufeff]", "")
-    m = m.sub(r"[\u3000\xa0\u2002\u2003\u2009]", " ")
+    if any(ch in m.text for ch in "\u200b\u200c\u200d\u2060\ufeff"):
+        m = m.sub(r"[\u200b\u200c\u200d\u2060\ufeff]", "")
+    if any(ch in m.text for ch in "\u3000\xa0\u2002\u2003\u2009"):
+        m = m.sub(r"[\u3000\xa0\u2002\u2003\u2009]", " ")
     m = m.sub(FULLWIDTH_RX, lambda x: _width(x.group(0)))
-    m = m.sub(r"[﹪]", "%")
-    m = m.sub(r"\*\*", "")
+    if "﹪" in m.text:
+        m = m.sub(r"[﹪]", "%")
+    if "**" in m.text:
+        m = m.sub(r"\*\*", "")
     # thousands separators: "3,041.69", not the list "4125.49,4143.91万元"
     if GROUPED_HINT.search(m.text):
         m = m.sub(r"(?<![\d.])\d{1,3}(?:[,，]\d{3})+(?![\d])", lambda x: re.sub(r"[,，]", "", x.group(0)))
@@ -165,12 +169,16 @@ def normalise(raw: str) -> Mapped:
             break
         m = shared
     # half-width punctuation between Chinese words → the full-width form
-    m = m.sub(r"\(", "（").sub(r"\)", "）")
+    if "(" in m.text:
+        m = m.sub(r"\(", "（")
+    if ")" in m.text:
+        m = m.sub(r"\)", "）")
     if "," in m.text:
         m = m.sub(r"(?<!\d),|,(?!\d)", "，")
     if ":" in m.text:
         m = m.sub(r"(?<!\d):|:(?!\d)", "：")
-    m = m.sub(r";", "；")
+    if ";" in m.text:
+        m = m.sub(r";", "；")
     # spaces next to Chinese text or a percent sign; spaces between two figures stay
     if " " in m.text:
         m = m.sub(rf"(?<=[{CJK_CHARS}]) +| +(?=[{CJK_CHARS}%])", "")
@@ -231,6 +239,7 @@ FIGURE_RX = re.compile(
     rf"(?P<num>{NUMBER})\s*(?P<unit>万元|亿元|元|%|{'|'.join(COUNT_UNITS)})")
 
 
+@lru_cache(maxsize=8192)
 def parse_number(text: str) -> tuple[Decimal, int]:
     """``"3041.69"`` → (Decimal('3041.69'), 2)."""
     clean = text.replace(",", "").replace("，", "").strip()
@@ -271,8 +280,9 @@ def figures(text: str, offset: int = 0) -> list[Figure]:
 @lru_cache(maxsize=8192)
 def collapse(text: str) -> str:
     """A quote as readers see it: line breaks inside Chinese text gone, space runs single."""
-    text = re.sub(r"[ \t]*\n\s*", "\n", text)
-    text = re.sub(rf"(?<=[{CJK_CHARS}\w%])\n(?=[{CJK_CHARS}\w])", "", text)
+    if "\n" in text:  # (both patterns need one)
+        text = re.sub(r"[ \t]*\n\s*", "\n", text)
+        text = re.sub(rf"(?<=[{CJK_CHARS}\w%])\n(?=[{CJK_CHARS}\w])", "", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
