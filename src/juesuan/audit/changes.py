@@ -362,12 +362,17 @@ def position(facts: SectionFacts, para: int, at: int) -> int:
 def link_across(all_facts: list[SectionFacts]) -> None:
     """Changes whose item is named but stated in another section ("二、2021年决算" after "一、2022年
     预算"): their subject and prior are looked for in the sections of the same kind before them."""
-    pool = [(position(f, a.para, a.at), f.kind, a) for f in all_facts for a in f.amounts
-            if a.role in ("actual", "budget")]
+    pool: dict[str | None, list[tuple[int, Amount]]] = {}  # by section kind, in document order
+    for f in all_facts:
+        of_kind = pool.setdefault(f.kind, [])
+        of_kind += [(position(f, a.para, a.at), a) for a in f.amounts if a.role in ("actual", "budget")]
     for facts in all_facts:
         for ch in facts.changes:
+            if ch.subject is not None and not (ch.base is None and ch.basis == "上年"
+                                               and (ch.subject.year or ch.year)):
+                continue  # nothing to look for (the checks below would find nothing to do)
             here = position(facts, ch.para, ch.at)
-            before = [a for pos, kind, a in pool if pos < here and kind == facts.kind]
+            before = [a for pos, a in pool.get(facts.kind, ()) if pos < here]
             text = facts.section.paras[ch.para].text
             from juesuan.audit.model import segment_span
 

@@ -131,6 +131,19 @@ DONE_RX = re.compile(r"完成|执行")
 PRIOR_LABEL_RX = re.compile(r"上年(?:决算)?(?:数)?(?:为|是)?$")
 
 
+@lru_cache(maxsize=8192)
+def _label_role(label: str) -> str:
+    """The role its label gives a figure that is neither a reason's nor a threshold (pure; labels
+    recur in every department)."""
+    if CHANGE_LABEL_RX.search(label):
+        return "change"
+    if "预算" in FUND_NAMES.sub("", label) and not DONE_RX.search(label):
+        return "budget"
+    if PRIOR_LABEL_RX.search(label):
+        return "prior"
+    return "actual"
+
+
 def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para, para_year: int | None = None) -> None:
     text = p.text
     reasons = _reason_spans(text)
@@ -159,14 +172,8 @@ def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para, para_year: i
             role = "reason"
         elif label.endswith("单价") or THRESHOLD_RX.match(text, f.end):  # as re.match on text[f.end:]
             role = "threshold"
-        elif CHANGE_LABEL_RX.search(label):
-            role = "change"
-        elif "预算" in FUND_NAMES.sub("", label) and not DONE_RX.search(label):
-            role = "budget"
-        elif PRIOR_LABEL_RX.search(label):
-            role = "prior"
         else:
-            role = "actual"
+            role = _label_role(label)
         named = last_year(text, f.start)
         facts.amounts.append(Amount(f, role, label, "", i, f.start, named if named is not None else para_year))
     for a in facts.amounts[first_new:]:
