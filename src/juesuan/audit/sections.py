@@ -63,6 +63,7 @@ MARKERS: tuple[tuple[int, str], ...] = (
 MARKER_RX = re.compile("|".join(f"(?P<m{level}>{rx})" for level, rx in MARKERS))
 PART_RX = re.compile(r"^第[一二三四五六七八九十]+部分")
 PAGE_NUMBER_RX = re.compile(r"^[-—－\s]*(第?\s*\d{1,3}\s*页?(\s*/\s*\d+)?|\d{1,3}\s*/\s*\d{1,3})[-—－\s]*$")
+PAGE_NUMBER_FIRST = "-—－第"  # or a digit: what the stripped line of a page number opens with
 SENTENCE_END = "。！？；："
 
 
@@ -143,6 +144,7 @@ def _is_part(text: str) -> bool:
 
 
 BULLET_RX = re.compile(r"[-•·]\s+")
+HEADING_NOT_RX = re.compile(r"\d\s*(万元|元|%)|[，；。]")
 
 
 def _is_heading(text: str, marker: str | None, table: bool) -> bool:
@@ -151,7 +153,7 @@ def _is_heading(text: str, marker: str | None, table: bool) -> bool:
     if not marker:
         return _bare_title(text)
     title = text[len(marker):].strip().rstrip("。")
-    return 0 < len(title) <= 40 and not re.search(r"\d\s*(万元|元|%)|[，；。]", title)
+    return 0 < len(title) <= 40 and not HEADING_NOT_RX.search(title)
 
 
 def paragraphs(doc: Mapped, table_spans: list[tuple[int, int]] = (), pdf: bool = False) -> list[Para]:
@@ -170,11 +172,11 @@ def paragraphs(doc: Mapped, table_spans: list[tuple[int, int]] = (), pdf: bool =
         bullet = BULLET_RX.match(text) if text[0] in "-•·" else None
         if bullet:
             text, pos = text[bullet.end():], pos[bullet.end():]
-        if PAGE_NUMBER_RX.match(text):
+        if (text[0] in PAGE_NUMBER_FIRST or text[0].isdecimal()) and PAGE_NUMBER_RX.match(text):
             continue
         if text.strip("| ") == "":
             continue
-        in_table = any(s <= start + lead < e for s, e in table_spans)
+        in_table = bool(table_spans) and any(s <= start + lead < e for s, e in table_spans)
         table = in_table or "\t" in raw.strip(" ") or "|" in text
         lines.append((text, pos, table))
     full = 0
@@ -200,7 +202,7 @@ def paragraphs(doc: Mapped, table_spans: list[tuple[int, int]] = (), pdf: bool =
             cur.text += text
             cur.pos += pos
         else:
-            cur = Para(text, list(pos), marker, level, heading, table, part)
+            cur = Para(text, pos, marker, level, heading, table, part)  # (pos: this line's own list)
             out.append(cur)
         cur_full = bool(full) and _display_width(text) >= full
     return out

@@ -129,7 +129,21 @@ SHARED_UNIT_RX = re.compile(r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)(?=\s*[,，、]\s*
 
 
 GROUPED_HINT = re.compile(r"[,，]\d{3}")  # in every match of the thousands pattern
-SHARED_HINT = re.compile(r"[,，、]\s*\d")  # in every match of SHARED_UNIT_RX
+SHARED_HINT = re.compile(r"[,，、]\s*\d+(?:\.\d+)?\s*(?:万元|亿元|元|%)")  # the tail of every SHARED_UNIT_RX match
+WAN_RX = re.compile(r"(?<=\d)\s*万(?![元人次辆个件户亩株吨平册份名千余多])")
+WAN_HINT = re.compile(r"万(?![元人次辆个件户亩株吨平册份名千余多])")  # in every match of WAN_RX
+SPACES_RX = re.compile(r" +")
+CJK_RX = re.compile(rf"[{CJK_CHARS}]")
+CJK_PCT_RX = re.compile(rf"[{CJK_CHARS}%]")
+
+
+def _spaces(x: re.Match[str]) -> str:
+    """A run of spaces after a Chinese character or before one (or a percent sign) goes, as
+    ``(?<=[CJK]) +| +(?=[CJK%])`` removes it: that pattern matches a whole run or none of it."""
+    text, start, end = x.string, x.start(), x.end()
+    if start and CJK_RX.match(text, start - 1) or CJK_PCT_RX.match(text, end):
+        return ""
+    return x.group(0)
 
 
 def _shared_unit(x: re.Match[str]) -> str:
@@ -162,7 +176,8 @@ def normalise(raw: str) -> Mapped:
     if GROUPED_HINT.search(m.text):
         m = m.sub(r"(?<![\d.])\d{1,3}(?:[,，]\d{3})+(?![\d])", lambda x: re.sub(r"[,，]", "", x.group(0)))
     # "1000.86万" (no 元) is money; "各是4125.49,4143.91万元": one unit after two figures
-    m = m.sub(r"(?<=\d)\s*万(?![元人次辆个件户亩株吨平册份名千余多])", "万元")
+    if WAN_HINT.search(m.text):
+        m = m.sub(WAN_RX, "万元")
     for _ in range(3 if SHARED_HINT.search(m.text) else 0):
         shared = m.sub(SHARED_UNIT_RX, _shared_unit)
         if shared is m:  # nothing left to share: a further pass would not match either
@@ -180,8 +195,8 @@ def normalise(raw: str) -> Mapped:
     if ";" in m.text:
         m = m.sub(r";", "；")
     # spaces next to Chinese text or a percent sign; spaces between two figures stay
-    if " " in m.text:
-        m = m.sub(rf"(?<=[{CJK_CHARS}]) +| +(?=[{CJK_CHARS}%])", "")
+    if " " in m.text:  # (runs neither side of Chinese text are given back unchanged)
+        m = m.sub(SPACES_RX, _spaces)
     return m
 
 
