@@ -32,12 +32,12 @@ from juesuan.sheets.edits import SheetEdits
 from juesuan.spec import Table
 
 # slot kinds of a compiled row
-LIT = 0  # literal XML
-INPUT = 1  # an input cell: the book's value
-FIXED = 2  # a formula whose text is the same for every department (per-row identity, fixed tables)
-SUM = 3  # a 合计/类/款 cell: Σ of the row's children in this column (text from the row's pattern)
-EXPR = 4  # any other formula: rendered per department by the writer's FormulaText
-NAME = 5  # the 科目名称 label of a code row
+LIT = 0  # literal XML (``b``: it holds the sheet row, :data:`R`)
+NAME = 1  # the 科目名称 label of a code row the format's code list lacks
+INPUT = 2  # an input cell: the book's value
+FIXED = 3  # a formula whose text is the same for every department (per-row identity, fixed tables)
+SUM = 4  # a 合计/类/款 cell: Σ of the row's children in this column (text from the row's pattern)
+EXPR = 5  # any other formula: rendered per department by the writer's FormulaText
 
 ROW_CACHE = 200000  # compiled rows remembered (then forgotten at once)
 NAME_CACHE = 50000
@@ -61,14 +61,15 @@ class Row(NamedTuple):
 
 
 def _merge(slots: list[Slot]) -> tuple[Slot, ...]:
-    """Adjacent literals joined: fewer pieces to append per department."""
+    """Adjacent literals joined (fewer pieces to append per department), each marked with
+    whether it holds the sheet row."""
     out: list[Slot] = []
     for s in slots:
         if s[0] == LIT and out and out[-1][0] == LIT:
             out[-1] = (LIT, out[-1][1] + s[1], None, None, None)
         else:
             out.append(s)
-    return tuple(out)
+    return tuple((LIT, s[1], R in s[1], None, None) if s[0] == LIT else s for s in out)
 
 
 class RowCompiler:
@@ -87,8 +88,9 @@ class RowCompiler:
         self._fixed: dict[str, Row] = {}
 
     # ── compile ──
-    def keyed_row(self, tl: TableLayout, row_key: str, exprs: Mapping[Key, Expr]) -> Row:
-        """A code or record table's row, as :func:`juesuan.rows._keyed` lays it out."""
+    def keyed_row(self, tl: TableLayout, row_key: str, exprs: Mapping[Key, Expr], codes: Mapping[str, str]) -> Row:
+        """A code or record table's row, as :func:`juesuan.rows._keyed` lays it out; ``codes``
+        the format's code list for the table (whose names are the same in every book)."""
         t, st = tl.table, self.styles
         is_total = t.kind == "code" and row_key == t.total_label
         depth = {3: 0, 5: 1, 7: 2}.get(len(row_key), 0)
@@ -104,8 +106,10 @@ class RowCompiler:
                 slots.append((LIT, value_cell(ref, st[style], value, t.sheet), None, None, None))
             else:
                 style = label_style(None, bold=is_total or depth == 0, indent=depth)
-                if is_total:
-                    slots.append((LIT, value_cell(ref, st[style], None, t.sheet), None, None, None))
+                listed = codes.get(row_key)  # code_name's first choice: the same name in every book
+                if is_total or listed:
+                    slots.append((LIT, value_cell(ref, st[style], None if is_total else listed, t.sheet), None,
+                                  None, None))
                 else:
                     slots.append((NAME, LETTERS[c], st[style], None, None))
         for col in t.block.columns:
@@ -171,7 +175,7 @@ class RowCompiler:
         for row_key in tl.row_keys:
             row = cache.get((t.key, row_key))
             if row is None:
-                row = cache[(t.key, row_key)] = self.keyed_row(tl, row_key, exprs)
+                row = cache[(t.key, row_key)] = self.keyed_row(tl, row_key, exprs, book.format.codes_for(t))
             pattern = None if row.sum_key is None else _sum_pattern(exprs[row.sum_key], ri)
             n += row.formulas
             self._fill(out, row, str(r), book, t, row_key, exprs, values, formula, pattern)
@@ -190,9 +194,7 @@ class RowCompiler:
         inputs = book.values
         append = out.append
         for kind, a, b, key, text in row.slots:
-            if kind == LIT:
-                append(a.replace(R, rs))
-            elif kind == INPUT:
+            if kind == INPUT:
                 v = inputs.get(key)
                 if v is None:
                     append(f'<c r="{a}{rs}" s="{b}"/>')
@@ -200,16 +202,7 @@ class RowCompiler:
                     append(text_cell(f"{a}{rs}", b, v, t.sheet))
                 else:
                     append(f'<c r="{a}{rs}" s="{b}"><v>{number_text(v)}</v></c>')
-            elif kind == NAME:
-                name = code_name(book, t, row_key)
-                k = (a, b, name)
-                xml = self._names.get(k)
-                if xml is None:
-                    append(value_cell(f"{a}{rs}", b, name, t.sheet))  # a name no cell can hold: the error
-                    self._names[k] = value_cell(f"{a}{R}", b, name, t.sheet)
-                else:
-                    append(xml.replace(R, rs))
-            else:
+            elif kind >= FIXED:
                 if key not in exprs:
                     raise Mismatch(key)
                 if kind == FIXED:
@@ -225,6 +218,17 @@ class RowCompiler:
                     append(f'<c r="{a}{rs}" s="{b}" t="str"><f>{text}</f><v>{esc(v)}</v></c>')
                 else:
                     append(f'<c r="{a}{rs}" s="{b}"><f>{text}</f><v>{number_text(v)}</v></c>')
+            elif kind == LIT:
+                append(a.replace(R, rs) if b else a)
+            else:  # NAME
+                name = code_name(book, t, row_key)
+                k = (a, b, name)
+                xml = self._names.get(k)
+                if xml is None:
+                    append(value_cell(f"{a}{rs}", b, name, t.sheet))  # a name no cell can hold: the error
+                    self._names[k] = value_cell(f"{a}{R}", b, name, t.sheet)
+                else:
+                    append(xml.replace(R, rs))
 
 
 def _sum_of_column(expr: Expr, table: str, col: str) -> bool:
