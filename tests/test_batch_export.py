@@ -116,6 +116,24 @@ def test_a_hung_long_lived_libreoffice_is_replaced_at_the_time_limit_and_the_doc
     assert not list(out.glob(".juesuan-pdf-*"))
 
 
+def test_a_relative_output_folder_converts_like_an_absolute_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lo: ModuleType, uno_bridge: None) -> None:
+    monkeypatch.chdir(tmp_path)  # `juesuan batch in -o out --export`: LibreOffice needs its profile as a file URI
+    out = Path("out")
+    out.mkdir()
+    doc = WordDocument()
+    doc.body.append(paragraph(None, "相对路径"))
+    doc.body.append(page.Section().xml(last=True))
+    doc.save(out / "a.docx")
+    done: list[PdfJob] = []
+    pool = PdfPool(out, 1, done.append, limit=60, uno=True)
+    pool.submit(PdfJob("a", out / "a.docx", out / "a.pdf"))
+    pool.close()
+    assert [j.error for j in done] == [None]
+    text = subprocess.run(["pdftotext", str(tmp_path / "out" / "a.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "相对路径" in text
+
+
 def fake_soffice(tmp_path: Path, body: str) -> str:
     """A stand-in ``soffice``: a shell script doing ``body`` (``$OUT``: the --outdir)."""
     script = tmp_path / "soffice"

@@ -214,7 +214,8 @@ class PdfPool:
         if self.python is None and uno is None:
             print(FALLBACK_NOTE.format(chunk=self.chunk), file=sys.stderr)
         out_dir.mkdir(parents=True, exist_ok=True)
-        self.stage = Path(tempfile.mkdtemp(prefix=".juesuan-pdf-", dir=out_dir))
+        # absolute: LibreOffice's profile is given as a file URI (a relative -o must work too)
+        self.stage = Path(tempfile.mkdtemp(prefix=".juesuan-pdf-", dir=out_dir)).resolve()
         self.jobs: queue.Queue[PdfJob | None] = queue.Queue()
         self._procs: set[subprocess.Popen[bytes]] = set()
         self._offices: set[Office] = set()
@@ -275,8 +276,8 @@ class PdfPool:
                     if office is None:
                         try:
                             office = self._office(slot)
-                        except OSError as exc:
-                            reason = f"LibreOffice 无法启动 cannot start LibreOffice: {exc}"
+                        except Exception as exc:  # noqa: BLE001 — the job fails, the worker lives on
+                            reason = f"LibreOffice 无法启动 cannot start LibreOffice: {type(exc).__name__}: {exc}"
                             continue
                     if self._aborted:  # Ctrl-C while this LibreOffice was starting
                         reason = "已中断 interrupted"
