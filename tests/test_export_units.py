@@ -172,3 +172,25 @@ def test_the_cached_constant_parts_of_the_word_package_are_the_ones_made_from_th
         assert {m.name for m in made.members} >= {"word/styles.xml", "word/settings.xml", "word/theme/theme1.xml"}
     finally:
         constant_members.cache_clear()
+
+
+@pytest.mark.parametrize("data", ["reference", "national"])
+def test_every_style_an_exported_document_uses_is_defined_and_unused_built_ins_are_pruned(
+        data: str, tmp_path: Path) -> None:
+    import re
+    import zipfile
+
+    from juesuan.export import export_book
+
+    folder = Path(__file__).resolve().parents[1] / "src" / "juesuan" / "reference"
+    book = read_data(folder / ("national-2023-reference.json" if data == "national" else "nmg-2023-reference.json"))
+    export_book(book, tmp_path / "d.docx")
+    with zipfile.ZipFile(tmp_path / "d.docx") as z:
+        parts = {n: z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("word/") and n.endswith(".xml")}
+    styles = parts.pop("word/styles.xml")
+    defined = set(re.findall(r'<w:style [^>]*w:styleId="([^"]+)"', styles))
+    used = {ref for xml in parts.values() for ref in re.findall(r'<w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', xml)}
+    used |= set(re.findall(r'<w:(?:basedOn|link|next) w:val="([^"]+)"', styles))
+    assert used and used <= defined, used - defined
+    assert "Heading9" not in defined and "<w:latentStyles" not in styles  # the template's unused ones are gone
+    assert len(defined) < 40
