@@ -24,6 +24,19 @@ def esc(text: str) -> str:
 
 def number_text(value: Decimal | int | float) -> str:
     """The shortest text that reads back as the same double (what Excel itself writes)."""
+    kind = type(value)
+    if kind is Decimal:
+        # Fast path: a decimal of at most 15 digits written positionally is the shortest text
+        # of its double (any two such decimals are different doubles), which is what repr
+        # prints for 1e-4 <= |x| < 1e16; trailing zeros and point dropped, -0 as 0.
+        s = str(value)
+        if len(s) <= 15 and s[-1].isdigit() and "E" not in s:  # not NaN/Infinity, not 1E+2
+            if "." in s:
+                s = s.rstrip("0").rstrip(".")
+            if "0.0000" not in s:
+                return "0" if s == "-0" else s
+    elif kind is int:
+        return str(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     f = float(value)

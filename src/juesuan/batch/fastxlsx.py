@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from juesuan.batch.datarows import Mismatch, RowCompiler
 from juesuan.batch.formulas import LETTERS, FormulaRenderer
 from juesuan.batch.narrative_sheet import NarrativeParts
 from juesuan.batch.notes_sheet import NotesParts
@@ -111,6 +112,7 @@ class FastWriter:
         self._fixed_tables: dict[str, SheetEdits] = {}
         self._label_xml: dict[tuple[int, int, str, object], str] = {}
         self._columns = {(t.key, c.key): c for t in parts.format.tables if t.kind != "fixed" for c in t.columns()}
+        self.rows = RowCompiler(self.s, self.row_template)
 
     def _fixed_edits(self, table: Table) -> SheetEdits:
         """A fixed table's edits laid out once per process (refilled per department)."""
@@ -132,17 +134,13 @@ class FastWriter:
         constant = self._fixed_formulas if not any(tl.offset for tl in tables.values()) else {}
         fixed_only = self._fixed_only
 
+        row_template = self.row_template
+
         def text(key: Key, expr: Expr) -> str:
             col = columns.get((key[0], key[2]))
             tl = tables[key[0]]
             if col is not None and col.derive is not None:
-                template = templates.get((key[0], key[2]))
-                if template is None:
-                    table = tl.table
-                    e = col.derive(lambda k: Ref(table.key, "\x00", k))
-                    addr = lambda ref: Address(table.sheet, SENTINEL, tl.value_col(0, ref[2]))  # noqa: E731
-                    template = templates[(key[0], key[2])] = e.formula(addr, table.sheet)
-                return template.replace(str(SENTINEL), str(tl.row_index[key[1]]))
+                return row_template(tl, key[2]).replace("\x00", str(tl.row_index[key[1]]))
             if key in fixed_only:  # the same text in every department
                 f = constant.get(key)
                 if f is None:
@@ -151,6 +149,19 @@ class FastWriter:
             return "=" + fx.excel(expr, tl.table.sheet)
 
         return text
+
+    def row_template(self, tl: TableLayout, col_key: str) -> str:
+        """A per-row identity's formula text (``col.derive``, whose references are the same row's
+        cells) with "\x00" for the row: rendered once per process with a row that cannot occur
+        (:data:`SENTINEL`, one past Excel's last row), then the marker put in."""
+        template = self._row_formulas.get((tl.table.key, col_key))
+        if template is None:
+            table = tl.table
+            e = self._columns[(table.key, col_key)].derive(lambda k: Ref(table.key, "\x00", k))  # type: ignore[misc]
+            addr = lambda ref: Address(table.sheet, SENTINEL, tl.value_col(0, ref[2]))  # noqa: E731
+            template = self._row_formulas[(table.key, col_key)] = e.formula(addr, table.sheet).replace(
+                str(SENTINEL), "\x00")
+        return template
 
     # ── compile (once per process) ──
     def _compile_frame(self, p: SheetParts) -> Frame:
@@ -174,7 +185,10 @@ class FastWriter:
 
     # ── render (per department) ──
     def sheet_xml(self, book: Book, table: Table, tl: TableLayout, exprs: dict[Key, Expr], values: dict[Key, Decimal],
-                  layout: BookLayout, formula: FormulaText | None = None) -> str:
+                  layout: BookLayout, formula: FormulaText | None = None, formulas: list[int] | None = None) -> str:
+        """The sheet's XML; ``formulas``: a list to which the number of formula cells written is
+        appended, and then the data rows are rendered from compiled rows (:mod:`.datarows`),
+        else generically (:func:`~juesuan.sheets.tables.table_edits`)."""
         p = self.parts.sheet(table.key)
         s = self.s
         frame = self.frames[table.key]
@@ -184,14 +198,7 @@ class FastWriter:
             dept = text_cell(f"A{UNIT_ROW}", s["js_plain"], f"部门：{name}", table.sheet)
             out += (frame.unit_open, dept, frame.unit_rest, "</row>")
         out.append(frame.after)
-        if table.kind == "fixed" and not tl.offset:
-            edits = self._fixed_edits(table).refill(book.values, values, lambda k: None if k in self._fixed_only
-                                                    else formula(k, exprs[k]) if formula else None)
-        else:
-            edits = table_edits(book, tl, exprs, layout.address, values, formula)
-        if len(self._label_xml) > LABEL_CACHE:
-            self._label_xml.clear()
-        out.append(edits_xml(edits, self.s, self._label_xml))
+        out.append(self._data_xml(book, table, tl, exprs, values, layout, formula, formulas))
         last_row = tl.first_data_row + len(tl.row_keys) - 1 if tl.row_keys else tl.first_data_row - 1
         merges = list(p.merges)
         if p.footnote is not None and tl.footnote_row is not None:
@@ -208,6 +215,29 @@ class FastWriter:
         return "".join([p.head, f'<dimension ref="A1:{column_letter(width)}{max(last_row, 1)}"/>', p.after_dimension,
                         "<sheetData>", *out, "</sheetData>", p.before_merges, merge_xml, p.after_merges])
 
+    def _data_xml(self, book: Book, table: Table, tl: TableLayout, exprs: dict[Key, Expr], values: dict[Key, Decimal],
+                  layout: BookLayout, formula: FormulaText | None, formulas: list[int] | None) -> str:
+        """The data rows (without the 注 row)."""
+        if formulas is not None and formula is not None:
+            if table.kind != "fixed":
+                xml, n = self.rows.keyed_xml(book, tl, exprs, values, formula)
+                formulas.append(n)
+                return xml
+            if not tl.offset:
+                row = self.rows.fixed_rows(table, self._fixed_edits(table), self._fixed_only.__contains__)
+                formulas.append(row.formulas)
+                return self.rows.fixed_xml(book, row, table, exprs, values, formula)
+        if table.kind == "fixed" and not tl.offset:
+            edits = self._fixed_edits(table).refill(book.values, values, lambda k: None if k in self._fixed_only
+                                                    else formula(k, exprs[k]) if formula else None)
+        else:
+            edits = table_edits(book, tl, exprs, layout.address, values, formula)
+        if formulas is not None:
+            formulas.append(sum(1 for c in edits.cells if c.formula is not None))
+        if len(self._label_xml) > LABEL_CACHE:
+            self._label_xml.clear()
+        return edits_xml(edits, self.s, self._label_xml)
+
     # ── archive ──
     def render(self, book: Book, exprs: dict[Key, Expr], values: dict[Key, Decimal], layout: BookLayout | None = None,
                narrative: Narrative | None = None, now: dt.datetime | None = None) -> bytes:
@@ -218,10 +248,20 @@ class FastWriter:
         layout = layout or book_layout(book)
         formula = self.formula_text(layout)
         dynamic: dict[str, bytes] = {}
-        for p in self.parts.sheets:
-            t = p.table
-            xml = self.sheet_xml(book, t, layout.tables[t.key], exprs, values, layout, formula)
-            dynamic[p.path] = xml.encode("utf-8")
+        try:
+            counts: list[int] | None = []
+            for p in self.parts.sheets:
+                t = p.table
+                xml = self.sheet_xml(book, t, layout.tables[t.key], exprs, values, layout, formula, counts)
+                dynamic[p.path] = xml.encode("utf-8")
+            if sum(counts) != len(exprs):  # type: ignore[arg-type]
+                raise Mismatch(None)
+        except Mismatch:  # derivations other than the book's own: the rows as row_cells lays them out
+            counts = None
+            for p in self.parts.sheets:
+                t = p.table
+                xml = self.sheet_xml(book, t, layout.tables[t.key], exprs, values, layout, formula)
+                dynamic[p.path] = xml.encode("utf-8")
         stamp = now or dt.datetime.now(dt.timezone.utc)
         dynamic["docProps/core.xml"] = _core(self.parts.static["docProps/core.xml"], stamp)
         if self.narrative is not None:
