@@ -115,7 +115,10 @@ def _reason_spans(text: str) -> tuple[tuple[int, int], ...]:
 
 
 def _inside(at: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(s <= at < e for s, e in spans)
+    for s, e in spans:
+        if s <= at < e:
+            return True
+    return False
 
 
 def _fig(text: str, start: int, unit: str) -> Figure:
@@ -322,7 +325,10 @@ def _name(a: Amount, facts: SectionFacts, doc: Doc) -> str:
         subject = _strip(first[0].label)
         if subject not in GENERIC and _han(subject) >= 2:
             return subject[-40:]
-    title = _block_title(facts.section, a.para)
+    titles = facts._block_titles
+    title = titles.get(a.para)
+    if title is None:
+        title = titles[a.para] = _block_title(facts.section, a.para)  # (the section's paragraphs do not change)
     return title[-40:] if title else facts.section.title
 
 

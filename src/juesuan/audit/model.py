@@ -262,6 +262,7 @@ class SectionFacts:
     _indexed: int = field(default=0, repr=False, compare=False)
     _ordered: bool = field(default=True, repr=False, compare=False)  # amounts appended paragraph by paragraph
     _lists_dropped: int = field(default=0, repr=False, compare=False)  # lists when nested items were last dropped
+    _block_titles: dict[int, str] = field(default_factory=dict, repr=False, compare=False)  # by paragraph
 
     def in_para(self, i: int) -> list[Amount]:
         """The amounts of paragraph ``i``, in the order of :attr:`amounts` (which only ever grows
