@@ -31,7 +31,7 @@ from juesuan.audit.changes import last_year, link_change, read_changes, read_com
 from juesuan.audit.model import (Amount, Change, Claim, CountSum, Doc, Item, ListStmt, Rate, SectionFacts, Share,
                                  Skip, _around, segment_span, sentence_span, sign_of)
 from juesuan.audit.sections import Para, Section
-from juesuan.audit.text import COUNT_UNITS, FIGURE_RX, Figure, figure_at, figures
+from juesuan.audit.text import COUNT_UNITS, FIGURE_RX, Figure, figure_at, parse_figure
 
 NUM = r"\d+(?:\.\d+)?"
 REASON_RX = re.compile(r"(?:变动|差异|增减变化|变化|增减)?(?:的)?原因(?:是|为|主要是|主要为|如下|分析)?[：:]?"
@@ -167,9 +167,10 @@ def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para, para_year: i
         base = re.sub(r"^(比重|比例|比)", "", m.group("base")).strip()
         facts.shares.append(Share(_fig(m.group("pct"), m.start("pct"), "%"), base, "", i, m.start(), m.end()))
         claimed.append((m.start(), m.end()))
-    for f in figures(text):
-        if f.is_percent or _inside(f.start, claimed):
+    for m in FIGURE_RX.finditer(text):  # as figures(text), parsing only the figures kept
+        if m.group("unit") == "%" or _inside(m.start(), claimed):
             continue
+        f = parse_figure(m)
         label = _label(text, f.start, p)
         if _inside(f.start, reasons):
             role = "reason"
