@@ -477,6 +477,13 @@ def _paragraph_items(facts: SectionFacts, j: int, head: Amount) -> list[Item]:
     return items if len(items) >= 2 else []
 
 
+@lru_cache(maxsize=1024)
+def _list_starts(text: str) -> tuple[int, ...]:
+    """Where each :data:`LIST_RX` match of a paragraph starts (pure; a paragraph is asked once
+    per list whose items it opens)."""
+    return tuple(m.start() for m in LIST_RX.finditer(text))
+
+
 def _numbered_items(facts: SectionFacts, j: int, head: Amount) -> list[Item]:
     paras = facts.section.paras
     level = paras[j].level
@@ -498,7 +505,7 @@ def _numbered_items(facts: SectionFacts, j: int, head: Amount) -> list[Item]:
                      None)
         if first is None:
             continue
-        lists_at = [m.start() for m in LIST_RX.finditer(paras[first.para].text)]
+        lists_at = _list_starts(paras[first.para].text)
         cut = min([x for x in lists_at if x > first.at], default=None)
         budgets = [a for a in facts.in_para(first.para) if a.role == "budget"
                    and (cut is None or a.at < cut)]
@@ -680,9 +687,10 @@ def _link(facts: SectionFacts, doc: Doc) -> None:
                                       doc.sentence(section, section.paras[ch.para], ch.start)))
     for ch in facts.changes:
         ch.alt = _list_head_alternative(facts, ch)
+    ends = _ends_by_para(facts)  # (no rate or share is added while linking)
     for r in facts.rates:
         r.actual = _nearest(facts, r.para, r.start, "actual", "万元")
-        r.budget = _rate_budget(facts, r)
+        r.budget = _rate_budget(facts, r, ends)
         if r.budget is None or r.actual is None:
             facts.skipped.append(Skip(section.title, "完成率找不到对应的预算数或决算数，未检查",
                                       "a completion rate without its budget or actual figure; not checked",
@@ -730,14 +738,17 @@ def _list_head_alternative(facts: SectionFacts, ch: Change) -> Amount | None:
     return None
 
 
-def _rate_budget(facts: SectionFacts, r: Rate) -> Amount | None:
+def _rate_budget(facts: SectionFacts, r: Rate,
+                 ends: dict[int, list[int]] | None = None) -> Amount | None:
     """The budget a completion rate divides by: stated in the rate's own clauses (after the
     previous rate or share of its sentence — never the parent's budget stated before a 其中), or
-    implied by a stated difference ("决算数大于预算数 55.93 万元")."""
+    implied by a stated difference ("决算数大于预算数 55.93 万元").  ``ends``: the ends of the
+    section's rates and shares by paragraph (:func:`_ends_by_para`), when the caller has them."""
     text = facts.section.paras[r.para].text
     s, _ = sentence_span(text, r.start)
-    fence = max([s] + [x.end for x in facts.rates if x.para == r.para and x.end <= r.start]
-                + [x.end for x in facts.shares if x.para == r.para and x.end <= r.start])
+    if ends is None:
+        ends = _ends_by_para(facts)
+    fence = max([s] + [e for e in ends.get(r.para, ()) if e <= r.start])
     own = [a for a in facts.in_para(r.para) if fence <= a.at < r.start and a.role == "budget"
            and a.fig.is_money]
     if own:
@@ -754,6 +765,14 @@ def _rate_budget(facts: SectionFacts, r: Rate) -> Amount | None:
     fig = Figure(value, places, "万元", f"{value}万元（由{c.word}预算数 {c.amount.text} 推算）",  # type: ignore[union-attr]
                  c.amount.start, c.amount.end)  # type: ignore[union-attr]
     return Amount(fig, "budget", "预算数（推算）", "预算数", r.para, c.at, r.actual.year)
+
+
+def _ends_by_para(facts: SectionFacts) -> dict[int, list[int]]:
+    """The ends of the section's rates and shares, by paragraph."""
+    out: dict[int, list[int]] = {}
+    for x in [*facts.rates, *facts.shares]:
+        out.setdefault(x.para, []).append(x.end)
+    return out
 
 
 def _unnamed_base(facts: SectionFacts, sh: Share) -> Amount | None:
