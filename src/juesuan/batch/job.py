@@ -71,24 +71,22 @@ class FastFound(Found):
     """A :class:`~juesuan.locate.Found` whose ``address`` is two dict look-ups (the checker asks
     tens of thousands of times); a table with side-by-side blocks keeps the general one."""
 
-    @property
-    def _columns(self) -> dict[str, int]:
-        cols = self.__dict__.get("_cols")
-        if cols is None:
-            t = self.table
-            cols = {c.key: self.layout.value_col(0, c.key) for c in t.blocks[0].columns} if len(t.blocks) == 1 else {}
-            self.__dict__["_cols"] = cols
-        return cols  # type: ignore[no-any-return]
+    cols: dict[str, int]  # column key → sheet column of a one-block table; {}: side-by-side blocks
+
+    def index_columns(self) -> "FastFound":
+        t = self.table
+        self.cols = {c.key: self.layout.value_col(0, c.key) for c in t.blocks[0].columns} if len(t.blocks) == 1 else {}
+        return self
 
     def address(self, row_key: str, col_key: str) -> Address | None:
-        cols = self._columns
+        cols = self.cols
         if not cols:
             return super().address(row_key, col_key)
         r, c = self.rows.get(row_key), cols.get(col_key)
         return None if r is None or c is None else Address(self.table.sheet, r, c)
 
     def has(self, row_key: str, col_key: str) -> bool:
-        cols = self._columns
+        cols = self.cols
         if not cols:
             return super().has(row_key, col_key)
         return row_key in self.rows and col_key in cols
@@ -99,7 +97,8 @@ def found_of(layout: BookLayout) -> FoundBook:
     tables = {}
     for key, tl in layout.tables.items():
         last = tl.first_data_row + len(tl.row_keys) - 1
-        tables[key] = FastFound(tl.table, tl, tl.first_data_row, last, tl.footnote_row, dict(tl.row_index))
+        tables[key] = FastFound(tl.table, tl, tl.first_data_row, last, tl.footnote_row,
+                                dict(tl.row_index)).index_columns()
     return FoundBook(tables)
 
 

@@ -56,6 +56,7 @@ class Prepared:
         self._kinds: dict[Key, Kind] = format_cache(self.fmt, "_check_kinds")  # a cell's kind is the format's
         self._addresses: dict[Key, Address | None] = {}
         self._formulas: dict[Key, str] = {}
+        self._refs: dict[Key, CellRef | None] = {}
         self._by_table: dict[str, list[Key]] | None = None
         self.input_keys: list[Key] = [k for t in self.fmt.tables for k in book.input_keys(t)]
         kinds, kind = self._kinds, self.kind
@@ -96,6 +97,15 @@ class Prepared:
         if kind is None:
             kind = self._kinds[key] = _kind(self.fmt.table(key[0]), key)
         return kind
+
+    def ref(self, key: Key) -> CellRef | None:
+        """Where a finding points for the cell (None when it is not on the sheet); remembered."""
+        try:
+            return self._refs[key]
+        except KeyError:
+            a = self.address(key)
+            r = self._refs[key] = None if a is None else CellRef(a.sheet, a.a1(), key[0], key[1], key[2])
+            return r
 
     def placed(self, key: Key) -> bool:
         """Whether the cell is on its sheet (``address(key) is not None``, without building it)."""
@@ -149,6 +159,7 @@ class Context:
         self.computed: set[Key] = set()  # formula cells without a cached value: computed here
         self.unplaced: set[Key] = set()  # derived cells of rows missing from the sheet: computed here
         self.formula_states: dict[Key, str] = {}
+        self._labels: dict[Key, str] = {}  # label() of each cell named so far
         self.unfilled = False  # no derived cell holds a formula or a value: never filled
         self.prior = prior  # last year's book, when known (the rules across years)
         self.recorder: Any = None  # called with (rule, left, right) for each comparison (juesuan.balance)
@@ -259,10 +270,7 @@ class Context:
         return self.prep.address(key)
 
     def ref(self, key: Key) -> CellRef | None:
-        a = self.prep.address(key)
-        if a is None:
-            return None
-        return CellRef(a.sheet, a.a1(), key[0], key[1], key[2])
+        return self.prep.ref(key)
 
     def refs(self, keys: Iterable[Key]) -> list[CellRef]:
         out: list[CellRef] = []
@@ -296,6 +304,12 @@ class Context:
 
     def label(self, key: Key) -> str:
         """A cell as an accountant names it: 表5「2010301 行政运行」基本支出, 表1「收入总计」."""
+        label = self._labels.get(key)
+        if label is None:
+            label = self._labels[key] = self._label(key)
+        return label
+
+    def _label(self, key: Key) -> str:
         table = self.fmt.table(key[0])
         if table.kind == "fixed" and len(table.fixed_rows()) == 1:  # 表10: one row of columns
             return f"{table.key}「{key[2]}」"
