@@ -55,17 +55,15 @@ class Book:
             if col.is_input:
                 yield (table.key, row, col.key)
 
-    def input_keys(self, table: Table) -> Iterator[Key]:
+    def input_keys(self, table: Table) -> list[Key]:
         """Every input cell of a table (in row order)."""
         if table.kind == "fixed":
-            yield from _fixed_inputs(self.format, table)
-            return
+            return list(_fixed_inputs(self.format, table))
         cols = [col.key for col in table.columns() if col.is_input]
         rows = self.codes.get(table.key, []) if table.kind == "code" else \
             [str(i + 1) for i in range(self.records.get(table.key, 0))]
-        for row in rows:
-            for col_key in cols:
-                yield (table.key, row, col_key)
+        t = table.key
+        return [(t, row, col_key) for row in rows for col_key in cols]
 
 
 def _fixed_inputs(fmt: Format, table: Table) -> list[Key]:

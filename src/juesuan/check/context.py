@@ -52,6 +52,8 @@ class Prepared:
         self.fmt = book.format
         self.found = found
         self._where = found.address if found is not None else None  # else the book's layout, when asked
+        if found is not None:
+            self.placed = found.has  # type: ignore[method-assign]
         self.exprs: dict[Key, Expr] = derive.derivations(book)
         self._kinds: dict[Key, Kind] = format_cache(self.fmt, "_check_kinds")  # a cell's kind is the format's
         self._addresses: dict[Key, Address | None] = {}
@@ -59,10 +61,17 @@ class Prepared:
         self._refs: dict[Key, CellRef | None] = {}
         self._by_table: dict[str, list[Key]] | None = None
         self.input_keys: list[Key] = [k for t in self.fmt.tables for k in book.input_keys(t)]
+        self.numeric_inputs: list[Key] = []
+        self.numeric_derived: list[Key] = []
+        self.counts: set[Key] = set()  # the number cells that hold counts (whole numbers)
         kinds, kind = self._kinds, self.kind
-        self.numeric_inputs = [k for k in self.input_keys if (kinds.get(k) or kind(k)) != "text"]
-        self.numeric_derived = [k for k in self.exprs if (kinds.get(k) or kind(k)) != "text"]
-        self.counts = {k for k in (*self.numeric_inputs, *self.numeric_derived) if kinds[k] == "count"}
+        for keys, numeric in ((self.input_keys, self.numeric_inputs), (self.exprs, self.numeric_derived)):
+            for k in keys:
+                cell_kind = kinds.get(k) or kind(k)
+                if cell_kind != "text":
+                    numeric.append(k)
+                    if cell_kind == "count":
+                        self.counts.add(k)
 
     @cached_property
     def parts(self) -> dict[Key, list[Key]]:
@@ -108,9 +117,8 @@ class Prepared:
             return r
 
     def placed(self, key: Key) -> bool:
-        """Whether the cell is on its sheet (``address(key) is not None``, without building it)."""
-        if self.found is not None:
-            return self.found.has(key)
+        """Whether the cell is on its sheet (``address(key) is not None``, without building it;
+        with a FoundBook this method is replaced by its ``has``)."""
         return self.address(key) is not None
 
     def address(self, key: Key) -> Address | None:

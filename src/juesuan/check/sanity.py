@@ -35,10 +35,16 @@ BRACKETS = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "‘":
 
 def printed_codes(ctx: "Context", table: Table) -> list[tuple[int, str]]:
     """(sheet row, code) of the code rows as printed (from the book when there is no sheet)."""
-    if ctx.found is not None:
-        rows = ctx.found.tables[table.key].rows
-        return sorted((r, c) for c, r in rows.items() if c != table.total_label)
-    return list(enumerate(r for r in ctx.book.rows(table) if r != table.total_label))
+    memo = ctx.__dict__.setdefault("_printed_codes", {})  # S-1, S-2 and S-3 each ask
+    codes = memo.get(table.key)
+    if codes is None:
+        if ctx.found is not None:
+            rows = ctx.found.tables[table.key].rows
+            codes = sorted((r, c) for c, r in rows.items() if c != table.total_label)
+        else:
+            codes = list(enumerate(r for r in ctx.book.rows(table) if r != table.total_label))
+        memo[table.key] = codes
+    return list(codes)
 
 
 def code_tables(ctx: "Context") -> list[Table]:
