@@ -122,13 +122,24 @@ def test_the_number_cells_of_a_cell_follow_its_own_expression() -> None:
     assert ("表5", "2010399", "基本支出") in pa.parts[key] and ("表5", "2010399", "基本支出") not in pb.parts[key]
 
 
-def test_found_has_a_cell_exactly_when_it_has_an_address() -> None:
-    book = book_from_data(_data())
-    found = found_of(book_layout(book))
-    prep = Prepared(book, found)
+@pytest.mark.parametrize("name", ["nmg-2023", "national-2023"])
+def test_the_batch_finds_every_cell_where_the_general_reader_does(name: str) -> None:
+    """found_of's dict look-ups (per block for 表1's side-by-side blocks) against Found.address."""
+    from juesuan.locate import Found, FoundBook
+
+    book = book_from_data(_data(name))
+    layout = book_layout(book)
+    fast = found_of(layout)
+    general = FoundBook({k: Found(f.table, f.layout, f.first_data_row, f.last_data_row, f.footnote_row, dict(f.rows))
+                         for k, f in fast.tables.items()})
+    prep = Prepared(book, fast)
     keys = [*prep.input_keys, *prep.exprs, ("表5", "999", "基本支出"), ("表1", "收入总计", "无此列"), ("无此表", "1", "x")]
-    assert any(found.has(k) for k in keys) and not all(found.has(k) for k in keys)
+    keys += [(t, r, c) for t, f in fast.tables.items() if len(f.table.blocks) > 1
+             for r in f.rows for b in f.table.blocks for c in (col.key for col in b.columns)]
+    assert any(fast.has(k) for k in keys) and not all(fast.has(k) for k in keys)
+    assert any(len(f.table.blocks) > 1 for f in fast.tables.values())
     for k in keys:
-        assert found.has(k) == (found.address(k) is not None), k
+        assert fast.address(k) == general.address(k), k
+        assert fast.has(k) == general.has(k) == (general.address(k) is not None), k
         assert prep.placed(k) == (prep.address(k) is not None), k
-    copy.deepcopy(found)  # still a plain dataclass
+    copy.deepcopy(fast)  # still plain data

@@ -18,11 +18,11 @@ user changed 2010301 基本支出 from 100.00 to 100.01 with a tool that does no
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import repeat
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from juesuan.check.tolerance import Mode, compare, round2
+from juesuan.check.tolerance import EPS, Mode, compare, round2
 from juesuan.money import CENT
 from juesuan.expr import Expr, Key, RatePercent, Ref, ScoreOf, Sum, SumIf
 from juesuan.findings import Finding
@@ -68,7 +68,8 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
     skipped = ctx.computed | ctx.unplaced | ctx.problems.keys()
     formulas_known = ctx.formulas is not None  # the batch has none: no formula_state call per cell
     # the cells whose stored value carries 元 precision (more than two decimals), for is_precise
-    precise_cells = {k for k, v in numbers.items() if v != v.quantize(CENT)}
+    cents = map(Decimal.quantize, numbers.values(), repeat(CENT))  # in C: no call of ours per number
+    precise_cells = {k for (k, v), c in zip(numbers.items(), cents) if v != c}
     printed_of: dict[Key, Decimal] | None = None  # round2 of each stored number, when first needed
     for key in prep.numeric_derived:
         if skipped and key in skipped:
@@ -90,16 +91,19 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
         precise = bool(precise_cells) and (key in precise_cells or not precise_cells.isdisjoint(parts))
         if not precise and actual == expected:
             continue  # two-decimal figures that agree: nothing to round
-        values = list(map(value, parts, repeat(ZERO)))
-        n = len(values) - values.count(0)
         printed = expected
         if precise and rule.mode is Mode.ROUNDED:
             if not simple:
                 printed = expr.value(_printed(ctx))
             else:  # sum(round2(v) for v in values), from the numbers rounded once
                 if printed_of is None:
-                    printed_of = {k: round2(v) for k, v in numbers.items()}
+                    printed_of = dict(zip(numbers, map(Decimal.quantize, numbers.values(), repeat(CENT),
+                                                       repeat(ROUND_HALF_UP))))  # round2 of each, in C
                 printed = sum(map(printed_of.get, parts, repeat(PRINTED_ZERO)), ZERO)
+                if abs(actual - expected) <= EPS and printed_of.get(key, PRINTED_ZERO) == printed:
+                    continue  # what compare() finds here: equal stored values, equal printed figures
+        values = list(map(value, parts, repeat(ZERO)))
+        n = len(values) - values.count(0)
         gap = compare(rule.mode, actual, expected, expected_printed=printed, n_parts=n, precise=precise,
                       balanced=ctx.balanced)
         if gap is not None:
@@ -134,7 +138,8 @@ def _printed(ctx: "Context") -> Callable[[Key], object]:
 
 def _pointed(ctx: "Context", parts: list[Key]) -> list[Key]:
     """The parts worth pointing at: those that exist on the sheet."""
-    return [k for k in parts if ctx.address(k) is not None]
+    placed = ctx.prep.placed
+    return [k for k in parts if placed(k)]
 
 
 def describe(ctx: "Context", expr: Expr, key: Key | None = None) -> str:
@@ -146,7 +151,8 @@ def describe(ctx: "Context", expr: Expr, key: Key | None = None) -> str:
         return ctx.label(expr.key)
     if isinstance(expr, Sum):
         refs = [t for t in expr.terms if isinstance(t, Ref)]
-        present = [r for r in refs if ctx.address(r.key) is not None]
+        placed = ctx.prep.placed
+        present = [r for r in refs if placed(r.key)]
         if not present:
             return "0"
         same_table = key is not None and all(r.table == key[0] for r in refs)
