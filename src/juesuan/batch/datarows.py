@@ -32,6 +32,7 @@ from juesuan.sheets.edits import SheetEdits
 from juesuan.spec import Table
 
 # slot kinds of a compiled row
+# (fill compares the kinds as literals, for speed)
 LIT = 0  # literal XML (``b``: it holds the sheet row, :data:`R`)
 NAME = 1  # the 科目名称 label of a code row the format's code list lacks
 INPUT = 2  # an input cell: the book's value
@@ -84,7 +85,7 @@ class RowCompiler:
         self.styles = styles
         self.row_template = row_template  # (layout, column key) → a per-row identity's text, row R
         self._rows: dict[tuple[str, str], Row] = {}
-        self._names: dict[tuple[str, int, str], str] = {}
+        self._names: dict[tuple[str, str, str], str] = {}
         self._fixed: dict[str, Row] = {}
 
     # ── compile ──
@@ -111,13 +112,13 @@ class RowCompiler:
                     slots.append((LIT, value_cell(ref, st[style], None if is_total else listed, t.sheet), None,
                                   None, None))
                 else:
-                    slots.append((NAME, LETTERS[c], st[style], None, None))
+                    slots.append((NAME, LETTERS[c], str(st[style]), None, None))
         for col in t.block.columns:
             c += 1
             key = (t.key, row_key, col.key)
             if key in exprs:
                 formulas += 1
-                s = st[f"js_out_{col.kind}" + ("_bold" if is_total else "")]
+                s = str(st[f"js_out_{col.kind}" + ("_bold" if is_total else "")])
                 if col.derive is not None:
                     text = esc(self.row_template(tl, col.key)[1:])
                     slots.append((FIXED, LETTERS[c], s, key, text))
@@ -129,7 +130,7 @@ class RowCompiler:
             elif t.kind == "code" and (len(row_key) < 7 or is_total):
                 slots.append((LIT, value_cell(f"{LETTERS[c]}{R}", st[BLANK.style], None, t.sheet), None, None, None))
             else:
-                slots.append((INPUT, LETTERS[c], st[f"js_in_{col.kind}"], key, None))
+                slots.append((INPUT, LETTERS[c], str(st[f"js_in_{col.kind}"]), key, None))
         slots.append((LIT, "</row>", None, None, None))
         return Row(_merge(slots), formulas, sum_key)
 
@@ -149,11 +150,11 @@ class RowCompiler:
                 if e.formula is not None:
                     formulas += 1
                     kind = FIXED if constant(e.key) else EXPR  # type: ignore[arg-type]
-                    slots.append((kind, ref, st[e.style], e.key, esc(e.formula[1:]) if kind == FIXED else None))
+                    slots.append((kind, ref, str(st[e.style]), e.key, esc(e.formula[1:]) if kind == FIXED else None))
                 elif e.key is None:
                     slots.append((LIT, value_cell(ref, st[e.style], e.value, edits.sheet), None, None, None))
                 else:
-                    slots.append((INPUT, ref, st[e.style], e.key, None))
+                    slots.append((INPUT, ref, str(st[e.style]), e.key, None))
             slots.append((LIT, "</row>", None, None, None))
         compiled = self._fixed[table.key] = Row(_merge(slots), formulas, None)
         return compiled
@@ -191,42 +192,43 @@ class RowCompiler:
     def _fill(self, out: list[str], row: Row, rs: str, book: Book, t: Table, row_key: str,
               exprs: Mapping[Key, Expr], values: Mapping[Key, Decimal], formula: FormulaText,
               pattern: str | None) -> None:
+        # the kinds as literals and the Decimal test first: this loop writes every value of a batch
         inputs = book.values
         append = out.append
         for kind, a, b, key, text in row.slots:
-            if kind == INPUT:
+            if kind == 2:  # INPUT
                 v = inputs.get(key)
                 if v is None:
                     append(f'<c r="{a}{rs}" s="{b}"/>')
-                elif isinstance(v, str):
-                    append(text_cell(f"{a}{rs}", b, v, t.sheet))
+                elif v.__class__ is not Decimal and isinstance(v, str):
+                    append(text_cell(f"{a}{rs}", int(b), v, t.sheet))
                 else:
                     append(f'<c r="{a}{rs}" s="{b}"><v>{number_text(v)}</v></c>')
-            elif kind >= FIXED:
+            elif kind > 2:  # FIXED, SUM, EXPR
                 if key not in exprs:
                     raise Mismatch(key)
-                if kind == FIXED:
+                if kind == 3:
                     text = text.replace(R, rs)
-                elif kind == SUM:
+                elif kind == 4:
                     text = pattern.replace(R, text)  # type: ignore[union-attr]
                 else:
                     text = esc(formula(key, exprs[key])[1:])
                 v = values.get(key)
                 if v is None:
                     append(f'<c r="{a}{rs}" s="{b}"><f>{text}</f></c>')
-                elif isinstance(v, str):
+                elif v.__class__ is not Decimal and isinstance(v, str):
                     append(f'<c r="{a}{rs}" s="{b}" t="str"><f>{text}</f><v>{esc(v)}</v></c>')
                 else:
                     append(f'<c r="{a}{rs}" s="{b}"><f>{text}</f><v>{number_text(v)}</v></c>')
-            elif kind == LIT:
+            elif kind == 0:  # LIT
                 append(a.replace(R, rs) if b else a)
             else:  # NAME
                 name = code_name(book, t, row_key)
                 k = (a, b, name)
                 xml = self._names.get(k)
                 if xml is None:
-                    append(value_cell(f"{a}{rs}", b, name, t.sheet))  # a name no cell can hold: the error
-                    self._names[k] = value_cell(f"{a}{R}", b, name, t.sheet)
+                    append(value_cell(f"{a}{rs}", int(b), name, t.sheet))  # a name no cell can hold: the error
+                    self._names[k] = value_cell(f"{a}{R}", int(b), name, t.sheet)
                 else:
                     append(xml.replace(R, rs))
 
@@ -244,7 +246,7 @@ def _sum_pattern(expr: Expr, row_index: Mapping[str, int]) -> str:
     parts: list[str] = []
     first = last = -1
     for x in expr.terms:  # type: ignore[attr-defined]
-        r = row_index.get(x.key[1])
+        r = row_index.get(x.row)
         if r is None:
             continue
         if r == last + 1 and last >= 0:
