@@ -4,8 +4,9 @@ Why: the openpyxl path (load the template → ``apply_book`` → save → re-ins
 costs a few hundred milliseconds per workbook, mostly building and serialising cell objects.
 A batch of hundreds of departments needs tens of milliseconds.  The template is parsed once
 per process (:mod:`juesuan.batch.template_parts`); per department only ``<sheetData>`` is
-rendered: the frame above the data from the template, the data rows from the same sheet edits
-the openpyxl writer and the ribbon apply (:func:`juesuan.sheets.tables.table_edits`), with the
+rendered: the frame above the data from the template, the data rows laid out as the openpyxl
+writer and the ribbon lay them out (:func:`juesuan.sheets.tables.table_edits`), here from rows
+compiled once per process and filled per department (:mod:`juesuan.batch.datarows`), with the
 derivations' values cached beside their formulas::
 
     <c r="D8" s="12"><f>SUM(D9:D12)</f><v>2657.4</v></c>
