@@ -57,6 +57,18 @@ def test_a_row_compiled_elsewhere_takes_this_departments_children_name_and_value
     assert xb["表3"] != sheets(a, True)["表3"]
 
 
+def test_a_code_the_format_lacks_takes_each_departments_own_name() -> None:
+    xml = []
+    for name in ("甲单位自设科目", "乙单位自设科目 & <另一个>"):
+        book = synth(13)
+        book.codes["表3"] = sorted(book.codes["表3"] + ["2010188"])
+        book.names[("科目名称", "2010188")] = name
+        made = sheets(book, True)
+        assert made == sheets(book, False)
+        xml.append(made["表3"])
+    assert "甲单位自设科目" in xml[0] and "乙单位自设科目 &amp; &lt;另一个&gt;" in xml[1]
+
+
 def test_derivations_other_than_the_books_fall_back_to_the_generic_rows() -> None:
     book = synth(12)
     exprs = derivations(book)
