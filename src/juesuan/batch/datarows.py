@@ -169,73 +169,73 @@ class RowCompiler:
             cache.clear()
         if len(self._names) > NAME_CACHE:
             self._names.clear()
-        out: list[str] = []
         n = 0
         r = tl.first_data_row
         ri = tl.row_index
+        work = []
         for row_key in tl.row_keys:
             row = cache.get((t.key, row_key))
             if row is None:
                 row = cache[(t.key, row_key)] = self.keyed_row(tl, row_key, exprs, book.format.codes_for(t))
-            pattern = None if row.sum_key is None else _sum_pattern(exprs[row.sum_key], ri)
             n += row.formulas
-            self._fill(out, row, str(r), book, t, row_key, exprs, values, formula, pattern)
+            work.append((row, str(r), row_key, None if row.sum_key is None else _sum_pattern(exprs[row.sum_key], ri)))
             r += 1
-        return "".join(out), n
+        return self._fill(work, book, t, exprs, values, formula), n
 
     def fixed_xml(self, book: Book, row: Row, table: Table, exprs: Mapping[Key, Expr],
                   values: Mapping[Key, Decimal], formula: FormulaText) -> str:
-        out: list[str] = []
-        self._fill(out, row, "", book, table, "", exprs, values, formula, None)
-        return "".join(out)
+        return self._fill([(row, "", "", None)], book, table, exprs, values, formula)
 
-    def _fill(self, out: list[str], row: Row, rs: str, book: Book, t: Table, row_key: str,
-              exprs: Mapping[Key, Expr], values: Mapping[Key, Decimal], formula: FormulaText,
-              pattern: str | None) -> None:
+    def _fill(self, work: list[tuple[Row, str, str, str | None]], book: Book, t: Table, exprs: Mapping[Key, Expr],
+              values: Mapping[Key, Decimal], formula: FormulaText) -> str:
+        """The XML of compiled rows, each with its sheet row, row key and SUM pattern."""
         # the kinds as literals and the Decimal test first: this loop writes every value of a batch
         inputs = book.values
+        out: list[str] = []
         append = out.append
-        for kind, a, b, key, text in row.slots:
-            if kind == 2:  # INPUT
-                v = inputs.get(key)
-                if v is None:
-                    append(f'<c r="{a}{rs}" s="{b}"/>')
-                elif v.__class__ is not Decimal and isinstance(v, str):
-                    append(text_cell(f"{a}{rs}", int(b), v, t.sheet))
-                else:
-                    append(f'<c r="{a}{rs}" s="{b}"><v>{number_text(v)}</v></c>')
-            elif kind > 2:  # FIXED, SUM, EXPR
-                if key not in exprs:
-                    raise Mismatch(key)
-                if kind == 3:
-                    text = text.replace(R, rs)
-                elif kind == 4:
-                    text = pattern.replace(R, text)  # type: ignore[union-attr]
-                else:
-                    text = esc(formula(key, exprs[key])[1:])
-                v = values.get(key)
-                if v is None:
-                    append(f'<c r="{a}{rs}" s="{b}"><f>{text}</f></c>')
-                elif v.__class__ is not Decimal and isinstance(v, str):
-                    append(f'<c r="{a}{rs}" s="{b}" t="str"><f>{text}</f><v>{esc(v)}</v></c>')
-                else:
-                    append(f'<c r="{a}{rs}" s="{b}"><f>{text}</f><v>{number_text(v)}</v></c>')
-            elif kind == 0:  # LIT
-                append(a.replace(R, rs) if b else a)
-            else:  # NAME
-                name = code_name(book, t, row_key)
-                k = (a, b, name)
-                xml = self._names.get(k)
-                if xml is None:
-                    append(value_cell(f"{a}{rs}", int(b), name, t.sheet))  # a name no cell can hold: the error
-                    self._names[k] = value_cell(f"{a}{R}", int(b), name, t.sheet)
-                else:
-                    append(xml.replace(R, rs))
+        for row, rs, row_key, pattern in work:
+            for kind, a, b, key, text in row.slots:
+                if kind == 2:  # INPUT
+                    v = inputs.get(key)
+                    if v is None:
+                        append(f'<c r="{a}{rs}" s="{b}"/>')
+                    elif v.__class__ is not Decimal and isinstance(v, str):
+                        append(text_cell(f"{a}{rs}", int(b), v, t.sheet))
+                    else:
+                        append(f'<c r="{a}{rs}" s="{b}"><v>{number_text(v)}</v></c>')
+                elif kind > 2:  # FIXED, SUM, EXPR
+                    if key not in exprs:
+                        raise Mismatch(key)
+                    if kind == 3:
+                        text = text.replace(R, rs)
+                    elif kind == 4:
+                        text = pattern.replace(R, text)  # type: ignore[union-attr]
+                    else:
+                        text = esc(formula(key, exprs[key])[1:])
+                    v = values.get(key)
+                    if v is None:
+                        append(f'<c r="{a}{rs}" s="{b}"><f>{text}</f></c>')
+                    elif v.__class__ is not Decimal and isinstance(v, str):
+                        append(f'<c r="{a}{rs}" s="{b}" t="str"><f>{text}</f><v>{esc(v)}</v></c>')
+                    else:
+                        append(f'<c r="{a}{rs}" s="{b}"><f>{text}</f><v>{number_text(v)}</v></c>')
+                elif kind == 0:  # LIT
+                    append(a.replace(R, rs) if b else a)
+                else:  # NAME
+                    name = code_name(book, t, row_key)
+                    k = (a, b, name)
+                    xml = self._names.get(k)
+                    if xml is None:
+                        append(value_cell(f"{a}{rs}", int(b), name, t.sheet))  # a name no cell can hold: the error
+                        self._names[k] = value_cell(f"{a}{R}", int(b), name, t.sheet)
+                    else:
+                        append(xml.replace(R, rs))
+        return "".join(out)
 
 
 def _sum_of_column(expr: Expr, table: str, col: str) -> bool:
     """``expr`` is a Σ of cells of ``table``'s column ``col`` (a 合计/类/款 cell)."""
-    return type(expr) is Sum and all(type(x) is Ref and x.key[0] == table and x.key[2] == col  # type: ignore[attr-defined]
+    return type(expr) is Sum and all(type(x) is Ref and x.table == table and x.col == col  # type: ignore[attr-defined]
                                      for x in expr.terms)  # type: ignore[attr-defined]
 
 
