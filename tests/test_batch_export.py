@@ -134,6 +134,28 @@ def test_a_relative_output_folder_converts_like_an_absolute_one(
     assert "相对路径" in text
 
 
+def test_the_long_lived_libreoffice_runs_on_jemalloc_and_a_document_still_converts(
+        tmp_path: Path, lo: ModuleType, uno_bridge: None) -> None:
+    from juesuan.batch.pdfpool import ALLOCATORS
+
+    assert any(Path(a).exists() for a in ALLOCATORS), "libjemalloc2 is needed (make system-packages)"
+    doc = WordDocument()
+    doc.body.append(paragraph(None, "分配器"))
+    doc.body.append(page.Section().xml(last=True))
+    doc.save(tmp_path / "a.docx")
+    done: list[PdfJob] = []
+    pool = PdfPool(tmp_path, 1, done.append, limit=60, uno=True)
+    pool.submit(PdfJob("a", tmp_path / "a.docx", tmp_path / "a.pdf"))
+    while not done:
+        time.sleep(0.05)
+    (office,) = office_pids(str(pool.stage))
+    maps = Path(f"/proc/{office}/maps").read_text()
+    pool.close()
+    assert "libjemalloc" in maps
+    assert [j.error for j in done] == [None]
+    assert "分配器" in subprocess.run(["pdftotext", str(tmp_path / "a.pdf"), "-"], capture_output=True, text=True).stdout
+
+
 def fake_soffice(tmp_path: Path, body: str) -> str:
     """A stand-in ``soffice``: a shell script doing ``body`` (``$OUT``: the --outdir)."""
     script = tmp_path / "soffice"

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Callable
 
 from juesuan.expr import Expr, Key, Ref, Sum, SumIf
-from juesuan.model import Book
+from juesuan.model import Book, format_cache
 from juesuan.spec import INPUT, Table
 
 ZERO = Decimal(0)
@@ -53,15 +53,35 @@ def _derivations(book: Book) -> dict[Key, Expr]:
     out: dict[Key, Expr] = {}
     for table in book.format.tables:
         if table.kind == "fixed":
-            for row in table.fixed_rows():
-                for col_key, spec in row.cells.items():
-                    if spec is not INPUT:
-                        out[(table.key, row.key, col_key)] = spec  # type: ignore[assignment]
+            out.update(_fixed_table(book, table))
         elif table.kind == "code":
             out.update(_code_table(book, table))
         else:
             out.update(_record_table(book, table))
     return out
+
+
+CACHE_LIMIT = 20_000  # built expressions remembered per table before starting afresh
+
+
+def _built(book: Book, table: Table) -> dict:  # type: ignore[type-arg]
+    """The expressions of ``table`` already built, by what they depend on (a row and its children,
+    the record counts): shared by every book of the format, as the expressions are immutable."""
+    tables = format_cache(book.format, "_derive_built")
+    entry = tables.get(table.key)
+    if entry is None or entry[0] is not table or len(entry[1]) > CACHE_LIMIT:
+        entry = tables[table.key] = (table, {})
+    return entry[1]  # type: ignore[no-any-return]
+
+
+def _fixed_table(book: Book, table: Table) -> dict[Key, Expr]:
+    built = _built(book, table)
+    out = built.get("fixed")
+    if out is None:
+        out = built["fixed"] = {(table.key, row.key, col_key): spec  # type: ignore[misc]
+                                for row in table.fixed_rows() for col_key, spec in row.cells.items()
+                                if spec is not INPUT}
+    return out  # type: ignore[no-any-return]
 
 
 def _same_row(table: str, row: str) -> Callable[[str], Expr]:
@@ -76,23 +96,49 @@ def _code_table(book: Book, table: Table) -> dict[Key, Expr]:
     for c in rows:
         if len(c) in (5, 7):
             kids.setdefault(c[:-2], []).append(c)
+    built = _built(book, table)
     for row in rows:
-        for col in table.columns():
-            if col.kind == "text":
-                continue
-            key = (table.key, row, col.key)
-            if col.derive is not None:
-                out[key] = col.derive(_same_row(table.key, row))
-            elif row == total:
-                out[key] = Sum(Ref(table.key, c, col.key) for c in rows if len(c) == 3)
-            elif len(row) < 7:
-                out[key] = Sum(Ref(table.key, c, col.key) for c in kids.get(row, []))
+        if row == total:
+            under: tuple[str, ...] | None = tuple(c for c in rows if len(c) == 3)
+        elif len(row) < 7:
+            under = tuple(kids.get(row, ()))
+        else:
+            under = None
+        exprs = built.get((row, under))
+        if exprs is None:
+            exprs = built[(row, under)] = _code_row(table, row, under)
+        out.update(exprs)
+    return out
+
+
+def _code_row(table: Table, row: str, under: tuple[str, ...] | None) -> dict[Key, Expr]:
+    """One row of a code table: its per-row identities, and (``under``: its children, for 合计/类/款)
+    each amount column as the sum of the children's."""
+    out: dict[Key, Expr] = {}
+    for col in table.columns():
+        if col.kind == "text":
+            continue
+        key = (table.key, row, col.key)
+        if col.derive is not None:
+            out[key] = col.derive(_same_row(table.key, row))
+        elif under is not None:
+            out[key] = Sum(Ref(table.key, c, col.key) for c in under)
     return out
 
 
 def _record_table(book: Book, table: Table) -> dict[Key, Expr]:
-    out: dict[Key, Expr] = {}
     rows = book.rows(table)
+    sources = tuple(tuple(book.rows(book.format.table(col.sum_over[0]))) for col in table.columns()
+                    if col.derive is None and col.sum_over is not None)
+    built = _built(book, table)
+    out = built.get((tuple(rows), sources))
+    if out is None:
+        out = built[(tuple(rows), sources)] = _record_rows(book, table, rows)
+    return out  # type: ignore[no-any-return]
+
+
+def _record_rows(book: Book, table: Table, rows: list[str]) -> dict[Key, Expr]:
+    out: dict[Key, Expr] = {}
     for row in rows:
         for col in table.columns():
             key = (table.key, row, col.key)
@@ -122,26 +168,51 @@ def compute(book: Book, exprs: dict[Key, Expr] | None = None) -> dict[Key, Decim
 
 
 def _compute(book: Book, exprs: dict[Key, Expr]) -> dict[Key, Decimal]:
+    """Each derived cell once, depth first in declaration order; the result is in the order the
+    cells were completed (a cell after the cells it refers to)."""
     done: dict[Key, Decimal] = {}
+    known: dict[Key, Decimal | str] = {}  # every value met so far: inputs (blank: 0), derived cells
+    for key, raw in book.values.items():
+        if key not in exprs:
+            if raw.__class__ is Decimal:
+                known[key] = raw  # type: ignore[assignment]
+            elif raw.__class__ is int:
+                known[key] = Decimal(raw)  # type: ignore[arg-type]
     visiting: set[Key] = set()
+    values = book.values
 
     def get(key: Key):  # type: ignore[no-untyped-def]
-        if key in done:
-            return done[key]
+        result = known.get(key)
+        if result is not None:
+            return result
         expr = exprs.get(key)
         if expr is None:
-            value = book.values.get(key)
-            if value is None:
-                return ZERO  # an empty input cell counts as zero
-            return value if isinstance(value, str) else Decimal(value)
+            raw = values.get(key)  # an empty input cell counts as zero
+            result = known[key] = ZERO if raw is None else raw if isinstance(raw, str) else Decimal(raw)
+            return result
         if key in visiting:
             raise RuntimeError(f"cycle in derivations at {key}")
         visiting.add(key)
-        result = expr.value(get)
+        if expr.__class__ is Sum and (keys := expr.sum_keys) is not None:
+            result = ZERO  # Σ of cells without a call per term: as Sum.value, left to right from 0
+            for k in keys:
+                v = known.get(k)
+                result += get(k) if v is None else v
+        else:
+            result = expr.value(get)
         visiting.discard(key)
-        done[key] = result
+        known[key] = done[key] = result
         return result
 
-    for key in exprs:
-        get(key)
+    for key, expr in exprs.items():
+        if key in done:
+            continue
+        if expr.__class__ is Sum and (keys := expr.sum_keys) is not None:
+            result = ZERO  # as in get(), without the call (a cycle through ``key`` is caught there)
+            for k in keys:
+                v = known.get(k)
+                result += get(k) if v is None else v
+            known[key] = done[key] = result
+        else:
+            get(key)
     return done

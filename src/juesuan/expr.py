@@ -16,6 +16,7 @@ A reference to a row that does not exist (a 类 the department does not use) is 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable, Iterable, Iterator
 
@@ -69,6 +70,17 @@ class Expr:
     def refs(self) -> Iterator[Key]:
         return iter(())
 
+    @cached_property
+    def ref_keys(self) -> tuple[Key, ...]:
+        """:meth:`refs` as a tuple, computed once (an expression is immutable)."""
+        return tuple(self.refs())
+
+    @cached_property
+    def sum_keys(self) -> tuple[Key, ...] | None:
+        """The cells of a plain Σ of cells (a :class:`Ref`, or a :class:`Sum` of Refs), its value
+        being their sum; None for any other expression.  Computed once."""
+        return None
+
     def value(self, get: Getter) -> Decimal:
         raise NotImplementedError
 
@@ -96,9 +108,13 @@ class Ref(Expr):
     row: str
     col: str
 
-    @property
+    @cached_property
     def key(self) -> Key:
         return (self.table, self.row, self.col)
+
+    @cached_property
+    def sum_keys(self) -> tuple[Key, ...] | None:
+        return (self.key,)
 
     def refs(self) -> Iterator[Key]:
         yield self.key
@@ -123,6 +139,12 @@ class Sum(Expr):
     def refs(self) -> Iterator[Key]:
         for t in self.terms:
             yield from t.refs()
+
+    @cached_property
+    def sum_keys(self) -> tuple[Key, ...] | None:
+        if all(isinstance(t, Ref) for t in self.terms):
+            return tuple(t.key for t in self.terms)  # type: ignore[attr-defined]
+        return None
 
     def value(self, get: Getter) -> Decimal:
         return sum((t.value(get) for t in self.terms), ZERO)

@@ -65,6 +65,10 @@ class Found:
             return None
         return Address(self.table.sheet, r, col)
 
+    def has(self, row_key: str, col_key: str) -> bool:
+        """Whether the cell is on the sheet (``address`` is not None)."""
+        return self.address(row_key, col_key) is not None
+
 
 TextNumbers = dict[tuple[str, int, int], "Decimal | int"]
 
@@ -80,6 +84,11 @@ class FoundBook:
     def address(self, key: Key) -> Address | None:
         f = self.tables.get(key[0])
         return None if f is None else f.address(key[1], key[2])
+
+    def has(self, key: Key) -> bool:
+        """Whether the cell is on its sheet (``address(key) is not None``)."""
+        f = self.tables.get(key[0])
+        return f is not None and f.has(key[1], key[2])
 
 
 def norm(value: Any) -> str:

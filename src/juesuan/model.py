@@ -95,6 +95,15 @@ def custom_names(book: Book) -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
+def format_cache(fmt: Format, name: str) -> dict:  # type: ignore[type-arg]
+    """A dict kept on ``fmt`` for facts that depend on the format alone (shared by every book of
+    a batch); rebuilt if tables were added, as :meth:`~juesuan.spec.Format.table`'s index is."""
+    entry = fmt.__dict__.get(name)
+    if entry is None or entry[0] != len(fmt.tables):
+        entry = fmt.__dict__[name] = (len(fmt.tables), {})
+    return entry[1]  # type: ignore[no-any-return]
+
+
 def code_rows(items: list[str]) -> list[str]:
     """项 codes → the printed rows: each 类, then its 款, then that 款's 项, in code order."""
     rows: set[str] = set()

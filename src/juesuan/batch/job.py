@@ -71,16 +71,27 @@ class FastFound(Found):
     """A :class:`~juesuan.locate.Found` whose ``address`` is two dict look-ups (the checker asks
     tens of thousands of times); a table with side-by-side blocks keeps the general one."""
 
-    def address(self, row_key: str, col_key: str) -> Address | None:
+    @property
+    def _columns(self) -> dict[str, int]:
         cols = self.__dict__.get("_cols")
         if cols is None:
             t = self.table
             cols = {c.key: self.layout.value_col(0, c.key) for c in t.blocks[0].columns} if len(t.blocks) == 1 else {}
             self.__dict__["_cols"] = cols
+        return cols  # type: ignore[no-any-return]
+
+    def address(self, row_key: str, col_key: str) -> Address | None:
+        cols = self._columns
         if not cols:
             return super().address(row_key, col_key)
         r, c = self.rows.get(row_key), cols.get(col_key)
         return None if r is None or c is None else Address(self.table.sheet, r, c)
+
+    def has(self, row_key: str, col_key: str) -> bool:
+        cols = self._columns
+        if not cols:
+            return super().has(row_key, col_key)
+        return row_key in self.rows and col_key in cols
 
 
 def found_of(layout: BookLayout) -> FoundBook:

@@ -53,11 +53,13 @@ def connect(pipe: str, seconds: float):  # type: ignore[no-untyped-def]
 def convert(desktop, docx: str, pdf: str) -> None:  # type: ignore[no-untyped-def]
     import uno  # type: ignore[import-not-found]
 
-    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(docx), "_blank", 0, _props(Hidden=True, ReadOnly=True))
+    # the filter named: no type detection; NoFileSync: the pool checks the PDF whole and renames it itself
+    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(docx), "_blank", 0,
+                                       _props(Hidden=True, ReadOnly=True, FilterName="MS Word 2007 XML"))
     if doc is None:
         raise RuntimeError("LibreOffice could not open the document")
     try:
-        doc.storeToURL(uno.systemPathToFileUrl(pdf), _props(FilterName="writer_pdf_Export"))
+        doc.storeToURL(uno.systemPathToFileUrl(pdf), _props(FilterName="writer_pdf_Export", NoFileSync=True))
     finally:
         doc.close(True)
 

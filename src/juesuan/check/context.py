@@ -27,15 +27,16 @@ from typing import Any, Iterable, Mapping
 from juesuan import derive
 from juesuan.balance import is_balanced
 from juesuan.check.values import Problem, is_blank, normalize
-from juesuan.expr import Address, Expr, Key, Ref, Sum
+from juesuan.expr import Address, Expr, Key
 from juesuan.findings import CellRef
 from juesuan.layout import book_layout
 from juesuan.locate import FoundBook
-from juesuan.model import Book, code_name
+from juesuan.model import Book, code_name, format_cache
 from juesuan.spec import Kind, Table
 
 ZERO = Decimal(0)
 MISSING = object()
+PARTS_LIMIT = 50_000  # expressions whose number cells are remembered (per format) before starting afresh
 SINGLE_COLUMNS = {"金额", "决算数", "数值", "值"}  # the one value column of a table: not named
 
 
@@ -56,26 +57,31 @@ class Prepared:
         self._addresses: dict[Key, Address | None] = {}
         self._formulas: dict[Key, str] = {}
         self._by_table: dict[str, list[Key]] | None = None
-        self._sums: dict[Key, bool] = {}
         self.input_keys: list[Key] = [k for t in self.fmt.tables for k in book.input_keys(t)]
-        kind = self.kind
-        self.numeric_inputs = [k for k in self.input_keys if kind(k) != "text"]
-        self.numeric_derived = [k for k in self.exprs if kind(k) != "text"]
+        kinds, kind = self._kinds, self.kind
+        self.numeric_inputs = [k for k in self.input_keys if (kinds.get(k) or kind(k)) != "text"]
+        self.numeric_derived = [k for k in self.exprs if (kinds.get(k) or kind(k)) != "text"]
+        self.counts = {k for k in (*self.numeric_inputs, *self.numeric_derived) if kinds[k] == "count"}
 
     @cached_property
     def parts(self) -> dict[Key, list[Key]]:
-        """The number cells each derived cell refers to."""
-        kind, exprs = self.kind, self.exprs
-        return {k: [r for r in exprs[k].refs() if kind(r) != "text"] for k in self.numeric_derived}
+        """The number cells each derived cell refers to (shared lists: do not change them)."""
+        kinds, kind, exprs = self._kinds, self.kind, self.exprs
+        known = format_cache(self.fmt, "_check_parts")  # id(expression) → (expression, its number cells)
+        if len(known) > PARTS_LIMIT:
+            known.clear()
+        out: dict[Key, list[Key]] = {}
+        for k in self.numeric_derived:
+            e = exprs[k]
+            hit = known.get(id(e))
+            if hit is None or hit[0] is not e:  # the expression is kept in the entry: its id stays its own
+                hit = known[id(e)] = (e, [r for r in e.ref_keys if (kinds.get(r) or kind(r)) != "text"])
+            out[k] = hit[1]
+        return out
 
     def is_sum(self, key: Key) -> bool:
         """Whether a derived cell is a plain Σ of cells (its value is the sum of its parts)."""
-        flag = self._sums.get(key)
-        if flag is None:
-            e = self.exprs[key]
-            flag = self._sums[key] = isinstance(e, Ref) or (
-                isinstance(e, Sum) and all(isinstance(t, Ref) for t in e.terms))
-        return flag
+        return self.exprs[key].sum_keys is not None
 
     def numeric_keys_of(self, table_key: str) -> list[Key]:
         """The number cells (inputs and derived) of one table."""
@@ -90,6 +96,12 @@ class Prepared:
         if kind is None:
             kind = self._kinds[key] = _kind(self.fmt.table(key[0]), key)
         return kind
+
+    def placed(self, key: Key) -> bool:
+        """Whether the cell is on its sheet (``address(key) is not None``, without building it)."""
+        if self.found is not None:
+            return self.found.has(key)
+        return self.address(key) is not None
 
     def address(self, key: Key) -> Address | None:
         try:
@@ -152,24 +164,33 @@ class Context:
                 self.values[key] = None if v is None or isinstance(v, str) else Decimal(v)
             self.values.update(derive.compute(book))  # the book's own derivations: remembered on it
             return
+        values, stored, typed, counts = self.values, self.raw, book.values, prep.counts
         for key in prep.numeric_inputs:
-            raw = self.raw.get(key, MISSING)
-            self._store(key, book.values.get(key) if raw is MISSING else raw)
+            raw = stored.get(key, MISSING)
+            if raw is MISSING:
+                raw = typed.get(key)
+            if raw is None or (raw.__class__ is Decimal and key not in counts):
+                values[key] = raw  # as _store, without the call (~600 cells a book)
+            else:
+                self._store(key, raw)
         missing: list[Key] = []
-        self.unfilled = self.formulas is not None and bool(prep.numeric_derived) and all(
-            k not in self.formulas and is_blank(self.raw.get(k)) for k in prep.numeric_derived)
+        formulas = self.formulas
+        self.unfilled = formulas is not None and bool(prep.numeric_derived) and all(
+            k not in formulas and is_blank(stored.get(k)) for k in prep.numeric_derived)
+        placed = prep.placed
         for key in prep.numeric_derived:
-            raw = self.raw.get(key)
-            if prep.address(key) is None or (is_blank(raw) and self.formulas is not None and key in self.formulas) \
-                    or self.unfilled:
+            raw = stored.get(key)
+            if not placed(key) or (formulas is not None and is_blank(raw) and key in formulas) or self.unfilled:
                 missing.append(key)  # no cached value, or a 类/款 row missing from the sheet: computed
-                continue
-            self._store(key, raw)
+            elif raw is None or (raw.__class__ is Decimal and key not in counts):
+                values[key] = raw
+            else:
+                self._store(key, raw)
         if missing:
             self._compute_missing(missing)
 
     def _store(self, key: Key, raw: Any) -> None:
-        whole = self.prep.kind(key) == "count"
+        whole = key in self.prep.counts
         if raw is None or (raw.__class__ is Decimal and not whole):
             self.values[key] = raw
             return
@@ -186,7 +207,7 @@ class Context:
             if key in pending:
                 pending.discard(key)
                 self.values[key] = self.exprs[key].value(get)
-                placed = self.prep.address(key) is not None and not self.unfilled
+                placed = self.prep.placed(key) and not self.unfilled
                 (self.computed if placed else self.unplaced).add(key)
             return self.getter(key)
 
@@ -280,15 +301,6 @@ class Context:
             return f"{table.key}「{key[2]}」"
         col = "" if key[2] in SINGLE_COLUMNS else key[2]
         return self.row_label(key[0], key[1]) + col
-
-
-def format_cache(fmt: Any, name: str) -> dict:  # type: ignore[type-arg]
-    """A dict kept on ``fmt`` for facts that depend on the format alone (shared by every book of
-    a batch); rebuilt if tables were added, as :meth:`~juesuan.spec.Format.table`'s index is."""
-    entry = fmt.__dict__.get(name)
-    if entry is None or entry[0] != len(fmt.tables):
-        entry = fmt.__dict__[name] = (len(fmt.tables), {})
-    return entry[1]  # type: ignore[no-any-return]
 
 
 def _kind(table: Table, key: Key) -> Kind:

@@ -156,6 +156,7 @@ class RuleSet:
         self.order = {r.id: i for i, r in enumerate(self.list)}
         self.derived = list(derived)
         self._rule_of: dict[Key, str] = {}  # derived cell → rule id, remembered across books
+        self._rule_for: dict[Key, Rule] = {}  # derived cell → its rule, remembered across books
         for _, _, _, rule_id in self.derived:
             if rule_id not in self.by_id:
                 raise FormatError(f"a derived-cell pattern names an unknown rule id {rule_id}")
@@ -180,6 +181,13 @@ class RuleSet:
             return self.by_id[rule_id]
         except KeyError:
             raise FormatError(f"unknown rule id {rule_id}") from None
+
+    def rule_for(self, key: Key) -> Rule:
+        """The rule a derived cell embodies (:meth:`rule_of`, as the rule itself)."""
+        rule = self._rule_for.get(key)
+        if rule is None:
+            rule = self._rule_for[key] = self.by_id[self.rule_of(key)]
+        return rule
 
     def rule_of(self, key: Key) -> str:
         """The rule id a derived cell embodies; a derived cell no pattern claims is a bug in the pack."""

@@ -19,9 +19,11 @@ user changed 2010301 基本支出 from 100.00 to 100.01 with a tool that does no
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import repeat
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from juesuan.check.tolerance import Mode, compare, is_precise, round2
+from juesuan.check.tolerance import Mode, compare, round2
+from juesuan.money import CENT
 from juesuan.expr import Expr, Key, RatePercent, Ref, ScoreOf, Sum, SumIf
 from juesuan.findings import Finding
 from juesuan.xlformula import same_formula
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
     from juesuan.check.registry import RuleSet
 
 ZERO = Decimal(0)
+PRINTED_ZERO = round2(ZERO)  # 0.00
 
 
 
@@ -59,23 +62,24 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
     """One pass over every derived cell: F-2 for stale formula cells, else the cell's own rule."""
     stale = rules["F-2"]
     prep = ctx.prep
-    stored = ctx.values  # ctx.value(k) is stored.get(k), ZERO when None (inlined: ~800 cells a book)
-    exprs, parts_of, rule_id, is_sum = prep.exprs, prep.parts, prep.rule_id, prep.is_sum
-    computed, unplaced, problems = ctx.computed, ctx.unplaced, ctx.problems
+    numbers = {k: v for k, v in ctx.values.items() if v is not None}
+    value = numbers.get  # value(k, ZERO) is ctx.value(k)
+    exprs, parts_of, rule_of = prep.exprs, prep.parts, rules.rule_for
+    skipped = ctx.computed | ctx.unplaced | ctx.problems.keys()
     formulas_known = ctx.formulas is not None  # the batch has none: no formula_state call per cell
+    # the cells whose stored value carries 元 precision (more than two decimals), for is_precise
+    precise_cells = {k for k, v in numbers.items() if v != v.quantize(CENT)}
+    printed_of: dict[Key, Decimal] | None = None  # round2 of each stored number, when first needed
     for key in prep.numeric_derived:
-        if key in computed or key in unplaced or key in problems:
+        if skipped and key in skipped:
             continue
-        rule = rules[rule_id(key)]
         parts = parts_of[key]
-        actual = stored.get(key)
-        if actual is None:
-            actual = ZERO
-        values = [ZERO if (v := stored.get(k)) is None else v for k in parts]
-        simple = is_sum(key)
-        expected = sum(values, ZERO) if simple else exprs[key].value(ctx.getter)
+        actual = value(key, ZERO)
+        expr = exprs[key]
+        simple = expr.sum_keys is not None
+        expected = sum(map(value, parts, repeat(ZERO)), ZERO) if simple else expr.value(ctx.getter)
+        rule = rule_of(key)
         if formulas_known and formula_state(ctx, key) == "declared":
-            expr = exprs[key]
             gap = compare(Mode.EXACT, actual, expected)
             if gap is not None and rule.mode is Mode.RATE and excel_rounding(expr, ctx, actual):
                 gap = None
@@ -83,14 +87,19 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
                 yield stale.finding(ctx, [key, *parts], gap, cell=ctx.label(key), relation=describe(ctx, expr, key),
                                     rule_id=rule.id)
                 continue
-        precise = is_precise([actual, *values])
+        precise = bool(precise_cells) and (key in precise_cells or not precise_cells.isdisjoint(parts))
         if not precise and actual == expected:
             continue  # two-decimal figures that agree: nothing to round
-        expr = exprs[key]
-        n = sum(1 for v in values if v != 0)
+        values = list(map(value, parts, repeat(ZERO)))
+        n = len(values) - values.count(0)
         printed = expected
         if precise and rule.mode is Mode.ROUNDED:
-            printed = sum((round2(v) for v in values), ZERO) if simple else expr.value(_printed(ctx))
+            if not simple:
+                printed = expr.value(_printed(ctx))
+            else:  # sum(round2(v) for v in values), from the numbers rounded once
+                if printed_of is None:
+                    printed_of = {k: round2(v) for k, v in numbers.items()}
+                printed = sum(map(printed_of.get, parts, repeat(PRINTED_ZERO)), ZERO)
         gap = compare(rule.mode, actual, expected, expected_printed=printed, n_parts=n, precise=precise,
                       balanced=ctx.balanced)
         if gap is not None:

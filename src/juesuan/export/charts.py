@@ -137,20 +137,24 @@ def _font(points: int):  # type: ignore[no-untyped-def]
     return ImageFont.truetype(path, points * SCALE, index=index)
 
 
-MARGIN = 8  # final pixels around the drawn box that the scaling filter still reaches
+MARGIN = 1  # final pixels of white kept around the drawn box
 
 
 def _png(image, drawn: tuple[int, int, int, int]) -> bytes:  # type: ignore[no-untyped-def]
-    """The image scaled down to its final size, as PNG.  Only the box ``drawn`` holds anything but
-    white, so only it (and a margin the filter reaches) is scaled and pasted on white: the same
-    pixels as scaling the whole image (Pillow's filter reads across the box's edges), in half the time."""
+    """The image scaled down to its final size, as a palette PNG.
+
+    Only the box ``drawn`` holds anything but white, so only it (and a margin) is scaled and
+    pasted on white.  Scaling averages each 2×2 block (``reduce``: a tenth of LANCZOS's time for
+    the same smoothing of the edges), and the result, a dozen colours and their blends, is kept as
+    256 palette colours: a third of the bytes, and the PDF step copies it instead of re-encoding a
+    true-colour picture."""
     from PIL import Image
 
     x0, y0 = max(0, drawn[0] // SCALE - MARGIN), max(0, drawn[1] // SCALE - MARGIN)
     x1, y1 = min(WIDTH, drawn[2] // SCALE + 1 + MARGIN), min(HEIGHT, drawn[3] // SCALE + 1 + MARGIN)
-    part = image.resize((x1 - x0, y1 - y0), Image.LANCZOS, box=(x0 * SCALE, y0 * SCALE, x1 * SCALE, y1 * SCALE))
+    part = image.reduce(SCALE, box=(x0 * SCALE, y0 * SCALE, x1 * SCALE, y1 * SCALE))
     final = Image.new("RGB", (WIDTH, HEIGHT), "white")
     final.paste(part, (x0, y0))
     out = io.BytesIO()
-    final.save(out, "PNG")  # optimize=True: ⅓ of a chart's time for a few KB
+    final.quantize(256, method=Image.Quantize.FASTOCTREE).save(out, "PNG")
     return out.getvalue()

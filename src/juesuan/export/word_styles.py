@@ -87,6 +87,36 @@ def apply_styles(styles: Any) -> None:
                if s.find(qn("w:name")) is not None}
     for spec in ALL:
         _define(styles, by_name, spec)
+    _prune(styles)
+
+
+# Styles kept with ours: the page-number footer's, and the list styles python-docx's numbering part names.
+PART_STYLES = ("Footer", "ListBullet", "ListBullet2", "ListBullet3", "ListNumber", "ListNumber2", "ListNumber3")
+
+
+def _prune(styles: Any) -> None:
+    """Keep only the styles the document can use: ours, the defaults, what they are based on or
+    linked to, the footer's and the list styles numbering.xml names; drop the latent-style table.  The
+    template's 160 built-in definitions cost LibreOffice about 5 % of a PDF conversion, and Word
+    recreates any built-in style from its own defaults when a user applies it."""
+    w_id, w_val = qn("w:styleId"), qn("w:val")
+    by_id = {s.get(w_id): s for s in styles.iterfind(qn("w:style"))}
+    keep = {spec.style_id for spec in ALL} | set(PART_STYLES)
+    keep |= {i for i, s in by_id.items() if s.get(qn("w:default")) == "1"}
+    todo = list(keep)
+    while todo:
+        el = by_id.get(todo.pop())
+        for tag in ("w:basedOn", "w:link", "w:next"):
+            ref = el.find(qn(tag)) if el is not None else None
+            if ref is not None and ref.get(w_val) not in keep:
+                keep.add(ref.get(w_val))
+                todo.append(ref.get(w_val))
+    for i, el in by_id.items():
+        if i not in keep:
+            styles.remove(el)
+    latent = styles.find(qn("w:latentStyles"))
+    if latent is not None:
+        styles.remove(latent)
 
 
 def _defaults(styles: Any) -> None:

@@ -1,0 +1,134 @@
+"""What derive and the checker remember across books (issue 19) depends on everything it must.
+
+derive keeps each code-table row's expressions by (row, its children) and each record table's by
+its rows and its source rows, per format; the checker keeps each expression's number cells by the
+expression itself.  Two books that differ only in what a key must tell apart (the children of one
+款, the rows of 绩效指标, the format) each get their own, equal to a build from nothing; and
+``compute`` gives the values, and the order, of evaluating each expression on its own.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from juesuan import derive
+from juesuan.batch.job import found_of
+from juesuan.check.context import Prepared
+from juesuan.data_file import book_from_data
+from juesuan.expr import Const, Ref, Sum
+from juesuan.layout import book_layout
+from juesuan.model import Book
+from juesuan.synth import synth_department
+
+REFERENCE = Path(__file__).resolve().parents[1] / "src" / "juesuan" / "reference"
+
+
+def _data(name: str = "nmg-2023") -> dict[str, Any]:
+    return json.loads((REFERENCE / f"{name}-reference.json").read_text(encoding="utf-8"), parse_float=Decimal)
+
+
+def _built_afresh(book: Book) -> dict:  # type: ignore[type-arg]
+    """The book's derivations with nothing remembered (the format's cache emptied first)."""
+    book.format.__dict__.pop("_derive_built", None)
+    book.__dict__.pop(derive.MEMO, None)
+    return derive.derivations(book)
+
+
+def _naive_compute(book: Book, exprs: dict) -> dict:  # type: ignore[type-arg]
+    """Each derived cell by its own ``Expr.value``, depth first in declaration order (the oracle)."""
+    done: dict = {}
+
+    def get(key):  # type: ignore[no-untyped-def]
+        if key in done:
+            return done[key]
+        if key not in exprs:
+            v = book.values.get(key)
+            return Decimal(0) if v is None else v if isinstance(v, str) else Decimal(v)
+        done[key] = result = exprs[key].value(get)
+        return result
+
+    for key in exprs:
+        get(key)
+    return done
+
+
+def test_a_kuan_with_other_children_gets_its_own_sum() -> None:
+    a = book_from_data(_data())
+    without = _data()
+    del without["表5"]["2010399"]  # 款 20103 loses one 项; everything else is the same
+    b = book_from_data(without)
+    key = ("表5", "20103", "基本支出")
+    ea, eb = derive.derivations(a), derive.derivations(b)
+    assert ("表5", "2010399", "基本支出") in ea[key].ref_keys
+    assert ("表5", "2010399", "基本支出") not in eb[key].ref_keys
+    assert eb == _built_afresh(b) and list(eb) == list(_built_afresh(b))
+    assert derive.derivations(a) == _built_afresh(a)
+
+
+def test_a_record_table_with_other_source_rows_gets_its_own_sumif() -> None:
+    a = book_from_data(_data())
+    fewer = _data()
+    fewer["绩效指标"] = fewer["绩效指标"][:-1]  # same 绩效自评 rows, one 绩效指标 row less
+    b = book_from_data(fewer)
+    key = ("绩效自评", "1", "指标得分")
+    ea, eb = derive.derivations(a), derive.derivations(b)
+    assert len(ea[key].ref_keys) == len(eb[key].ref_keys) + 2  # one match cell and one summed cell less
+    assert eb == _built_afresh(b)
+
+
+def test_two_formats_with_the_same_table_keys_keep_their_own_expressions() -> None:
+    nmg, national = book_from_data(_data()), book_from_data(_data("national-2023"))
+    derive.derivations(nmg)
+    assert derive.derivations(national) == _built_afresh(national)
+    assert derive.derivations(nmg) == _built_afresh(nmg)
+
+
+@pytest.mark.parametrize("index, yuan", [(1, False), (17, False), (5, True)])
+def test_compute_gives_the_values_and_order_of_each_expression_on_its_own(index: int, yuan: bool) -> None:
+    import random
+
+    book = book_from_data(json.loads(json.dumps(synth_department(random.Random(f"t:{index}"), index, yuan=yuan),
+                                                default=str), parse_float=Decimal))
+    exprs = derive.derivations(book)
+    want = _naive_compute(book, exprs)
+    got = derive.compute(book)
+    assert list(got) == list(want)
+    assert [str(v) for v in got.values()] == [str(v) for v in want.values()]  # same Decimals, exponents too
+
+
+def test_sum_keys_only_for_a_plain_sum_of_cells() -> None:
+    a, b = Ref("表5", "201", "合计"), Ref("表5", "204", "合计")
+    assert Sum([a, b]).sum_keys == (a.key, b.key) and a.sum_keys == (a.key,)
+    assert Sum([a, Const(Decimal(1))]).sum_keys is None
+    assert Sum([a, Sum([b])]).ref_keys == (a.key, b.key) and Sum([a, Sum([b])]).sum_keys is None
+
+
+def test_the_number_cells_of_a_cell_follow_its_own_expression() -> None:
+    a = book_from_data(_data())
+    without = _data()
+    del without["表5"]["2010399"]
+    b = book_from_data(without)
+    key = ("表5", "20103", "基本支出")
+    pa, pb = Prepared(a, None), Prepared(b, None)
+    for prep in (pa, pb, Prepared(a, None)):
+        for k in prep.numeric_derived:
+            assert prep.parts[k] == [r for r in prep.exprs[k].refs() if prep.kind(r) != "text"]
+    assert ("表5", "2010399", "基本支出") in pa.parts[key] and ("表5", "2010399", "基本支出") not in pb.parts[key]
+
+
+def test_found_has_a_cell_exactly_when_it_has_an_address() -> None:
+    book = book_from_data(_data())
+    found = found_of(book_layout(book))
+    prep = Prepared(book, found)
+    keys = [*prep.input_keys, *prep.exprs, ("表5", "999", "基本支出"), ("表1", "收入总计", "无此列"), ("无此表", "1", "x")]
+    assert any(found.has(k) for k in keys) and not all(found.has(k) for k in keys)
+    for k in keys:
+        assert found.has(k) == (found.address(k) is not None), k
+        assert prep.placed(k) == (prep.address(k) is not None), k
+    copy.deepcopy(found)  # still a plain dataclass
