@@ -2,19 +2,21 @@
 
 Why: laying out every department's rows through :func:`juesuan.sheets.tables.table_edits`
 (named tuples per cell, then a generic cell renderer) took most of the fast writer's time.  What
-a data row's XML holds besides the department's numbers depends on little: the table, the row
-key and its sheet row (styles, labels, which cells are inputs, blanks or formulas, the per-row
-identities' formula text).  :class:`RowCompiler` compiles that once per (table, row key, sheet
-row) into a :class:`Row` — literal XML with slots — and per department fills the slots: input
-values, cached values, the 科目名称, and the formula text that depends on the department's rows
-(a 类/款's ``SUM`` over its children, rendered once per row with the column left open, since
-every amount column of the row sums the same children).
+a data row's XML holds besides the department's numbers depends on little: the table and the row
+key (styles, labels, which cells are inputs, blanks or formulas, the per-row identities' formula
+text).  :class:`RowCompiler` compiles that once per (table, row key) into a :class:`Row` —
+literal XML with slots, the sheet row left open — and per department fills in the sheet row, the
+input values, the cached values, a 科目名称 the format's code list lacks, and the formula text
+that depends on the department's rows (a 合计/类/款's ``SUM`` over its children, rendered once
+per row with the column left open, since derive.py makes every amount column of the row sum the
+same children).  A fixed table is compiled whole, once.
 
-The rows are built by the same rules as :func:`juesuan.rows.row_cells` (a cell is a formula
-exactly when the book's derivations hold its key); :func:`render` counts the formulas it wrote
-and returns ``None`` (the caller then renders generically) when they are not exactly the
-derivations given.  ``tests/test_batch_datarows.py`` compares the XML with the generic path's,
-department after department in one process (so rows compiled for one serve the next).
+The rows follow :func:`juesuan.rows.row_cells` (a cell is a formula exactly when the book's
+derivations hold its key).  Filling checks every formula cell's key against the derivations
+given and the writer compares their number with the formulas written; on any difference it
+renders the book generically (:class:`Mismatch`).  ``tests/test_batch_datarows.py`` compares the
+XML with the generic path's, department after department in one writer (so rows compiled for
+one serve the next).
 """
 
 from __future__ import annotations
