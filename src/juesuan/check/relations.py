@@ -76,17 +76,17 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
     for key in prep.numeric_derived:
         if skipped and key in skipped:
             continue
+        rule = rule_of(key)
         parts = parts_of[key]
-        actual = value(key, ZERO)
         expr = exprs[key]
         simple = expr.sum_keys is not None
-        if not simple:
-            expected = expr.value(ctx.getter)
-        elif computed and expr.__class__ is Sum and len(parts) == len(expr.sum_keys):  # type: ignore[arg-type]
-            expected = actual  # derive added these very numbers in this order: the same Decimal
+        if computed and expr.__class__ is Sum and len(parts) == len(expr.sum_keys):  # type: ignore[arg-type]
+            if not precise_cells:
+                continue  # equal (see as_computed), two-decimal figures: nothing to round
+            expected = actual = value(key, ZERO)  # derive added these very numbers in this order
         else:
-            expected = sum(map(value, parts, repeat(ZERO)), ZERO)
-        rule = rule_of(key)
+            actual = value(key, ZERO)
+            expected = sum(map(value, parts, repeat(ZERO)), ZERO) if simple else expr.value(ctx.getter)
         if formulas_known and formula_state(ctx, key) == "declared":
             gap = compare(Mode.EXACT, actual, expected)
             if gap is not None and rule.mode is Mode.RATE and excel_rounding(expr, ctx, actual):
