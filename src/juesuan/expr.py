@@ -16,7 +16,7 @@ A reference to a row that does not exist (a 类 the department does not use) is 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
@@ -44,6 +44,7 @@ class Address:
         return f"{quote_sheet(self.sheet)}!{self.a1(absolute)}"
 
 
+@lru_cache(maxsize=1024)
 def column_letter(col: int) -> str:
     letters = ""
     while col:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import repeat
+from operator import is_
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from juesuan import derive
@@ -73,12 +74,9 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
     precise_cells = {k for (k, v), c in zip(numbers.items(), cents) if v != c}
     printed_of: dict[Key, Decimal] | None = None  # round2 of each stored number, when first needed
     computed = as_computed(ctx)
-    for key in prep.numeric_derived:
-        if skipped and key in skipped:
-            continue
+    cells = [k for k in prep.numeric_derived if k not in skipped] if skipped else prep.numeric_derived
+    for key, parts, expr in zip(cells, map(parts_of.__getitem__, cells), map(exprs.__getitem__, cells)):
         rule = rule_of(key)
-        parts = parts_of[key]
-        expr = exprs[key]
         simple = expr.sum_keys is not None
         if computed and expr.__class__ is Sum and len(parts) == len(expr.sum_keys):  # type: ignore[arg-type]
             if not precise_cells:
@@ -130,16 +128,20 @@ def as_computed(ctx: "Context") -> bool:
         return False
     inputs, derived = dict(memo[0]), memo[1]
     values, kind, exprs = ctx.values, ctx.prep.kind, ctx.exprs
-    for k in ctx.prep.numeric_derived:
-        v, d = values.get(k), derived.get(k)
-        if v is not d and (v is None or d is None or v.as_tuple() != d.as_tuple()):
-            return False
-    for k in ctx.prep.numeric_inputs:
-        v, raw = values.get(k), inputs.get(k)  # derive read a blank as 0 and ``raw`` as Decimal(raw)
-        if v is raw:
-            continue
-        if v is None or raw is None or isinstance(raw, str) or v.as_tuple() != Decimal(raw).as_tuple():  # type: ignore[arg-type]
-            return False
+    cells = ctx.prep.numeric_derived
+    if not all(map(is_, map(values.get, cells), map(derived.get, cells))):  # the same objects (in C), else:
+        for k in cells:
+            v, d = values.get(k), derived.get(k)
+            if v is not d and (v is None or d is None or v.as_tuple() != d.as_tuple()):
+                return False
+    cells = ctx.prep.numeric_inputs
+    if not all(map(is_, map(values.get, cells), map(inputs.get, cells))):
+        for k in cells:
+            v, raw = values.get(k), inputs.get(k)  # derive read a blank as 0 and ``raw`` as Decimal(raw)
+            if v is raw:
+                continue
+            if v is None or raw is None or isinstance(raw, str) or v.as_tuple() != Decimal(raw).as_tuple():  # type: ignore[arg-type]
+                return False
     for k in inputs.keys() - values.keys():  # derive read it, this pass would not: only texts may differ
         if k not in exprs and kind(k) != "text":
             return False
