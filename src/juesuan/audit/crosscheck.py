@@ -86,6 +86,12 @@ class Mention:
     amount: Amount
 
 
+@lru_cache(maxsize=65536)
+def _names(pattern: str, name: str) -> bool:
+    """``re.search(pattern, name)`` (pure; memoised: the same names recur in every department)."""
+    return re.search(pattern, name) is not None
+
+
 def mentions(all_facts: list[SectionFacts], cid: str) -> list[Mention]:
     """Where concept ``cid`` is stated, in section order."""
     c = CONCEPTS[cid]
@@ -101,7 +107,7 @@ def mentions(all_facts: list[SectionFacts], cid: str) -> list[Mention]:
                 out.append(Mention(facts, head))
             continue
         for a in facts.amounts:
-            if a.role == "actual" and a.fig.is_money and re.search(c.name, a.name):
+            if a.role == "actual" and a.fig.is_money and _names(c.name, a.name):
                 out.append(Mention(facts, a))
     order = {k: n for n, k in enumerate(c.kinds)}
     return sorted(out, key=lambda m: order.get(m.facts.kind or "", 99))

@@ -76,6 +76,8 @@ def forget() -> int:
 
 def _prints_yuan(text: str) -> bool:
     """Whether a text prints its amounts in 元 rather than 万元 (messages then say they convert)."""
+    if text.count("元") == text.count("万元") + text.count("亿元"):
+        return False  # every 元 is part of 万元 or 亿元: no amount in 元 (a quick answer, the same)
     units = [m.group(0) for m in FIGURE_RX.finditer(text) if m.group("unit") in MONEY_UNITS]  # figures() unparsed
     yuan = sum(1 for t in units if t.endswith("元") and not t.endswith(("万元", "亿元")))
     return yuan > len(units) - yuan

@@ -31,7 +31,7 @@ from juesuan.audit.changes import last_year, link_change, read_changes, read_com
 from juesuan.audit.model import (Amount, Change, Claim, CountSum, Doc, Item, ListStmt, Rate, SectionFacts, Share,
                                  Skip, _around, segment_span, sentence_span, sign_of)
 from juesuan.audit.sections import Para, Section
-from juesuan.audit.text import COUNT_UNITS, FIGURE_RX, Figure, figure_at, figures
+from juesuan.audit.text import COUNT_UNITS, FIGURE_RX, Figure, figure_at, parse_figure
 
 NUM = r"\d+(?:\.\d+)?"
 REASON_RX = re.compile(r"(?:变动|差异|增减变化|变化|增减)?(?:的)?原因(?:是|为|主要是|主要为|如下|分析)?[：:]?"
@@ -115,7 +115,10 @@ def _reason_spans(text: str) -> tuple[tuple[int, int], ...]:
 
 
 def _inside(at: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(s <= at < e for s, e in spans)
+    for s, e in spans:
+        if s <= at < e:
+            return True
+    return False
 
 
 def _fig(text: str, start: int, unit: str) -> Figure:
@@ -164,9 +167,10 @@ def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para, para_year: i
         base = re.sub(r"^(比重|比例|比)", "", m.group("base")).strip()
         facts.shares.append(Share(_fig(m.group("pct"), m.start("pct"), "%"), base, "", i, m.start(), m.end()))
         claimed.append((m.start(), m.end()))
-    for f in figures(text):
-        if f.is_percent or _inside(f.start, claimed):
+    for m in FIGURE_RX.finditer(text):  # as figures(text), parsing only the figures kept
+        if m.group("unit") == "%" or _inside(m.start(), claimed):
             continue
+        f = parse_figure(m)
         label = _label(text, f.start, p)
         if _inside(f.start, reasons):
             role = "reason"
@@ -322,7 +326,10 @@ def _name(a: Amount, facts: SectionFacts, doc: Doc) -> str:
         subject = _strip(first[0].label)
         if subject not in GENERIC and _han(subject) >= 2:
             return subject[-40:]
-    title = _block_title(facts.section, a.para)
+    titles = facts._block_titles
+    title = titles.get(a.para)
+    if title is None:
+        title = titles[a.para] = _block_title(facts.section, a.para)  # (the section's paragraphs do not change)
     return title[-40:] if title else facts.section.title
 
 
@@ -470,6 +477,13 @@ def _paragraph_items(facts: SectionFacts, j: int, head: Amount) -> list[Item]:
     return items if len(items) >= 2 else []
 
 
+@lru_cache(maxsize=1024)
+def _list_starts(text: str) -> tuple[int, ...]:
+    """Where each :data:`LIST_RX` match of a paragraph starts (pure; a paragraph is asked once
+    per list whose items it opens)."""
+    return tuple(m.start() for m in LIST_RX.finditer(text))
+
+
 def _numbered_items(facts: SectionFacts, j: int, head: Amount) -> list[Item]:
     paras = facts.section.paras
     level = paras[j].level
@@ -491,7 +505,7 @@ def _numbered_items(facts: SectionFacts, j: int, head: Amount) -> list[Item]:
                      None)
         if first is None:
             continue
-        lists_at = [m.start() for m in LIST_RX.finditer(paras[first.para].text)]
+        lists_at = _list_starts(paras[first.para].text)
         cut = min([x for x in lists_at if x > first.at], default=None)
         budgets = [a for a in facts.in_para(first.para) if a.role == "budget"
                    and (cut is None or a.at < cut)]
@@ -673,9 +687,10 @@ def _link(facts: SectionFacts, doc: Doc) -> None:
                                       doc.sentence(section, section.paras[ch.para], ch.start)))
     for ch in facts.changes:
         ch.alt = _list_head_alternative(facts, ch)
+    ends = _ends_by_para(facts)  # (no rate or share is added while linking)
     for r in facts.rates:
         r.actual = _nearest(facts, r.para, r.start, "actual", "万元")
-        r.budget = _rate_budget(facts, r)
+        r.budget = _rate_budget(facts, r, ends)
         if r.budget is None or r.actual is None:
             facts.skipped.append(Skip(section.title, "完成率找不到对应的预算数或决算数，未检查",
                                       "a completion rate without its budget or actual figure; not checked",
@@ -723,14 +738,17 @@ def _list_head_alternative(facts: SectionFacts, ch: Change) -> Amount | None:
     return None
 
 
-def _rate_budget(facts: SectionFacts, r: Rate) -> Amount | None:
+def _rate_budget(facts: SectionFacts, r: Rate,
+                 ends: dict[int, list[int]] | None = None) -> Amount | None:
     """The budget a completion rate divides by: stated in the rate's own clauses (after the
     previous rate or share of its sentence — never the parent's budget stated before a 其中), or
-    implied by a stated difference ("决算数大于预算数 55.93 万元")."""
+    implied by a stated difference ("决算数大于预算数 55.93 万元").  ``ends``: the ends of the
+    section's rates and shares by paragraph (:func:`_ends_by_para`), when the caller has them."""
     text = facts.section.paras[r.para].text
     s, _ = sentence_span(text, r.start)
-    fence = max([s] + [x.end for x in facts.rates if x.para == r.para and x.end <= r.start]
-                + [x.end for x in facts.shares if x.para == r.para and x.end <= r.start])
+    if ends is None:
+        ends = _ends_by_para(facts)
+    fence = max([s] + [e for e in ends.get(r.para, ()) if e <= r.start])
     own = [a for a in facts.in_para(r.para) if fence <= a.at < r.start and a.role == "budget"
            and a.fig.is_money]
     if own:
@@ -747,6 +765,14 @@ def _rate_budget(facts: SectionFacts, r: Rate) -> Amount | None:
     fig = Figure(value, places, "万元", f"{value}万元（由{c.word}预算数 {c.amount.text} 推算）",  # type: ignore[union-attr]
                  c.amount.start, c.amount.end)  # type: ignore[union-attr]
     return Amount(fig, "budget", "预算数（推算）", "预算数", r.para, c.at, r.actual.year)
+
+
+def _ends_by_para(facts: SectionFacts) -> dict[int, list[int]]:
+    """The ends of the section's rates and shares, by paragraph."""
+    out: dict[int, list[int]] = {}
+    for x in [*facts.rates, *facts.shares]:
+        out.setdefault(x.para, []).append(x.end)
+    return out
 
 
 def _unnamed_base(facts: SectionFacts, sh: Share) -> Amount | None:

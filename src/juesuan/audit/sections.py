@@ -115,7 +115,12 @@ class Outline:
     loose: list[Para] = field(default_factory=list)  # narrative text under no section heading
 
 
+MARKER_FIRST = frozenset("一二三四五六七八九十（①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")  # or a digit: how a marker opens
+
+
 def _marker(text: str) -> tuple[str | None, int | None]:
+    if not text or not (text[0] in MARKER_FIRST or text[0].isdecimal()):
+        return None, None  # (MARKER_RX cannot match)
     m = MARKER_RX.match(text)
     if not m:
         return None, None

@@ -219,7 +219,7 @@ class Figure:
         分值 and 得分 of a 绩效自评表, awarded as printed) are exact, so their half-width is 0.
         """
         if self.unit in ("万元", "%"):
-            return Decimal(5).scaleb(-(self.precision + 1))
+            return _half(self.precision)
         return Decimal(0)
 
     @property
@@ -244,6 +244,12 @@ class Figure:
     @property
     def is_percent(self) -> bool:
         return self.unit == "%"
+
+
+@lru_cache(maxsize=64)
+def _half(places: int) -> Decimal:
+    """Half a unit in the last of ``places`` decimals (exact; memoised)."""
+    return Decimal(5).scaleb(-(places + 1))
 
 
 MONEY_UNITS = {"万元": 0, "元": -4, "亿元": 4}
