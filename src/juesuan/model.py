@@ -55,23 +55,25 @@ class Book:
             if col.is_input:
                 yield (table.key, row, col.key)
 
-    def input_keys(self, table: Table) -> Iterator[Key]:
+    def input_keys(self, table: Table) -> list[Key]:
         """Every input cell of a table (in row order)."""
         if table.kind == "fixed":
-            for row in table.fixed_rows():
-                for col_key, spec in row.cells.items():
-                    if spec is INPUT:
-                        yield (table.key, row.key, col_key)
-        elif table.kind == "code":
-            for code in self.codes.get(table.key, []):
-                for col in table.columns():
-                    if col.is_input:
-                        yield (table.key, code, col.key)
-        else:
-            for i in range(self.records.get(table.key, 0)):
-                for col in table.columns():
-                    if col.is_input:
-                        yield (table.key, str(i + 1), col.key)
+            return list(_fixed_inputs(self.format, table))
+        cols = [col.key for col in table.columns() if col.is_input]
+        rows = self.codes.get(table.key, []) if table.kind == "code" else \
+            [str(i + 1) for i in range(self.records.get(table.key, 0))]
+        t = table.key
+        return [(t, row, col_key) for row in rows for col_key in cols]
+
+
+def _fixed_inputs(fmt: Format, table: Table) -> list[Key]:
+    """The input cells of a fixed table (the same for every book of the format: remembered)."""
+    known = format_cache(fmt, "_fixed_inputs")
+    entry = known.get(table.key)
+    if entry is None or entry[0] is not table:
+        entry = known[table.key] = (table, [(table.key, row.key, col_key) for row in table.fixed_rows()
+                                            for col_key, spec in row.cells.items() if spec is INPUT])
+    return entry[1]  # type: ignore[no-any-return]
 
 
 def code_name(book: Book, table: Table, code: str) -> str:

@@ -32,6 +32,7 @@ DIR_RX = re.compile(
     rf"|减|增(?!长|加)|无增减变化|无增减变动|无增减|持平|无变化|无差异)了?"
     rf"(?:(?P<amt>{NUM})(?P<unit>万元|亿元|元)|(?P<pct1>{NUM})%)?"
     rf"(?:[，（]?(?:幅度|比例|比率)?(?P<dir2>增加|减少|增长|下降|上升|降低)了?(?:幅度)?(?:为|达)?(?P<pct>{NUM})%）?)?")
+DIR_HINTS = ("增", "减", "降", "升", "节约", "超支", "持平", "无变化", "无差异")  # one is in every DIR_RX match
 BASIS_RX = re.compile(
     r"(?:与|比|较|相较于?|相比于?)\s*(?P<y>\d{4})\s*年度?的?(?P<yb>预算|决算)?(?:数字?)?"
     r"|(?:与|比|较|相较于?|相比于?)?(?P<p>上一?年度?|去年|上年同期)(?!结转|结余|末|初)(?P<pb>预算|决算)?(?:数字?)?"
@@ -48,11 +49,23 @@ def years(text: str, end: int) -> list[int]:
     return [y for stop, y in _year_marks(text) if stop <= end]
 
 
+def last_year(text: str, end: int) -> int | None:
+    """The last of :func:`years` (``years(text, end)[-1]``), or None when it names none."""
+    found = None
+    for stop, y in _year_marks(text):  # (in order of their ends)
+        if stop > end:
+            break
+        found = y
+    return found
+
+
 @lru_cache(maxsize=1024)
 def _year_marks(text: str) -> tuple[tuple[int, int], ...]:
     """(end, year) of every year named in ``text`` that is not a basis.  A year ends with 年 and
     the pattern looks no further, so the years before ``end`` are those ending by ``end`` (what
     scanning ``text[:end]`` finds); a paragraph asks once per figure."""
+    if "年" not in text:  # (in every match)
+        return ()
     return tuple((m.end(), int(m.group("y"))) for m in YEAR_RX.finditer(text)
                  if not BASIS_YEAR.search(text[max(0, m.start() - 4):m.start()]))
 
@@ -87,6 +100,8 @@ COMPARE_RX = re.compile(rf"(?P<dir>大于|小于|高于|低于|超过|超出|少
 
 def read_comparisons(facts: SectionFacts, i: int, text: str, claimed: list[tuple[int, int]]) -> None:
     """"决算数大于预算数 55.93 万元": a change against the budget."""
+    if "预算" not in text:  # (in every match)
+        return
     for m in COMPARE_RX.finditer(text):
         if any(s <= m.start("amt") < e for s, e in claimed):
             continue
@@ -108,9 +123,11 @@ def read_sides(facts: SectionFacts, i: int, text: str, claimed: list[tuple[int, 
                default_year: int | None) -> None:
     """"收、支总计各是 a，b 万元。与上年相比，收、支总计各减少 c，d 万元，各下降 p%、q%": two
     totals (收入总计, 支出总计) and their changes, read side by side."""
+    if "总计" not in text:  # (in every match)
+        return
     for m in SIDES_RX.finditer(text):
-        named = years(text, m.start())
-        year = named[-1] if named else default_year
+        named = last_year(text, m.start())
+        year = named if named is not None else default_year
         sides = []
         for g, name in (("a", "收入总计"), ("b", "支出总计")):
             a = Amount(_fig(m.group(g), m.start(g), "万元"), "actual", name, name, i, m.start(g), year)
@@ -164,6 +181,8 @@ def _respectively(facts: SectionFacts, i: int, text: str, m: re.Match[str], more
 def read_changes(facts: SectionFacts, i: int, text: str, reasons: Sequence[tuple[int, int]],
                  claimed: list[tuple[int, int]], default_year: int | None) -> None:
     """Every change of paragraph ``i`` (see the module docstring); spans used are ``claimed``."""
+    if not any(w in text for w in DIR_HINTS):
+        return
     carried: dict[int, tuple[str, int | None, int]] = {}  # sentence start → (basis, year, where)
     for m in DIR_RX.finditer(text):
         if any(s <= m.start() < e for s, e in claimed):
@@ -343,12 +362,17 @@ def position(facts: SectionFacts, para: int, at: int) -> int:
 def link_across(all_facts: list[SectionFacts]) -> None:
     """Changes whose item is named but stated in another section ("二、2021年决算" after "一、2022年
     预算"): their subject and prior are looked for in the sections of the same kind before them."""
-    pool = [(position(f, a.para, a.at), f.kind, a) for f in all_facts for a in f.amounts
-            if a.role in ("actual", "budget")]
+    pool: dict[str | None, list[tuple[int, Amount]]] = {}  # by section kind, in document order
+    for f in all_facts:
+        of_kind = pool.setdefault(f.kind, [])
+        of_kind += [(position(f, a.para, a.at), a) for a in f.amounts if a.role in ("actual", "budget")]
     for facts in all_facts:
         for ch in facts.changes:
+            if ch.subject is not None and not (ch.base is None and ch.basis == "上年"
+                                               and (ch.subject.year or ch.year)):
+                continue  # nothing to look for (the checks below would find nothing to do)
             here = position(facts, ch.para, ch.at)
-            before = [a for pos, kind, a in pool if pos < here and kind == facts.kind]
+            before = [a for pos, a in pool.get(facts.kind, ()) if pos < here]
             text = facts.section.paras[ch.para].text
             from juesuan.audit.model import segment_span
 

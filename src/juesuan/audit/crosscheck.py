@@ -86,6 +86,12 @@ class Mention:
     amount: Amount
 
 
+@lru_cache(maxsize=65536)
+def _names(pattern: str, name: str) -> bool:
+    """``re.search(pattern, name)`` (pure; memoised: the same names recur in every department)."""
+    return re.search(pattern, name) is not None
+
+
 def mentions(all_facts: list[SectionFacts], cid: str) -> list[Mention]:
     """Where concept ``cid`` is stated, in section order."""
     c = CONCEPTS[cid]
@@ -101,7 +107,7 @@ def mentions(all_facts: list[SectionFacts], cid: str) -> list[Mention]:
                 out.append(Mention(facts, head))
             continue
         for a in facts.amounts:
-            if a.role == "actual" and a.fig.is_money and re.search(c.name, a.name):
+            if a.role == "actual" and a.fig.is_money and _names(c.name, a.name):
                 out.append(Mention(facts, a))
     order = {k: n for n, k in enumerate(c.kinds)}
     return sorted(out, key=lambda m: order.get(m.facts.kind or "", 99))
@@ -430,9 +436,13 @@ class Moved:
     name: str
     basis: str
     sign: int
-    stated: str
+    describe: Callable[[], str]  # what the text states, for a message (made only when one needs it)
     para: int
     at: int
+
+    @property
+    def stated(self) -> str:
+        return self.describe()
 
 
 def movements(all_facts: list[SectionFacts]) -> list[Moved]:
@@ -446,13 +456,15 @@ def movements(all_facts: list[SectionFacts]) -> list[Moved]:
             basis = "与上年相比" if ch.basis == "上年" else "与预算相比"
             unit = " 万元" if ch.amount is not None else "%"
             out.append(Moved(facts, ch.subject.name, ch.basis, ch.sign,
-                             f"{basis}{ch.word} {show(size.value)}{unit}", ch.para, ch.start))
+                             lambda basis=basis, word=ch.word, size=size, unit=unit:  # type: ignore[misc]
+                             f"{basis}{word} {show(size.value)}{unit}", ch.para, ch.start))
         for r in facts.rates:
             if r.actual is None or r.budget is None or r.actual.value == r.budget.value:
                 continue
             sign = 1 if r.actual.value > r.budget.value else -1
             out.append(Moved(facts, r.actual.name, "预算", sign,
-                             f"决算 {show(r.actual.value)} {'高于' if sign > 0 else '低于'}预算 {show(r.budget.value)}",
+                             lambda actual=r.actual.value, budget=r.budget.value, sign=sign:  # type: ignore[misc]
+                             f"决算 {show(actual)} {'高于' if sign > 0 else '低于'}预算 {show(budget)}",
                              r.para, r.start))
     return out
 
@@ -474,11 +486,13 @@ def check_reasons(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
     """A reason saying an item moved one way ("接待费减少") while every statement of that item's
     change against the same basis says the other way.  A warning: the reason may mean another
     scope (here: 公务接待费 is a 项目支出, not part of 机构运行经费)."""
-    moved = movements(all_facts)
+    by_basis: dict[str, list[Moved]] = {}
+    for m in movements(all_facts):
+        by_basis.setdefault(m.basis, []).append(m)
     out = []
     for facts in all_facts:
         for c in facts.claims:
-            same = [m for m in moved if m.basis == c.basis and names_match(c.item, m.name)]
+            same = [m for m in by_basis.get(c.basis, ()) if names_match(c.item, m.name)]
             if not same or any(m.sign == c.sign for m in same):
                 continue
             m = same[0]

@@ -23,14 +23,15 @@ share without a base) is recorded as skipped, with the sentence, rather than gue
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from typing import Sequence
 
-from juesuan.audit.changes import link_change, read_changes, read_comparisons, read_sides, years
+from juesuan.audit.changes import last_year, link_change, read_changes, read_comparisons, read_sides
 from juesuan.audit.model import (Amount, Change, Claim, CountSum, Doc, Item, ListStmt, Rate, SectionFacts, Share,
-                                 Skip, segment_span, sentence_span, sign_of)
+                                 Skip, _around, segment_span, sentence_span, sign_of)
 from juesuan.audit.sections import Para, Section
-from juesuan.audit.text import COUNT_UNITS, FIGURE_RX, Figure, figure_at, figures
+from juesuan.audit.text import COUNT_UNITS, FIGURE_RX, Figure, figure_at, parse_figure
 
 NUM = r"\d+(?:\.\d+)?"
 REASON_RX = re.compile(r"(?:变动|差异|增减变化|变化|增减)?(?:的)?原因(?:是|为|主要是|主要为|如下|分析)?[：:]?"
@@ -45,12 +46,20 @@ CHANGE_RX = re.compile(
 RATE_RX = re.compile(rf"完成了?(?:年初|全年|调整后?)?预算(?:数)?的?(?P<pct>{NUM})%"
                      rf"|(?:预算)?(?:执行|完成)(?:率|进度)(?:为|达到|达)?(?P<pct2>{NUM})%")
 SHARE_RX = re.compile(rf"(?:所)?占(?P<base>[^，。；%\d]{{0,40}}?)(?:的)?(?:比重|比例|份额)?(?:为|是|达)?(?P<pct>{NUM})%")
+LIST_WORDS = ("包括", "主要有", "其中", "分别")  # one is in every LIST_RX match
 LIST_RX = re.compile(r"(?P<word>主要包括|具体包括|主要有|包括|其中|分别为|分别是)[：，]"
                      r"|(?P<bare>其中)(?=[\u4e00-\u9fff“（])(?!的|有|包括|主要|之)")
 BOUNDARY = "，。；：、"
 ROLE_WORDS = re.compile(r"(?:(?:年初|全年|调整后?)?(?:预算|决算)(?:数)?|执行数|为|是|共计|达到|达)+$")
 GENERIC = {"", "支出", "收入", "决算", "预算", "合计", "总计", "金额", "资金", "本年", "累计", "接待"}
 PAIR_RX = re.compile(r"收入、支出|收、支|收支")
+HAN_RX = re.compile(r"[\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=8192)
+def _han(text: str) -> int:
+    """How many Chinese characters ``text`` has (pure; names recur)."""
+    return len(HAN_RX.findall(text))
 
 
 def extract(section: Section, doc: Doc) -> SectionFacts:
@@ -59,12 +68,12 @@ def extract(section: Section, doc: Doc) -> SectionFacts:
     paras = section.paras
     para_year: int | None = None
     for i, p in enumerate(paras):
-        named = years(p.text, len(p.text))
+        named = last_year(p.text, len(p.text))
         if p.table or p.heading and not _has_figures(p):
-            para_year = named[-1] if named else para_year
+            para_year = named if named is not None else para_year
             continue
         _read_paragraph(facts, doc, i, p, para_year)
-        para_year = named[-1] if named else para_year
+        para_year = named if named is not None else para_year
         _read_count_sums(facts, i, p)
         _read_claims(facts, i, p)
     for i, p in enumerate(paras):
@@ -82,20 +91,34 @@ def _has_figures(p: Para) -> bool:
 SEMI_THEN_OF = re.compile(r"；(?=其中)")
 
 
+REASON_WORDS = ("原因", "主要用于", "开支内容", "结转和结余事项")  # every match of REASON_RX holds one
+
+
+@lru_cache(maxsize=1024)
+def _reason_matches(text: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, words) of each :data:`REASON_RX` match of a paragraph (pure; asked three times)."""
+    if not any(w in text for w in REASON_WORDS):
+        return ()
+    return tuple((m.start(), m.end(), m.group(0)) for m in REASON_RX.finditer(text))
+
+
 @lru_cache(maxsize=256)
 def _reason_spans(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each reason text of a paragraph (pure; a paragraph asks twice)."""
     spans = []
-    for m in REASON_RX.finditer(text):
-        stop = "；。" if m.group(0).startswith("开支内容") else "。"
-        ends = [j for j in (text.find(ch, m.end()) for ch in stop) if j >= 0]
-        ends += [x.start() for x in SEMI_THEN_OF.finditer(text, m.end())]
-        spans.append((m.start(), min(ends) if ends else len(text)))
+    for start, end, words in _reason_matches(text):
+        stop = "；。" if words.startswith("开支内容") else "。"
+        ends = [j for j in (text.find(ch, end) for ch in stop) if j >= 0]
+        ends += [x.start() for x in SEMI_THEN_OF.finditer(text, end)]
+        spans.append((start, min(ends) if ends else len(text)))
     return tuple(spans)
 
 
 def _inside(at: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(s <= at < e for s, e in spans)
+    for s, e in spans:
+        if s <= at < e:
+            return True
+    return False
 
 
 def _fig(text: str, start: int, unit: str) -> Figure:
@@ -111,6 +134,19 @@ DONE_RX = re.compile(r"完成|执行")
 PRIOR_LABEL_RX = re.compile(r"上年(?:决算)?(?:数)?(?:为|是)?$")
 
 
+@lru_cache(maxsize=8192)
+def _label_role(label: str) -> str:
+    """The role its label gives a figure that is neither a reason's nor a threshold (pure; labels
+    recur in every department)."""
+    if CHANGE_LABEL_RX.search(label):
+        return "change"
+    if "预算" in FUND_NAMES.sub("", label) and not DONE_RX.search(label):
+        return "budget"
+    if PRIOR_LABEL_RX.search(label):
+        return "prior"
+    return "actual"
+
+
 def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para, para_year: int | None = None) -> None:
     text = p.text
     reasons = _reason_spans(text)
@@ -119,36 +155,31 @@ def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para, para_year: i
     read_sides(facts, i, text, claimed, para_year or doc.year)
     read_changes(facts, i, text, reasons, claimed, doc.year)
     read_comparisons(facts, i, text, claimed)
-    for m in RATE_RX.finditer(text):
+    for m in RATE_RX.finditer(text) if "%" in text and ("完成" in text or "执行" in text) else ():  # (in every match)
         if _inside(m.start(), reasons) or _inside(m.start(), claimed):
             continue
         g = "pct" if m.group("pct") else "pct2"
         facts.rates.append(Rate(_fig(m.group(g), m.start(g), "%"), i, m.start(), m.end()))
         claimed.append((m.start(), m.end()))
-    for m in SHARE_RX.finditer(text):
+    for m in SHARE_RX.finditer(text) if "占" in text and "%" in text else ():  # (in every match)
         if _inside(m.start(), reasons) or _inside(m.start("pct"), claimed):
             continue
         base = re.sub(r"^(比重|比例|比)", "", m.group("base")).strip()
         facts.shares.append(Share(_fig(m.group("pct"), m.start("pct"), "%"), base, "", i, m.start(), m.end()))
         claimed.append((m.start(), m.end()))
-    for f in figures(text):
-        if f.is_percent or _inside(f.start, claimed):
+    for m in FIGURE_RX.finditer(text):  # as figures(text), parsing only the figures kept
+        if m.group("unit") == "%" or _inside(m.start(), claimed):
             continue
+        f = parse_figure(m)
         label = _label(text, f.start, p)
         if _inside(f.start, reasons):
             role = "reason"
         elif label.endswith("单价") or THRESHOLD_RX.match(text, f.end):  # as re.match on text[f.end:]
             role = "threshold"
-        elif CHANGE_LABEL_RX.search(label):
-            role = "change"
-        elif "预算" in FUND_NAMES.sub("", label) and not DONE_RX.search(label):
-            role = "budget"
-        elif PRIOR_LABEL_RX.search(label):
-            role = "prior"
         else:
-            role = "actual"
-        named = years(text, f.start)
-        facts.amounts.append(Amount(f, role, label, "", i, f.start, named[-1] if named else para_year))
+            role = _label_role(label)
+        named = last_year(text, f.start)
+        facts.amounts.append(Amount(f, role, label, "", i, f.start, named if named is not None else para_year))
     for a in facts.amounts[first_new:]:
         if a.para == i and not a.name:
             a.name = _name(a, facts, doc)
@@ -196,6 +227,7 @@ CLAIM_LEAD = re.compile(r"^(?:[一二三四五六七八九十]是|\d+[.、]|（[
 CLAIM_TAIL = re.compile(r"(?:也|均|都|亦|相应|有所|略有|大幅度?|明显|较大幅度|较多|较大|进一步|逐步|持续|同比"
                         r"|较上一?年度?|比上一?年度?|较去年|相较于上一?年度?|较预算|比预算)+$")
 NEGATION = re.compile(r"(?:未|没有|不|无)$")
+PRIOR_YEAR_RX = re.compile(r"上一?年|去年")
 
 
 def _reason_clauses(facts: SectionFacts, i: int, text: str) -> list[tuple[int, int, str, Change | None]]:
@@ -204,21 +236,21 @@ def _reason_clauses(facts: SectionFacts, i: int, text: str) -> list[tuple[int, i
     words before it), and the rest of a sentence after a stated change (its basis)."""
     out = []
     changes = sorted((c for c in facts.changes if c.para == i), key=lambda c: c.start)
-    for m in REASON_RX.finditer(text):
-        if m.group(0).startswith(("主要用于", "开支内容", "结转和结余")):
+    for m_start, m_end, words in _reason_matches(text):
+        if words.startswith(("主要用于", "开支内容", "结转和结余")):
             continue
-        s, e = sentence_span(text, m.start())
-        before = [c for c in changes if s <= c.start < m.start()]
-        lead = text[s:m.start()]
+        s, e = sentence_span(text, m_start)
+        before = [c for c in changes if s <= c.start < m_start]
+        lead = text[s:m_start]
         if before:
             basis, of = before[-1].basis, before[-1]
-        elif "预算" in lead and not re.search(r"上一?年|去年", lead):
+        elif "预算" in lead and not PRIOR_YEAR_RX.search(lead):
             basis, of = "预算", None
-        elif re.search(r"上一?年|去年", lead) and "预算" not in lead:
+        elif PRIOR_YEAR_RX.search(lead) and "预算" not in lead:
             basis, of = "上年", None
         else:
             continue
-        out.append((m.end(), e, basis, of))
+        out.append((m_end, e, basis, of))
     for n, c in enumerate(changes):
         _, e = sentence_span(text, c.start)
         nxt = [d.start for d in changes[n + 1:] if d.start < e]
@@ -245,7 +277,7 @@ def _read_claims(facts: SectionFacts, i: int, p: Para) -> None:
                 item = re.sub(r"等(?:费用|支出|经费|项目)?$", "", part[lead.end() if lead else 0:])
                 offset = at + (lead.end() if lead else 0)
                 at += len(part) + 1
-                if re.search(r"\d", item) or len(re.findall(r"[\u4e00-\u9fff]", item)) < 2:
+                if re.search(r"\d", item) or len(HAN_RX.findall(item)) < 2:
                     continue
                 facts.claims.append(Claim(item, sign_of(m.group("dir")), m.group("dir"), basis,
                                           i, offset, m.end("dir"), of))
@@ -254,12 +286,22 @@ def _read_claims(facts: SectionFacts, i: int, p: Para) -> None:
 LABEL_FIGURE_RX = re.compile(rf"{NUM}\s*(?:万元|亿元|元|%|个|辆|批次|人次|台（套）|台|套|人|次|项|件|份|名)")
 
 
+@lru_cache(maxsize=1024)
+def _label_figures(text: str) -> tuple[list[int], list[int]]:
+    """(start, end) lists of every :data:`LABEL_FIGURE_RX` match of ``text``."""
+    spans = [m.span() for m in LABEL_FIGURE_RX.finditer(text)]
+    return [s for s, _ in spans], [e for _, e in spans]
+
+
 def _label(text: str, at: int, p: Para) -> str:
-    """The words just before position ``at``: back to the last punctuation or figure."""
-    start = max(text.rfind(ch, 0, at) for ch in BOUNDARY) + 1
-    prev = [m.end() for m in LABEL_FIGURE_RX.finditer(text, 0, at)]  # as on text[:at]
-    if prev:
-        start = max(start, prev[-1])
+    """The words just before position ``at`` (a figure's start): back to the last punctuation or
+    figure.  No figure match runs across ``at`` (a figure starts there, after no digit), so the
+    matches of the whole text that start before ``at`` are those of ``text[:at]``."""
+    start = _around(text, at, BOUNDARY)[0] + 1  # the last of them before ``at``, as rfind(ch, 0, at)
+    starts, ends = _label_figures(text)
+    k = bisect_left(starts, at)
+    if k:
+        start = max(start, ends[k - 1])
     if p.marker and start < len(p.marker):
         start = len(p.marker)
     return text[start:at].strip()
@@ -276,15 +318,18 @@ def _name(a: Amount, facts: SectionFacts, doc: Doc) -> str:
     """What ``a`` is an amount of: its label, else its segment's subject, else its item's title."""
     p = facts.section.paras[a.para]
     own = _strip(a.label)
-    if own not in GENERIC and len(re.findall(r"[\u4e00-\u9fff]", own)) >= 2:
+    if own not in GENERIC and _han(own) >= 2:
         return own[-40:]
     s, _ = segment_span(p.text, a.at)
     first = [b for b in facts.in_para(a.para) if s <= b.at < a.at]
     if first:
         subject = _strip(first[0].label)
-        if subject not in GENERIC and len(re.findall(r"[\u4e00-\u9fff]", subject)) >= 2:
+        if subject not in GENERIC and _han(subject) >= 2:
             return subject[-40:]
-    title = _block_title(facts.section, a.para)
+    titles = facts._block_titles
+    title = titles.get(a.para)
+    if title is None:
+        title = titles[a.para] = _block_title(facts.section, a.para)  # (the section's paragraphs do not change)
     return title[-40:] if title else facts.section.title
 
 
@@ -315,14 +360,17 @@ def _nearest(facts: SectionFacts, i: int, at: int, role: str, unit: str | None,
         if hits:
             return hits[-1]
     start = block_start(facts.section, i)
-    hits = [a for a in facts.amounts if a.role == role and (unit is None or a.fig.unit == unit)
-            and (start <= a.para < i or (a.para == i and a.at < at))]
+    hits = [a for a in facts.in_paras(start, i) if a.role == role and (unit is None or a.fig.unit == unit)
+            and (a.para < i or a.at < at)]
     if not hits:
         return None
     return hits[0] if first_in_block else hits[-1]
 
 
 def _read_lists(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
+    if not any(w in p.text for w in LIST_WORDS):
+        _drop_nested(facts)
+        return
     reasons = _reason_spans(p.text)
     paras = facts.section.paras
     for m in LIST_RX.finditer(p.text):
@@ -364,7 +412,12 @@ def _read_lists(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
 
 
 def _drop_nested(facts: SectionFacts) -> None:
-    """An inline list's items exclude the items (and heads' lists) of lists nested inside it."""
+    """An inline list's items exclude the items (and heads' lists) of lists nested inside it.
+
+    (Idempotent while no list is added: a second pass finds nothing more to drop, so it is skipped.)"""
+    if facts._lists_dropped == len(facts.lists):
+        return
+    facts._lists_dropped = len(facts.lists)
     for outer in facts.lists:
         if outer.stream is None:
             continue
@@ -424,6 +477,13 @@ def _paragraph_items(facts: SectionFacts, j: int, head: Amount) -> list[Item]:
     return items if len(items) >= 2 else []
 
 
+@lru_cache(maxsize=1024)
+def _list_starts(text: str) -> tuple[int, ...]:
+    """Where each :data:`LIST_RX` match of a paragraph starts (pure; a paragraph is asked once
+    per list whose items it opens)."""
+    return tuple(m.start() for m in LIST_RX.finditer(text))
+
+
 def _numbered_items(facts: SectionFacts, j: int, head: Amount) -> list[Item]:
     paras = facts.section.paras
     level = paras[j].level
@@ -440,13 +500,12 @@ def _numbered_items(facts: SectionFacts, j: int, head: Amount) -> list[Item]:
             blocks[-1].append(k)
     items = []
     unit = head.fig.unit
-    for block in blocks:
-        paras_of = set(block)
-        amounts = [a for a in facts.amounts if a.para in paras_of and a.role == "actual" and a.fig.unit == unit]
-        if not amounts:
+    for block in blocks:  # (each block is a run of consecutive paragraphs)
+        first = next((a for a in facts.in_paras(block[0], block[-1]) if a.role == "actual" and a.fig.unit == unit),
+                     None)
+        if first is None:
             continue
-        first = amounts[0]
-        lists_at = [m.start() for m in LIST_RX.finditer(paras[first.para].text)]
+        lists_at = _list_starts(paras[first.para].text)
         cut = min([x for x in lists_at if x > first.at], default=None)
         budgets = [a for a in facts.in_para(first.para) if a.role == "budget"
                    and (cut is None or a.at < cut)]
@@ -502,21 +561,24 @@ def _closing(text: str, start: int) -> int | None:
 def _bracket_lists(facts: SectionFacts, i: int, p: Para) -> None:
     """"公务用车购置及运行维护费 28 万元（公务用车购置费 0 万元，公务用车运行维护费 28 万元）": a
     bracketed breakdown of the amount just before it, when it holds two amounts or more."""
-    for m in re.finditer(r"（", p.text):
-        close = _closing(p.text, m.end())
-        if close is None or LIST_RX.search(p.text, m.end(), close):
+    opened = p.text.find("（")
+    while opened >= 0:  # each "（", as re.finditer("（") finds them
+        start, end = opened, opened + 1
+        opened = p.text.find("（", end)
+        close = _closing(p.text, end)
+        if close is None or LIST_RX.search(p.text, end, close):
             continue
-        before = [a for a in facts.in_para(i) if a.at < m.start() and a.fig.is_money]
-        if not before or before[-1].fig.end + 1 < m.start() - 1 and p.text[before[-1].fig.end:m.start()].strip():
+        before = [a for a in facts.in_para(i) if a.at < start and a.fig.is_money]
+        if not before or before[-1].fig.end + 1 < start - 1 and p.text[before[-1].fig.end:start].strip():
             continue
         head = before[-1]
-        inside = [a for a in facts.in_para(i) if m.end() <= a.at < close and a.role == head.role
+        inside = [a for a in facts.in_para(i) if end <= a.at < close and a.role == head.role
                   and a.fig.unit == head.fig.unit]
         if not inside:  # "（购置费0、运行维护费21）": bare figures in the unit of the amount before
-            inside = _bare_amounts(p.text, m.end(), close, head, i)
+            inside = _bare_amounts(p.text, end, close, head, i)
         if len(inside) >= 2:
-            facts.lists.append(ListStmt(head, "（", [Item(a) for a in inside], True, False, i, m.start(),
-                                        (i, m.end(), i, close)))
+            facts.lists.append(ListStmt(head, "（", [Item(a) for a in inside], True, False, i, start,
+                                        (i, end, i, close)))
 
 
 def _bare_amounts(text: str, start: int, end: int, head: Amount, i: int) -> list[Amount]:
@@ -569,7 +631,7 @@ def _stream_text(paras: list[Para], stream: tuple[int, int, int, int]) -> str:
 def _stream_items(facts: SectionFacts, stream: tuple[int, int, int, int], head: Amount) -> list[Item]:
     items = []
     inherit = head.role == "budget"  # "预算为 A，其中：B x，C y": the parts are budgets too
-    for a in facts.amounts:
+    for a in facts.in_paras(stream[0], stream[2]):  # (the stream's paragraphs: the others are not in it)
         if a is head or a.fig.unit != head.fig.unit or not _in_stream(a, stream):
             continue
         if a.role != head.role and not (inherit and a.role == "actual"):
@@ -625,9 +687,10 @@ def _link(facts: SectionFacts, doc: Doc) -> None:
                                       doc.sentence(section, section.paras[ch.para], ch.start)))
     for ch in facts.changes:
         ch.alt = _list_head_alternative(facts, ch)
+    ends = _ends_by_para(facts)  # (no rate or share is added while linking)
     for r in facts.rates:
         r.actual = _nearest(facts, r.para, r.start, "actual", "万元")
-        r.budget = _rate_budget(facts, r)
+        r.budget = _rate_budget(facts, r, ends)
         if r.budget is None or r.actual is None:
             facts.skipped.append(Skip(section.title, "完成率找不到对应的预算数或决算数，未检查",
                                       "a completion rate without its budget or actual figure; not checked",
@@ -675,14 +738,17 @@ def _list_head_alternative(facts: SectionFacts, ch: Change) -> Amount | None:
     return None
 
 
-def _rate_budget(facts: SectionFacts, r: Rate) -> Amount | None:
+def _rate_budget(facts: SectionFacts, r: Rate,
+                 ends: dict[int, list[int]] | None = None) -> Amount | None:
     """The budget a completion rate divides by: stated in the rate's own clauses (after the
     previous rate or share of its sentence — never the parent's budget stated before a 其中), or
-    implied by a stated difference ("决算数大于预算数 55.93 万元")."""
+    implied by a stated difference ("决算数大于预算数 55.93 万元").  ``ends``: the ends of the
+    section's rates and shares by paragraph (:func:`_ends_by_para`), when the caller has them."""
     text = facts.section.paras[r.para].text
     s, _ = sentence_span(text, r.start)
-    fence = max([s] + [x.end for x in facts.rates if x.para == r.para and x.end <= r.start]
-                + [x.end for x in facts.shares if x.para == r.para and x.end <= r.start])
+    if ends is None:
+        ends = _ends_by_para(facts)
+    fence = max([s] + [e for e in ends.get(r.para, ()) if e <= r.start])
     own = [a for a in facts.in_para(r.para) if fence <= a.at < r.start and a.role == "budget"
            and a.fig.is_money]
     if own:
@@ -699,6 +765,14 @@ def _rate_budget(facts: SectionFacts, r: Rate) -> Amount | None:
     fig = Figure(value, places, "万元", f"{value}万元（由{c.word}预算数 {c.amount.text} 推算）",  # type: ignore[union-attr]
                  c.amount.start, c.amount.end)  # type: ignore[union-attr]
     return Amount(fig, "budget", "预算数（推算）", "预算数", r.para, c.at, r.actual.year)
+
+
+def _ends_by_para(facts: SectionFacts) -> dict[int, list[int]]:
+    """The ends of the section's rates and shares, by paragraph."""
+    out: dict[int, list[int]] = {}
+    for x in [*facts.rates, *facts.shares]:
+        out.setdefault(x.para, []).append(x.end)
+    return out
 
 
 def _unnamed_base(facts: SectionFacts, sh: Share) -> Amount | None:
@@ -755,6 +829,5 @@ def _block_first(facts: SectionFacts, ch: Change) -> Amount | None:
     ("同口径比上年减少 830 万元") is of."""
     start = block_start(facts.section, ch.para)
     money = ch.amount is not None
-    hits = [a for a in facts.amounts if a.role in ("actual", "budget") and (not money or a.fig.is_money)
-            and (start <= a.para < ch.para or (a.para == ch.para and a.at < ch.at))]
-    return hits[0] if hits else None
+    return next((a for a in facts.in_paras(start, ch.para) if a.role in ("actual", "budget")
+                 and (not money or a.fig.is_money) and (a.para < ch.para or a.at < ch.at)), None)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from itertools import chain
+from typing import Iterable
 from functools import lru_cache
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -260,15 +262,34 @@ class SectionFacts:
     skipped: list[Skip] = field(default_factory=list)
     _by_para: dict[int, list[Amount]] = field(default_factory=dict, repr=False, compare=False)
     _indexed: int = field(default=0, repr=False, compare=False)
+    _ordered: bool = field(default=True, repr=False, compare=False)  # amounts appended paragraph by paragraph
+    _lists_dropped: int = field(default=0, repr=False, compare=False)  # lists when nested items were last dropped
+    _block_titles: dict[int, str] = field(default_factory=dict, repr=False, compare=False)  # by paragraph
 
     def in_para(self, i: int) -> list[Amount]:
         """The amounts of paragraph ``i``, in the order of :attr:`amounts` (which only ever grows
         by appending: the index takes in the new ones).  Do not change the list returned."""
         if self._indexed != len(self.amounts):
+            last = self.amounts[self._indexed - 1].para if self._indexed else -1
             for a in self.amounts[self._indexed:]:
                 self._by_para.setdefault(a.para, []).append(a)
+                if a.para < last:
+                    self._ordered = False
+                last = a.para
             self._indexed = len(self.amounts)
         return self._by_para.get(i, _NONE)
+
+    def in_paras(self, first: int, last: int) -> Iterable[Amount]:
+        """The amounts of paragraphs ``first`` … ``last``, in the order of :attr:`amounts`: the
+        same as filtering :attr:`amounts` by paragraph, taken from the index when the amounts
+        were appended in paragraph order (as extraction appends them).  Iterate it once, and do
+        not add amounts meanwhile."""
+        self.in_para(first)
+        if not self._ordered:
+            return [a for a in self.amounts if first <= a.para <= last]
+        if first == last:
+            return self._by_para.get(first, _NONE)
+        return chain.from_iterable(self._by_para.get(k, _NONE) for k in range(first, last + 1))
 
     @property
     def kind(self) -> str | None:

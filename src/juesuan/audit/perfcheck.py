@@ -24,7 +24,7 @@ from juesuan.audit.crosscheck import first
 from juesuan.audit.model import Doc, SectionFacts, Skip
 from juesuan.audit.perf import PerfTable, TextItem, parse_tables, text_item
 from juesuan.audit.relations import note_of, quote_at, quote_of, severity_of
-from juesuan.audit.rules import finding, show
+from juesuan.audit.rules import Lazy, finding, show
 from juesuan.audit.text import Figure
 from juesuan.audit.tolerance import judge, ratio_band, sum_band
 from juesuan.findings import Finding, Severity
@@ -109,7 +109,7 @@ def _check_table(t: PerfTable, perf: SectionFacts, all_facts: list[SectionFacts]
         done = done_total if key == "total" else row.cell("全年执行数")
         if rate is None or budget is None or done is None:
             continue
-        q = [_row_quote(doc, perf, t, key)]
+        q = Lazy(lambda key=key: [_row_quote(doc, perf, t, key)])  # type: ignore[misc]
         if budget.value == 0:
             if done.value != 0 or rate.value != 0:
                 out.append(finding("A-ZERO-BASE", quotes=q, actual=rate.value, label=f"{t.name}·{row.label}",
@@ -135,7 +135,7 @@ def _check_score(t: PerfTable, perf: SectionFacts, doc: Doc, done: Figure | None
     out = []
     row = t.rows["total"]
     weight, score, rate, budget = row.cell("分值"), row.cell("得分"), row.cell("执行率"), row.cell("全年预算数")
-    q = [_row_quote(doc, perf, t, "total")]
+    q = Lazy(lambda: [_row_quote(doc, perf, t, "total")])
     if weight is not None and score is not None and score.value > weight.value:
         out.append(finding("A-PERF-SCORE", quotes=q, expected=f"≤ {show(weight.value)}", actual=score.value,
                            project=t.name, row="资金", detail=f"得分 {show(score.value)} 超过分值 {show(weight.value)}"))
@@ -171,7 +171,7 @@ def _check_total(t: PerfTable, perf: SectionFacts, doc: Doc) -> list[Finding]:
     row = t.rows["total"]
     if t.total_score is None or not t.indicators:
         return out
-    q = [_q(doc, perf, *t.total_at)]
+    q = Lazy(lambda: [_q(doc, perf, *t.total_at)])
     for what, total, parts in (
             ("得分", t.total_score, [i.score for i in t.indicators] + [row.cell("得分")]),
             ("分值", t.total_weight, [i.weight for i in t.indicators] + [row.cell("分值")])):

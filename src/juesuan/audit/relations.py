@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Callable
 
 from juesuan.audit.model import Amount, Change, Doc, Item, ListStmt, SectionFacts, Share, segment_span, sentence_span
-from juesuan.audit.rules import finding, show
+from juesuan.audit.rules import Lazy, Quotes, finding, show
 from juesuan.audit.text import Figure
 from juesuan.audit.tolerance import Verdict, extreme_band, fig_pair, judge, ratio_band, sum_band
 from juesuan.findings import Finding, Quote, Severity
@@ -81,7 +81,7 @@ def check_lists(facts: SectionFacts, doc: Doc) -> list[Finding]:
     out: list[Finding] = []
     changes = effective_changes(facts)
     for lst in facts.lists:
-        q = [quote_of(facts, doc, lst.head)]
+        q = Lazy(lambda lst=lst: [quote_of(facts, doc, lst.head)])  # type: ignore[misc]
         if lst.pair:
             out += _check_pair(facts, doc, lst, q)
             continue
@@ -92,7 +92,7 @@ def check_lists(facts: SectionFacts, doc: Doc) -> list[Finding]:
     return out
 
 
-def _check_pair(facts: SectionFacts, doc: Doc, lst: ListStmt, q: list[Quote]) -> list[Finding]:
+def _check_pair(facts: SectionFacts, doc: Doc, lst: ListStmt, q: Quotes) -> list[Finding]:
     """"收入、支出决算总计 X。其中：（一）收入决算总计 X …（二）支出决算总计 X": each side is X."""
     out = []
     head = lst.head
@@ -107,7 +107,7 @@ def _check_pair(facts: SectionFacts, doc: Doc, lst: ListStmt, q: list[Quote]) ->
     return out
 
 
-def _sangong_scope(lst: ListStmt, q: list[Quote]) -> tuple[list[Item], list[Finding]]:
+def _sangong_scope(lst: ListStmt, q: Quotes) -> tuple[list[Item], list[Finding]]:
     """A 三公 total's parts without 会议费/培训费 (reported beside 三公, never in it); an error
     when the total was made by adding them (equals the sum with them, not without)."""
     from juesuan.audit.vocab import NOT_SANGONG, item_of
@@ -128,7 +128,7 @@ def _sangong_scope(lst: ListStmt, q: list[Quote]) -> tuple[list[Item], list[Find
                           extra="、".join(f"{it.amount.name} {show(it.amount.value)}" for it in extra), sum=without)]
 
 
-def _check_sum(lst: ListStmt, q: list[Quote]) -> list[Finding]:
+def _check_sum(lst: ListStmt, q: Quotes) -> list[Finding]:
     head = lst.head
     items, scope = _sangong_scope(lst, q)
     if scope or len(items) < len(lst.items):
@@ -152,7 +152,7 @@ def _check_sum(lst: ListStmt, q: list[Quote]) -> list[Finding]:
     return []  # "其中：" one sub-part, smaller than its total: nothing to say
 
 
-def _list_budget(facts: SectionFacts, doc: Doc, lst: ListStmt, q: list[Quote]) -> list[Finding]:
+def _list_budget(facts: SectionFacts, doc: Doc, lst: ListStmt, q: Quotes) -> list[Finding]:
     if lst.budget is None:
         return []
     budgets = [item_budget(it) for it in lst.items]
@@ -187,7 +187,7 @@ def _signed(ch: Change) -> tuple[Decimal, int]:
     return ch.sign * ch.amount.value, ch.amount.places
 
 
-def _list_changes(facts: SectionFacts, doc: Doc, lst: ListStmt, q: list[Quote],
+def _list_changes(facts: SectionFacts, doc: Doc, lst: ListStmt, q: Quotes,
                   changes: dict[int, list[Change]]) -> list[Finding]:
     out = []
     for ch in changes.get(id(lst.head), []):
@@ -308,7 +308,7 @@ def check_changes(facts: SectionFacts, doc: Doc, flagged: set[int]) -> list[Find
 
 def _change_findings(facts: SectionFacts, doc: Doc, ch: Change, now: Amount, flagged: set[int]) -> list[Finding]:
     out: list[Finding] = []
-    q = [quote_at(facts, doc, ch.para, ch.start)]
+    q = Lazy(lambda: [quote_at(facts, doc, ch.para, ch.start)])
     label = now.name
     if ch.amount is None:
         return out
@@ -368,7 +368,7 @@ def check_rates(facts: SectionFacts, doc: Doc, flagged: set[int]) -> list[Findin
     for r in facts.rates:
         if r.actual is None or r.budget is None:
             continue
-        q = [quote_at(facts, doc, r.para, r.start)]
+        q = Lazy(lambda r=r: [quote_at(facts, doc, r.para, r.start)])  # type: ignore[misc]
         label = r.actual.name
         if r.budget.value == 0:
             flagged.add(id(r.pct))
@@ -397,7 +397,7 @@ def check_shares(facts: SectionFacts, doc: Doc, flagged: set[int],
     for sh in facts.shares:
         if sh.amount is None:
             continue  # an implied share: see crosscheck.check_implied_sums
-        q = [quote_at(facts, doc, sh.para, sh.start)]
+        q = Lazy(lambda sh=sh: [quote_at(facts, doc, sh.para, sh.start)])  # type: ignore[misc]
         base_label = f"「{sh.base_text}」" if sh.base_text else (f"「{sh.base.name}」" if sh.base else "")
         if sh.base is None or sh.base.value == 0:
             zero_implied = sh.base is None and sh.amount.value == 0 and sh.pct.value != 0

@@ -16,7 +16,7 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Callable, Iterator, Union
 
 from juesuan.errors import FormatError
 from juesuan.findings import Finding, Quote, Severity
@@ -118,7 +118,35 @@ def show(value: Any) -> str:
     return str(value)
 
 
-def finding(rule_id: str, *, quotes: list[Quote], severity: Severity | None = None,
+class Lazy:
+    """Quotes made only when a finding uses them: most relations hold, and a quote costs more than
+    the check (``Lazy(lambda: [quote])`` iterates and adds like the list it makes, once)."""
+
+    __slots__ = ("_make", "_made")
+
+    def __init__(self, make: Callable[[], list[Quote]]) -> None:
+        self._make = make
+        self._made: list[Quote] | None = None
+
+    def _list(self) -> list[Quote]:
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+    def __iter__(self) -> Iterator[Quote]:
+        return iter(self._list())
+
+    def __add__(self, other: list[Quote]) -> list[Quote]:
+        return self._list() + other
+
+    def __radd__(self, other: list[Quote]) -> list[Quote]:
+        return other + self._list()
+
+
+Quotes = Union[list[Quote], Lazy]  # what :func:`finding` takes as its quotes
+
+
+def finding(rule_id: str, *, quotes: Quotes, severity: Severity | None = None,
             expected: Any = None, actual: Any = None, difference: Any = None,
             tolerance: Any = None, **fields: Any) -> Finding:
     """A :class:`Finding` of a declared rule, its message filled from ``fields``.

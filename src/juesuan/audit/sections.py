@@ -63,6 +63,7 @@ MARKERS: tuple[tuple[int, str], ...] = (
 MARKER_RX = re.compile("|".join(f"(?P<m{level}>{rx})" for level, rx in MARKERS))
 PART_RX = re.compile(r"^第[一二三四五六七八九十]+部分")
 PAGE_NUMBER_RX = re.compile(r"^[-—－\s]*(第?\s*\d{1,3}\s*页?(\s*/\s*\d+)?|\d{1,3}\s*/\s*\d{1,3})[-—－\s]*$")
+PAGE_NUMBER_FIRST = "-—－第"  # or a digit: what the stripped line of a page number opens with
 SENTENCE_END = "。！？；："
 
 
@@ -114,7 +115,12 @@ class Outline:
     loose: list[Para] = field(default_factory=list)  # narrative text under no section heading
 
 
+MARKER_FIRST = frozenset("一二三四五六七八九十（①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")  # or a digit: how a marker opens
+
+
 def _marker(text: str) -> tuple[str | None, int | None]:
+    if not text or not (text[0] in MARKER_FIRST or text[0].isdecimal()):
+        return None, None  # (MARKER_RX cannot match)
     m = MARKER_RX.match(text)
     if not m:
         return None, None
@@ -137,13 +143,22 @@ def _bare_title(text: str) -> bool:
             and bool(re.search(r"(情况|说明)$", title)) and _kind(title) is not None)
 
 
+def _is_part(text: str) -> bool:
+    """Whether ``text`` opens with 第X部分 (``PART_RX.match``; tried only on a text opening with 第)."""
+    return text[:1] == "第" and PART_RX.match(text) is not None
+
+
+BULLET_RX = re.compile(r"[-•·]\s+")
+HEADING_NOT_RX = re.compile(r"\d\s*(万元|元|%)|[，；。]")
+
+
 def _is_heading(text: str, marker: str | None, table: bool) -> bool:
-    if table or PART_RX.match(text):
-        return bool(PART_RX.match(text)) and not table
+    if table or _is_part(text):
+        return _is_part(text) and not table
     if not marker:
         return _bare_title(text)
     title = text[len(marker):].strip().rstrip("。")
-    return 0 < len(title) <= 40 and not re.search(r"\d\s*(万元|元|%)|[，；。]", title)
+    return 0 < len(title) <= 40 and not HEADING_NOT_RX.search(title)
 
 
 def paragraphs(doc: Mapped, table_spans: list[tuple[int, int]] = (), pdf: bool = False) -> list[Para]:
@@ -159,14 +174,14 @@ def paragraphs(doc: Mapped, table_spans: list[tuple[int, int]] = (), pdf: bool =
         lead = len(raw) - len(raw.lstrip())
         text = stripped
         pos = list(range(start + lead, start + lead + len(stripped)))
-        bullet = re.match(r"[-•·]\s+", text)
+        bullet = BULLET_RX.match(text) if text[0] in "-•·" else None
         if bullet:
             text, pos = text[bullet.end():], pos[bullet.end():]
-        if PAGE_NUMBER_RX.match(text):
+        if (text[0] in PAGE_NUMBER_FIRST or text[0].isdecimal()) and PAGE_NUMBER_RX.match(text):
             continue
         if text.strip("| ") == "":
             continue
-        in_table = any(s <= start + lead < e for s, e in table_spans)
+        in_table = bool(table_spans) and any(s <= start + lead < e for s, e in table_spans)
         table = in_table or "\t" in raw.strip(" ") or "|" in text
         lines.append((text, pos, table))
     full = 0
@@ -181,9 +196,10 @@ def paragraphs(doc: Mapped, table_spans: list[tuple[int, int]] = (), pdf: bool =
     for text, pos, table in lines:
         marker, level = (None, None) if table else _marker(text)
         heading = _is_heading(text, marker, table)
-        if heading and level is None and not PART_RX.match(text):
+        is_part = _is_part(text)
+        if heading and level is None and not is_part:
             level = 1  # an unnumbered section title ranks with the top numbered ones
-        part = bool(PART_RX.match(text)) and not table
+        part = is_part and not table
         joinable = (cur is not None and not cur.heading and not cur.table and not table and not heading
                     and marker is None and not part
                     and (cur.text[-1] not in SENTENCE_END or cur_full))
@@ -191,7 +207,7 @@ def paragraphs(doc: Mapped, table_spans: list[tuple[int, int]] = (), pdf: bool =
             cur.text += text
             cur.pos += pos
         else:
-            cur = Para(text, list(pos), marker, level, heading, table, part)
+            cur = Para(text, pos, marker, level, heading, table, part)  # (pos: this line's own list)
             out.append(cur)
         cur_full = bool(full) and _display_width(text) >= full
     return out

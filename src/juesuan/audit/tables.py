@@ -20,6 +20,7 @@ Checks (each finding quotes the rows it used):
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -69,7 +70,9 @@ def split_row(text: str) -> list[str]:
     return cells
 
 
+@lru_cache(maxsize=8192)
 def _is_number(cell: str) -> bool:
+    """Whether a cell is a figure (pure; memoised: cells such as "100" or "——" recur)."""
     return bool(NUMBER_CELL.match(cell.replace(",", "").replace("，", "").strip()))
 
 
@@ -165,6 +168,7 @@ def _read(rows: list[Para], before: list[Para], doc_year: int | None) -> Table:
 
 
 CODE_RX = re.compile(r"\d{3}(?:\d{2}){0,2}")
+COLUMN_NUMBER_RX = re.compile(r"\d{1,2}")
 
 
 def _read_codes(table: Table, grid: list[list[str]]) -> None:
@@ -186,7 +190,7 @@ def _column_numbers(row: list[str]) -> bool:
     cells = [c.strip() for c in row if c.strip()]
     if cells and cells[0] in ("栏次", "行次"):
         return True
-    nums = [c for c in cells if re.fullmatch(r"\d{1,2}", c)]
+    nums = [c for c in cells if COLUMN_NUMBER_RX.fullmatch(c)]
     return len(nums) >= 3 and len(nums) == len(cells) and [int(c) for c in nums] == list(range(int(nums[0]), int(nums[0]) + len(nums)))
 
 

@@ -129,7 +129,21 @@ SHARED_UNIT_RX = re.compile(r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)(?=\s*[,，、]\s*
 
 
 GROUPED_HINT = re.compile(r"[,，]\d{3}")  # in every match of the thousands pattern
-SHARED_HINT = re.compile(r"[,，、]\s*\d")  # in every match of SHARED_UNIT_RX
+SHARED_HINT = re.compile(r"[,，、]\s*\d+(?:\.\d+)?\s*(?:万元|亿元|元|%)")  # the tail of every SHARED_UNIT_RX match
+WAN_RX = re.compile(r"(?<=\d)\s*万(?![元人次辆个件户亩株吨平册份名千余多])")
+WAN_HINT = re.compile(r"万(?![元人次辆个件户亩株吨平册份名千余多])")  # in every match of WAN_RX
+SPACES_RX = re.compile(r" +")
+CJK_RX = re.compile(rf"[{CJK_CHARS}]")
+CJK_PCT_RX = re.compile(rf"[{CJK_CHARS}%]")
+
+
+def _spaces(x: re.Match[str]) -> str:
+    """A run of spaces after a Chinese character or before one (or a percent sign) goes, as
+    ``(?<=[CJK]) +| +(?=[CJK%])`` removes it: that pattern matches a whole run or none of it."""
+    text, start, end = x.string, x.start(), x.end()
+    if start and CJK_RX.match(text, start - 1) or CJK_PCT_RX.match(text, end):
+        return ""
+    return x.group(0)
 
 
 def _shared_unit(x: re.Match[str]) -> str:
@@ -149,31 +163,40 @@ def normalise(raw: str) -> Mapped:
     if "|" in m.text:
         m = m.sub(r"\n[ \t]*\|[ \t]*\n(?:[ \t]*\|[ \t]*\n)+", "\n")
         m = m.sub(r"\n[ \t]*\|[ \t]*\n(?=[^\n|]{0,20}\n)", " | ")
-    m = m.sub(r"[\u200b\u200c\u200d\u2060\ufeff]", "")
-    m = m.sub(r"[\u3000\xa0\u2002\u2003\u2009]", " ")
+    if any(ch in m.text for ch in "\u200b\u200c\u200d\u2060\ufeff"):
+        m = m.sub(r"[\u200b\u200c\u200d\u2060\ufeff]", "")
+    if any(ch in m.text for ch in "\u3000\xa0\u2002\u2003\u2009"):
+        m = m.sub(r"[\u3000\xa0\u2002\u2003\u2009]", " ")
     m = m.sub(FULLWIDTH_RX, lambda x: _width(x.group(0)))
-    m = m.sub(r"[﹪]", "%")
-    m = m.sub(r"\*\*", "")
+    if "﹪" in m.text:
+        m = m.sub(r"[﹪]", "%")
+    if "**" in m.text:
+        m = m.sub(r"\*\*", "")
     # thousands separators: "3,041.69", not the list "4125.49,4143.91万元"
     if GROUPED_HINT.search(m.text):
         m = m.sub(r"(?<![\d.])\d{1,3}(?:[,，]\d{3})+(?![\d])", lambda x: re.sub(r"[,，]", "", x.group(0)))
     # "1000.86万" (no 元) is money; "各是4125.49,4143.91万元": one unit after two figures
-    m = m.sub(r"(?<=\d)\s*万(?![元人次辆个件户亩株吨平册份名千余多])", "万元")
+    if WAN_HINT.search(m.text):
+        m = m.sub(WAN_RX, "万元")
     for _ in range(3 if SHARED_HINT.search(m.text) else 0):
         shared = m.sub(SHARED_UNIT_RX, _shared_unit)
         if shared is m:  # nothing left to share: a further pass would not match either
             break
         m = shared
     # half-width punctuation between Chinese words → the full-width form
-    m = m.sub(r"\(", "（").sub(r"\)", "）")
+    if "(" in m.text:
+        m = m.sub(r"\(", "（")
+    if ")" in m.text:
+        m = m.sub(r"\)", "）")
     if "," in m.text:
         m = m.sub(r"(?<!\d),|,(?!\d)", "，")
     if ":" in m.text:
         m = m.sub(r"(?<!\d):|:(?!\d)", "：")
-    m = m.sub(r";", "；")
+    if ";" in m.text:
+        m = m.sub(r";", "；")
     # spaces next to Chinese text or a percent sign; spaces between two figures stay
-    if " " in m.text:
-        m = m.sub(rf"(?<=[{CJK_CHARS}]) +| +(?=[{CJK_CHARS}%])", "")
+    if " " in m.text:  # (runs neither side of Chinese text are given back unchanged)
+        m = m.sub(SPACES_RX, _spaces)
     return m
 
 
@@ -196,7 +219,7 @@ class Figure:
         分值 and 得分 of a 绩效自评表, awarded as printed) are exact, so their half-width is 0.
         """
         if self.unit in ("万元", "%"):
-            return Decimal(5).scaleb(-(self.precision + 1))
+            return _half(self.precision)
         return Decimal(0)
 
     @property
@@ -223,6 +246,12 @@ class Figure:
         return self.unit == "%"
 
 
+@lru_cache(maxsize=64)
+def _half(places: int) -> Decimal:
+    """Half a unit in the last of ``places`` decimals (exact; memoised)."""
+    return Decimal(5).scaleb(-(places + 1))
+
+
 MONEY_UNITS = {"万元": 0, "元": -4, "亿元": 4}
 COUNT_UNITS = ("台（套）", "人次", "批次", "辆", "个", "台", "套", "人", "次", "项", "件", "份", "名", "家", "分")
 
@@ -231,6 +260,7 @@ FIGURE_RX = re.compile(
     rf"(?P<num>{NUMBER})\s*(?P<unit>万元|亿元|元|%|{'|'.join(COUNT_UNITS)})")
 
 
+@lru_cache(maxsize=8192)
 def parse_number(text: str) -> tuple[Decimal, int]:
     """``"3041.69"`` → (Decimal('3041.69'), 2)."""
     clean = text.replace(",", "").replace("，", "").strip()
@@ -271,8 +301,9 @@ def figures(text: str, offset: int = 0) -> list[Figure]:
 @lru_cache(maxsize=8192)
 def collapse(text: str) -> str:
     """A quote as readers see it: line breaks inside Chinese text gone, space runs single."""
-    text = re.sub(r"[ \t]*\n\s*", "\n", text)
-    text = re.sub(rf"(?<=[{CJK_CHARS}\w%])\n(?=[{CJK_CHARS}\w])", "", text)
+    if "\n" in text:  # (both patterns need one)
+        text = re.sub(r"[ \t]*\n\s*", "\n", text)
+        text = re.sub(rf"(?<=[{CJK_CHARS}\w%])\n(?=[{CJK_CHARS}\w])", "", text)
     return re.sub(r"\s+", " ", text).strip()
 
 

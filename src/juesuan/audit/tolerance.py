@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from itertools import product
 from typing import Callable, Iterable
 
@@ -30,14 +31,21 @@ from juesuan.audit.text import Figure
 HUNDRED = Decimal(100)
 
 
+@lru_cache(maxsize=64)
 def half(places: int) -> Decimal:
-    """Half a unit in the last place of a figure printed with ``places`` decimals."""
+    """Half a unit in the last place of a figure printed with ``places`` decimals (exact; memoised)."""
     return Decimal(5).scaleb(-(places + 1))
+
+
+@lru_cache(maxsize=64)
+def _unit(places: int) -> Decimal:
+    """One unit in the last place (exact; memoised)."""
+    return Decimal(1).scaleb(-places)
 
 
 def rounded(value: Decimal, places: int) -> Decimal:
     """Round half up to ``places`` decimals, as the text rounds."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return value.quantize(_unit(places), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

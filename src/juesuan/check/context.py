@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import cached_property
+from operator import itemgetter
 from typing import Any, Iterable, Mapping
 
 from juesuan import derive
@@ -52,16 +53,23 @@ class Prepared:
         self.fmt = book.format
         self.found = found
         self._where = found.address if found is not None else None  # else the book's layout, when asked
+        if found is not None:
+            self.placed = found.has  # type: ignore[method-assign]
         self.exprs: dict[Key, Expr] = derive.derivations(book)
         self._kinds: dict[Key, Kind] = format_cache(self.fmt, "_check_kinds")  # a cell's kind is the format's
         self._addresses: dict[Key, Address | None] = {}
         self._formulas: dict[Key, str] = {}
+        self._refs: dict[Key, CellRef | None] = {}
         self._by_table: dict[str, list[Key]] | None = None
         self.input_keys: list[Key] = [k for t in self.fmt.tables for k in book.input_keys(t)]
+        self.numeric_inputs: list[Key] = []
+        self.numeric_derived: list[Key] = []
+        self.counts: set[Key] = set()  # the number cells that hold counts (whole numbers)
         kinds, kind = self._kinds, self.kind
-        self.numeric_inputs = [k for k in self.input_keys if (kinds.get(k) or kind(k)) != "text"]
-        self.numeric_derived = [k for k in self.exprs if (kinds.get(k) or kind(k)) != "text"]
-        self.counts = {k for k in (*self.numeric_inputs, *self.numeric_derived) if kinds[k] == "count"}
+        for keys, numeric in ((self.input_keys, self.numeric_inputs), (self.exprs, self.numeric_derived)):
+            cell_kinds = [kd or kind(k) for k, kd in zip(keys, map(kinds.get, keys))]
+            numeric += [k for k, kd in zip(keys, cell_kinds) if kd != "text"]
+            self.counts.update(k for k, kd in zip(keys, cell_kinds) if kd == "count")
 
     @cached_property
     def parts(self) -> dict[Key, list[Key]]:
@@ -70,14 +78,13 @@ class Prepared:
         known = format_cache(self.fmt, "_check_parts")  # id(expression) → (expression, its number cells)
         if len(known) > PARTS_LIMIT:
             known.clear()
-        out: dict[Key, list[Key]] = {}
-        for k in self.numeric_derived:
-            e = exprs[k]
-            hit = known.get(id(e))
+        cells = self.numeric_derived
+        es = list(map(exprs.__getitem__, cells))
+        found = list(map(known.get, map(id, es)))  # in C; then the new ones:
+        for i, (e, hit) in enumerate(zip(es, found)):
             if hit is None or hit[0] is not e:  # the expression is kept in the entry: its id stays its own
-                hit = known[id(e)] = (e, [r for r in e.ref_keys if (kinds.get(r) or kind(r)) != "text"])
-            out[k] = hit[1]
-        return out
+                found[i] = known[id(e)] = (e, [r for r in e.ref_keys if (kinds.get(r) or kind(r)) != "text"])
+        return dict(zip(cells, map(itemgetter(1), found)))
 
     def is_sum(self, key: Key) -> bool:
         """Whether a derived cell is a plain Σ of cells (its value is the sum of its parts)."""
@@ -97,10 +104,18 @@ class Prepared:
             kind = self._kinds[key] = _kind(self.fmt.table(key[0]), key)
         return kind
 
+    def ref(self, key: Key) -> CellRef | None:
+        """Where a finding points for the cell (None when it is not on the sheet); remembered."""
+        try:
+            return self._refs[key]
+        except KeyError:
+            a = self.address(key)
+            r = self._refs[key] = None if a is None else CellRef(a.sheet, a.a1(), key[0], key[1], key[2])
+            return r
+
     def placed(self, key: Key) -> bool:
-        """Whether the cell is on its sheet (``address(key) is not None``, without building it)."""
-        if self.found is not None:
-            return self.found.has(key)
+        """Whether the cell is on its sheet (``address(key) is not None``, without building it;
+        with a FoundBook this method is replaced by its ``has``)."""
         return self.address(key) is not None
 
     def address(self, key: Key) -> Address | None:
@@ -149,6 +164,7 @@ class Context:
         self.computed: set[Key] = set()  # formula cells without a cached value: computed here
         self.unplaced: set[Key] = set()  # derived cells of rows missing from the sheet: computed here
         self.formula_states: dict[Key, str] = {}
+        self._labels: dict[Key, str] = {}  # label() of each cell named so far
         self.unfilled = False  # no derived cell holds a formula or a value: never filled
         self.prior = prior  # last year's book, when known (the rules across years)
         self.recorder: Any = None  # called with (rule, left, right) for each comparison (juesuan.balance)
@@ -259,10 +275,7 @@ class Context:
         return self.prep.address(key)
 
     def ref(self, key: Key) -> CellRef | None:
-        a = self.prep.address(key)
-        if a is None:
-            return None
-        return CellRef(a.sheet, a.a1(), key[0], key[1], key[2])
+        return self.prep.ref(key)
 
     def refs(self, keys: Iterable[Key]) -> list[CellRef]:
         out: list[CellRef] = []
@@ -296,6 +309,12 @@ class Context:
 
     def label(self, key: Key) -> str:
         """A cell as an accountant names it: 表5「2010301 行政运行」基本支出, 表1「收入总计」."""
+        label = self._labels.get(key)
+        if label is None:
+            label = self._labels[key] = self._label(key)
+        return label
+
+    def _label(self, key: Key) -> str:
         table = self.fmt.table(key[0])
         if table.kind == "fixed" and len(table.fixed_rows()) == 1:  # 表10: one row of columns
             return f"{table.key}「{key[2]}」"

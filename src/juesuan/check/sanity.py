@@ -16,6 +16,7 @@ Example: 表5 printing ``2010301 行政运行`` under ``20406 司法`` is S-2; p
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, Iterator
 
 from juesuan.check.relations import formula_state
@@ -34,10 +35,16 @@ BRACKETS = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "‘":
 
 def printed_codes(ctx: "Context", table: Table) -> list[tuple[int, str]]:
     """(sheet row, code) of the code rows as printed (from the book when there is no sheet)."""
-    if ctx.found is not None:
-        rows = ctx.found.tables[table.key].rows
-        return sorted((r, c) for c, r in rows.items() if c != table.total_label)
-    return list(enumerate(r for r in ctx.book.rows(table) if r != table.total_label))
+    memo = ctx.__dict__.setdefault("_printed_codes", {})  # S-1, S-2 and S-3 each ask
+    codes = memo.get(table.key)
+    if codes is None:
+        if ctx.found is not None:
+            rows = ctx.found.tables[table.key].rows
+            codes = sorted((r, c) for c, r in rows.items() if c != table.total_label)
+        else:
+            codes = list(enumerate(r for r in ctx.book.rows(table) if r != table.total_label))
+        memo[table.key] = codes
+    return list(codes)
 
 
 def code_tables(ctx: "Context") -> list[Table]:
@@ -56,7 +63,11 @@ def unknown_codes(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
 
 
 def _code_cell(ctx: "Context", table: Table, code: str) -> Key:
-    return (table.key, code, table.columns()[0].key)
+    return (table.key, code, _first_column(table))
+
+
+def _first_column(table: Table) -> str:
+    return next(c.key for b in table.blocks for c in b.columns)
 
 
 def hierarchy(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
@@ -69,9 +80,10 @@ def hierarchy(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
             yield rule.finding(ctx, [], where=[CellRef(table.sheet, None, table.key)], table=table.key,
                                code=table.total_label, problem="缺少「合计」行")
         last = {3: "", 5: ""}
+        first = _first_column(table)
         for _, code in printed:
             n = len(code)
-            cell = _code_cell(ctx, table, code)
+            cell = (table.key, code, first)  # _code_cell
             if n in (5, 7):
                 parent = code[: n - 2]
                 if parent not in codes:
@@ -98,19 +110,21 @@ def names(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
             if want is None or ctx.found is None:
                 continue
             got = ctx.book.names.get((table.key, code), "")
-            if _norm_name(got) != _norm_name(want):
+            if got != want and _norm_name(got) != _norm_name(want):
                 yield rule.finding(ctx, [_code_cell(ctx, table, code)], table=table.key, code=code,
                                    name=got or "（空）", expected_name=want)
 
 
+@lru_cache(maxsize=8192)
 def _norm_name(text: str) -> str:
     return re.sub(r"\s+", "", text).translate(BRACKETS)
 
 
 def negatives(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
     """S-4: amounts and counts are never negative (a formula cell inherits its inputs' sign)."""
-    for key, value in ctx.values.items():
-        if value is None or value >= 0 or key in ctx.computed or key in ctx.unplaced:
+    below = [(key, value) for key, value in ctx.values.items() if value is not None and value < 0]
+    for key, value in below:
+        if key in ctx.computed or key in ctx.unplaced:
             continue
         if key in ctx.exprs and formula_state(ctx, key) == "declared":
             continue

@@ -36,12 +36,14 @@ def sides(ctx: "Context", rule: "Rule", left: list[Key], right: list[Key], **fie
     if ctx.recorder is not None:  # collecting relations (juesuan.balance), not checking
         ctx.recorder(rule, left, right)
         return []
-    fields.setdefault("cell", " + ".join(ctx.label(k) for k in right))
-    fields.setdefault("relation", " + ".join(ctx.label(k) for k in left if ctx.address(k) is not None) or "0")
     lv = [ctx.value(k) for k in left]
     rv = [ctx.value(k) for k in right]
     m = sum(1 for v in lv + rv if v != 0)
     gap = compare(rule.mode, sum(rv, ZERO), sum(lv, ZERO), actual_printed=sum((round2(v) for v in rv), ZERO),
                   expected_printed=sum((round2(v) for v in lv), ZERO), n_parts=max(m - 1, 0),
                   precise=is_precise(lv + rv), balanced=ctx.balanced)
-    return [] if gap is None else [rule.finding(ctx, right + left, gap, **fields)]
+    if gap is None:
+        return []
+    fields.setdefault("cell", " + ".join(ctx.label(k) for k in right))  # named only for a finding
+    fields.setdefault("relation", " + ".join(ctx.label(k) for k in left if ctx.address(k) is not None) or "0")
+    return [rule.finding(ctx, right + left, gap, **fields)]

@@ -67,14 +67,15 @@ def story(ctx: "Context") -> Story:
     mine = ctx.__dict__.get("_story")
     if mine is not None:
         return mine  # type: ignore[no-any-return]
-    from juesuan.narrate.build import narrative_state
+    from juesuan.narrate.build import MEMO, narrative_state
 
     book = ctx.book
-    fingerprint = narrative_state(book)  # what the narrative is written from: values, rows, names, notes
     cached = getattr(ctx.prep, "_story", None)
-    if cached is not None and cached[0] == fingerprint:
-        ctx.__dict__["_story"] = cached[1]
-        return cached[1]  # type: ignore[no-any-return]
+    if cached is not None:
+        fingerprint = narrative_state(book)  # what the narrative is written from: values, rows, names, notes
+        if cached[0] == fingerprint:
+            ctx.__dict__["_story"] = cached[1]
+            return cached[1]  # type: ignore[no-any-return]
     from juesuan.audit.engine import audit_loaded
     from juesuan.audit.load import Loaded
     from juesuan.errors import InputError
@@ -83,11 +84,16 @@ def story(ctx: "Context") -> Story:
     from juesuan.narrate.build import metrics_of
 
     told = narrative(book)
+    memo = book.__dict__.get(MEMO)  # (state, outline, narrative, metrics) as narrative() just remembered them
+    if memo is not None and memo[2] is told:
+        fingerprint, metrics = memo[0], memo[3]  # the book's state and metrics, not computed a second time
+    else:
+        fingerprint, metrics = narrative_state(book), metrics_of(book)
     try:
         found = audit_loaded(Loaded(SHEET, document_text(book, told), "txt"), book.format.id).findings
     except InputError:  # nothing the audit recognises: no text rule applies
         found = []
-    result = Story(told, metrics_of(book), found)  # type: ignore[arg-type]
+    result = Story(told, metrics, found)  # type: ignore[arg-type]
     ctx.prep._story = (fingerprint, result)  # type: ignore[attr-defined]
     ctx.__dict__["_story"] = result
     return result
