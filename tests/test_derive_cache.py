@@ -143,3 +143,41 @@ def test_the_batch_finds_every_cell_where_the_general_reader_does(name: str) -> 
         assert fast.has(k) == general.has(k) == (general.address(k) is not None), k
         assert prep.placed(k) == (prep.address(k) is not None), k
     copy.deepcopy(fast)  # still plain data
+
+
+def _findings(book: Book, stored: dict) -> list[tuple]:  # type: ignore[type-arg]
+    from juesuan.check import check_book
+
+    found = found_of(book_layout(book))
+    return [(f.rule, f.severity.value, f.message, [(c.sheet, c.cell) for c in f.cells], str(f.expected),
+             str(f.actual), str(f.difference), str(f.tolerance)) for f in check_book(book, found, stored, None)]
+
+
+@pytest.mark.parametrize("index, yuan, fmt", [(2, False, "nmg-2023"), (3, True, "nmg-2023"), (6, True, "nmg-2023"),
+                                              (4, False, "national-2023")])
+def test_the_batch_check_of_computed_values_is_the_full_check(index: int, yuan: bool, fmt: str,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cells holding derive's very numbers skip re-adding each Σ (relations.as_computed); the
+    findings are those of the full pass (the same check with that shortcut turned off)."""
+    import random
+
+    from juesuan.check import relations
+    from juesuan.check.context import Context
+
+    data = synth_department(random.Random(f"c:{index}"), index, missing=index % 2 == 0, format_id=fmt, yuan=yuan)
+    book = book_from_data(json.loads(json.dumps(data, default=str), parse_float=Decimal))
+    stored = {**book.values, **derive.compute(book)}
+    found = found_of(book_layout(book))
+    key = next(k for k, e in derive.derivations(book).items() if isinstance(e, Sum) and len(e.ref_keys) > 1)
+    part = next(k for k in derive.derivations(book)[key].ref_keys if isinstance(stored.get(k), Decimal))
+    edited = {**stored, key: stored[key] + 1}  # a total that is not its parts' sum
+    rescaled = {**stored, part: stored[part].quantize(Decimal("0.00001"))}  # same number, other digits
+    assert relations.as_computed(Context(book, found, stored, None))
+    assert relations.as_computed(Context(book, found, {k: Decimal(str(v)) if isinstance(v, Decimal) else v
+                                                       for k, v in stored.items()}, None))  # equal digits
+    assert not relations.as_computed(Context(book, found, edited, None))
+    assert not relations.as_computed(Context(book, found, rescaled, None))
+    fast = [_findings(book, s) for s in (stored, edited, rescaled)]
+    monkeypatch.setattr(relations, "as_computed", lambda ctx: False)
+    assert fast == [_findings(book, s) for s in (stored, edited, rescaled)]
+    assert fast[0] and len(fast[1]) > len(fast[0])  # something is compared; the edited total is found

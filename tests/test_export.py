@@ -87,6 +87,18 @@ def seed_headings() -> list[str]:
     return parts + sections
 
 
+def test_the_pdf_carries_the_charts_as_the_word_document_stores_them(exported: Exported, tmp_path: Path) -> None:
+    """LibreOffice copies each chart JPEG into the PDF byte for byte (no second compression)."""
+    import zipfile
+
+    with zipfile.ZipFile(exported.docx) as z:
+        pictures = {z.read(n) for n in z.namelist() if n.startswith("word/media/")}
+    assert len(pictures) == 2 and all(p[:2] == b"\xff\xd8" for p in pictures)
+    subprocess.run(["pdfimages", "-j", str(exported.pdf), str(tmp_path / "img")], check=True)
+    in_pdf = {p.read_bytes() for p in tmp_path.glob("img-*.jpg")}
+    assert in_pdf == pictures
+
+
 @pytest.mark.parametrize("heading", seed_headings())
 def test_pdf_has_every_heading_of_the_seed(exported: Exported, heading: str) -> None:
     assert squash(heading) in exported.text

@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from juesuan.celltext import has_bad_characters, require, shown
+from juesuan.celltext import has_bad_characters, problem, require, shown
 from juesuan.errors import InputError, Location
 from juesuan.formats import DEFAULT_FORMAT, load_format
 from juesuan.model import Book, Value, custom_names
@@ -64,21 +64,37 @@ def check_texts(data: Any) -> None:
     """Every key and text of a parsed data file can be stored in a workbook (no control
     characters, U+FFFE/U+FFFF or unpaired surrogates; at most 32,767 characters), and the
     structure is at most :data:`MAX_DEPTH` deep; else an InputError naming the key."""
-    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    # each item: (value, its trail, depth); a trail is (parent trail, key or 1-based index), named
+    # as "表5/2010301/基本支出" only when a problem is found
+    stack: list[tuple[Any, Any, int]] = [(data, None, 0)]
     while stack:
-        value, where, depth = stack.pop()
+        value, trail, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise RecursionError
         if isinstance(value, dict):
             for k, v in value.items():
-                path = f"{where}/{shown(k)}" if where else shown(k)
                 if has_bad_characters(k):
-                    require(k, Location(key=path))
-                stack.append((v, path, depth + 1))
+                    require(k, Location(key=_path((trail, k))))
+                stack.append((v, (trail, k), depth + 1))
         elif isinstance(value, list):
-            stack.extend((v, f"{where}/{i + 1}", depth + 1) for i, v in enumerate(value))
-        elif isinstance(value, str):
-            require(value, Location(key=where or None))
+            stack.extend((v, (trail, i + 1), depth + 1) for i, v in enumerate(value))
+        elif isinstance(value, str) and problem(value) is not None:
+            require(value, Location(key=_path(trail) or None))
+
+
+def _path(trail: Any) -> str:
+    """A trail of check_texts as a key path: dict keys as shown, list items by number."""
+    steps: list[Any] = []
+    while trail is not None:
+        trail, step = trail
+        steps.append(step)
+    where = ""
+    for step in reversed(steps):
+        if isinstance(step, int):  # a list item
+            where = f"{where}/{step}"
+        else:
+            where = f"{where}/{shown(step)}" if where else shown(step)
+    return where
 
 
 def _no_constant(name: str) -> Any:
@@ -87,7 +103,10 @@ def _no_constant(name: str) -> Any:
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """An object whose key appears twice would silently keep only the last value: refuse it."""
-    out: dict[str, Any] = {}
+    out = dict(pairs)
+    if len(out) == len(pairs):
+        return out  # no key twice (the common case, built in C)
+    out = {}
     for key, value in pairs:
         if key in out:
             raise InputError(f"键「{key}」在同一对象中出现了两次", f"key {key!r} appears twice in one object",

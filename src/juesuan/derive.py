@@ -167,6 +167,16 @@ def compute(book: Book, exprs: dict[Key, Expr] | None = None) -> dict[Key, Decim
     return dict(memo["values"])
 
 
+def computed_from(book: Book) -> tuple[tuple[tuple[Key, object], ...], dict[Key, Decimal]] | None:
+    """What the book's last :func:`compute` of its own derivations read and gave: its inputs (the
+    items of ``book.values`` then) and its values, the very objects; None when there is none for
+    the book's present structure.  Shared: do not change them."""
+    memo = _memo(book)
+    if "values" not in memo:
+        return None
+    return memo["inputs"], memo["values"]
+
+
 def _compute(book: Book, exprs: dict[Key, Expr]) -> dict[Key, Decimal]:
     """Each derived cell once, depth first in declaration order; the result is in the order the
     cells were completed (a cell after the cells it refers to)."""

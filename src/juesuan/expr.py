@@ -16,9 +16,9 @@ A reference to a row that does not exist (a 类 the department does not use) is 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 Key = tuple[str, str, str]  # (table key, row key, column key)
 Getter = Callable[[Key], Decimal]
@@ -44,6 +44,7 @@ class Address:
         return f"{quote_sheet(self.sheet)}!{self.a1(absolute)}"
 
 
+@lru_cache(maxsize=1024)
 def column_letter(col: int) -> str:
     letters = ""
     while col:
@@ -108,13 +109,14 @@ class Ref(Expr):
     row: str
     col: str
 
-    @cached_property
-    def key(self) -> Key:
-        return (self.table, self.row, self.col)
+    if TYPE_CHECKING:
+        key: Key  # (table, row, col): set once by __post_init__, not a field
 
-    @cached_property
-    def sum_keys(self) -> tuple[Key, ...] | None:
-        return (self.key,)
+    def __post_init__(self) -> None:
+        key = (self.table, self.row, self.col)
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "sum_keys", (key,))  # set here: the evaluators ask for it often
+        object.__setattr__(self, "ref_keys", (key,))
 
     def refs(self) -> Iterator[Key]:
         yield self.key
@@ -135,16 +137,16 @@ class Sum(Expr):
 
     def __init__(self, terms: Iterable[Expr]) -> None:
         object.__setattr__(self, "terms", tuple(terms))
+        if all(isinstance(t, Ref) for t in self.terms):  # a Σ of cells: its cells, set here
+            keys = tuple(t.key for t in self.terms)  # type: ignore[attr-defined]
+            object.__setattr__(self, "sum_keys", keys)
+            object.__setattr__(self, "ref_keys", keys)
+        else:
+            object.__setattr__(self, "sum_keys", None)
 
     def refs(self) -> Iterator[Key]:
         for t in self.terms:
             yield from t.refs()
-
-    @cached_property
-    def sum_keys(self) -> tuple[Key, ...] | None:
-        if all(isinstance(t, Ref) for t in self.terms):
-            return tuple(t.key for t in self.terms)  # type: ignore[attr-defined]
-        return None
 
     def value(self, get: Getter) -> Decimal:
         return sum((t.value(get) for t in self.terms), ZERO)

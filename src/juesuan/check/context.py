@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import cached_property
+from operator import itemgetter
 from typing import Any, Iterable, Mapping
 
 from juesuan import derive
@@ -66,12 +67,9 @@ class Prepared:
         self.counts: set[Key] = set()  # the number cells that hold counts (whole numbers)
         kinds, kind = self._kinds, self.kind
         for keys, numeric in ((self.input_keys, self.numeric_inputs), (self.exprs, self.numeric_derived)):
-            for k in keys:
-                cell_kind = kinds.get(k) or kind(k)
-                if cell_kind != "text":
-                    numeric.append(k)
-                    if cell_kind == "count":
-                        self.counts.add(k)
+            cell_kinds = [kd or kind(k) for k, kd in zip(keys, map(kinds.get, keys))]
+            numeric += [k for k, kd in zip(keys, cell_kinds) if kd != "text"]
+            self.counts.update(k for k, kd in zip(keys, cell_kinds) if kd == "count")
 
     @cached_property
     def parts(self) -> dict[Key, list[Key]]:
@@ -80,14 +78,13 @@ class Prepared:
         known = format_cache(self.fmt, "_check_parts")  # id(expression) → (expression, its number cells)
         if len(known) > PARTS_LIMIT:
             known.clear()
-        out: dict[Key, list[Key]] = {}
-        for k in self.numeric_derived:
-            e = exprs[k]
-            hit = known.get(id(e))
+        cells = self.numeric_derived
+        es = list(map(exprs.__getitem__, cells))
+        found = list(map(known.get, map(id, es)))  # in C; then the new ones:
+        for i, (e, hit) in enumerate(zip(es, found)):
             if hit is None or hit[0] is not e:  # the expression is kept in the entry: its id stays its own
-                hit = known[id(e)] = (e, [r for r in e.ref_keys if (kinds.get(r) or kind(r)) != "text"])
-            out[k] = hit[1]
-        return out
+                found[i] = known[id(e)] = (e, [r for r in e.ref_keys if (kinds.get(r) or kind(r)) != "text"])
+        return dict(zip(cells, map(itemgetter(1), found)))
 
     def is_sum(self, key: Key) -> bool:
         """Whether a derived cell is a plain Σ of cells (its value is the sum of its parts)."""

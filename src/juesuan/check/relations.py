@@ -20,8 +20,10 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import repeat
+from operator import is_
 from typing import TYPE_CHECKING, Callable, Iterator
 
+from juesuan import derive
 from juesuan.check.tolerance import EPS, Mode, compare, round2
 from juesuan.money import CENT
 from juesuan.expr import Expr, Key, RatePercent, Ref, ScoreOf, Sum, SumIf
@@ -71,15 +73,18 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
     cents = map(Decimal.quantize, numbers.values(), repeat(CENT))  # in C: no call of ours per number
     precise_cells = {k for (k, v), c in zip(numbers.items(), cents) if v != c}
     printed_of: dict[Key, Decimal] | None = None  # round2 of each stored number, when first needed
-    for key in prep.numeric_derived:
-        if skipped and key in skipped:
-            continue
-        parts = parts_of[key]
-        actual = value(key, ZERO)
-        expr = exprs[key]
-        simple = expr.sum_keys is not None
-        expected = sum(map(value, parts, repeat(ZERO)), ZERO) if simple else expr.value(ctx.getter)
+    computed = as_computed(ctx)
+    cells = [k for k in prep.numeric_derived if k not in skipped] if skipped else prep.numeric_derived
+    for key, parts, expr in zip(cells, map(parts_of.__getitem__, cells), map(exprs.__getitem__, cells)):
         rule = rule_of(key)
+        simple = expr.sum_keys is not None
+        if computed and expr.__class__ is Sum and len(parts) == len(expr.sum_keys):  # type: ignore[arg-type]
+            if not precise_cells:
+                continue  # equal (see as_computed), two-decimal figures: nothing to round
+            expected = actual = value(key, ZERO)  # derive added these very numbers in this order
+        else:
+            actual = value(key, ZERO)
+            expected = sum(map(value, parts, repeat(ZERO)), ZERO) if simple else expr.value(ctx.getter)
         if formulas_known and formula_state(ctx, key) == "declared":
             gap = compare(Mode.EXACT, actual, expected)
             if gap is not None and rule.mode is Mode.RATE and excel_rounding(expr, ctx, actual):
@@ -109,6 +114,38 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
         if gap is not None:
             yield rule.finding(ctx, [key, *_pointed(ctx, parts)], gap, cell=ctx.label(key),
                                relation=describe(ctx, expr, key))
+
+
+def as_computed(ctx: "Context") -> bool:
+    """Whether every number cell holds exactly what ``derive.compute`` read or gave for this book
+    (the same Decimal: value, digits and exponent) — the batch checking the workbook it has just
+    written.  Each derived Σ of number cells is then the sum of its parts as this pass would add
+    them (same numbers, same order, from 0), so the pass need not add them again."""
+    if ctx.raw is None or ctx.formulas is not None or ctx.problems or ctx.computed or ctx.unplaced:
+        return False
+    memo = derive.computed_from(ctx.book)
+    if memo is None:
+        return False
+    inputs, derived = dict(memo[0]), memo[1]
+    values, kind, exprs = ctx.values, ctx.prep.kind, ctx.exprs
+    cells = ctx.prep.numeric_derived
+    if not all(map(is_, map(values.get, cells), map(derived.get, cells))):  # the same objects (in C), else:
+        for k in cells:
+            v, d = values.get(k), derived.get(k)
+            if v is not d and (v is None or d is None or v.as_tuple() != d.as_tuple()):
+                return False
+    cells = ctx.prep.numeric_inputs
+    if not all(map(is_, map(values.get, cells), map(inputs.get, cells))):
+        for k in cells:
+            v, raw = values.get(k), inputs.get(k)  # derive read a blank as 0 and ``raw`` as Decimal(raw)
+            if v is raw:
+                continue
+            if v is None or raw is None or isinstance(raw, str) or v.as_tuple() != Decimal(raw).as_tuple():  # type: ignore[arg-type]
+                return False
+    for k in inputs.keys() - values.keys():  # derive read it, this pass would not: only texts may differ
+        if k not in exprs and kind(k) != "text":
+            return False
+    return True
 
 
 def excel_rounding(expr: Expr, ctx: "Context", actual: Decimal) -> bool:

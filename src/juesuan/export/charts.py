@@ -1,4 +1,4 @@
-"""图1 收入决算图 and 图2 支出决算图: pie charts drawn as PNG with Pillow.
+"""图1 收入决算图 and 图2 支出决算图: pie charts drawn with Pillow, stored as JPEG.
 
 Why Pillow: matplotlib is not installed and a chart must be drawn offline on a server and on a
 government PC alike.  Pillow is one small wheel (openpyxl already uses it for images); drawing
@@ -38,9 +38,9 @@ class Slice:
         return self.share if self.share is not None else self.amount / total * 100
 
 
-def pie_png(slices: list[Slice]) -> bytes:
-    """A pie of the positive ``slices`` with a legend (名称 金额万元 占比), as PNG bytes."""
-    return _png(*draw_pie(slices))
+def pie_chart(slices: list[Slice]) -> bytes:
+    """A pie of the positive ``slices`` with a legend (名称 金额万元 占比), as JPEG bytes."""
+    return _jpeg(*draw_pie(slices))
 
 
 def draw_pie(slices: list[Slice]):  # type: ignore[no-untyped-def]
@@ -138,16 +138,17 @@ def _font(points: int):  # type: ignore[no-untyped-def]
 
 
 MARGIN = 1  # final pixels of white kept around the drawn box
+JPEG_QUALITY = 95
 
 
-def _png(image, drawn: tuple[int, int, int, int]) -> bytes:  # type: ignore[no-untyped-def]
-    """The image scaled down to its final size, as a palette PNG.
+def _jpeg(image, drawn: tuple[int, int, int, int]) -> bytes:  # type: ignore[no-untyped-def]
+    """The image scaled down to its final size, as JPEG (quality 95, no chroma subsampling).
 
     Only the box ``drawn`` holds anything but white, so only it (and a margin) is scaled and
     pasted on white.  Scaling averages each 2×2 block (``reduce``: a tenth of LANCZOS's time for
-    the same smoothing of the edges), and the result, a dozen colours and their blends, is kept as
-    256 palette colours: a third of the bytes, and the PDF step copies it instead of re-encoding a
-    true-colour picture."""
+    the same smoothing of the edges).  JPEG because LibreOffice copies a JPEG into the PDF as it
+    is, where it re-encodes any other picture: a tenth less CPU per PDF; at this quality and
+    resolution (about 250 dpi) the text of the legend stays sharp."""
     from PIL import Image
 
     x0, y0 = max(0, drawn[0] // SCALE - MARGIN), max(0, drawn[1] // SCALE - MARGIN)
@@ -156,5 +157,5 @@ def _png(image, drawn: tuple[int, int, int, int]) -> bytes:  # type: ignore[no-u
     final = Image.new("RGB", (WIDTH, HEIGHT), "white")
     final.paste(part, (x0, y0))
     out = io.BytesIO()
-    final.quantize(256, method=Image.Quantize.FASTOCTREE).save(out, "PNG")
+    final.save(out, "JPEG", quality=JPEG_QUALITY, subsampling=0)
     return out.getvalue()

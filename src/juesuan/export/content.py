@@ -14,7 +14,7 @@ from decimal import Decimal
 from juesuan.derive import compute
 from juesuan.export.grid import Grid
 from juesuan.export.outline import ExportOutline
-from juesuan.export.charts import Slice, pie_png
+from juesuan.export.charts import Slice, pie_chart
 from juesuan.export.public_tables import PrintedTable, printed_tables
 from juesuan.expr import Key
 from juesuan.model import Book, Value
@@ -41,7 +41,7 @@ class Content:
     tables: list[PrintedTable]
     outline: ExportOutline
     perf: list[PerfTable] = field(default_factory=list)
-    charts: dict[str, bytes] = field(default_factory=dict)  # figure id → PNG
+    charts: dict[str, bytes] = field(default_factory=dict)  # figure id → picture (JPEG)
     missing: list[str] = field(default_factory=list)  # 【请填写…】 texts the document shows
     toc_pages: dict[str, int] = field(default_factory=dict)  # 目录 entry → page (from a first layout)
 
@@ -88,7 +88,7 @@ def charts(book: Book) -> dict[str, bytes]:
     m = outline.metrics(book)
     out = {}
     for figure, attribute in outline.charts:
-        out[figure] = pie_png([Slice(_legend_name(i.name), i.amount, i.share) for i in getattr(m, attribute).lines])
+        out[figure] = pie_chart([Slice(_legend_name(i.name), i.amount, i.share) for i in getattr(m, attribute).lines])
     return out
 
 

@@ -3,7 +3,7 @@
 Why not python-docx: see :mod:`juesuan.export.wordxml`.  The package is the one python-docx made
 from its default template: the same theme, settings, numbering, font table and styles (with ours
 declared by :mod:`juesuan.export.word_styles`), the same relationships, a footer with the page
-number, the pictures as ``word/media/imageN.png`` (identical pictures stored once).  Those parts
+number, the pictures as ``word/media/imageN.jpeg`` or ``.png`` (identical pictures stored once).  Those parts
 are read from python-docx's template, styled and deflated once per process
 (:func:`constant_members`), so a batch writing hundreds of documents prepares them once, and kept
 between runs in a private per-user cache file (a cold ``juesuan export`` saves about 0.1 s); each
@@ -46,8 +46,7 @@ DOCUMENT_RELS = "word/_rels/document.xml.rels"
 CONTENT_TYPES = "[Content_Types].xml"
 # Parts python-docx parses and writes back (whitespace between elements dropped); the others are copied.
 REWRITTEN = ("word/styles.xml", "word/settings.xml", "word/numbering.xml")
-FIGURE_NAME = "image.png"
-DPI = 72  # a PNG without a pHYs chunk, as Pillow writes the charts
+DPI = 72  # a picture's native size is its pixels at 72 dpi (only its aspect ratio is used)
 EMU_PER_INCH = 914400
 FOOTER_XML = (  # python-docx's default footer part with the namespaces it declares; the paragraph goes in
     '<w:ftr xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" '
@@ -220,22 +219,23 @@ class WordDocument:
     body: list[str] = field(default_factory=list)
     properties: Properties = field(default_factory=Properties)
     footer: str | None = None  # the first section's footer paragraph (later sections inherit it)
-    images: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # SHA-1 → (rId, PNG)
+    images: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # SHA-1 → (rId, picture)
     pictures: int = 0
 
     FOOTER_RID = "rId9"  # the first relationship after the template's eight
 
-    def picture_run(self, png: bytes, width_emu: int) -> str:
-        """A run showing ``png`` ``width_emu`` wide (its height to scale); the same picture twice is stored once."""
-        digest = hashlib.sha1(png).hexdigest()
+    def picture_run(self, picture: bytes, width_emu: int) -> str:
+        """A run showing ``picture`` (PNG or JPEG) ``width_emu`` wide (its height to scale); the same
+        picture twice is stored once."""
+        digest = hashlib.sha1(picture).hexdigest()
         if digest not in self.images:
-            self.images[digest] = (f"rId{10 + len(self.images)}", png)
+            self.images[digest] = (f"rId{10 + len(self.images)}", picture)
         rid = self.images[digest][0]
-        px_w, px_h = struct.unpack(">II", png[16:24])  # the PNG's IHDR
+        px_w, px_h, ext = picture_size(picture)
         native_w, native_h = int(px_w / DPI * EMU_PER_INCH), int(px_h / DPI * EMU_PER_INCH)
         height = round(native_h * (float(width_emu) / float(native_w)))
         self.pictures += 1
-        return INLINE.format(cx=width_emu, cy=height, id=self.pictures, name=FIGURE_NAME, rid=rid)
+        return INLINE.format(cx=width_emu, cy=height, id=self.pictures, name=f"image.{ext}", rid=rid)
 
     def members(self) -> list[Member]:
         t = constant_members()
@@ -246,16 +246,35 @@ class WordDocument:
             rels.append((self.FOOTER_RID, REL + "footer", "footer1.xml"))
             types.append(("word/footer1.xml", FOOTER_TYPE))
             extra.append(deflate("word/footer1.xml", XML_HEAD + FOOTER_XML.format(self.footer).encode("utf-8")))
-        for i, (rid, png) in enumerate(self.images.values(), start=1):
-            rels.append((rid, REL + "image", f"media/image{i}.png"))
-            extra.append(deflate(f"word/media/image{i}.png", png, level=1))
+        kinds = set()
+        for i, (rid, picture) in enumerate(self.images.values(), start=1):
+            ext = picture_size(picture)[2]
+            kinds.add(ext)
+            rels.append((rid, REL + "image", f"media/image{i}.{ext}"))
+            extra.append(deflate(f"word/media/image{i}.{ext}", picture, level=1))
         document = XML_HEAD + (t.document_head + "".join(self.body) + "</w:body></w:document>").encode("utf-8")
-        return [deflate(CONTENT_TYPES, _content_types(types, bool(self.images))),
+        return [deflate(CONTENT_TYPES, _content_types(types, "png" in kinds)),
                 *t.members, deflate(DOCUMENT, document), deflate(DOCUMENT_RELS, rels_xml(rels)),
                 deflate(CORE, self.properties.xml(t.core_head)), *extra]
 
     def save(self, path: str | os.PathLike[str]) -> None:
         Path(path).write_bytes(archive(self.members()))
+
+
+def picture_size(picture: bytes) -> tuple[int, int, str]:
+    """(width, height, extension) of a PNG (its IHDR) or a baseline/progressive JPEG (its SOF)."""
+    if picture[:8] == b"\x89PNG\r\n\x1a\n":
+        w, h = struct.unpack(">II", picture[16:24])
+        return w, h, "png"
+    if picture[:2] == b"\xff\xd8":
+        i = 2
+        while i + 9 < len(picture):
+            marker, length = picture[i + 1], struct.unpack(">H", picture[i + 2:i + 4])[0]
+            if marker in (0xC0, 0xC1, 0xC2):
+                h, w = struct.unpack(">HH", picture[i + 5:i + 9])
+                return w, h, "jpeg"
+            i += 2 + length
+    raise ValueError("not a PNG or JPEG picture")
 
 
 def _content_types(overrides: list[tuple[str, str]], png: bool) -> bytes:

@@ -25,6 +25,10 @@ NO_PROOFING = ('<item oor:path="/org.openoffice.Office.Linguistic/SpellChecking"
                'oor:op="fuse"><value>false</value></prop></item>\n'
                '<item oor:path="/org.openoffice.Office.Linguistic/SpellChecking"><prop oor:name="IsAutoGrammarCheck" '
                'oor:op="fuse"><value>false</value></prop></item>\n')
+# PDF export keeps each picture's own resolution, so a JPEG (the charts) is copied into the PDF as it is
+# instead of being decoded and compressed again (about 0.07 s of LibreOffice's CPU per document).
+KEEP_PICTURES = ('<item oor:path="/org.openoffice.Office.Common/Filter/PDF/Export"><prop '
+                 'oor:name="ReduceImageResolution" oor:op="fuse"><value>false</value></prop></item>\n')
 
 
 def require_libreoffice() -> str:
@@ -48,12 +52,13 @@ def profile() -> Path:
 
 
 def make_document_profile(root: Path) -> Path:
-    """Make in ``root`` a profile for documents (lo's settings, no proofing, the font replacement table)."""
+    """Make in ``root`` a profile for documents (lo's settings, no proofing, pictures kept as they are
+    in the PDF, the font replacement table)."""
     lo.make_profile(root)
     registry = root / "user" / "registrymodifications.xcu"
     text = registry.read_text(encoding="utf-8")
     pairs = missing_fonts()
-    extra = NO_PROOFING + (substitution_registry(pairs) if pairs else "")
+    extra = NO_PROOFING + KEEP_PICTURES + (substitution_registry(pairs) if pairs else "")
     text = text.replace("</oor:items>", extra + "</oor:items>")
     registry.write_text(text, encoding="utf-8")
     return root
