@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import cached_property
+from itertools import groupby
 from operator import itemgetter
 from typing import Any, Iterable, Mapping
 
@@ -94,8 +95,9 @@ class Prepared:
         """The number cells (inputs and derived) of one table."""
         if self._by_table is None:
             self._by_table = {}
-            for k in [*self.numeric_inputs, *self.numeric_derived]:
-                self._by_table.setdefault(k[0], []).append(k)
+            for keys in (self.numeric_inputs, self.numeric_derived):  # each in runs of one table
+                for table, run in groupby(keys, key=itemgetter(0)):
+                    self._by_table.setdefault(table, []).extend(run)
         return self._by_table.get(table_key, [])
 
     def kind(self, key: Key) -> Kind:
@@ -323,6 +325,14 @@ class Context:
 
 
 def _kind(table: Table, key: Key) -> Kind:
+    if table.kind != "fixed":  # a code or record table: the column's kind (the first of that key)
+        kinds = table.__dict__.get("_column_kinds")
+        if kinds is None:
+            kinds = table.__dict__["_column_kinds"] = {}
+            for b in table.blocks:
+                for c in b.columns:
+                    kinds.setdefault(c.key, c.kind)
+        return kinds.get(key[2], "amount")  # type: ignore[no-any-return]
     col = None
     for b in table.blocks:
         for c in b.columns:
