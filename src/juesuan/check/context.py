@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import cached_property
-from itertools import groupby
-from operator import itemgetter
+from itertools import compress, groupby, repeat
+from operator import is_not, itemgetter
 from typing import Any, Iterable, Mapping
 
 from juesuan import derive
@@ -38,6 +38,7 @@ from juesuan.spec import Kind, Table
 
 ZERO = Decimal(0)
 MISSING = object()
+NOT_KNOWN = (None, None)  # no entry (an expression is never None)
 PARTS_LIMIT = 50_000  # expressions whose number cells are remembered (per format) before starting afresh
 SINGLE_COLUMNS = {"金额", "决算数", "数值", "值"}  # the one value column of a table: not named
 
@@ -81,10 +82,10 @@ class Prepared:
             known.clear()
         cells = self.numeric_derived
         es = list(map(exprs.__getitem__, cells))
-        found = list(map(known.get, map(id, es)))  # in C; then the new ones:
-        for i, (e, hit) in enumerate(zip(es, found)):
-            if hit is None or hit[0] is not e:  # the expression is kept in the entry: its id stays its own
-                found[i] = known[id(e)] = (e, [r for r in e.ref_keys if (kinds.get(r) or kind(r)) != "text"])
+        found = list(map(known.get, map(id, es), repeat(NOT_KNOWN)))  # in C; then the new ones (the entry
+        for i in compress(range(len(es)), map(is_not, map(itemgetter(0), found), es)):  # keeps its expression:
+            e = es[i]  # its id stays its own)
+            found[i] = known[id(e)] = (e, [r for r in e.ref_keys if (kinds.get(r) or kind(r)) != "text"])
         return dict(zip(cells, map(itemgetter(1), found)))
 
     def is_sum(self, key: Key) -> bool:
@@ -280,16 +281,8 @@ class Context:
         return self.prep.ref(key)
 
     def refs(self, keys: Iterable[Key]) -> list[CellRef]:
-        out: list[CellRef] = []
-        seen: set[Key] = set()
-        for k in keys:
-            if k in seen:
-                continue
-            seen.add(k)
-            r = self.ref(k)
-            if r is not None:
-                out.append(r)
-        return out
+        ref = self.prep.ref
+        return [r for r in map(ref, dict.fromkeys(keys)) if r is not None]  # each key once, in order
 
     def row_label(self, table_key: str, row: str) -> str:
         """A row as an accountant names it: 表5「2010301 行政运行」, 绩效自评「第1行」."""
