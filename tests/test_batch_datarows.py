@@ -17,6 +17,7 @@ from juesuan.batch.fastxlsx import writer_for
 from juesuan.cellxml import number_text
 from juesuan.data_file import book_from_data
 from juesuan.derive import compute, derivations
+from juesuan.formats import get_pack
 from juesuan.layout import book_layout
 from juesuan.model import Book
 from juesuan.synth import synth_department
@@ -57,6 +58,18 @@ def test_a_row_compiled_elsewhere_takes_this_departments_children_name_and_value
     assert xb["表3"] != sheets(a, True)["表3"]
 
 
+def test_a_code_the_format_lacks_takes_each_departments_own_name() -> None:
+    xml = []
+    for name in ("甲单位自设科目", "乙单位自设科目 & <另一个>"):
+        book = synth(13)
+        book.codes["表3"] = sorted(book.codes["表3"] + ["2010188"])
+        book.names[("科目名称", "2010188")] = name
+        made = sheets(book, True)
+        assert made == sheets(book, False)
+        xml.append(made["表3"])
+    assert "甲单位自设科目" in xml[0] and "乙单位自设科目 &amp; &lt;另一个&gt;" in xml[1]
+
+
 def test_derivations_other_than_the_books_fall_back_to_the_generic_rows() -> None:
     book = synth(12)
     exprs = derivations(book)
@@ -92,3 +105,13 @@ def test_number_text_of_random_decimals_is_the_shortest_text_of_the_double() -> 
         value = Decimal(rng.choice([-1, 1]) * rng.randint(0, 10 ** rng.randint(1, 17))).scaleb(-rng.randint(0, 9))
         f = float(value)
         assert number_text(value) == (str(int(f)) if f == int(f) and abs(f) < 1e15 else repr(f)), value
+
+
+def test_each_department_has_its_own_name_on_every_sheet() -> None:
+    a, b = synth(21), synth(22)
+    name_a, name_b = (x.text(get_pack(x.format.id).department) for x in (a, b))
+    assert name_a != name_b
+    sheets(a, True)  # the writer has just written a's 部门 line
+    for key, xml in sheets(b, True).items():
+        if f"部门：{name_a}" in xml or "部门：" in xml and f"部门：{name_b}" not in xml:
+            raise AssertionError(f"{key}: not {name_b}'s 部门 line")

@@ -2,19 +2,21 @@
 
 Why: laying out every department's rows through :func:`juesuan.sheets.tables.table_edits`
 (named tuples per cell, then a generic cell renderer) took most of the fast writer's time.  What
-a data row's XML holds besides the department's numbers depends on little: the table, the row
-key and its sheet row (styles, labels, which cells are inputs, blanks or formulas, the per-row
-identities' formula text).  :class:`RowCompiler` compiles that once per (table, row key, sheet
-row) into a :class:`Row` — literal XML with slots — and per department fills the slots: input
-values, cached values, the 科目名称, and the formula text that depends on the department's rows
-(a 类/款's ``SUM`` over its children, rendered once per row with the column left open, since
-every amount column of the row sums the same children).
+a data row's XML holds besides the department's numbers depends on little: the table and the row
+key (styles, labels, which cells are inputs, blanks or formulas, the per-row identities' formula
+text).  :class:`RowCompiler` compiles that once per (table, row key) into a :class:`Row` —
+literal XML with slots, the sheet row left open — and per department fills in the sheet row, the
+input values, the cached values, a 科目名称 the format's code list lacks, and the formula text
+that depends on the department's rows (a 合计/类/款's ``SUM`` over its children, rendered once
+per row with the column left open, since derive.py makes every amount column of the row sum the
+same children).  A fixed table is compiled whole, once.
 
-The rows are built by the same rules as :func:`juesuan.rows.row_cells` (a cell is a formula
-exactly when the book's derivations hold its key); :func:`render` counts the formulas it wrote
-and returns ``None`` (the caller then renders generically) when they are not exactly the
-derivations given.  ``tests/test_batch_datarows.py`` compares the XML with the generic path's,
-department after department in one process (so rows compiled for one serve the next).
+The rows follow :func:`juesuan.rows.row_cells` (a cell is a formula exactly when the book's
+derivations hold its key).  Filling checks every formula cell's key against the derivations
+given and the writer compares their number with the formulas written; on any difference it
+renders the book generically (:class:`Mismatch`).  ``tests/test_batch_datarows.py`` compares the
+XML with the generic path's, department after department in one writer (so rows compiled for
+one serve the next).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from juesuan.sheets.edits import SheetEdits
 from juesuan.spec import Table
 
 # slot kinds of a compiled row
+# (fill compares the kinds as literals, for speed)
 LIT = 0  # literal XML (``b``: it holds the sheet row, :data:`R`)
 NAME = 1  # the 科目名称 label of a code row the format's code list lacks
 INPUT = 2  # an input cell: the book's value
@@ -84,7 +87,7 @@ class RowCompiler:
         self.styles = styles
         self.row_template = row_template  # (layout, column key) → a per-row identity's text, row R
         self._rows: dict[tuple[str, str], Row] = {}
-        self._names: dict[tuple[str, int, str], str] = {}
+        self._names: dict[tuple[str, str, str], str] = {}
         self._fixed: dict[str, Row] = {}
 
     # ── compile ──
@@ -111,13 +114,13 @@ class RowCompiler:
                     slots.append((LIT, value_cell(ref, st[style], None if is_total else listed, t.sheet), None,
                                   None, None))
                 else:
-                    slots.append((NAME, LETTERS[c], st[style], None, None))
+                    slots.append((NAME, LETTERS[c], str(st[style]), None, None))
         for col in t.block.columns:
             c += 1
             key = (t.key, row_key, col.key)
             if key in exprs:
                 formulas += 1
-                s = st[f"js_out_{col.kind}" + ("_bold" if is_total else "")]
+                s = str(st[f"js_out_{col.kind}" + ("_bold" if is_total else "")])
                 if col.derive is not None:
                     text = esc(self.row_template(tl, col.key)[1:])
                     slots.append((FIXED, LETTERS[c], s, key, text))
@@ -129,7 +132,7 @@ class RowCompiler:
             elif t.kind == "code" and (len(row_key) < 7 or is_total):
                 slots.append((LIT, value_cell(f"{LETTERS[c]}{R}", st[BLANK.style], None, t.sheet), None, None, None))
             else:
-                slots.append((INPUT, LETTERS[c], st[f"js_in_{col.kind}"], key, None))
+                slots.append((INPUT, LETTERS[c], str(st[f"js_in_{col.kind}"]), key, None))
         slots.append((LIT, "</row>", None, None, None))
         return Row(_merge(slots), formulas, sum_key)
 
@@ -149,11 +152,11 @@ class RowCompiler:
                 if e.formula is not None:
                     formulas += 1
                     kind = FIXED if constant(e.key) else EXPR  # type: ignore[arg-type]
-                    slots.append((kind, ref, st[e.style], e.key, esc(e.formula[1:]) if kind == FIXED else None))
+                    slots.append((kind, ref, str(st[e.style]), e.key, esc(e.formula[1:]) if kind == FIXED else None))
                 elif e.key is None:
                     slots.append((LIT, value_cell(ref, st[e.style], e.value, edits.sheet), None, None, None))
                 else:
-                    slots.append((INPUT, ref, st[e.style], e.key, None))
+                    slots.append((INPUT, ref, str(st[e.style]), e.key, None))
             slots.append((LIT, "</row>", None, None, None))
         compiled = self._fixed[table.key] = Row(_merge(slots), formulas, None)
         return compiled
@@ -168,72 +171,73 @@ class RowCompiler:
             cache.clear()
         if len(self._names) > NAME_CACHE:
             self._names.clear()
-        out: list[str] = []
         n = 0
         r = tl.first_data_row
         ri = tl.row_index
+        work = []
         for row_key in tl.row_keys:
             row = cache.get((t.key, row_key))
             if row is None:
                 row = cache[(t.key, row_key)] = self.keyed_row(tl, row_key, exprs, book.format.codes_for(t))
-            pattern = None if row.sum_key is None else _sum_pattern(exprs[row.sum_key], ri)
             n += row.formulas
-            self._fill(out, row, str(r), book, t, row_key, exprs, values, formula, pattern)
+            work.append((row, str(r), row_key, None if row.sum_key is None else _sum_pattern(exprs[row.sum_key], ri)))
             r += 1
-        return "".join(out), n
+        return self._fill(work, book, t, exprs, values, formula), n
 
     def fixed_xml(self, book: Book, row: Row, table: Table, exprs: Mapping[Key, Expr],
                   values: Mapping[Key, Decimal], formula: FormulaText) -> str:
-        out: list[str] = []
-        self._fill(out, row, "", book, table, "", exprs, values, formula, None)
-        return "".join(out)
+        return self._fill([(row, "", "", None)], book, table, exprs, values, formula)
 
-    def _fill(self, out: list[str], row: Row, rs: str, book: Book, t: Table, row_key: str,
-              exprs: Mapping[Key, Expr], values: Mapping[Key, Decimal], formula: FormulaText,
-              pattern: str | None) -> None:
+    def _fill(self, work: list[tuple[Row, str, str, str | None]], book: Book, t: Table, exprs: Mapping[Key, Expr],
+              values: Mapping[Key, Decimal], formula: FormulaText) -> str:
+        """The XML of compiled rows, each with its sheet row, row key and SUM pattern."""
+        # the kinds as literals and the Decimal test first: this loop writes every value of a batch
         inputs = book.values
+        out: list[str] = []
         append = out.append
-        for kind, a, b, key, text in row.slots:
-            if kind == INPUT:
-                v = inputs.get(key)
-                if v is None:
-                    append(f'<c r="{a}{rs}" s="{b}"/>')
-                elif isinstance(v, str):
-                    append(text_cell(f"{a}{rs}", b, v, t.sheet))
-                else:
-                    append(f'<c r="{a}{rs}" s="{b}"><v>{number_text(v)}</v></c>')
-            elif kind >= FIXED:
-                if key not in exprs:
-                    raise Mismatch(key)
-                if kind == FIXED:
-                    text = text.replace(R, rs)
-                elif kind == SUM:
-                    text = pattern.replace(R, text)  # type: ignore[union-attr]
-                else:
-                    text = esc(formula(key, exprs[key])[1:])
-                v = values.get(key)
-                if v is None:
-                    append(f'<c r="{a}{rs}" s="{b}"><f>{text}</f></c>')
-                elif isinstance(v, str):
-                    append(f'<c r="{a}{rs}" s="{b}" t="str"><f>{text}</f><v>{esc(v)}</v></c>')
-                else:
-                    append(f'<c r="{a}{rs}" s="{b}"><f>{text}</f><v>{number_text(v)}</v></c>')
-            elif kind == LIT:
-                append(a.replace(R, rs) if b else a)
-            else:  # NAME
-                name = code_name(book, t, row_key)
-                k = (a, b, name)
-                xml = self._names.get(k)
-                if xml is None:
-                    append(value_cell(f"{a}{rs}", b, name, t.sheet))  # a name no cell can hold: the error
-                    self._names[k] = value_cell(f"{a}{R}", b, name, t.sheet)
-                else:
-                    append(xml.replace(R, rs))
+        for row, rs, row_key, pattern in work:
+            for kind, a, b, key, text in row.slots:
+                if kind == 2:  # INPUT
+                    v = inputs.get(key)
+                    if v is None:
+                        append(f'<c r="{a}{rs}" s="{b}"/>')
+                    elif v.__class__ is not Decimal and isinstance(v, str):
+                        append(text_cell(f"{a}{rs}", int(b), v, t.sheet))
+                    else:
+                        append(f'<c r="{a}{rs}" s="{b}"><v>{number_text(v)}</v></c>')
+                elif kind > 2:  # FIXED, SUM, EXPR
+                    if key not in exprs:
+                        raise Mismatch(key)
+                    if kind == 3:
+                        text = text.replace(R, rs)
+                    elif kind == 4:
+                        text = pattern.replace(R, text)  # type: ignore[union-attr]
+                    else:
+                        text = esc(formula(key, exprs[key])[1:])
+                    v = values.get(key)
+                    if v is None:
+                        append(f'<c r="{a}{rs}" s="{b}"><f>{text}</f></c>')
+                    elif v.__class__ is not Decimal and isinstance(v, str):
+                        append(f'<c r="{a}{rs}" s="{b}" t="str"><f>{text}</f><v>{esc(v)}</v></c>')
+                    else:
+                        append(f'<c r="{a}{rs}" s="{b}"><f>{text}</f><v>{number_text(v)}</v></c>')
+                elif kind == 0:  # LIT
+                    append(a.replace(R, rs) if b else a)
+                else:  # NAME
+                    name = code_name(book, t, row_key)
+                    k = (a, b, name)
+                    xml = self._names.get(k)
+                    if xml is None:
+                        append(value_cell(f"{a}{rs}", int(b), name, t.sheet))  # a name no cell can hold: the error
+                        self._names[k] = value_cell(f"{a}{R}", int(b), name, t.sheet)
+                    else:
+                        append(xml.replace(R, rs))
+        return "".join(out)
 
 
 def _sum_of_column(expr: Expr, table: str, col: str) -> bool:
     """``expr`` is a Σ of cells of ``table``'s column ``col`` (a 合计/类/款 cell)."""
-    return type(expr) is Sum and all(type(x) is Ref and x.key[0] == table and x.key[2] == col  # type: ignore[attr-defined]
+    return type(expr) is Sum and all(type(x) is Ref and x.table == table and x.col == col  # type: ignore[attr-defined]
                                      for x in expr.terms)  # type: ignore[attr-defined]
 
 
@@ -244,7 +248,7 @@ def _sum_pattern(expr: Expr, row_index: Mapping[str, int]) -> str:
     parts: list[str] = []
     first = last = -1
     for x in expr.terms:  # type: ignore[attr-defined]
-        r = row_index.get(x.key[1])
+        r = row_index.get(x.row)
         if r is None:
             continue
         if r == last + 1 and last >= 0:

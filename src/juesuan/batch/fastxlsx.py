@@ -4,8 +4,9 @@ Why: the openpyxl path (load the template → ``apply_book`` → save → re-ins
 costs a few hundred milliseconds per workbook, mostly building and serialising cell objects.
 A batch of hundreds of departments needs tens of milliseconds.  The template is parsed once
 per process (:mod:`juesuan.batch.template_parts`); per department only ``<sheetData>`` is
-rendered: the frame above the data from the template, the data rows from the same sheet edits
-the openpyxl writer and the ribbon apply (:func:`juesuan.sheets.tables.table_edits`), with the
+rendered: the frame above the data from the template, the data rows laid out as the openpyxl
+writer and the ribbon lay them out (:func:`juesuan.sheets.tables.table_edits`), here from rows
+compiled once per process and filled per department (:mod:`juesuan.batch.datarows`), with the
 derivations' values cached beside their formulas::
 
     <c r="D8" s="12"><f>SUM(D9:D12)</f><v>2657.4</v></c>
@@ -113,6 +114,7 @@ class FastWriter:
         self._label_xml: dict[tuple[int, int, str, object], str] = {}
         self._columns = {(t.key, c.key): c for t in parts.format.tables if t.kind != "fixed" for c in t.columns()}
         self.rows = RowCompiler(self.s, self.row_template)
+        self._dept: tuple[str | None, str] = (None, "")  # the last 部门 line's name and cell
 
     def _fixed_edits(self, table: Table) -> SheetEdits:
         """A fixed table's edits laid out once per process (refilled per department)."""
@@ -195,8 +197,9 @@ class FastWriter:
         out = [frame.before]
         if frame.unit_open is not None:
             name = book.text(get_pack(book.format.id).department)
-            dept = text_cell(f"A{UNIT_ROW}", s["js_plain"], f"部门：{name}", table.sheet)
-            out += (frame.unit_open, dept, frame.unit_rest, "</row>")
+            if self._dept[0] != name:  # the same cell on every sheet of the book
+                self._dept = (name, text_cell(f"A{UNIT_ROW}", s["js_plain"], f"部门：{name}", table.sheet))
+            out += (frame.unit_open, self._dept[1], frame.unit_rest, "</row>")
         out.append(frame.after)
         out.append(self._data_xml(book, table, tl, exprs, values, layout, formula, formulas))
         last_row = tl.first_data_row + len(tl.row_keys) - 1 if tl.row_keys else tl.first_data_row - 1
