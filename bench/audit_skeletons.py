@@ -19,10 +19,10 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,20 +32,14 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=60)
     args = ap.parse_args()
 
-    import juesuan.audit.extract as extract
+    from audit_speed import generated_texts  # (bench/, this script's folder)
+
+    from juesuan.audit import extract
     from juesuan.audit.engine import audit_loaded
     from juesuan.audit.load import Loaded
     from juesuan.audit.text import FIGURE_RX
-    from juesuan.data_file import read_data
-    from juesuan.export.plain import document_text
-    from juesuan.narrate import narrative
-    from juesuan.synth import write_synth
 
-    with tempfile.TemporaryDirectory() as tmp:
-        texts = []
-        for f in write_synth(args.n, Path(tmp), seed=1):
-            book = read_data(f)
-            texts.append((document_text(book, narrative(book)), book.format.id))
+    texts = generated_texts(args.n)
 
     seen: set[Any] = set()
     cpu = {True: 0.0, False: 0.0}
@@ -58,7 +52,7 @@ def main() -> int:
     def timed(fn: Callable[..., None], first: bool) -> Callable[..., None]:
         def run(*a: Any) -> None:
             if first:  # _read_paragraph(facts, doc, i, p, para_year): the paragraph's key
-                facts, doc, _, p, year = (*a, None)[:5]
+                _, doc, _, p, year = (*a, None)[:5]
                 key = (skeleton(p.text), p.marker, year, doc.year)
                 state["hit"] = key in seen
                 seen.add(key)
