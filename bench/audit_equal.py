@@ -7,7 +7,10 @@ For every synthetic department's data file (``*.json`` in each SYNTH_DIR, e.g. w
 line ends, and with thousands separators and spaced units (no format given); and every .txt/.html/
 .docx/.pdf under CORPUS_DIR (e.g. tests/data/audit_corpus).  It writes every finding, skip and
 section as JSON: run it with two versions of the code and ``cmp`` the two files (this session:
-313 texts, 7,778 findings, skips and sections, identical before and after the speed work).
+313 texts, 7,778 findings, skips and sections, identical before and after the speed work; the
+audit speed work after it: synthetic dirs from ``juesuan synth --n 40 --seed 7``, ``--n 25 --seed 8
+--yuan`` and ``--n 25 --seed 9 --format national-2023``, 313 texts, 8,535 findings, skips and
+sections, identical).
 """
 
 from __future__ import annotations

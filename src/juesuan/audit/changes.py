@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from collections import Counter
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from juesuan.audit.model import Amount, Change, SectionFacts, sentence_span, sign_of
 from juesuan.audit.text import Figure, figure_at
@@ -66,8 +66,23 @@ def _year_marks(text: str) -> tuple[tuple[int, int], ...]:
     scanning ``text[:end]`` finds); a paragraph asks once per figure."""
     if "年" not in text:  # (in every match)
         return ()
-    return tuple((m.end(), int(m.group("y"))) for m in YEAR_RX.finditer(text)
+    return tuple((m.end(), int(m.group("y"))) for m in _year_matches(text)
                  if not BASIS_YEAR.search(text[max(0, m.start() - 4):m.start()]))
+
+
+YEAR_CANDIDATE_RX = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年")  # YEAR_RX without its look-behind
+
+
+def _year_matches(text: str) -> Iterator[re.Match[str]]:
+    """``YEAR_RX.finditer(text)``, scanned faster: the pattern without its look-behind (a scan
+    that skips to a 1 or a 2), keeping the matches after no digit and no ".".  The same matches:
+    no match of YEAR_RX starts inside a candidate (its 2nd–4th characters follow a digit, the
+    rest are spaces and 年), and a candidate is the match YEAR_RX makes where it starts."""
+    for m in YEAR_CANDIDATE_RX.finditer(text):
+        s = m.start()
+        if s and (text[s - 1].isdecimal() or text[s - 1] == "."):  # (\d is a Unicode decimal digit)
+            continue
+        yield m
 
 
 def doc_year(text: str) -> int | None:

@@ -219,7 +219,7 @@ class Figure:
         分值 and 得分 of a 绩效自评表, awarded as printed) are exact, so their half-width is 0.
         """
         if self.unit in ("万元", "%"):
-            return _half(self.precision)
+            return half_unit(self.precision)
         return Decimal(0)
 
     @property
@@ -247,8 +247,8 @@ class Figure:
 
 
 @lru_cache(maxsize=64)
-def _half(places: int) -> Decimal:
-    """Half a unit in the last of ``places`` decimals (exact; memoised)."""
+def half_unit(places: int) -> Decimal:
+    """Half a unit in the last place of a figure printed with ``places`` decimals (exact; memoised)."""
     return Decimal(5).scaleb(-(places + 1))
 
 

@@ -26,15 +26,12 @@ from functools import lru_cache
 from itertools import product
 from typing import Callable, Iterable
 
-from juesuan.audit.text import Figure
+from juesuan.audit.text import Figure, half_unit
 
 HUNDRED = Decimal(100)
 
 
-@lru_cache(maxsize=64)
-def half(places: int) -> Decimal:
-    """Half a unit in the last place of a figure printed with ``places`` decimals (exact; memoised)."""
-    return Decimal(5).scaleb(-(places + 1))
+half = half_unit  # half a unit in the last place of a figure printed with ``places`` decimals
 
 
 @lru_cache(maxsize=64)

@@ -1,0 +1,99 @@
+"""The audit's faster scans find exactly what the patterns they replace find.
+
+Each fast path (a scan anchored on the words every match starts with, a look-behind checked by
+hand, a label read from the whole paragraph's figures) is compared with the plain pattern it
+stands for, on hand-made edge cases and on strings drawn at random from the characters that
+matter to the pattern (a fixed seed: the same strings on every run).
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from juesuan.audit import changes, extract, perf, text
+from juesuan.audit.sections import Para
+
+ALPHABET_YEARS = list("0129.年 度较比a") + ["2019", "2020", "1999", "较2021"]
+ALPHABET_SPACES = list(" 　a1%中文，“") + ["  ", "年 度"]
+ALPHABET_LABELS = list("0123.万元个家分%，。；：、 的预算") + ["12.5", "台（套）"]
+
+
+def drawn(alphabet: list[str], n: int, length: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, length))) for _ in range(n)]
+
+
+YEAR_CASES = ["12019年", "2019年2020年", ".2019年", "x2019 年", "201920年", "20190年", "2019.2020年",
+              "９2019年", "a١2019年", "2019年", "较2021年度比2020年", ""]
+
+
+@pytest.mark.parametrize("s", YEAR_CASES + drawn(ALPHABET_YEARS, 400, 14, 1))
+def test_years_are_found_as_the_look_behind_pattern_finds_them(s: str) -> None:
+    fast = [(m.span(), m.group("y")) for m in changes._year_matches(s)]
+    assert fast == [(m.span(), m.group("y")) for m in changes.YEAR_RX.finditer(s)]
+
+
+TABLES = ("前言\n项目支出绩效自评表（2023年度）\n 项目名称\t甲\n年度资金总额\t10\n总 分\t100 98.5\n"
+          "项目名称 乙 项目名称 丙 总分 100 90\n项目名称 丁（无总分）\n项目支出绩效自评表\n项目名称 戊 总分 100.0 99.25")
+
+
+@pytest.mark.parametrize("s", [TABLES, TABLES[40:], "项目名称", "", TABLES.replace("总", "")])
+def test_table_spans_are_found_from_their_opening_words(s: str) -> None:
+    assert perf._table_spans.__wrapped__(s) == tuple(m.span() for m in perf.TABLE_RX.finditer(s))
+
+
+@pytest.mark.parametrize("s", drawn(ALPHABET_SPACES, 300, 12, 2) + ["  a", "a  ", "中 文", "a %", " "])
+def test_spaces_go_exactly_where_the_pattern_takes_them(s: str) -> None:
+    plain = text.Mapped.of(s).sub(rf"(?<=[{text.CJK_CHARS}]) +| +(?=[{text.CJK_CHARS}%])", "")
+    fast = text.Mapped.of(s).sub(text.SPACES_RX, text._spaces)
+    assert (fast.text, fast.origin) == (plain.text, plain.origin)
+
+
+def _label_plain(s: str, at: int, p: Para) -> str:
+    """:func:`juesuan.audit.extract._label` as it was written: scanning ``text[:at]``."""
+    start = max(s.rfind(ch, 0, at) for ch in extract.BOUNDARY) + 1
+    prev = [m.end() for m in extract.LABEL_FIGURE_RX.finditer(s, 0, at)]
+    if prev:
+        start = max(start, prev[-1])
+    if p.marker and start < len(p.marker):
+        start = len(p.marker)
+    return s[start:at].strip()
+
+
+@pytest.mark.parametrize("s", drawn(ALPHABET_LABELS, 300, 16, 3) + ["预算12.5万元，决算3家5台（套）6个"])
+def test_a_label_is_read_as_scanning_the_text_before_its_figure(s: str) -> None:
+    p = Para(s, list(range(len(s))))
+    for m in text.FIGURE_RX.finditer(s):
+        assert extract._label(s, m.start(), p) == _label_plain(s, m.start(), p)
+
+
+def test_no_reason_pattern_match_lacks_a_reason_word() -> None:
+    for s in drawn(list("变动差异的原因主要用于开支内容结转和结余事项：:以下如下为是") + ["原因", "主要用于"], 500, 12, 4):
+        for m in extract.REASON_RX.finditer(s):
+            assert any(w in m.group(0) for w in extract.REASON_WORDS)
+        assert extract._reason_matches.__wrapped__(s) == tuple(
+            (m.start(), m.end(), m.group(0)) for m in extract.REASON_RX.finditer(s))
+
+
+CHECKED_FIRST = [  # (pattern, what the code checks in the text before trying it)
+    (extract.LIST_RX, lambda t: any(w in t for w in extract.LIST_WORDS)),
+    (changes.DIR_RX, lambda t: any(w in t for w in changes.DIR_HINTS)),
+    (extract.RATE_RX, lambda t: "%" in t and ("完成" in t or "执行" in t)),
+    (extract.SHARE_RX, lambda t: "占" in t and "%" in t),
+    (changes.SIDES_RX, lambda t: "总计" in t),
+    (changes.COMPARE_RX, lambda t: "预算" in t),
+    (text.WAN_RX, lambda t: text.WAN_HINT.search(t) is not None),
+]
+
+
+@pytest.mark.parametrize("n", range(len(CHECKED_FIRST)))
+def test_what_is_checked_before_a_pattern_holds_for_every_match(n: int) -> None:
+    rx, holds = CHECKED_FIRST[n]
+    pieces = list("其中包括主要有分别为是：，增加减少长下降上升低节约超支持平无变化差异1万元%（）占完成执行率预算收支总计大于")
+    pieces += ["收、支总计各是1万元，2万元", "完成预算的5%", "占总额的5%", "大于预算数1万元", "1万 ", "其中：",
+               "主要包括，", "分别为：", "其中“"]
+    for s in drawn(pieces, 800, 8, 5 + n):
+        for m in rx.finditer(s):
+            assert holds(m.group(0)), (s, m.group(0))
