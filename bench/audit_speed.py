@@ -22,6 +22,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def generated_texts(n: int, seed: int = 1) -> list[tuple[str, str]]:
+    """(document text, format id) of ``n`` synthetic departments' narratives, as ``story`` audits them."""
+    from juesuan.data_file import read_data
+    from juesuan.export.plain import document_text
+    from juesuan.narrate import narrative
+    from juesuan.synth import write_synth
+
+    with tempfile.TemporaryDirectory() as tmp:
+        texts = []
+        for f in write_synth(n, Path(tmp), seed=seed):
+            book = read_data(f)
+            texts.append((document_text(book, narrative(book)), book.format.id))
+    return texts
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=60)
@@ -31,16 +46,8 @@ def main() -> int:
 
     from juesuan.audit.engine import audit_loaded, forget
     from juesuan.audit.load import Loaded
-    from juesuan.data_file import read_data
-    from juesuan.export.plain import document_text
-    from juesuan.narrate import narrative
-    from juesuan.synth import write_synth
 
-    with tempfile.TemporaryDirectory() as tmp:
-        texts = []
-        for f in write_synth(args.n, Path(tmp), seed=1):
-            book = read_data(f)
-            texts.append((document_text(book, narrative(book)), book.format.id))
+    texts = generated_texts(args.n)
     for text, fmt in texts[:3]:
         audit_loaded(Loaded("决算情况说明", text, "txt"), fmt)
     counted = texts[3:]

@@ -9,7 +9,6 @@ matter to the pattern (a fixed seed: the same strings on every run).
 from __future__ import annotations
 
 import random
-import re
 
 import pytest
 

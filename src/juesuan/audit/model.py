@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from itertools import chain
-from typing import Iterable
-from functools import lru_cache
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
+from itertools import chain
 
 from juesuan.audit.load import Loaded
 from juesuan.audit.sections import Outline, Para, Section

@@ -14,13 +14,14 @@ with ``warning``.
 from __future__ import annotations
 
 import string
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Callable, Iterator, Union
+from typing import Any
 
+from juesuan.audit.text import Figure
 from juesuan.errors import FormatError
 from juesuan.findings import Finding, Quote, Severity
-from juesuan.audit.text import Figure
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ class Lazy:
     """Quotes made only when a finding uses them: most relations hold, and a quote costs more than
     the check (``Lazy(lambda: [quote])`` iterates and adds like the list it makes, once)."""
 
-    __slots__ = ("_make", "_made")
+    __slots__ = ("_made", "_make")
 
     def __init__(self, make: Callable[[], list[Quote]]) -> None:
         self._make = make
@@ -143,7 +144,7 @@ class Lazy:
         return other + self._list()
 
 
-Quotes = Union[list[Quote], Lazy]  # what :func:`finding` takes as its quotes
+Quotes = list[Quote] | Lazy  # what :func:`finding` takes as its quotes
 
 
 def finding(rule_id: str, *, quotes: Quotes, severity: Severity | None = None,

@@ -77,11 +77,17 @@ class FastFound(Found):
 
     def index_columns(self) -> "FastFound":
         t, layout = self.table, self.layout
-        if len(t.blocks) == 1 or t.kind != "fixed":
-            self.cols, self.row_cols = {c.key: layout.value_col(0, c.key) for c in t.blocks[0].columns}, None
-        else:
-            by_block = [{c.key: layout.value_col(i, c.key) for c in b.columns} for i, b in enumerate(t.blocks)]
-            self.cols, self.row_cols = {}, {row: by_block[layout.block_index(row)] for row in self.rows}
+        # the columns depend on the table alone (and a fixed table's rows are the format's): built once
+        # per table, kept on it as spec's own indexes are
+        known = t.__dict__.get("_fast_columns")
+        if known is None:
+            if len(t.blocks) == 1 or t.kind != "fixed":
+                known = {c.key: layout.value_col(0, c.key) for c in t.blocks[0].columns}, None
+            else:
+                by_block = [{c.key: layout.value_col(i, c.key) for c in b.columns} for i, b in enumerate(t.blocks)]
+                known = {}, {row: by_block[layout.block_index(row)] for row in self.rows}
+            t.__dict__["_fast_columns"] = known
+        self.cols, self.row_cols = known
         return self
 
     def address(self, row_key: str, col_key: str) -> Address | None:

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import cached_property
-from operator import itemgetter
+from itertools import compress, groupby, repeat
+from operator import is_not, itemgetter
 from typing import Any, Iterable, Mapping
 
 from juesuan import derive
@@ -37,6 +38,7 @@ from juesuan.spec import Kind, Table
 
 ZERO = Decimal(0)
 MISSING = object()
+NOT_KNOWN = (None, None)  # no entry (an expression is never None)
 PARTS_LIMIT = 50_000  # expressions whose number cells are remembered (per format) before starting afresh
 SINGLE_COLUMNS = {"金额", "决算数", "数值", "值"}  # the one value column of a table: not named
 
@@ -80,10 +82,10 @@ class Prepared:
             known.clear()
         cells = self.numeric_derived
         es = list(map(exprs.__getitem__, cells))
-        found = list(map(known.get, map(id, es)))  # in C; then the new ones:
-        for i, (e, hit) in enumerate(zip(es, found)):
-            if hit is None or hit[0] is not e:  # the expression is kept in the entry: its id stays its own
-                found[i] = known[id(e)] = (e, [r for r in e.ref_keys if (kinds.get(r) or kind(r)) != "text"])
+        found = list(map(known.get, map(id, es), repeat(NOT_KNOWN)))  # in C; then the new ones (the entry
+        for i in compress(range(len(es)), map(is_not, map(itemgetter(0), found), es)):  # keeps its expression:
+            e = es[i]  # its id stays its own)
+            found[i] = known[id(e)] = (e, [r for r in e.ref_keys if (kinds.get(r) or kind(r)) != "text"])
         return dict(zip(cells, map(itemgetter(1), found)))
 
     def is_sum(self, key: Key) -> bool:
@@ -94,8 +96,9 @@ class Prepared:
         """The number cells (inputs and derived) of one table."""
         if self._by_table is None:
             self._by_table = {}
-            for k in [*self.numeric_inputs, *self.numeric_derived]:
-                self._by_table.setdefault(k[0], []).append(k)
+            for keys in (self.numeric_inputs, self.numeric_derived):  # each in runs of one table
+                for table, run in groupby(keys, key=itemgetter(0)):
+                    self._by_table.setdefault(table, []).extend(run)
         return self._by_table.get(table_key, [])
 
     def kind(self, key: Key) -> Kind:
@@ -278,16 +281,8 @@ class Context:
         return self.prep.ref(key)
 
     def refs(self, keys: Iterable[Key]) -> list[CellRef]:
-        out: list[CellRef] = []
-        seen: set[Key] = set()
-        for k in keys:
-            if k in seen:
-                continue
-            seen.add(k)
-            r = self.ref(k)
-            if r is not None:
-                out.append(r)
-        return out
+        ref = self.prep.ref
+        return [r for r in map(ref, dict.fromkeys(keys)) if r is not None]  # each key once, in order
 
     def row_label(self, table_key: str, row: str) -> str:
         """A row as an accountant names it: 表5「2010301 行政运行」, 绩效自评「第1行」."""
@@ -323,6 +318,14 @@ class Context:
 
 
 def _kind(table: Table, key: Key) -> Kind:
+    if table.kind != "fixed":  # a code or record table: the column's kind (the first of that key)
+        kinds = table.__dict__.get("_column_kinds")
+        if kinds is None:
+            kinds = table.__dict__["_column_kinds"] = {}
+            for b in table.blocks:
+                for c in b.columns:
+                    kinds.setdefault(c.key, c.kind)
+        return kinds.get(key[2], "amount")  # type: ignore[no-any-return]
     col = None
     for b in table.blocks:
         for c in b.columns:

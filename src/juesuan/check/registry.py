@@ -189,6 +189,13 @@ class RuleSet:
             rule = self._rule_for[key] = self.by_id[self.rule_of(key)]
         return rule
 
+    def rules_for(self, keys: list[Key]) -> list[Rule]:
+        """:meth:`rule_for` of each key (the remembered ones looked up at once)."""
+        found = list(map(self._rule_for.get, keys))
+        if not all(found):  # (a Rule is always true)
+            found = [r if r is not None else self.rule_for(k) for k, r in zip(keys, found)]
+        return found  # type: ignore[return-value]
+
     def rule_of(self, key: Key) -> str:
         """The rule id a derived cell embodies; a derived cell no pattern claims is a bug in the pack."""
         known = self._rule_of.get(key)

@@ -19,8 +19,8 @@ user changed 2010301 基本支出 from 100.00 to 100.01 with a tool that does no
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import repeat
-from operator import is_
+from itertools import compress, repeat
+from operator import is_not
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from juesuan import derive
@@ -75,6 +75,10 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
     printed_of: dict[Key, Decimal] | None = None  # round2 of each stored number, when first needed
     computed = as_computed(ctx)
     cells = [k for k in prep.numeric_derived if k not in skipped] if skipped else prep.numeric_derived
+    if computed and not precise_cells:  # every Σ of number cells holds and nothing is to be rounded:
+        rules.rules_for(cells)  # (each cell's rule is still asked for: a cell without one is a pack's bug)
+        cells = [k for k, parts, expr in zip(cells, map(parts_of.__getitem__, cells), map(exprs.__getitem__, cells))
+                 if not (expr.__class__ is Sum and len(parts) == len(expr.sum_keys))]  # type: ignore[arg-type]
     for key, parts, expr in zip(cells, map(parts_of.__getitem__, cells), map(exprs.__getitem__, cells)):
         rule = rule_of(key)
         simple = expr.sum_keys is not None
@@ -129,19 +133,15 @@ def as_computed(ctx: "Context") -> bool:
     inputs, derived = dict(memo[0]), memo[1]
     values, kind, exprs = ctx.values, ctx.prep.kind, ctx.exprs
     cells = ctx.prep.numeric_derived
-    if not all(map(is_, map(values.get, cells), map(derived.get, cells))):  # the same objects (in C), else:
-        for k in cells:
-            v, d = values.get(k), derived.get(k)
-            if v is not d and (v is None or d is None or v.as_tuple() != d.as_tuple()):
-                return False
+    for k in compress(cells, map(is_not, map(values.get, cells), map(derived.get, cells))):  # (in C) not the
+        v, d = values.get(k), derived.get(k)  # same object: a count normalised, say: the same digits?
+        if v is None or d is None or v.as_tuple() != d.as_tuple():
+            return False
     cells = ctx.prep.numeric_inputs
-    if not all(map(is_, map(values.get, cells), map(inputs.get, cells))):
-        for k in cells:
-            v, raw = values.get(k), inputs.get(k)  # derive read a blank as 0 and ``raw`` as Decimal(raw)
-            if v is raw:
-                continue
-            if v is None or raw is None or isinstance(raw, str) or v.as_tuple() != Decimal(raw).as_tuple():  # type: ignore[arg-type]
-                return False
+    for k in compress(cells, map(is_not, map(values.get, cells), map(inputs.get, cells))):
+        v, raw = values.get(k), inputs.get(k)  # derive read a blank as 0 and ``raw`` as Decimal(raw)
+        if v is None or raw is None or isinstance(raw, str) or v.as_tuple() != Decimal(raw).as_tuple():  # type: ignore[arg-type]
+            return False
     for k in inputs.keys() - values.keys():  # derive read it, this pass would not: only texts may differ
         if k not in exprs and kind(k) != "text":
             return False

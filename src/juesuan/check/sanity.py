@@ -148,7 +148,7 @@ def _footnote(ctx: "Context", table: Table) -> str:
 def _is_empty(ctx: "Context", table: Table) -> bool:
     if table.kind == "code" and not ctx.book.codes.get(table.key):
         return True
-    return all(ctx.value(k) == 0 for k in ctx.prep.numeric_keys_of(table.key))
+    return all(v is None or v == 0 for v in map(ctx.values.get, ctx.prep.numeric_keys_of(table.key)))  # ctx.value
 
 
 def _where_note(ctx: "Context", table: Table) -> list[CellRef]:
