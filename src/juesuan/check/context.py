@@ -109,12 +109,11 @@ class Prepared:
 
     def ref(self, key: Key) -> CellRef | None:
         """Where a finding points for the cell (None when it is not on the sheet); remembered."""
-        try:
-            return self._refs[key]
-        except KeyError:
+        r = self._refs.get(key, MISSING)  # (most are asked once: no KeyError raised for them)
+        if r is MISSING:
             a = self.address(key)
             r = self._refs[key] = None if a is None else CellRef(a.sheet, a.a1(), key[0], key[1], key[2])
-            return r
+        return r  # type: ignore[return-value]
 
     def placed(self, key: Key) -> bool:
         """Whether the cell is on its sheet (``address(key) is not None``, without building it;
@@ -122,13 +121,12 @@ class Prepared:
         return self.address(key) is not None
 
     def address(self, key: Key) -> Address | None:
-        try:
-            return self._addresses[key]
-        except KeyError:
+        a = self._addresses.get(key, MISSING)
+        if a is MISSING:
             if self._where is None:
                 self._where = book_layout(self.book).address
             a = self._addresses[key] = self._where(key)
-            return a
+        return a  # type: ignore[return-value]
 
     @cached_property
     def _rules(self) -> Any:
