@@ -23,7 +23,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cached_property
 from itertools import compress, groupby, repeat
-from operator import is_not, itemgetter
+from operator import is_, is_not, itemgetter
 from typing import Any, Iterable, Mapping
 
 from juesuan import derive
@@ -109,12 +109,11 @@ class Prepared:
 
     def ref(self, key: Key) -> CellRef | None:
         """Where a finding points for the cell (None when it is not on the sheet); remembered."""
-        try:
-            return self._refs[key]
-        except KeyError:
+        r = self._refs.get(key, MISSING)  # (most are asked once: no KeyError raised for them)
+        if r is MISSING:
             a = self.address(key)
             r = self._refs[key] = None if a is None else CellRef(a.sheet, a.a1(), key[0], key[1], key[2])
-            return r
+        return r  # type: ignore[return-value]
 
     def placed(self, key: Key) -> bool:
         """Whether the cell is on its sheet (``address(key) is not None``, without building it;
@@ -122,13 +121,12 @@ class Prepared:
         return self.address(key) is not None
 
     def address(self, key: Key) -> Address | None:
-        try:
-            return self._addresses[key]
-        except KeyError:
+        a = self._addresses.get(key, MISSING)
+        if a is MISSING:
             if self._where is None:
                 self._where = book_layout(self.book).address
             a = self._addresses[key] = self._where(key)
-            return a
+        return a  # type: ignore[return-value]
 
     @cached_property
     def _rules(self) -> Any:
@@ -184,19 +182,20 @@ class Context:
             self.values.update(derive.compute(book))  # the book's own derivations: remembered on it
             return
         values, stored, typed, counts = self.values, self.raw, book.values, prep.counts
-        for key in prep.numeric_inputs:
-            raw = stored.get(key, MISSING)
-            if raw is MISSING:
-                raw = typed.get(key)
-            if raw is None or (raw.__class__ is Decimal and key not in counts):
-                values[key] = raw  # as _store, without the call (~600 cells a book)
-            else:
-                self._store(key, raw)
+        keys = prep.numeric_inputs
+        raws = list(map(stored.get, keys, repeat(MISSING)))
+        for i in compress(range(len(keys)), map(is_, raws, repeat(MISSING))):
+            raws[i] = typed.get(keys[i])
+        self._store_all(keys, raws)
         missing: list[Key] = []
         formulas = self.formulas
         self.unfilled = formulas is not None and bool(prep.numeric_derived) and all(
             k not in formulas and is_blank(stored.get(k)) for k in prep.numeric_derived)
         placed = prep.placed
+        keys = prep.numeric_derived
+        if formulas is None and all(map(placed, keys)):  # every derived cell on the sheet: nothing to compute
+            self._store_all(keys, list(map(stored.get, keys)))
+            return
         for key in prep.numeric_derived:
             raw = stored.get(key)
             if not placed(key) or (formulas is not None and is_blank(raw) and key in formulas) or self.unfilled:
@@ -207,6 +206,17 @@ class Context:
                 self._store(key, raw)
         if missing:
             self._compute_missing(missing)
+
+    def _store_all(self, keys: list[Key], raws: list[Any]) -> None:
+        """:meth:`_store` of each key, in order; blanks and plain Decimals at once (in C)."""
+        self.values.update(zip(keys, raws))
+        counts = self.prep.counts
+        odd = set(compress(range(len(keys)), map(is_not, map(type, raws), repeat(Decimal))))
+        if counts:
+            odd.update(compress(range(len(keys)), map(counts.__contains__, keys)))
+        for i in sorted(odd):
+            if raws[i] is not None:
+                self._store(keys[i], raws[i])
 
     def _store(self, key: Key, raw: Any) -> None:
         whole = key in self.prep.counts
