@@ -8,11 +8,13 @@ matter to the pattern (a fixed seed: the same strings on every run).
 
 from __future__ import annotations
 
+import dataclasses
 import random
+from decimal import Decimal
 
 import pytest
 
-from juesuan.audit import changes, extract, perf, text
+from juesuan.audit import changes, extract, model, perf, sections, text
 from juesuan.audit.sections import Para
 
 ALPHABET_YEARS = list("0129.年 度较比a") + ["2019", "2020", "1999", "较2021"]
@@ -97,3 +99,61 @@ def test_what_is_checked_before_a_pattern_holds_for_every_match(n: int) -> None:
     for s in drawn(pieces, 800, 8, 5 + n):
         for m in rx.finditer(s):
             assert holds(m.group(0)), (s, m.group(0))
+
+
+ALPHABET_NUMBERS = list("0123.-万元个%，。 ,台（套）中") + ["12.5", "-3", "1.2.3", "١", "1,234", "，567"]
+NUMBER_CASES = ["-5万元", "3-5万元", "1.5.3万元", "12.3.4万元", "2.-3%", "a-12.50 万元", "5..6个", "1,234,567.8万元",
+                "12,345", "1234,567", ".123,456", "1,23", "١٢,٣٤٥万元", "-1台（套）", "0.5%-0.6%", ""]
+
+
+@pytest.mark.parametrize(("fast", "plain"), [(text.FIGURE_RX, text.FIGURE_RX_PLAIN),
+                                             (extract.LABEL_FIGURE_RX, extract.LABEL_FIGURE_RX_PLAIN),
+                                             (text.GROUPED_RX, text.GROUPED_RX_PLAIN)])
+def test_a_pattern_opening_with_its_digit_matches_as_the_look_behind_pattern(fast, plain) -> None:  # type: ignore[no-untyped-def]
+    """(The fast forms open with the character every match starts with, so the pattern engine
+    skips to it; the look-behind is checked after it.)"""
+    for s in NUMBER_CASES + drawn(ALPHABET_NUMBERS, 3000, 14, 6):
+        assert [(m.span(), m.groupdict()) for m in fast.finditer(s)] == \
+               [(m.span(), m.groupdict()) for m in plain.finditer(s)], s
+        for at in range(len(s) + 1):  # (from a position: the look-behind sees the text before it)
+            got, want = fast.search(s, at), plain.search(s, at)
+            assert (got and (got.span(), got.groupdict())) == (want and (want.span(), want.groupdict())), (s, at)
+
+
+ALPHABET_STOPS = list("。！？；，：、a中1") + ["。。", "；，"]
+
+
+def _spans_plain(s: str, at: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """sentence_span and segment_span as first written: rfind/find of each stop."""
+    a = max(0, min(at, len(s) - 1)) if s else 0
+    start = max(s.rfind(ch, 0, a) for ch in model.SENTENCE_STOP) + 1
+    ends = [i for i in (s.find(ch, a) for ch in model.SENTENCE_STOP) if i >= 0]
+    sentence = start, (min(ends) + 1 if ends else len(s))
+    start = max(s.rfind(ch, 0, at) for ch in model.SEGMENT_STOP) + 1
+    ends = [i for i in (s.find(ch, at) for ch in model.SEGMENT_STOP) if i >= 0]
+    return sentence, (start, min(ends) if ends else len(s))
+
+
+@pytest.mark.parametrize("s", drawn(ALPHABET_STOPS, 300, 12, 7) + ["", "。", "a", "中。", "。a"])
+def test_sentences_and_segments_are_cut_where_the_plain_search_cuts_them(s: str) -> None:
+    for at in range(-1, len(s) + 2):
+        assert (model.sentence_span(s, at), model.segment_span(s, at)) == _spans_plain(s, at), at
+        for stops in (model.SENTENCE_STOP, model.SEGMENT_STOP, extract.BOUNDARY):
+            assert model._stops(s, stops) == [i for i, ch in enumerate(s) if ch in stops]
+
+
+@pytest.mark.parametrize("spans", [[], [(0, 5)], [(0, 5), (5, 9), (12, 20)], [(3, 3), (3, 8)],
+                                   [(5, 9), (0, 4)], [(0, 10), (2, 4)], [(4, 2)]])
+def test_a_position_is_in_the_table_spans_as_any_of_them_says(spans: list[tuple[int, int]]) -> None:
+    inside = sections._span_test(spans)
+    for x in range(-2, 24):
+        assert inside(x) == any(s <= x < e for s, e in spans), x
+
+
+def test_a_figure_made_by_its_own_init_is_the_dataclass_value() -> None:
+    f = text.Figure(Decimal("1.50"), 2, "万元", "1.50万元", 3, 9)
+    assert (f.value, f.places, f.unit, f.text, f.start, f.end) == (Decimal("1.50"), 2, "万元", "1.50万元", 3, 9)
+    assert f == text.Figure(value=Decimal("1.5"), places=2, unit="万元", text="1.50万元", start=3, end=9)
+    assert hash(f) == hash(dataclasses.replace(f)) and f != dataclasses.replace(f, end=10)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        f.start = 4  # type: ignore[misc]

@@ -283,7 +283,9 @@ def _read_claims(facts: SectionFacts, i: int, p: Para) -> None:
                                           i, offset, m.end("dir"), of))
 
 
-LABEL_FIGURE_RX = re.compile(rf"{NUM}\s*(?:万元|亿元|元|%|个|辆|批次|人次|台（套）|台|套|人|次|项|件|份|名)")
+LABEL_UNITS = r"(?:万元|亿元|元|%|个|辆|批次|人次|台（套）|台|套|人|次|项|件|份|名)"
+LABEL_FIGURE_RX = re.compile(rf"\d\d*(?:\.\d+)?\s*{LABEL_UNITS}")  # \d\d* is \d+: opening with a digit, it is skipped to
+LABEL_FIGURE_RX_PLAIN = re.compile(rf"{NUM}\s*{LABEL_UNITS}")
 
 
 @lru_cache(maxsize=1024)

@@ -19,6 +19,8 @@ starts an unrecognised section, which the audit skips and reports.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass, field
@@ -161,10 +163,24 @@ def _is_heading(text: str, marker: str | None, table: bool) -> bool:
     return 0 < len(title) <= 40 and not HEADING_NOT_RX.search(title)
 
 
+def _span_test(spans: Sequence[tuple[int, int]]) -> Callable[[int], bool]:
+    """``lambda x: any(s <= x < e for s, e in spans)``; by bisection when the spans are in order
+    and do not overlap (as the table spans found in a text)."""
+    if all(s <= e for s, e in spans) and all(a[1] <= b[0] for a, b in zip(spans, spans[1:])):
+        starts = [s for s, _ in spans]
+
+        def inside(x: int) -> bool:
+            k = bisect_right(starts, x) - 1
+            return k >= 0 and x < spans[k][1]
+        return inside
+    return lambda x: any(s <= x < e for s, e in spans)
+
+
 def paragraphs(doc: Mapped, table_spans: list[tuple[int, int]] = (), pdf: bool = False) -> list[Para]:
     """Join the lines of ``doc`` into paragraphs (see the module docstring)."""
     lines: list[tuple[str, list[int], bool]] = []
     offset = 0
+    in_spans = _span_test(table_spans)
     for raw in doc.text.split("\n"):
         start = offset
         offset += len(raw) + 1
@@ -181,7 +197,7 @@ def paragraphs(doc: Mapped, table_spans: list[tuple[int, int]] = (), pdf: bool =
             continue
         if text.strip("| ") == "":
             continue
-        in_table = bool(table_spans) and any(s <= start + lead < e for s, e in table_spans)
+        in_table = bool(table_spans) and in_spans(start + lead)
         table = in_table or "\t" in raw.strip(" ") or "|" in text
         lines.append((text, pos, table))
     full = 0
@@ -194,12 +210,14 @@ def paragraphs(doc: Mapped, table_spans: list[tuple[int, int]] = (), pdf: bool =
     cur: Para | None = None
     cur_full = False
     for text, pos, table in lines:
-        marker, level = (None, None) if table else _marker(text)
-        heading = _is_heading(text, marker, table)
-        is_part = _is_part(text)
-        if heading and level is None and not is_part:
-            level = 1  # an unnumbered section title ranks with the top numbered ones
-        part = is_part and not table
+        if table:  # (what the lines below give a table row: no marker, heading or part)
+            marker, level, heading, part = None, None, False, False
+        else:
+            marker, level = _marker(text)
+            heading = _is_heading(text, marker, table)
+            part = _is_part(text)
+            if heading and level is None and not part:
+                level = 1  # an unnumbered section title ranks with the top numbered ones
         joinable = (cur is not None and not cur.heading and not cur.table and not table and not heading
                     and marker is None and not part
                     and (cur.text[-1] not in SENTENCE_END or cur_full))

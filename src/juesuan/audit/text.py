@@ -129,6 +129,9 @@ SHARED_UNIT_RX = re.compile(r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)(?=\s*[,，、]\s*
 
 
 GROUPED_HINT = re.compile(r"[,，]\d{3}")  # in every match of the thousands pattern
+GROUPED_RX_PLAIN = re.compile(r"(?<![\d.])\d{1,3}(?:[,，]\d{3})+(?![\d])")  # a number with thousands separators
+GROUPED_RX = re.compile(r"\d(?<![\d.]\d)\d{0,2}(?:[,，]\d{3})+(?!\d)")  # the same, opening with its digit (as NUMBER_FAST)
+GROUP_SEPARATOR_RX = re.compile(r"[,，]")
 SHARED_HINT = re.compile(r"[,，、]\s*\d+(?:\.\d+)?\s*(?:万元|亿元|元|%)")  # the tail of every SHARED_UNIT_RX match
 WAN_RX = re.compile(r"(?<=\d)\s*万(?![元人次辆个件户亩株吨平册份名千余多])")
 WAN_HINT = re.compile(r"万(?![元人次辆个件户亩株吨平册份名千余多])")  # in every match of WAN_RX
@@ -174,7 +177,7 @@ def normalise(raw: str) -> Mapped:
         m = m.sub(r"\*\*", "")
     # thousands separators: "3,041.69", not the list "4125.49,4143.91万元"
     if GROUPED_HINT.search(m.text):
-        m = m.sub(r"(?<![\d.])\d{1,3}(?:[,，]\d{3})+(?![\d])", lambda x: re.sub(r"[,，]", "", x.group(0)))
+        m = m.sub(GROUPED_RX, lambda x: GROUP_SEPARATOR_RX.sub("", x.group(0)))
     # "1000.86万" (no 元) is money; "各是4125.49,4143.91万元": one unit after two figures
     if WAN_HINT.search(m.text):
         m = m.sub(WAN_RX, "万元")
@@ -210,6 +213,12 @@ class Figure:
     text: str
     start: int
     end: int
+
+    def __init__(self, value: Decimal, places: int, unit: str, text: str, start: int, end: int) -> None:
+        # (the generated frozen __init__'s six object.__setattr__ calls, as one write each into
+        # the instance dict: a figure is made for every number the audit reads)
+        d = self.__dict__
+        d["value"], d["places"], d["unit"], d["text"], d["start"], d["end"] = value, places, unit, text, start, end
 
     @property
     def half(self) -> Decimal:
@@ -256,8 +265,13 @@ MONEY_UNITS = {"万元": 0, "元": -4, "亿元": 4}
 COUNT_UNITS = ("台（套）", "人次", "批次", "辆", "个", "台", "套", "人", "次", "项", "件", "份", "名", "家", "分")
 
 NUMBER = r"(?<![\d.])-?\d+(?:\.\d+)?(?![\d.]*\d)"
-FIGURE_RX = re.compile(
-    rf"(?P<num>{NUMBER})\s*(?P<unit>万元|亿元|元|%|{'|'.join(COUNT_UNITS)})")
+# NUMBER opening with the character it must start with ("-" or a digit), the look-behind checked
+# after it: the same matches, and the pattern engine skips ahead to that character instead of
+# trying the look-behind at every position (a pattern opening with a look-around is tried at each).
+NUMBER_FAST = r"[-\d](?<![\d.][-\d])(?:(?<=-)\d+|(?<=\d)\d*)(?:\.\d+)?(?![\d.]*\d)"
+FIGURE_UNITS = rf"万元|亿元|元|%|{'|'.join(COUNT_UNITS)}"
+FIGURE_RX = re.compile(rf"(?P<num>{NUMBER_FAST})\s*(?P<unit>{FIGURE_UNITS})")
+FIGURE_RX_PLAIN = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>{FIGURE_UNITS})")  # what FIGURE_RX stands for
 
 
 @lru_cache(maxsize=8192)
