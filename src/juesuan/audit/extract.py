@@ -27,9 +27,9 @@ from bisect import bisect_left
 from functools import lru_cache
 from typing import Sequence
 
-from juesuan.audit.changes import last_year, link_change, read_changes, read_comparisons, read_sides
+from juesuan.audit.changes import _year_marks, last_year, link_change, read_changes, read_comparisons, read_sides
 from juesuan.audit.model import (Amount, Change, Claim, CountSum, Doc, Item, ListStmt, Rate, SectionFacts, Share,
-                                 Skip, _around, segment_span, sentence_span, sign_of)
+                                 Skip, _stops, segment_span, sentence_span, sign_of)
 from juesuan.audit.sections import Para, Section
 from juesuan.audit.text import COUNT_UNITS, FIGURE_RX, Figure, figure_at, parse_figure
 
@@ -167,19 +167,26 @@ def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para, para_year: i
         base = re.sub(r"^(比重|比例|比)", "", m.group("base")).strip()
         facts.shares.append(Share(_fig(m.group("pct"), m.start("pct"), "%"), base, "", i, m.start(), m.end()))
         claimed.append((m.start(), m.end()))
+    scan = _label_scan(text)  # (what each figure's label and year are read from: once per paragraph)
+    marks = _year_marks(text)
     for m in FIGURE_RX.finditer(text):  # as figures(text), parsing only the figures kept
-        if m.group("unit") == "%" or _inside(m.start(), claimed):
+        if m.group("unit") == "%" or claimed and _inside(m.start(), claimed):
             continue
         f = parse_figure(m)
-        label = _label(text, f.start, p)
-        if _inside(f.start, reasons):
+        at = f.start
+        label = _label(text, at, p, scan)
+        if reasons and _inside(at, reasons):
             role = "reason"
         elif label.endswith("单价") or THRESHOLD_RX.match(text, f.end):  # as re.match on text[f.end:]
             role = "threshold"
         else:
             role = _label_role(label)
-        named = last_year(text, f.start)
-        facts.amounts.append(Amount(f, role, label, "", i, f.start, named if named is not None else para_year))
+        named = para_year
+        for stop, y in marks:  # last_year(text, at), from the marks at hand
+            if stop > at:
+                break
+            named = y
+        facts.amounts.append(Amount(f, role, label, "", i, at, named))
     for a in facts.amounts[first_new:]:
         if a.para == i and not a.name:
             a.name = _name(a, facts, doc)
@@ -289,21 +296,24 @@ LABEL_FIGURE_RX_PLAIN = re.compile(rf"{NUM}\s*{LABEL_UNITS}")
 
 
 @lru_cache(maxsize=1024)
-def _label_figures(text: str) -> tuple[list[int], list[int]]:
-    """(start, end) lists of every :data:`LABEL_FIGURE_RX` match of ``text``."""
+def _label_scan(text: str) -> tuple[list[int], list[int], list[int]]:
+    """(positions of the :data:`BOUNDARY` characters, starts and ends of every
+    :data:`LABEL_FIGURE_RX` match) of ``text``: what :func:`_label` reads labels from."""
     spans = [m.span() for m in LABEL_FIGURE_RX.finditer(text)]
-    return [s for s, _ in spans], [e for _, e in spans]
+    return _stops(text, BOUNDARY), [s for s, _ in spans], [e for _, e in spans]
 
 
-def _label(text: str, at: int, p: Para) -> str:
+def _label(text: str, at: int, p: Para, scan: tuple[list[int], list[int], list[int]] | None = None) -> str:
     """The words just before position ``at`` (a figure's start): back to the last punctuation or
     figure.  No figure match runs across ``at`` (a figure starts there, after no digit), so the
-    matches of the whole text that start before ``at`` are those of ``text[:at]``."""
-    start = _around(text, at, BOUNDARY)[0] + 1  # the last of them before ``at``, as rfind(ch, 0, at)
-    starts, ends = _label_figures(text)
+    matches of the whole text that start before ``at`` are those of ``text[:at]``.  ``scan``:
+    :func:`_label_scan` of ``text``, when the caller has it."""
+    bounds, starts, ends = scan or _label_scan(text)
+    k = bisect_left(bounds, at)
+    start = bounds[k - 1] + 1 if k else 0  # the last of them before ``at``, as rfind(ch, 0, at)
     k = bisect_left(starts, at)
-    if k:
-        start = max(start, ends[k - 1])
+    if k and ends[k - 1] > start:
+        start = ends[k - 1]
     if p.marker and start < len(p.marker):
         start = len(p.marker)
     return text[start:at].strip()
@@ -316,18 +326,26 @@ def _strip(name: str) -> str:
     return ROLE_WORDS.sub("", name).strip("：，、 ")
 
 
+@lru_cache(maxsize=8192)
+def _own_name(label: str) -> str | None:
+    """The name a label gives its amount (its last 40 characters), None when it names nothing
+    specific (pure; labels recur)."""
+    own = _strip(label)
+    return own[-40:] if own not in GENERIC and _han(own) >= 2 else None
+
+
 def _name(a: Amount, facts: SectionFacts, doc: Doc) -> str:
     """What ``a`` is an amount of: its label, else its segment's subject, else its item's title."""
-    p = facts.section.paras[a.para]
-    own = _strip(a.label)
-    if own not in GENERIC and _han(own) >= 2:
-        return own[-40:]
-    s, _ = segment_span(p.text, a.at)
-    first = [b for b in facts.in_para(a.para) if s <= b.at < a.at]
-    if first:
-        subject = _strip(first[0].label)
-        if subject not in GENERIC and _han(subject) >= 2:
-            return subject[-40:]
+    own = _own_name(a.label)
+    if own is not None:
+        return own
+    s, _ = segment_span(facts.section.paras[a.para].text, a.at)
+    for b in facts.in_para(a.para):  # the first amount of its segment before it
+        if s <= b.at < a.at:
+            subject = _own_name(b.label)
+            if subject is not None:
+                return subject
+            break
     titles = facts._block_titles
     title = titles.get(a.para)
     if title is None:
