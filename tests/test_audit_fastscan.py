@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import pytest
 
-from juesuan.audit import changes, extract, model, perf, sections, text
+from juesuan.audit import changes, extract, model, perf, sections, text, tolerance
 from juesuan.audit.sections import Para
 
 ALPHABET_YEARS = list("0129.年 度较比a") + ["2019", "2020", "1999", "较2021"]
@@ -157,3 +157,32 @@ def test_a_figure_made_by_its_own_init_is_the_dataclass_value() -> None:
     assert hash(f) == hash(dataclasses.replace(f)) and f != dataclasses.replace(f, end=10)
     with pytest.raises(dataclasses.FrozenInstanceError):
         f.start = 4  # type: ignore[misc]
+
+
+REASON_PIECES = ["增减变化", "变动", "差异", "变化", "增减", "的", "原因", "原", "因", "主要用于", "主要为", "如下", "以下",
+                 "开支内容", "结转和结余事项", "：", ":", "是", "为", "分析", "a", "，"]
+
+
+@pytest.mark.parametrize("s", drawn(REASON_PIECES, 400, 10, 8) + ["增减变化的原因：", "x增减变化的原因", "的的原因", "原因原因"])
+def test_reason_texts_are_found_as_the_pattern_finds_them_from_their_words(s: str) -> None:
+    """(The scan tries the pattern only in the REASON_LEAD characters before each reason word.)"""
+    assert extract._reason_matches.__wrapped__(s) == tuple(
+        (m.start(), m.end(), m.group(0)) for m in extract.REASON_RX.finditer(s))
+
+
+BAND_VALUES = [Decimal(x) for x in ("0", "0.005", "0.01", "0.02", "0.5", "1", "3.33", "12.39", "99.995", "100",
+                                    "3041.69", "1E+4", "7", "0.6")]
+
+
+def test_a_ratio_band_from_two_corners_is_the_band_from_four() -> None:
+    """(ratio_band reads a part ≥ 0 on a base > 0 from the two corners that can be farthest;
+    extreme_band tries all four.)"""
+    rng = random.Random(9)
+    pairs = [(v, h) for v in BAND_VALUES for h in (Decimal(0), Decimal("0.005"), Decimal("0.5"))]
+    pairs += [(Decimal(rng.randint(0, 10 ** 6)) / 100, Decimal("0.005")) for _ in range(300)]
+    pairs += [(-v, h) for v, h in pairs[:20]]
+    for part in pairs:
+        for base in rng.sample(pairs, 25) + [(Decimal("0.02"), Decimal("0.005")), (Decimal("0.6"), Decimal(0))]:
+            plain = (None if base[0] - base[1] <= 0 else
+                     tolerance.extreme_band(lambda p, b: p / b * tolerance.HUNDRED, part, base))
+            assert tolerance.ratio_band(part, base) == plain, (part, base)

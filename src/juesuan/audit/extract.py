@@ -72,10 +72,11 @@ def extract(section: Section, doc: Doc) -> SectionFacts:
         if p.table or p.heading and not _has_figures(p):
             para_year = named if named is not None else para_year
             continue
+        first_change = len(facts.changes)
         _read_paragraph(facts, doc, i, p, para_year)
         para_year = named if named is not None else para_year
         _read_count_sums(facts, i, p)
-        _read_claims(facts, i, p)
+        _read_claims(facts, i, p, facts.changes[first_change:])  # (paragraph i's changes: read just now)
     for i, p in enumerate(paras):
         if not p.table:
             _read_lists(facts, doc, i, p)
@@ -92,6 +93,7 @@ SEMI_THEN_OF = re.compile(r"；(?=其中)")
 
 
 REASON_WORDS = ("原因", "主要用于", "开支内容", "结转和结余事项")  # every match of REASON_RX holds one
+REASON_LEAD = len("增减变化的")  # the most characters of a REASON_RX match before its reason word
 
 
 @lru_cache(maxsize=1024)
@@ -99,7 +101,22 @@ def _reason_matches(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, words) of each :data:`REASON_RX` match of a paragraph (pure; asked three times)."""
     if not any(w in text for w in REASON_WORDS):
         return ()
-    return tuple((m.start(), m.end(), m.group(0)) for m in REASON_RX.finditer(text))
+    out = []
+    pos = 0
+    while True:  # REASON_RX.finditer(text), trying the pattern only just before a reason word:
+        # a match holds one within its first REASON_LEAD + 1 characters, and no look-behind
+        # reaches before it, so ``match`` where it starts is the attempt finditer makes there
+        j = min([k for k in (text.find(w, pos) for w in REASON_WORDS) if k >= 0], default=-1)
+        if j < 0:
+            return tuple(out)
+        for q in range(max(pos, j - REASON_LEAD), j + 1):
+            m = REASON_RX.match(text, q)
+            if m is not None:
+                out.append((m.start(), m.end(), m.group(0)))
+                pos = m.end()
+                break
+        else:
+            pos = j + 1
 
 
 @lru_cache(maxsize=256)
@@ -237,12 +254,16 @@ NEGATION = re.compile(r"(?:未|没有|不|无)$")
 PRIOR_YEAR_RX = re.compile(r"上一?年|去年")
 
 
-def _reason_clauses(facts: SectionFacts, i: int, text: str) -> list[tuple[int, int, str, Change | None]]:
+def _reason_clauses(facts: SectionFacts, i: int, text: str,
+                    own: list[Change] | None = None) -> list[tuple[int, int, str, Change | None]]:
     """(start, end, basis, change explained) of each reason text of paragraph ``i``: what follows
     原因/变动原因 (basis from the change before it in the sentence, else from 预算/上年 in the
-    words before it), and the rest of a sentence after a stated change (its basis)."""
-    out = []
-    changes = sorted((c for c in facts.changes if c.para == i), key=lambda c: c.start)
+    words before it), and the rest of a sentence after a stated change (its basis).  ``own``:
+    the changes of the section that include all of paragraph ``i``'s, when the caller has them."""
+    out: list[tuple[int, int, str, Change | None]] = []
+    changes = sorted((c for c in (facts.changes if own is None else own) if c.para == i), key=lambda c: c.start)
+    if not changes and not _reason_matches(text):
+        return out
     for m_start, m_end, words in _reason_matches(text):
         if words.startswith(("主要用于", "开支内容", "结转和结余")):
             continue
@@ -265,11 +286,12 @@ def _reason_clauses(facts: SectionFacts, i: int, text: str) -> list[tuple[int, i
     return out
 
 
-def _read_claims(facts: SectionFacts, i: int, p: Para) -> None:
-    """Items a reason text says increased or decreased ("接待费减少", "维修费、餐补等费用较上年增加")."""
+def _read_claims(facts: SectionFacts, i: int, p: Para, own: list[Change] | None = None) -> None:
+    """Items a reason text says increased or decreased ("接待费减少", "维修费、餐补等费用较上年增加").
+    ``own``: as for :func:`_reason_clauses`."""
     text = p.text
     seen: set[int] = set()
-    for start, end, basis, of in _reason_clauses(facts, i, text):
+    for start, end, basis, of in _reason_clauses(facts, i, text, own):
         for m in CLAIM_DIR.finditer(text, start, end):
             if m.start() in seen:
                 continue

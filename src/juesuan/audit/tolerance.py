@@ -55,6 +55,12 @@ class Verdict:
     difference: Decimal
     tolerance: Decimal
 
+    def __init__(self, status: str, expected: Decimal, actual: Decimal, difference: Decimal,
+                 tolerance: Decimal) -> None:
+        d = self.__dict__  # (as the generated frozen __init__, without five object.__setattr__ calls)
+        d["status"], d["expected"], d["actual"], d["difference"], d["tolerance"] = \
+            status, expected, actual, difference, tolerance
+
     @property
     def ok(self) -> bool:
         return self.status == "ok"
@@ -115,7 +121,21 @@ def ratio_band(part: tuple[Decimal, Decimal], base: tuple[Decimal, Decimal]) -> 
     """part / base × 100 and its half-width over the inputs' intervals; None if the base may be ≤ 0."""
     if base[0] - base[1] <= 0:
         return None
-    return extreme_band(lambda p, b: p / b * HUNDRED, part, base)
+    (p, hp), (b, hb) = part, base
+    if p - hp < 0:
+        return extreme_band(_percent, part, base)
+    # A part ≥ 0 on a base > 0: the ratio grows with the part and falls with the base, so the
+    # corners farthest from it are (p + hp)/(b − hb) and (p − hp)/(b + hb) (Decimal rounding keeps
+    # that order), and the largest deviation is theirs: extreme_band's answer, from 2 corners of 4.
+    try:
+        exact = p / b * HUNDRED
+        return exact, max(abs((p + hp) / (b - hb) * HUNDRED - exact), abs((p - hp) / (b + hb) * HUNDRED - exact))
+    except (ArithmeticError, ZeroDivisionError):
+        return None
+
+
+def _percent(p: Decimal, b: Decimal) -> Decimal:
+    return p / b * HUNDRED
 
 
 def fig_pair(f: Figure) -> tuple[Decimal, Decimal]:
