@@ -24,7 +24,7 @@ from operator import is_not
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from juesuan import derive
-from juesuan.check.tolerance import EPS, Mode, compare, round2
+from juesuan.check.tolerance import EPS, RATE, ROUNDED, Mode, compare, round2
 from juesuan.money import CENT
 from juesuan.expr import Expr, Key, RatePercent, Ref, ScoreOf, Sum, SumIf
 from juesuan.findings import Finding
@@ -91,7 +91,7 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
             expected = sum(map(value, parts, repeat(ZERO)), ZERO) if simple else expr.value(ctx.getter)
         if formulas_known and formula_state(ctx, key) == "declared":
             gap = compare(Mode.EXACT, actual, expected)
-            if gap is not None and rule.mode is Mode.RATE and excel_rounding(expr, ctx, actual):
+            if gap is not None and rule.mode is RATE and excel_rounding(expr, ctx, actual):
                 gap = None
             if gap is not None:
                 yield stale.finding(ctx, [key, *parts], gap, cell=ctx.label(key), relation=describe(ctx, expr, key),
@@ -101,7 +101,7 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
         if not precise and actual == expected:
             continue  # two-decimal figures that agree: nothing to round
         printed = expected
-        if precise and rule.mode is Mode.ROUNDED:
+        if precise and rule.mode is ROUNDED:
             if not simple:
                 printed = expr.value(_printed(ctx))
             else:  # sum(round2(v) for v in values), from the numbers rounded once
