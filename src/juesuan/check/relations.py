@@ -66,7 +66,7 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
     prep = ctx.prep
     numbers = {k: v for k, v in ctx.values.items() if v is not None}
     value = numbers.get  # value(k, ZERO) is ctx.value(k)
-    exprs, parts_of, rule_of = prep.exprs, prep.parts, rules.rule_for
+    exprs, parts_of = prep.exprs, prep.parts
     skipped = ctx.computed | ctx.unplaced | ctx.problems.keys()
     formulas_known = ctx.formulas is not None  # the batch has none: no formula_state call per cell
     # the cells whose stored value carries 元 precision (more than two decimals), for is_precise
@@ -79,8 +79,8 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
         rules.rules_for(cells)  # (each cell's rule is still asked for: a cell without one is a pack's bug)
         cells = [k for k, parts, expr in zip(cells, map(parts_of.__getitem__, cells), map(exprs.__getitem__, cells))
                  if not (expr.__class__ is Sum and len(parts) == len(expr.sum_keys))]  # type: ignore[arg-type]
-    for key, parts, expr in zip(cells, map(parts_of.__getitem__, cells), map(exprs.__getitem__, cells)):
-        rule = rule_of(key)
+    for key, rule, parts, expr in zip(cells, rules.rules_for(cells), map(parts_of.__getitem__, cells),
+                                      map(exprs.__getitem__, cells)):
         simple = expr.sum_keys is not None
         if computed and expr.__class__ is Sum and len(parts) == len(expr.sum_keys):  # type: ignore[arg-type]
             if not precise_cells:
