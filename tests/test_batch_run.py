@@ -186,3 +186,20 @@ def test_a_worker_that_dies_is_reported_not_waited_for(tmp_path: Path, monkeypat
     assert d["dept-0001"].status == "ok" and d["dept-0003"].status == "ok"
     assert d["dept-0002"].status == "failed" and "意外退出" in (d["dept-0002"].reason or "")
     assert not d["dept-0002"].input_error  # retried next time
+
+
+def test_an_in_process_batch_gives_the_callers_collector_settings_back(tmp_path: Path) -> None:
+    import gc
+
+    from juesuan.batch.runner import GC_THRESHOLD, run_batch
+
+    write_synth(2, tmp_path / "in", seed=3)
+    before = gc.get_threshold()
+    gc.set_threshold(777, 11, 12)
+    try:
+        quiet = Progress(0, tmp_path / "batch.log", stream=io.StringIO(), tty=False)
+        result = run_batch(tmp_path / "in", tmp_path / "out", jobs=1, progress=quiet)
+        assert [o.status for o in result.processed] == ["ok", "ok"]
+        assert gc.get_threshold() == (777, 11, 12) != GC_THRESHOLD  # the batch's own setting did not leak
+    finally:
+        gc.set_threshold(*before)
