@@ -122,6 +122,12 @@ class Prepared:
         with a FoundBook this method is replaced by its ``has``)."""
         return self.address(key) is not None
 
+    def placed_all(self, keys: list[Key]) -> bool:
+        """Whether every one of the cells is on its sheet."""
+        if self.found is not None:
+            return self.found.has_all(keys)
+        return all(map(self.placed, keys))
+
     def address(self, key: Key) -> Address | None:
         a = self._addresses.get(key, MISSING)
         if a is MISSING:
@@ -195,7 +201,7 @@ class Context:
             k not in formulas and is_blank(stored.get(k)) for k in prep.numeric_derived)
         placed = prep.placed
         keys = prep.numeric_derived
-        if formulas is None and all(map(placed, keys)):  # every derived cell on the sheet: nothing to compute
+        if formulas is None and prep.placed_all(keys):  # every derived cell on the sheet: nothing to compute
             self._store_all(keys, list(map(stored.get, keys)))
             return
         for key in prep.numeric_derived:
