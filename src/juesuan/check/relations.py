@@ -79,6 +79,14 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
         rules.rules_for(cells)  # (each cell's rule is still asked for: a cell without one is a pack's bug)
         cells = [k for k, parts, expr in zip(cells, map(parts_of.__getitem__, cells), map(exprs.__getitem__, cells))
                  if not (expr.__class__ is Sum and len(parts) == len(expr.sum_keys))]  # type: ignore[arg-type]
+    elif computed:  # every Σ of number cells holds: a ROUNDED one is reported only when its printed
+        # figure is not the sum of its parts' printed figures (as the loop below finds): keep those
+        printed_of = _printed_numbers(numbers)
+        printed = printed_of.get
+        cells = [k for k, rule, parts, expr in zip(cells, rules.rules_for(cells), map(parts_of.__getitem__, cells),
+                                                   map(exprs.__getitem__, cells))
+                 if not (rule.mode is ROUNDED and expr.__class__ is Sum and len(parts) == len(expr.sum_keys))
+                 or printed(k, PRINTED_ZERO) != sum(map(printed, parts, repeat(PRINTED_ZERO)), ZERO)]  # type: ignore[arg-type]
     for key, rule, parts, expr in zip(cells, rules.rules_for(cells), map(parts_of.__getitem__, cells),
                                       map(exprs.__getitem__, cells)):
         simple = expr.sum_keys is not None
@@ -106,8 +114,7 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
                 printed = expr.value(_printed(ctx))
             else:  # sum(round2(v) for v in values), from the numbers rounded once
                 if printed_of is None:
-                    printed_of = dict(zip(numbers, map(Decimal.quantize, numbers.values(), repeat(CENT),
-                                                       repeat(ROUND_HALF_UP))))  # round2 of each, in C
+                    printed_of = _printed_numbers(numbers)
                 printed = sum(map(printed_of.get, parts, repeat(PRINTED_ZERO)), ZERO)
                 if abs(actual - expected) <= EPS and printed_of.get(key, PRINTED_ZERO) == printed:
                     continue  # what compare() finds here: equal stored values, equal printed figures
@@ -118,6 +125,11 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
         if gap is not None:
             yield rule.finding(ctx, [key, *_pointed(ctx, parts)], gap, cell=ctx.label(key),
                                relation=describe(ctx, expr, key))
+
+
+def _printed_numbers(numbers: dict[Key, Decimal]) -> dict[Key, Decimal]:
+    """round2 of each number (in C: no call of ours per number)."""
+    return dict(zip(numbers, map(Decimal.quantize, numbers.values(), repeat(CENT), repeat(ROUND_HALF_UP))))
 
 
 def as_computed(ctx: "Context") -> bool:
