@@ -123,7 +123,7 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
         gap = compare(rule.mode, actual, expected, expected_printed=printed, n_parts=n, precise=precise,
                       balanced=ctx.balanced)
         if gap is not None:
-            yield rule.finding(ctx, [key, *_pointed(ctx, parts)], gap, cell=ctx.label(key),
+            yield rule.finding(ctx, [key, *parts], gap, cell=ctx.label(key),  # (cells not on the sheet: left out)
                                relation=describe(ctx, expr, key))
 
 
@@ -183,12 +183,6 @@ def _printed(ctx: "Context") -> Callable[[Key], object]:
         v = ctx.getter(key)
         return round2(v) if isinstance(v, Decimal) else v
     return get
-
-
-def _pointed(ctx: "Context", parts: list[Key]) -> list[Key]:
-    """The parts worth pointing at: those that exist on the sheet."""
-    placed = ctx.prep.placed
-    return [k for k in parts if placed(k)]
 
 
 def describe(ctx: "Context", expr: Expr, key: Key | None = None) -> str:
