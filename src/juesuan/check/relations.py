@@ -24,7 +24,7 @@ from operator import is_not
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from juesuan import derive
-from juesuan.check.tolerance import EPS, Mode, compare, round2
+from juesuan.check.tolerance import EPS, RATE, ROUNDED, Mode, compare, round2
 from juesuan.money import CENT
 from juesuan.expr import Expr, Key, RatePercent, Ref, ScoreOf, Sum, SumIf
 from juesuan.findings import Finding
@@ -66,7 +66,7 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
     prep = ctx.prep
     numbers = {k: v for k, v in ctx.values.items() if v is not None}
     value = numbers.get  # value(k, ZERO) is ctx.value(k)
-    exprs, parts_of, rule_of = prep.exprs, prep.parts, rules.rule_for
+    exprs, parts_of = prep.exprs, prep.parts
     skipped = ctx.computed | ctx.unplaced | ctx.problems.keys()
     formulas_known = ctx.formulas is not None  # the batch has none: no formula_state call per cell
     # the cells whose stored value carries 元 precision (more than two decimals), for is_precise
@@ -79,8 +79,8 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
         rules.rules_for(cells)  # (each cell's rule is still asked for: a cell without one is a pack's bug)
         cells = [k for k, parts, expr in zip(cells, map(parts_of.__getitem__, cells), map(exprs.__getitem__, cells))
                  if not (expr.__class__ is Sum and len(parts) == len(expr.sum_keys))]  # type: ignore[arg-type]
-    for key, parts, expr in zip(cells, map(parts_of.__getitem__, cells), map(exprs.__getitem__, cells)):
-        rule = rule_of(key)
+    for key, rule, parts, expr in zip(cells, rules.rules_for(cells), map(parts_of.__getitem__, cells),
+                                      map(exprs.__getitem__, cells)):
         simple = expr.sum_keys is not None
         if computed and expr.__class__ is Sum and len(parts) == len(expr.sum_keys):  # type: ignore[arg-type]
             if not precise_cells:
@@ -91,7 +91,7 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
             expected = sum(map(value, parts, repeat(ZERO)), ZERO) if simple else expr.value(ctx.getter)
         if formulas_known and formula_state(ctx, key) == "declared":
             gap = compare(Mode.EXACT, actual, expected)
-            if gap is not None and rule.mode is Mode.RATE and excel_rounding(expr, ctx, actual):
+            if gap is not None and rule.mode is RATE and excel_rounding(expr, ctx, actual):
                 gap = None
             if gap is not None:
                 yield stale.finding(ctx, [key, *parts], gap, cell=ctx.label(key), relation=describe(ctx, expr, key),
@@ -101,7 +101,7 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
         if not precise and actual == expected:
             continue  # two-decimal figures that agree: nothing to round
         printed = expected
-        if precise and rule.mode is Mode.ROUNDED:
+        if precise and rule.mode is ROUNDED:
             if not simple:
                 printed = expr.value(_printed(ctx))
             else:  # sum(round2(v) for v in values), from the numbers rounded once
