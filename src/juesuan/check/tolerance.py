@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from itertools import repeat
+from operator import ne
 from typing import Iterable
 
 from juesuan.money import CENT, HALF_CENT, ZERO, round2
@@ -62,7 +64,8 @@ ROUNDED, AT_LEAST, RATE, COUNT, EXACT = Mode.ROUNDED, Mode.AT_LEAST, Mode.RATE, 
 
 def is_precise(values: Iterable[Decimal]) -> bool:
     """True when any value carries more than two decimals (元 precision)."""
-    return any(v != v.quantize(CENT) for v in values if v is not None)
+    numbers = [v for v in values if v is not None]
+    return any(map(ne, numbers, map(Decimal.quantize, numbers, repeat(CENT))))  # in C, stopping at the first
 
 
 def band(n_parts: int) -> Decimal:
