@@ -45,6 +45,19 @@ def office_pids(marker: str) -> list[int]:
     return pids
 
 
+def small_docx(path: Path, text: str) -> Path:
+    """A small real Word document: one paragraph saying ``text``."""
+    doc = WordDocument()
+    doc.body.append(paragraph(None, text))
+    doc.body.append(page.Section().xml(last=True))
+    doc.save(path)
+    return path
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+
+
 @pytest.fixture(scope="module")
 def uno_bridge() -> None:
     if uno_python() is None:
@@ -90,13 +103,7 @@ def test_a_hung_long_lived_libreoffice_is_replaced_at_the_time_limit_and_the_doc
         tmp_path: Path, lo: ModuleType, uno_bridge: None) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    docs = []
-    for name in ("a", "b"):  # a small real document each
-        doc = WordDocument()
-        doc.body.append(paragraph(None, f"文档 {name}"))
-        doc.body.append(page.Section().xml(last=True))
-        doc.save(out / f"{name}.docx")
-        docs.append(out / f"{name}.docx")
+    docs = [small_docx(out / f"{name}.docx", f"文档 {name}") for name in ("a", "b")]
     done: list[PdfJob] = []
     pool = PdfPool(out, 1, done.append, limit=5, uno=True)
     pool.submit(PdfJob("a", docs[0], out / "a.pdf"))
@@ -111,8 +118,7 @@ def test_a_hung_long_lived_libreoffice_is_replaced_at_the_time_limit_and_the_doc
     assert [j.error for j in done] == [None, None]
     assert not Path(f"/proc/{hung}").exists() or "Z" in Path(f"/proc/{hung}/stat").read_text().split()[2]
     for name in ("a", "b"):
-        text = subprocess.run(["pdftotext", str(out / f"{name}.pdf"), "-"], capture_output=True, text=True).stdout
-        assert f"文档 {name}" in text
+        assert f"文档 {name}" in pdf_text(out / f"{name}.pdf")
     assert not list(out.glob(".juesuan-pdf-*"))
 
 
@@ -121,17 +127,13 @@ def test_a_relative_output_folder_converts_like_an_absolute_one(
     monkeypatch.chdir(tmp_path)  # `juesuan batch in -o out --export`: LibreOffice needs its profile as a file URI
     out = Path("out")
     out.mkdir()
-    doc = WordDocument()
-    doc.body.append(paragraph(None, "相对路径"))
-    doc.body.append(page.Section().xml(last=True))
-    doc.save(out / "a.docx")
+    small_docx(out / "a.docx", "相对路径")
     done: list[PdfJob] = []
     pool = PdfPool(out, 1, done.append, limit=60, uno=True)
     pool.submit(PdfJob("a", out / "a.docx", out / "a.pdf"))
     pool.close()
     assert [j.error for j in done] == [None]
-    text = subprocess.run(["pdftotext", str(tmp_path / "out" / "a.pdf"), "-"], capture_output=True, text=True).stdout
-    assert "相对路径" in text
+    assert "相对路径" in pdf_text(tmp_path / "out" / "a.pdf")
 
 
 def test_the_long_lived_libreoffice_runs_on_jemalloc_and_a_document_still_converts(
@@ -139,10 +141,7 @@ def test_the_long_lived_libreoffice_runs_on_jemalloc_and_a_document_still_conver
     from juesuan.batch.pdfpool import ALLOCATORS
 
     assert any(Path(a).exists() for a in ALLOCATORS), "libjemalloc2 is needed (make system-packages)"
-    doc = WordDocument()
-    doc.body.append(paragraph(None, "分配器"))
-    doc.body.append(page.Section().xml(last=True))
-    doc.save(tmp_path / "a.docx")
+    small_docx(tmp_path / "a.docx", "分配器")
     done: list[PdfJob] = []
     pool = PdfPool(tmp_path, 1, done.append, limit=60, uno=True)
     pool.submit(PdfJob("a", tmp_path / "a.docx", tmp_path / "a.pdf"))
@@ -153,7 +152,7 @@ def test_the_long_lived_libreoffice_runs_on_jemalloc_and_a_document_still_conver
     pool.close()
     assert "libjemalloc" in maps
     assert [j.error for j in done] == [None]
-    assert "分配器" in subprocess.run(["pdftotext", str(tmp_path / "a.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "分配器" in pdf_text(tmp_path / "a.pdf")
 
 
 def fake_soffice(tmp_path: Path, body: str) -> str:

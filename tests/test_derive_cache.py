@@ -138,7 +138,9 @@ def test_the_batch_finds_every_cell_where_the_general_reader_does(name: str) -> 
              for r in f.rows for b in f.table.blocks for c in (col.key for col in b.columns)]
     assert any(fast.has(k) for k in keys) and not all(fast.has(k) for k in keys)
     assert any(len(f.table.blocks) > 1 for f in fast.tables.values())
+    assert fast.has_all(list(prep.exprs)) and general.has_all(list(prep.exprs))
     for k in keys:
+        assert fast.has_all([*prep.input_keys, k]) == general.has_all([*prep.input_keys, k]) == general.has(k), k
         assert fast.address(k) == general.address(k), k
         assert fast.has(k) == general.has(k) == (general.address(k) is not None), k
         assert prep.placed(k) == (prep.address(k) is not None), k

@@ -12,7 +12,8 @@ from pathlib import Path
 import openpyxl
 import python_calamine
 
-from juesuan.cached import full_calc_on_load, number_text, save_with_values, sheet_paths, store_values
+from juesuan.cached import full_calc_on_load, save_with_values, sheet_paths, store_values
+from juesuan.cellxml import number_text
 from juesuan.xleval import XlError
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Mapping
 from xml.etree import ElementTree as ET
 
-from juesuan.cellxml import esc, number_text  # noqa: F401 — number_text: imported from here by others
+from juesuan.cellxml import esc, number_text, plain_xml
 from juesuan.workbook_file import write_atomic
 from juesuan.xleval import XlError
 
@@ -132,7 +132,7 @@ def store_in_package(pkg: Any, values: CellValues) -> Stored:
     for title, part in pkg.sheet_paths().items():
         text = pkg.text(part)
         if "<f" in text:
-            if "<![CDATA[" in text or "<!--" in text:
+            if not plain_xml(text):
                 raise ValueError(f"{title}: CDATA or comments in the sheet XML")  # the patcher's caller uses openpyxl
             new = _rewrite_sheet(text, title, values.get(title, {}), stored, drop_stale=True)
             if new != text:

@@ -70,3 +70,8 @@ def formula_cell(ref: str, s: int, formula: str, value: object) -> str:
     if isinstance(value, str):
         return f'<c r="{ref}" s="{s}" t="str"><f>{esc(formula)}</f><v>{esc(value)}</v></c>'
     return f'<c r="{ref}" s="{s}"><f>{esc(formula)}</f><v>{number_text(value)}</v></c>'  # type: ignore[arg-type]
+
+
+def plain_xml(xml: str) -> bool:
+    """No CDATA section or comment, where text could look like markup to a regular expression."""
+    return "<![CDATA[" not in xml and "<!--" not in xml

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from juesuan.cellxml import formula_cell, value_cell
+from juesuan.cellxml import formula_cell, plain_xml, value_cell
 from juesuan.cached import store_in_package
 from juesuan.derive import compute, derivations
 from juesuan.expr import Address, Expr, Key, column_letter
@@ -34,7 +34,7 @@ from juesuan.sheets.tables import table_edits
 from juesuan.spec import Column
 from juesuan.xleval import XlError, scalar_of
 from juesuan.xlsx_patch import Cannot, Cell, Package, SheetPatch, calc_on_load, defined_names, error_cells, merges, \
-    move_sheet_last, named_style_indexes, plain_xml
+    move_sheet_last, named_style_indexes
 
 if TYPE_CHECKING:
     from juesuan.fill import FillReport

@@ -90,6 +90,10 @@ class FoundBook:
         f = self.tables.get(key[0])
         return f is not None and f.has(key[1], key[2])
 
+    def has_all(self, keys: list[Key]) -> bool:
+        """Whether every one of the cells is on its sheet."""
+        return all(map(self.has, keys))
+
 
 def norm(value: Any) -> str:
     return "" if value is None else SPACES.sub("", str(value))

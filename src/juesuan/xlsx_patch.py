@@ -31,6 +31,7 @@ from typing import Iterable
 
 from juesuan.batch.zipwrite import Member, archive, deflate
 from juesuan.cached import full_calc_on_load, sheet_parts
+from juesuan.cellxml import plain_xml
 from juesuan.expr import column_index, column_letter
 
 LEVEL = 6  # deflate level of the parts we rewrite (few and small)
@@ -52,11 +53,6 @@ CELL_VALUE = re.compile(r"<v>([^<]*)</v>")
 
 class Cannot(Exception):
     """This workbook cannot be patched safely (the reason is the message); use openpyxl."""
-
-
-def plain_xml(xml: str) -> bool:
-    """No CDATA section or comment, where text could look like markup to a regular expression."""
-    return "<![CDATA[" not in xml and "<!--" not in xml
 
 
 # ── the package ──────────────────────────────────────────────────────────────────────────

@@ -19,6 +19,8 @@ import resource
 import time
 import traceback
 from dataclasses import asdict, dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +115,22 @@ class FastFoundBook(FoundBook):
         if f is None or key[1] not in f.rows:
             return False
         return key[2] in (f.cols if f.row_cols is None else f.row_cols[key[1]])
+
+    def has_all(self, keys: list[Key]) -> bool:
+        # a one-block table has a cell exactly when it has its row and its column: for a run of
+        # keys of one table, their rows ⊆ its rows and their columns ⊆ its columns (set operations)
+        for table, run in groupby(keys, key=itemgetter(0)):
+            f = self.tables.get(table)
+            if f is None:
+                return False
+            if f.row_cols is not None:
+                if not all(map(self.has, run)):
+                    return False
+                continue
+            cells = list(run)
+            if not (f.rows.keys() >= set(map(itemgetter(1), cells)) and f.cols.keys() >= set(map(itemgetter(2), cells))):
+                return False
+        return True
 
 
 def found_of(layout: BookLayout) -> FoundBook:

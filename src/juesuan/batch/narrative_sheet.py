@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from juesuan.batch.template_parts import ExtraSheet, TemplateParts
-from juesuan.cached import number_text
+from juesuan.cellxml import number_text
 from juesuan.errors import FormatError
 from juesuan.narrate.document import Narrative, text_hash
 

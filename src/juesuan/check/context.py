@@ -23,7 +23,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cached_property
 from itertools import compress, groupby, repeat
-from operator import is_, is_not, itemgetter
+from operator import eq, is_, is_not, itemgetter, ne
 from typing import Any, Iterable, Mapping
 
 from juesuan import derive
@@ -69,9 +69,11 @@ class Prepared:
         self.counts: set[Key] = set()  # the number cells that hold counts (whole numbers)
         kinds, kind = self._kinds, self.kind
         for keys, numeric in ((self.input_keys, self.numeric_inputs), (self.exprs, self.numeric_derived)):
-            cell_kinds = [kd or kind(k) for k, kd in zip(keys, map(kinds.get, keys))]
-            numeric += [k for k, kd in zip(keys, cell_kinds) if kd != "text"]
-            self.counts.update(k for k, kd in zip(keys, cell_kinds) if kd == "count")
+            cell_kinds = list(map(kinds.get, keys))  # (in C; the kinds not yet known, one by one)
+            if None in cell_kinds:
+                cell_kinds = [kd or kind(k) for k, kd in zip(keys, cell_kinds)]
+            numeric += compress(keys, map(ne, cell_kinds, repeat("text")))
+            self.counts.update(compress(keys, map(eq, cell_kinds, repeat("count"))))
 
     @cached_property
     def parts(self) -> dict[Key, list[Key]]:
@@ -119,6 +121,12 @@ class Prepared:
         """Whether the cell is on its sheet (``address(key) is not None``, without building it;
         with a FoundBook this method is replaced by its ``has``)."""
         return self.address(key) is not None
+
+    def placed_all(self, keys: list[Key]) -> bool:
+        """Whether every one of the cells is on its sheet."""
+        if self.found is not None:
+            return self.found.has_all(keys)
+        return all(map(self.placed, keys))
 
     def address(self, key: Key) -> Address | None:
         a = self._addresses.get(key, MISSING)
@@ -193,7 +201,7 @@ class Context:
             k not in formulas and is_blank(stored.get(k)) for k in prep.numeric_derived)
         placed = prep.placed
         keys = prep.numeric_derived
-        if formulas is None and all(map(placed, keys)):  # every derived cell on the sheet: nothing to compute
+        if formulas is None and prep.placed_all(keys):  # every derived cell on the sheet: nothing to compute
             self._store_all(keys, list(map(stored.get, keys)))
             return
         for key in prep.numeric_derived:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from juesuan.check.tolerance import Gap, Mode
+from juesuan.check.tolerance import AT_LEAST, COUNT, ROUNDED, Gap, Mode
 from juesuan.errors import FormatError
 from juesuan.expr import Key
 from juesuan.findings import CellRef, Finding, Severity
@@ -65,7 +65,7 @@ class Rule:
         """A finding pointing at ``cells`` (for passes that have no Context, e.g. reading)."""
         sev = severity or self.severity
         values: dict[str, Any] = {name: "" for name in NUMERIC_FIELDS}
-        whole = self.mode is Mode.COUNT
+        whole = self.mode is COUNT
         if gap is not None:
             values.update(expected=show(gap.expected, whole=whole), actual=show(gap.actual, whole=whole),
                           difference=show(gap.difference, signed=True, whole=whole),
@@ -73,9 +73,9 @@ class Rule:
         values.update({k: show(v) if isinstance(v, Decimal) else v for k, v in fields.items()})
         message = self.template.format(**values)
         if gap is not None and not gap.beyond:
-            sev = Severity.INFO
+            sev = INFO
             message += f"（差额在四舍五入容差 ±{show(gap.tolerance)} 以内，属尾差）"
-        elif gap is not None and gap.basis == "stored" and self.mode in (Mode.ROUNDED, Mode.AT_LEAST):
+        elif gap is not None and gap.basis == "stored" and (self.mode is ROUNDED or self.mode is AT_LEAST):
             message += "（按存储的元精度数值精确比较）"
         elif gap is not None and gap.basis == "balanced":
             message += "（工作簿已舍位平衡，公开数应精确相等；请运行 juesuan fill 重新平衡）"

@@ -24,7 +24,7 @@ from operator import is_not
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from juesuan import derive
-from juesuan.check.tolerance import EPS, Mode, compare, round2
+from juesuan.check.tolerance import EPS, RATE, ROUNDED, Mode, compare, round2
 from juesuan.money import CENT
 from juesuan.expr import Expr, Key, RatePercent, Ref, ScoreOf, Sum, SumIf
 from juesuan.findings import Finding
@@ -66,7 +66,7 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
     prep = ctx.prep
     numbers = {k: v for k, v in ctx.values.items() if v is not None}
     value = numbers.get  # value(k, ZERO) is ctx.value(k)
-    exprs, parts_of, rule_of = prep.exprs, prep.parts, rules.rule_for
+    exprs, parts_of = prep.exprs, prep.parts
     skipped = ctx.computed | ctx.unplaced | ctx.problems.keys()
     formulas_known = ctx.formulas is not None  # the batch has none: no formula_state call per cell
     # the cells whose stored value carries 元 precision (more than two decimals), for is_precise
@@ -79,8 +79,16 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
         rules.rules_for(cells)  # (each cell's rule is still asked for: a cell without one is a pack's bug)
         cells = [k for k, parts, expr in zip(cells, map(parts_of.__getitem__, cells), map(exprs.__getitem__, cells))
                  if not (expr.__class__ is Sum and len(parts) == len(expr.sum_keys))]  # type: ignore[arg-type]
-    for key, parts, expr in zip(cells, map(parts_of.__getitem__, cells), map(exprs.__getitem__, cells)):
-        rule = rule_of(key)
+    elif computed:  # every Σ of number cells holds: a ROUNDED one is reported only when its printed
+        # figure is not the sum of its parts' printed figures (as the loop below finds): keep those
+        printed_of = _printed_numbers(numbers)
+        printed = printed_of.get
+        cells = [k for k, rule, parts, expr in zip(cells, rules.rules_for(cells), map(parts_of.__getitem__, cells),
+                                                   map(exprs.__getitem__, cells))
+                 if not (rule.mode is ROUNDED and expr.__class__ is Sum and len(parts) == len(expr.sum_keys))
+                 or printed(k, PRINTED_ZERO) != sum(map(printed, parts, repeat(PRINTED_ZERO)), ZERO)]  # type: ignore[arg-type]
+    for key, rule, parts, expr in zip(cells, rules.rules_for(cells), map(parts_of.__getitem__, cells),
+                                      map(exprs.__getitem__, cells)):
         simple = expr.sum_keys is not None
         if computed and expr.__class__ is Sum and len(parts) == len(expr.sum_keys):  # type: ignore[arg-type]
             if not precise_cells:
@@ -91,7 +99,7 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
             expected = sum(map(value, parts, repeat(ZERO)), ZERO) if simple else expr.value(ctx.getter)
         if formulas_known and formula_state(ctx, key) == "declared":
             gap = compare(Mode.EXACT, actual, expected)
-            if gap is not None and rule.mode is Mode.RATE and excel_rounding(expr, ctx, actual):
+            if gap is not None and rule.mode is RATE and excel_rounding(expr, ctx, actual):
                 gap = None
             if gap is not None:
                 yield stale.finding(ctx, [key, *parts], gap, cell=ctx.label(key), relation=describe(ctx, expr, key),
@@ -101,13 +109,12 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
         if not precise and actual == expected:
             continue  # two-decimal figures that agree: nothing to round
         printed = expected
-        if precise and rule.mode is Mode.ROUNDED:
+        if precise and rule.mode is ROUNDED:
             if not simple:
                 printed = expr.value(_printed(ctx))
             else:  # sum(round2(v) for v in values), from the numbers rounded once
                 if printed_of is None:
-                    printed_of = dict(zip(numbers, map(Decimal.quantize, numbers.values(), repeat(CENT),
-                                                       repeat(ROUND_HALF_UP))))  # round2 of each, in C
+                    printed_of = _printed_numbers(numbers)
                 printed = sum(map(printed_of.get, parts, repeat(PRINTED_ZERO)), ZERO)
                 if abs(actual - expected) <= EPS and printed_of.get(key, PRINTED_ZERO) == printed:
                     continue  # what compare() finds here: equal stored values, equal printed figures
@@ -116,8 +123,13 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
         gap = compare(rule.mode, actual, expected, expected_printed=printed, n_parts=n, precise=precise,
                       balanced=ctx.balanced)
         if gap is not None:
-            yield rule.finding(ctx, [key, *_pointed(ctx, parts)], gap, cell=ctx.label(key),
+            yield rule.finding(ctx, [key, *parts], gap, cell=ctx.label(key),  # (cells not on the sheet: left out)
                                relation=describe(ctx, expr, key))
+
+
+def _printed_numbers(numbers: dict[Key, Decimal]) -> dict[Key, Decimal]:
+    """round2 of each number (in C: no call of ours per number)."""
+    return dict(zip(numbers, map(Decimal.quantize, numbers.values(), repeat(CENT), repeat(ROUND_HALF_UP))))
 
 
 def as_computed(ctx: "Context") -> bool:
@@ -171,12 +183,6 @@ def _printed(ctx: "Context") -> Callable[[Key], object]:
         v = ctx.getter(key)
         return round2(v) if isinstance(v, Decimal) else v
     return get
-
-
-def _pointed(ctx: "Context", parts: list[Key]) -> list[Key]:
-    """The parts worth pointing at: those that exist on the sheet."""
-    placed = ctx.prep.placed
-    return [k for k in parts if placed(k)]
 
 
 def describe(ctx: "Context", expr: Expr, key: Key | None = None) -> str:

@@ -39,10 +39,11 @@ def sides(ctx: "Context", rule: "Rule", left: list[Key], right: list[Key], **fie
     get = ctx.values.get  # ctx.value, without the call per cell
     lv = [ZERO if v is None else v for v in map(get, left)]
     rv = [ZERO if v is None else v for v in map(get, right)]
-    m = sum(1 for v in lv + rv if v != 0)
-    gap = compare(rule.mode, sum(rv, ZERO), sum(lv, ZERO), actual_printed=sum((round2(v) for v in rv), ZERO),
-                  expected_printed=sum((round2(v) for v in lv), ZERO), n_parts=max(m - 1, 0),
-                  precise=is_precise(lv + rv), balanced=ctx.balanced)
+    both = lv + rv
+    m = len(both) - both.count(0)  # the nonzero ones
+    gap = compare(rule.mode, sum(rv, ZERO), sum(lv, ZERO), actual_printed=sum(map(round2, rv), ZERO),
+                  expected_printed=sum(map(round2, lv), ZERO), n_parts=max(m - 1, 0),
+                  precise=is_precise(both), balanced=ctx.balanced)
     if gap is None:
         return []
     fields.setdefault("cell", " + ".join(ctx.label(k) for k in right))  # named only for a finding

@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from itertools import repeat
+from operator import ne
 from typing import Iterable
 
 from juesuan.money import CENT, HALF_CENT, ZERO, round2
@@ -56,9 +58,14 @@ class Gap:
     basis: str  # "stored" (元 precision compared exactly) or "printed" (two-decimal figures)
 
 
+# the members as plain module names: ``Mode.X`` is a property look-up on an Enum (~0.1 µs each)
+ROUNDED, AT_LEAST, RATE, COUNT, EXACT = Mode.ROUNDED, Mode.AT_LEAST, Mode.RATE, Mode.COUNT, Mode.EXACT
+
+
 def is_precise(values: Iterable[Decimal]) -> bool:
     """True when any value carries more than two decimals (元 precision)."""
-    return any(v != v.quantize(CENT) for v in values if v is not None)
+    numbers = [v for v in values if v is not None]
+    return any(map(ne, numbers, map(Decimal.quantize, numbers, repeat(CENT))))  # in C, stopping at the first
 
 
 def band(n_parts: int) -> Decimal:
@@ -79,20 +86,20 @@ def compare(mode: Mode, actual: Decimal, expected: Decimal, *, actual_printed: D
     """
     ap = round2(actual) if actual_printed is None else actual_printed
     ep = expected if expected_printed is None else expected_printed
-    if mode in (Mode.EXACT, Mode.COUNT):
+    if mode is EXACT or mode is COUNT:
         d = actual - expected
-        tol = EPS if mode is Mode.EXACT else ZERO
+        tol = EPS if mode is EXACT else ZERO
         return Gap(expected, actual, d, tol, True, "stored") if abs(d) > tol else None
-    if mode is Mode.RATE:
+    if mode is RATE:
         d = actual - expected
         if abs(d) <= EPS:
             return None
         return Gap(expected, actual, d, CENT, abs(d) > CENT + EPS, "stored")
-    short = expected - actual if mode is Mode.AT_LEAST else abs(actual - expected)
+    short = expected - actual if mode is AT_LEAST else abs(actual - expected)
     if precise and short > EPS:
         return Gap(expected, actual, actual - expected, EPS, True, "stored")
     d = ap - ep
-    miss = -d if mode is Mode.AT_LEAST else abs(d)
+    miss = -d if mode is AT_LEAST else abs(d)
     if miss <= 0:
         return None
     tol = band(n_parts)
