@@ -487,12 +487,17 @@ def check_reasons(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
     change against the same basis says the other way.  A warning: the reason may mean another
     scope (here: 公务接待费 is a 项目支出, not part of 机构运行经费)."""
     by_basis: dict[str, list[Moved]] = {}
+    names: dict[str, dict[str, None]] = {}  # by basis: the movements' distinct names, in order
     for m in movements(all_facts):
         by_basis.setdefault(m.basis, []).append(m)
+        names.setdefault(m.basis, {})[m.name] = None
     out = []
     for facts in all_facts:
         for c in facts.claims:
-            same = [m for m in by_basis.get(c.basis, ()) if names_match(c.item, m.name)]
+            matched = {name for name in names.get(c.basis, ()) if names_match(c.item, name)}
+            if not matched:
+                continue  # (no movement of that item: ``same`` below would be empty)
+            same = [m for m in by_basis[c.basis] if m.name in matched]
             if not same or any(m.sign == c.sign for m in same):
                 continue
             m = same[0]
