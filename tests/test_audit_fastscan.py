@@ -75,13 +75,16 @@ def test_no_reason_pattern_match_lacks_a_reason_word() -> None:
     for s in drawn(list("变动差异的原因主要用于开支内容结转和结余事项：:以下如下为是") + ["原因", "主要用于"], 500, 12, 4):
         for m in extract.REASON_RX.finditer(s):
             assert any(w in m.group(0) for w in extract.REASON_WORDS)
-        assert extract._reason_matches.__wrapped__(s) == tuple(
+        assert extract._reason_matches(s) == tuple(
             (m.start(), m.end(), m.group(0)) for m in extract.REASON_RX.finditer(s))
 
 
 CHECKED_FIRST = [  # (pattern, what the code checks in the text before trying it)
     (extract.LIST_RX, lambda t: any(w in t for w in extract.LIST_WORDS)),
+    (extract.LIST_RX, lambda t: extract.LIST_WORD_RX.search(t) is not None),
     (changes.DIR_RX, lambda t: any(w in t for w in changes.DIR_HINTS)),
+    (changes.DIR_RX, lambda t: changes.DIR_HINT_RX.search(t) is not None),
+    (extract.REASON_RX, lambda t: extract.REASON_WORD_RX.search(t) is not None),
     (extract.RATE_RX, lambda t: "%" in t and ("完成" in t or "执行" in t)),
     (extract.SHARE_RX, lambda t: "占" in t and "%" in t),
     (changes.SIDES_RX, lambda t: "总计" in t),
@@ -166,7 +169,7 @@ REASON_PIECES = ["增减变化", "变动", "差异", "变化", "增减", "的", 
 @pytest.mark.parametrize("s", drawn(REASON_PIECES, 400, 10, 8) + ["增减变化的原因：", "x增减变化的原因", "的的原因", "原因原因"])
 def test_reason_texts_are_found_as_the_pattern_finds_them_from_their_words(s: str) -> None:
     """(The scan tries the pattern only in the REASON_LEAD characters before each reason word.)"""
-    assert extract._reason_matches.__wrapped__(s) == tuple(
+    assert extract._reason_matches(s) == tuple(
         (m.start(), m.end(), m.group(0)) for m in extract.REASON_RX.finditer(s))
 
 

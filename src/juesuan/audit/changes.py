@@ -33,6 +33,7 @@ DIR_RX = re.compile(
     rf"(?:(?P<amt>{NUM})(?P<unit>万元|亿元|元)|(?P<pct1>{NUM})%)?"
     rf"(?:[，（]?(?:幅度|比例|比率)?(?P<dir2>增加|减少|增长|下降|上升|降低)了?(?:幅度)?(?:为|达)?(?P<pct>{NUM})%）?)?")
 DIR_HINTS = ("增", "减", "降", "升", "节约", "超支", "持平", "无变化", "无差异")  # one is in every DIR_RX match
+DIR_HINT_RX = re.compile("|".join(DIR_HINTS))
 BASIS_RX = re.compile(
     r"(?:与|比|较|相较于?|相比于?)\s*(?P<y>\d{4})\s*年度?的?(?P<yb>预算|决算)?(?:数字?)?"
     r"|(?:与|比|较|相较于?|相比于?)?(?P<p>上一?年度?|去年|上年同期)(?!结转|结余|末|初)(?P<pb>预算|决算)?(?:数字?)?"
@@ -59,13 +60,18 @@ def last_year(text: str, end: int) -> int | None:
     return found
 
 
-@lru_cache(maxsize=1024)
 def _year_marks(text: str) -> tuple[tuple[int, int], ...]:
     """(end, year) of every year named in ``text`` that is not a basis.  A year ends with 年 and
     the pattern looks no further, so the years before ``end`` are those ending by ``end`` (what
-    scanning ``text[:end]`` finds); a paragraph asks once per figure."""
-    if "年" not in text:  # (in every match)
+    scanning ``text[:end]`` finds)."""
+    if "年" not in text:  # (in every match: no memo entry made for a text without one)
         return ()
+    return _year_marks_of(text)
+
+
+@lru_cache(maxsize=1024)
+def _year_marks_of(text: str) -> tuple[tuple[int, int], ...]:
+    """:func:`_year_marks` of a text holding a 年 (pure; a paragraph asks more than once)."""
     return tuple((m.end(), int(m.group("y"))) for m in _year_matches(text)
                  if not BASIS_YEAR.search(text[max(0, m.start() - 4):m.start()]))
 
@@ -196,7 +202,7 @@ def _respectively(facts: SectionFacts, i: int, text: str, m: re.Match[str], more
 def read_changes(facts: SectionFacts, i: int, text: str, reasons: Sequence[tuple[int, int]],
                  claimed: list[tuple[int, int]], default_year: int | None) -> None:
     """Every change of paragraph ``i`` (see the module docstring); spans used are ``claimed``."""
-    if not any(w in text for w in DIR_HINTS):
+    if DIR_HINT_RX.search(text) is None:  # (none of DIR_HINTS in it)
         return
     carried: dict[int, tuple[str, int | None, int]] = {}  # sentence start → (basis, year, where)
     for m in DIR_RX.finditer(text):

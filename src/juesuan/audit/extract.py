@@ -47,6 +47,7 @@ RATE_RX = re.compile(rf"完成了?(?:年初|全年|调整后?)?预算(?:数)?的
                      rf"|(?:预算)?(?:执行|完成)(?:率|进度)(?:为|达到|达)?(?P<pct2>{NUM})%")
 SHARE_RX = re.compile(rf"(?:所)?占(?P<base>[^，。；%\d]{{0,40}}?)(?:的)?(?:比重|比例|份额)?(?:为|是|达)?(?P<pct>{NUM})%")
 LIST_WORDS = ("包括", "主要有", "其中", "分别")  # one is in every LIST_RX match
+LIST_WORD_RX = re.compile("|".join(LIST_WORDS))
 LIST_RX = re.compile(r"(?P<word>主要包括|具体包括|主要有|包括|其中|分别为|分别是)[：，]"
                      r"|(?P<bare>其中)(?=[\u4e00-\u9fff“（])(?!的|有|包括|主要|之)")
 BOUNDARY = "，。；：、"
@@ -93,14 +94,20 @@ SEMI_THEN_OF = re.compile(r"；(?=其中)")
 
 
 REASON_WORDS = ("原因", "主要用于", "开支内容", "结转和结余事项")  # every match of REASON_RX holds one
+REASON_WORD_RX = re.compile("|".join(REASON_WORDS))  # whether a text holds one (one scan)
 REASON_LEAD = len("增减变化的")  # the most characters of a REASON_RX match before its reason word
 
 
-@lru_cache(maxsize=1024)
 def _reason_matches(text: str) -> tuple[tuple[int, int, str], ...]:
-    """(start, end, words) of each :data:`REASON_RX` match of a paragraph (pure; asked three times)."""
-    if not any(w in text for w in REASON_WORDS):
+    """(start, end, words) of each :data:`REASON_RX` match of a paragraph."""
+    if REASON_WORD_RX.search(text) is None:  # (most paragraphs: no memo entry made for them)
         return ()
+    return _scan_reasons(text)
+
+
+@lru_cache(maxsize=1024)
+def _scan_reasons(text: str) -> tuple[tuple[int, int, str], ...]:
+    """:func:`_reason_matches` of a paragraph holding a reason word (pure; asked three times)."""
     out = []
     pos = 0
     while True:  # REASON_RX.finditer(text), trying the pattern only just before a reason word:
@@ -119,9 +126,16 @@ def _reason_matches(text: str) -> tuple[tuple[int, int, str], ...]:
             pos = j + 1
 
 
-@lru_cache(maxsize=256)
 def _reason_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """(start, end) of each reason text of a paragraph (pure; a paragraph asks twice)."""
+    """(start, end) of each reason text of a paragraph."""
+    if REASON_WORD_RX.search(text) is None:  # (as _reason_matches)
+        return ()
+    return _reason_spans_of(text)
+
+
+@lru_cache(maxsize=256)
+def _reason_spans_of(text: str) -> tuple[tuple[int, int], ...]:
+    """:func:`_reason_spans` of a paragraph holding a reason word (pure; a paragraph asks twice)."""
     spans = []
     for start, end, words in _reason_matches(text):
         stop = "；。" if words.startswith("开支内容") else "。"
@@ -410,7 +424,7 @@ def _nearest(facts: SectionFacts, i: int, at: int, role: str, unit: str | None,
 
 
 def _read_lists(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
-    if not any(w in p.text for w in LIST_WORDS):
+    if LIST_WORD_RX.search(p.text) is None:  # (none of LIST_WORDS in it)
         _drop_nested(facts)
         return
     reasons = _reason_spans(p.text)

@@ -91,10 +91,14 @@ def _around(text: str, at: int, stops: str) -> tuple[int, int]:
 
 def sentence_span(text: str, at: int) -> tuple[int, int]:
     """Start and end (after the 。) of the sentence containing position ``at``."""
-    at = max(0, min(at, len(text) - 1)) if text else 0
+    n = len(text)
+    if at >= n:  # (at = max(0, min(at, n - 1)), 0 for an empty text)
+        at = n - 1
+    if at < 0:
+        at = 0
     pos = _stops(text, SENTENCE_STOP)  # (as _around, inline: asked for every figure)
     k = bisect_left(pos, at)
-    return (pos[k - 1] + 1 if k else 0), (pos[k] + 1 if k < len(pos) else len(text))
+    return (pos[k - 1] + 1 if k else 0), (pos[k] + 1 if k < len(pos) else n)
 
 
 SEGMENT_STOP = SENTENCE_STOP + "；"

@@ -285,14 +285,15 @@ def parse_number(text: str) -> tuple[Decimal, int]:
 
 def parse_figure(m: re.Match[str], offset: int = 0) -> Figure:
     """A :class:`Figure` from a :data:`FIGURE_RX` match; 元 and 亿元 become 万元."""
-    value, places = parse_number(m.group("num"))
-    unit = m.group("unit")
+    num, unit = m.group("num", "unit")
+    value, places = parse_number(num)
     if unit in MONEY_UNITS:
         shift = MONEY_UNITS[unit]
         value = value.scaleb(shift)
         places = max(places - shift, 0)
         unit = "万元"
-    return Figure(value, places, unit, m.group(0), m.start() + offset, m.end() + offset)
+    start, end = m.span()
+    return Figure(value, places, unit, m.group(0), start + offset, end + offset)
 
 
 def figure_at(number: str, start: int, unit: str) -> Figure:
