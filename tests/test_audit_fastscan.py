@@ -17,7 +17,7 @@ import pytest
 from juesuan.audit import changes, extract, model, perf, sections, text, tolerance
 from juesuan.audit.sections import Para
 
-ALPHABET_YEARS = list("0129.年 度较比a") + ["2019", "2020", "1999", "较2021"]
+ALPHABET_YEARS = list("0129.年 度较比a\n") + ["2019", "2020", "1999", "较2021"]
 ALPHABET_SPACES = list(" 　a1%中文，“") + ["  ", "年 度"]
 ALPHABET_LABELS = list("0123.万元个家分%，。；：、 的预算") + ["12.5", "台（套）"]
 
@@ -27,7 +27,7 @@ def drawn(alphabet: list[str], n: int, length: int, seed: int) -> list[str]:
     return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, length))) for _ in range(n)]
 
 
-YEAR_CASES = ["12019年", "2019年2020年", ".2019年", "x2019 年", "201920年", "20190年", "2019.2020年",
+YEAR_CASES = ["2019\u3000年", "2019\n 年", "x 2019  年", "年2019年年", "20 19年", "1999年2000 年", "12019年", "2019年2020年", ".2019年", "x2019 年", "201920年", "20190年", "2019.2020年",
               "９2019年", "a١2019年", "2019年", "较2021年度比2020年", ""]
 
 
@@ -81,10 +81,10 @@ def test_no_reason_pattern_match_lacks_a_reason_word() -> None:
 
 CHECKED_FIRST = [  # (pattern, what the code checks in the text before trying it)
     (extract.LIST_RX, lambda t: any(w in t for w in extract.LIST_WORDS)),
-    (extract.LIST_RX, lambda t: extract.LIST_WORD_RX.search(t) is not None),
+    (extract.LIST_RX, extract.has_list_word),
     (changes.DIR_RX, lambda t: any(w in t for w in changes.DIR_HINTS)),
-    (changes.DIR_RX, lambda t: changes.DIR_HINT_RX.search(t) is not None),
-    (extract.REASON_RX, lambda t: extract.REASON_WORD_RX.search(t) is not None),
+    (changes.DIR_RX, changes.has_dir_hint),
+    (extract.REASON_RX, extract.has_reason_word),
     (extract.RATE_RX, lambda t: "%" in t and ("完成" in t or "执行" in t)),
     (extract.SHARE_RX, lambda t: "占" in t and "%" in t),
     (changes.SIDES_RX, lambda t: "总计" in t),
@@ -189,3 +189,23 @@ def test_a_ratio_band_from_two_corners_is_the_band_from_four() -> None:
             plain = (None if base[0] - base[1] <= 0 else
                      tolerance.extreme_band(lambda p, b: p / b * tolerance.HUNDRED, part, base))
             assert tolerance.ratio_band(part, base) == plain, (part, base)
+
+
+@pytest.mark.parametrize(("spelt", "words", "extra"), [(extract.has_list_word, extract.LIST_WORDS, "主要"),
+                                                       (extract.has_reason_word, extract.REASON_WORDS, "结转"),
+                                                       (changes.has_dir_hint, changes.DIR_HINTS, "无变节")])
+def test_a_spelt_out_word_test_is_the_any_it_stands_for(spelt, words, extra) -> None:  # type: ignore[no-untyped-def]
+    pieces = [*words, *(w[:1] for w in words), *(w[1:] for w in words), *extra, "a", "，"]
+    for s in drawn(pieces, 500, 4, 10):
+        assert spelt(s) == any(w in s for w in words), s
+
+
+@pytest.mark.parametrize(("rx", "firsts"), [(extract.LIST_RX, extract.LIST_FIRSTS), (extract.RATE_RX, extract.RATE_FIRSTS)])
+def test_a_pattern_tried_only_where_its_first_characters_are_finds_what_finditer_finds(rx, firsts) -> None:  # type: ignore[no-untyped-def]
+    pieces = list("主要具体包括有其中分别为是：，“（的之完成了年初全年调整后预算数执行率进度达到5.%a") + [
+        "其中：", "主要包括，", "分别为：", "完成预算的5%", "执行率为9.5%", "预算执行率98%", "其中“", "其中的"]
+    for s in drawn(pieces, 600, 12, 11) + ["", "其中", "完成年初预算的96.42%，预算完成率100%"]:
+        for pos, end in ((0, None), (1, None), (2, len(s) - 1), (0, len(s) + 3), (3, 5)):
+            want = [(m.span(), m.groups()) for m in (rx.finditer(s, pos) if end is None else rx.finditer(s, pos, end))]
+            got = [(m.span(), m.groups()) for m in extract.starting_with(rx, firsts, s, pos, end)]
+            assert got == want, (s, pos, end)

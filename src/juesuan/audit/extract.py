@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import lru_cache
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from juesuan.audit.changes import _year_marks, last_year, link_change, read_changes, read_comparisons, read_sides
 from juesuan.audit.model import (Amount, Change, Claim, CountSum, Doc, Item, ListStmt, Rate, SectionFacts, Share,
@@ -47,7 +47,19 @@ RATE_RX = re.compile(rf"完成了?(?:年初|全年|调整后?)?预算(?:数)?的
                      rf"|(?:预算)?(?:执行|完成)(?:率|进度)(?:为|达到|达)?(?P<pct2>{NUM})%")
 SHARE_RX = re.compile(rf"(?:所)?占(?P<base>[^，。；%\d]{{0,40}}?)(?:的)?(?:比重|比例|份额)?(?:为|是|达)?(?P<pct>{NUM})%")
 LIST_WORDS = ("包括", "主要有", "其中", "分别")  # one is in every LIST_RX match
-LIST_WORD_RX = re.compile("|".join(LIST_WORDS))
+
+
+def has_list_word(text: str) -> bool:
+    """``any(w in text for w in LIST_WORDS)``, spelt out (a generator costs more than the tests)."""
+    return "包括" in text or "主要有" in text or "其中" in text or "分别" in text
+
+
+def has_reason_word(text: str) -> bool:
+    """``any(w in text for w in REASON_WORDS)``, spelt out."""
+    return "原因" in text or "主要用于" in text or "开支内容" in text or "结转和结余事项" in text
+
+LIST_FIRSTS = "主具包其分"  # what every LIST_RX match starts with (for starting_with)
+RATE_FIRSTS = "完预执"  # what every RATE_RX match starts with
 LIST_RX = re.compile(r"(?P<word>主要包括|具体包括|主要有|包括|其中|分别为|分别是)[：，]"
                      r"|(?P<bare>其中)(?=[\u4e00-\u9fff“（])(?!的|有|包括|主要|之)")
 BOUNDARY = "，。；：、"
@@ -86,6 +98,26 @@ def extract(section: Section, doc: Doc) -> SectionFacts:
     return facts
 
 
+def starting_with(rx: re.Pattern[str], firsts: str, text: str, pos: int = 0,
+                  endpos: int | None = None) -> Iterator[re.Match[str]]:
+    """``rx.finditer(text, pos, endpos)`` for a pattern whose every match starts with one of the
+    characters ``firsts`` and is not empty, and which looks behind nothing: ``rx.match`` tried
+    only where one of them is (the attempt finditer makes there), not at every position."""
+    end = len(text) if endpos is None else min(endpos, len(text))
+    cands = _stops(text, firsts)  # (the positions of those characters, in order)
+    last = pos
+    for k in range(bisect_left(cands, pos), len(cands)):
+        q = cands[k]
+        if q >= end:
+            return
+        if q < last:
+            continue
+        m = rx.match(text, q, end)
+        if m is not None:
+            yield m
+            last = m.end()
+
+
 def _has_figures(p: Para) -> bool:
     return FIGURE_RX.search(p.text) is not None
 
@@ -94,13 +126,12 @@ SEMI_THEN_OF = re.compile(r"；(?=其中)")
 
 
 REASON_WORDS = ("原因", "主要用于", "开支内容", "结转和结余事项")  # every match of REASON_RX holds one
-REASON_WORD_RX = re.compile("|".join(REASON_WORDS))  # whether a text holds one (one scan)
 REASON_LEAD = len("增减变化的")  # the most characters of a REASON_RX match before its reason word
 
 
 def _reason_matches(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, words) of each :data:`REASON_RX` match of a paragraph."""
-    if REASON_WORD_RX.search(text) is None:  # (most paragraphs: no memo entry made for them)
+    if not has_reason_word(text):  # (most paragraphs: no memo entry made for them)
         return ()
     return _scan_reasons(text)
 
@@ -128,7 +159,7 @@ def _scan_reasons(text: str) -> tuple[tuple[int, int, str], ...]:
 
 def _reason_spans(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each reason text of a paragraph."""
-    if REASON_WORD_RX.search(text) is None:  # (as _reason_matches)
+    if not has_reason_word(text):  # (as _reason_matches)
         return ()
     return _reason_spans_of(text)
 
@@ -186,7 +217,7 @@ def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para, para_year: i
     read_sides(facts, i, text, claimed, para_year or doc.year)
     read_changes(facts, i, text, reasons, claimed, doc.year)
     read_comparisons(facts, i, text, claimed)
-    for m in RATE_RX.finditer(text) if "%" in text and ("完成" in text or "执行" in text) else ():  # (in every match)
+    for m in starting_with(RATE_RX, RATE_FIRSTS, text) if "%" in text and ("完成" in text or "执行" in text) else ():
         if _inside(m.start(), reasons) or _inside(m.start(), claimed):
             continue
         g = "pct" if m.group("pct") else "pct2"
@@ -424,12 +455,12 @@ def _nearest(facts: SectionFacts, i: int, at: int, role: str, unit: str | None,
 
 
 def _read_lists(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
-    if LIST_WORD_RX.search(p.text) is None:  # (none of LIST_WORDS in it)
+    if not has_list_word(p.text):
         _drop_nested(facts)
         return
     reasons = _reason_spans(p.text)
     paras = facts.section.paras
-    for m in LIST_RX.finditer(p.text):
+    for m in starting_with(LIST_RX, LIST_FIRSTS, p.text):
         if _inside(m.start(), reasons):
             continue
         word = m.group("word") or m.group("bare")
@@ -537,7 +568,7 @@ def _paragraph_items(facts: SectionFacts, j: int, head: Amount) -> list[Item]:
 def _list_starts(text: str) -> tuple[int, ...]:
     """Where each :data:`LIST_RX` match of a paragraph starts (pure; a paragraph is asked once
     per list whose items it opens)."""
-    return tuple(m.start() for m in LIST_RX.finditer(text))
+    return tuple(m.start() for m in starting_with(LIST_RX, LIST_FIRSTS, text))
 
 
 def _numbered_items(facts: SectionFacts, j: int, head: Amount) -> list[Item]:
@@ -622,7 +653,7 @@ def _bracket_lists(facts: SectionFacts, i: int, p: Para) -> None:
         start, end = opened, opened + 1
         opened = p.text.find("（", end)
         close = _closing(p.text, end)
-        if close is None or LIST_RX.search(p.text, end, close):
+        if close is None or next(starting_with(LIST_RX, LIST_FIRSTS, p.text, end, close), None):
             continue
         before = [a for a in facts.in_para(i) if a.at < start and a.fig.is_money]
         if not before or before[-1].fig.end + 1 < start - 1 and p.text[before[-1].fig.end:start].strip():
@@ -657,13 +688,14 @@ def _cut_at_next_list(paras: list[Para], stream: tuple[int, int, int, int],
     same word when the first item already has one ("其中：基本支出 60，其中：…；项目支出 40，其中：…")."""
     i, start, k, end = stream
     first_end = segment_span(paras[i].text, start)[1]
-    if any((m.group("word") or m.group("bare")) == word for m in LIST_RX.finditer(paras[i].text, start, min(first_end, len(paras[i].text)))):
+    if any((m.group("word") or m.group("bare")) == word
+           for m in starting_with(LIST_RX, LIST_FIRSTS, paras[i].text, start, min(first_end, len(paras[i].text)))):
         return stream  # its first item has a list of its own: the later ones are its items' lists too
     for x in range(i, k + 1):
         text = paras[x].text
         lo = start if x == i else 0
         hi = end if x == k else len(text)
-        for m in LIST_RX.finditer(text, lo, hi):
+        for m in starting_with(LIST_RX, LIST_FIRSTS, text, lo, hi):
             if (m.group("word") or m.group("bare")) != word:
                 continue
             seg = segment_span(text, m.start())[0]
