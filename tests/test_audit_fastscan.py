@@ -209,3 +209,9 @@ def test_a_pattern_tried_only_where_its_first_characters_are_finds_what_finditer
             want = [(m.span(), m.groups()) for m in (rx.finditer(s, pos) if end is None else rx.finditer(s, pos, end))]
             got = [(m.span(), m.groups()) for m in extract.starting_with(rx, firsts, s, pos, end)]
             assert got == want, (s, pos, end)
+
+
+def test_grouped_numbers_are_found_from_their_separators_as_the_pattern_finds_them() -> None:
+    for s in NUMBER_CASES + drawn(ALPHABET_NUMBERS + [",123", "，123", "1,2345"], 3000, 14, 12):
+        assert [(m.span(), m.group(0)) for m in text.GROUPED_SCAN.finditer(s)] == \
+               [(m.span(), m.group(0)) for m in text.GROUPED_RX_PLAIN.finditer(s)], s

@@ -229,13 +229,15 @@ def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para, para_year: i
         base = re.sub(r"^(比重|比例|比)", "", m.group("base")).strip()
         facts.shares.append(Share(_fig(m.group("pct"), m.start("pct"), "%"), base, "", i, m.start(), m.end()))
         claimed.append((m.start(), m.end()))
-    scan = _label_scan(text)  # (what each figure's label and year are read from: once per paragraph)
+    scan = None  # (what each figure's label is read from: once per paragraph, at its first figure)
     marks = _year_marks(text)
     for m in FIGURE_RX.finditer(text):  # as figures(text), parsing only the figures kept
         if m.group("unit") == "%" or claimed and _inside(m.start(), claimed):
             continue
         f = parse_figure(m)
         at = f.start
+        if scan is None:
+            scan = _label_scan(text)
         label = _label(text, at, p, scan)
         if reasons and _inside(at, reasons):
             role = "reason"
