@@ -56,19 +56,23 @@ def test_spaces_go_exactly_where_the_pattern_takes_them(s: str) -> None:
 def _label_plain(s: str, at: int, p: Para) -> str:
     """:func:`juesuan.audit.extract._label` as it was written: scanning ``text[:at]``."""
     start = max(s.rfind(ch, 0, at) for ch in extract.BOUNDARY) + 1
-    prev = [m.end() for m in extract.LABEL_FIGURE_RX.finditer(s, 0, at)]
+    prev = [m.end() for m in extract.LABEL_FIGURE_RX_PLAIN.finditer(s, 0, at)]
     if prev:
         start = max(start, prev[-1])
+    whole = [m.end() for m in extract.LABEL_FIGURE_RX_PLAIN.finditer(s) if m.start() < at]  # (the whole text's)
+    assert (whole[-1] if whole else None) == (prev[-1] if prev else None)
     if p.marker and start < len(p.marker):
         start = len(p.marker)
     return s[start:at].strip()
 
 
-@pytest.mark.parametrize("s", drawn(ALPHABET_LABELS, 300, 16, 3) + ["预算12.5万元，决算3家5台（套）6个"])
+@pytest.mark.parametrize("s", drawn(ALPHABET_LABELS + ["1 个", "(", "）"], 600, 24, 3)
+                         + ["预算12.5万元，决算3家5台（套）6个", "1.（一）3个5万元"])
 def test_a_label_is_read_as_scanning_the_text_before_its_figure(s: str) -> None:
-    p = Para(s, list(range(len(s))))
-    for m in text.FIGURE_RX.finditer(s):
-        assert extract._label(s, m.start(), p) == _label_plain(s, m.start(), p)
+    """(The label scans only the words after the last boundary before the figure.)"""
+    for p in (Para(s, list(range(len(s)))), Para(s, list(range(len(s))), marker=s[:3])):
+        for m in text.FIGURE_RX.finditer(s):
+            assert extract._label(s, m.start(), p) == _label_plain(s, m.start(), p)
 
 
 def test_no_reason_pattern_match_lacks_a_reason_word() -> None:
@@ -210,8 +214,3 @@ def test_a_pattern_tried_only_where_its_first_characters_are_finds_what_finditer
             got = [(m.span(), m.groups()) for m in extract.starting_with(rx, firsts, s, pos, end)]
             assert got == want, (s, pos, end)
 
-
-def test_grouped_numbers_are_found_from_their_separators_as_the_pattern_finds_them() -> None:
-    for s in NUMBER_CASES + drawn(ALPHABET_NUMBERS + [",123", "，123", "1,2345"], 3000, 14, 12):
-        assert [(m.span(), m.group(0)) for m in text.GROUPED_SCAN.finditer(s)] == \
-               [(m.span(), m.group(0)) for m in text.GROUPED_RX_PLAIN.finditer(s)], s

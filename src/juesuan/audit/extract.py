@@ -190,7 +190,7 @@ def _fig(text: str, start: int, unit: str) -> Figure:
 FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|预算单位|部门预算|预算管理")
 
 
-THRESHOLD_RX = re.compile(r"（含）以上|以上|以下")
+THRESHOLDS = ("（含）以上", "以上", "以下")  # after a figure: a threshold ("单价100万元以上")
 CHANGE_LABEL_RX = re.compile(r"(差值|差额|差异)(?:为|是)?$")
 DONE_RX = re.compile(r"完成|执行")
 PRIOR_LABEL_RX = re.compile(r"上年(?:决算)?(?:数)?(?:为|是)?$")
@@ -229,19 +229,19 @@ def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para, para_year: i
         base = re.sub(r"^(比重|比例|比)", "", m.group("base")).strip()
         facts.shares.append(Share(_fig(m.group("pct"), m.start("pct"), "%"), base, "", i, m.start(), m.end()))
         claimed.append((m.start(), m.end()))
-    scan = None  # (what each figure's label is read from: once per paragraph, at its first figure)
+    bounds = None  # (what each figure's label is cut at: once per paragraph, at its first figure)
     marks = _year_marks(text)
     for m in FIGURE_RX.finditer(text):  # as figures(text), parsing only the figures kept
         if m.group("unit") == "%" or claimed and _inside(m.start(), claimed):
             continue
         f = parse_figure(m)
         at = f.start
-        if scan is None:
-            scan = _label_scan(text)
-        label = _label(text, at, p, scan)
+        if bounds is None:
+            bounds = _stops(text, BOUNDARY)
+        label = _label(text, at, p, bounds)
         if reasons and _inside(at, reasons):
             role = "reason"
-        elif label.endswith("单价") or THRESHOLD_RX.match(text, f.end):  # as re.match on text[f.end:]
+        elif label.endswith("单价") or text.startswith(THRESHOLDS, f.end):
             role = "threshold"
         else:
             role = _label_role(label)
@@ -364,25 +364,19 @@ LABEL_FIGURE_RX = re.compile(rf"\d\d*(?:\.\d+)?\s*{LABEL_UNITS}")  # \d\d* is \d
 LABEL_FIGURE_RX_PLAIN = re.compile(rf"{NUM}\s*{LABEL_UNITS}")
 
 
-@lru_cache(maxsize=1024)
-def _label_scan(text: str) -> tuple[list[int], list[int], list[int]]:
-    """(positions of the :data:`BOUNDARY` characters, starts and ends of every
-    :data:`LABEL_FIGURE_RX` match) of ``text``: what :func:`_label` reads labels from."""
-    spans = [m.span() for m in LABEL_FIGURE_RX.finditer(text)]
-    return _stops(text, BOUNDARY), [s for s, _ in spans], [e for _, e in spans]
-
-
-def _label(text: str, at: int, p: Para, scan: tuple[list[int], list[int], list[int]] | None = None) -> str:
+def _label(text: str, at: int, p: Para, bounds: list[int] | None = None) -> str:
     """The words just before position ``at`` (a figure's start): back to the last punctuation or
-    figure.  No figure match runs across ``at`` (a figure starts there, after no digit), so the
-    matches of the whole text that start before ``at`` are those of ``text[:at]``.  ``scan``:
-    :func:`_label_scan` of ``text``, when the caller has it."""
-    bounds, starts, ends = scan or _label_scan(text)
+    figure.  ``bounds``: the positions of the :data:`BOUNDARY` characters of ``text``, when the
+    caller has them.  A figure match holds no boundary character and none runs across ``at`` (a
+    figure starts there, after no digit), so the last figure of ``text[:at]`` after the last
+    boundary is the last match of a scan of the words between them."""
+    if bounds is None:
+        bounds = _stops(text, BOUNDARY)
     k = bisect_left(bounds, at)
     start = bounds[k - 1] + 1 if k else 0  # the last of them before ``at``, as rfind(ch, 0, at)
-    k = bisect_left(starts, at)
-    if k and ends[k - 1] > start:
-        start = ends[k - 1]
+    if at - start >= 2:  # (a figure: a digit and a unit at least)
+        for m in LABEL_FIGURE_RX.finditer(text, start, at):
+            start = m.end()
     if p.marker and start < len(p.marker):
         start = len(p.marker)
     return text[start:at].strip()

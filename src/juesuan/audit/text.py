@@ -26,7 +26,7 @@ import unicodedata
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable, Iterator
+from typing import Callable
 
 # The decimals a document prints its 万元 amounts with (at most 2): set by the audit for the
 # document being read (:func:`money_places`), read by :attr:`Figure.precision`.
@@ -132,33 +132,6 @@ GROUPED_HINT = re.compile(r"[,，]\d{3}")  # in every match of the thousands pat
 GROUPED_RX_PLAIN = re.compile(r"(?<![\d.])\d{1,3}(?:[,，]\d{3})+(?![\d])")  # a number with thousands separators
 GROUPED_RX = re.compile(r"\d(?<![\d.]\d)\d{0,2}(?:[,，]\d{3})+(?!\d)")  # the same, opening with its digit (as NUMBER_FAST)
 GROUP_SEPARATOR_RX = re.compile(r"[,，]")
-
-
-class _GroupedScan:
-    """``GROUPED_RX.finditer``, trying the pattern only just before a separator and its three
-    digits (:data:`GROUPED_HINT`): a match opens with one to three digits and its first separator,
-    and looks behind no further than one character, so ``match`` where it starts is the attempt
-    finditer makes there.  (For :meth:`Mapped.sub`, which asks a pattern for ``finditer``.)"""
-
-    @staticmethod
-    def finditer(text: str) -> Iterator[re.Match[str]]:
-        pos = 0  # the next match starts here or later: its first separator after it
-        while True:
-            hint = GROUPED_HINT.search(text, pos + 1)
-            if hint is None:
-                return
-            h = hint.start()
-            for q in range(max(pos, h - 3), h):
-                m = GROUPED_RX.match(text, q)
-                if m is not None:
-                    yield m
-                    pos = m.end()
-                    break
-            else:
-                pos = h + 1  # (none starts before this separator, nor on it)
-
-
-GROUPED_SCAN = _GroupedScan()
 SHARED_HINT = re.compile(r"[,，、]\s*\d+(?:\.\d+)?\s*(?:万元|亿元|元|%)")  # the tail of every SHARED_UNIT_RX match
 WAN_RX = re.compile(r"(?<=\d)\s*万(?![元人次辆个件户亩株吨平册份名千余多])")
 WAN_HINT = re.compile(r"万(?![元人次辆个件户亩株吨平册份名千余多])")  # in every match of WAN_RX
@@ -204,7 +177,7 @@ def normalise(raw: str) -> Mapped:
         m = m.sub(r"\*\*", "")
     # thousands separators: "3,041.69", not the list "4125.49,4143.91万元"
     if GROUPED_HINT.search(m.text):
-        m = m.sub(GROUPED_SCAN, lambda x: GROUP_SEPARATOR_RX.sub("", x.group(0)))
+        m = m.sub(GROUPED_RX, lambda x: GROUP_SEPARATOR_RX.sub("", x.group(0)))
     # "1000.86万" (no 元) is money; "各是4125.49,4143.91万元": one unit after two figures
     if WAN_HINT.search(m.text):
         m = m.sub(WAN_RX, "万元")
