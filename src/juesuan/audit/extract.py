@@ -308,8 +308,9 @@ def _reason_clauses(facts: SectionFacts, i: int, text: str,
     words before it), and the rest of a sentence after a stated change (its basis).  ``own``:
     the changes of the section that include all of paragraph ``i``'s, when the caller has them."""
     out: list[tuple[int, int, str, Change | None]] = []
-    changes = sorted((c for c in (facts.changes if own is None else own) if c.para == i), key=lambda c: c.start)
-    if not changes and not _reason_matches(text):
+    pool = facts.changes if own is None else own
+    changes = sorted((c for c in pool if c.para == i), key=_start) if pool else []
+    if not changes and not has_reason_word(text):  # (then _reason_matches(text) is empty too)
         return out
     for m_start, m_end, words in _reason_matches(text):
         if words.startswith(("主要用于", "开支内容", "结转和结余")):
@@ -331,6 +332,10 @@ def _reason_clauses(facts: SectionFacts, i: int, text: str,
         nxt = [d.start for d in changes[n + 1:] if d.start < e]
         out.append((c.end, min(nxt) if nxt else e, c.basis, c))
     return out
+
+
+def _start(c: Change) -> int:
+    return c.start
 
 
 def _read_claims(facts: SectionFacts, i: int, p: Para, own: list[Change] | None = None) -> None:
