@@ -214,3 +214,17 @@ def test_a_pattern_tried_only_where_its_first_characters_are_finds_what_finditer
             got = [(m.span(), m.groups()) for m in extract.starting_with(rx, firsts, s, pos, end)]
             assert got == want, (s, pos, end)
 
+
+
+LINES = ["一、收入支出决算总体情况", "  2023年度收入总计100万元，", "支出总计90万元。", "- 其中：基本支出50万元",
+         "\t表1\t10\t20", "| a | b |", "第1页", "（一）项目支出", "续上行文字", " 3 ", "", "  "]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_each_paragraph_character_keeps_its_offset_in_the_text(seed: int) -> None:
+    """(A paragraph of one line keeps its positions as a range; joined lines as a list.)"""
+    rng = random.Random(seed)
+    doc = text.Mapped.of("\n".join(rng.choice(LINES) for _ in range(rng.randint(1, 12))))
+    for p in sections.paragraphs(doc, [(0, 5)] if seed % 3 == 0 else []):
+        assert len(p.pos) == len(p.text) and [doc.text[k] for k in p.pos] == list(p.text)
+        assert list(p.pos) == sorted(p.pos) and p.start == (p.pos[0] if p.pos else 0)

@@ -74,7 +74,7 @@ class Para:
     """A paragraph (joined lines) with, for each character, its offset in the normalised text."""
 
     text: str
-    pos: list[int]
+    pos: Sequence[int]  # a range for a paragraph of one line
     marker: str | None = None
     level: int | None = None
     heading: bool = False
@@ -178,7 +178,7 @@ def _span_test(spans: Sequence[tuple[int, int]]) -> Callable[[int], bool]:
 
 def paragraphs(doc: Mapped, table_spans: list[tuple[int, int]] = (), pdf: bool = False) -> list[Para]:
     """Join the lines of ``doc`` into paragraphs (see the module docstring)."""
-    lines: list[tuple[str, list[int], bool]] = []
+    lines: list[tuple[str, Sequence[int], bool]] = []
     offset = 0
     in_spans = _span_test(table_spans)
     for raw in doc.text.split("\n"):
@@ -187,9 +187,9 @@ def paragraphs(doc: Mapped, table_spans: list[tuple[int, int]] = (), pdf: bool =
         stripped = raw.strip()
         if not stripped:
             continue
-        lead = len(raw) - len(raw.lstrip())
+        lead = 0 if stripped is raw else len(raw) - len(raw.lstrip())  # (strip gives back an unchanged str)
         text = stripped
-        pos = list(range(start + lead, start + lead + len(stripped)))
+        pos = range(start + lead, start + lead + len(stripped))  # (a list only when lines are joined)
         bullet = BULLET_RX.match(text) if text[0] in "-•·" else None
         if bullet:
             text, pos = text[bullet.end():], pos[bullet.end():]
@@ -198,7 +198,7 @@ def paragraphs(doc: Mapped, table_spans: list[tuple[int, int]] = (), pdf: bool =
         if text.strip("| ") == "":
             continue
         in_table = bool(table_spans) and in_spans(start + lead)
-        table = in_table or "\t" in raw.strip(" ") or "|" in text
+        table = in_table or "\t" in raw and "\t" in raw.strip(" ") or "|" in text
         lines.append((text, pos, table))
     full = 0
     if pdf:
@@ -223,9 +223,9 @@ def paragraphs(doc: Mapped, table_spans: list[tuple[int, int]] = (), pdf: bool =
                     and (cur.text[-1] not in SENTENCE_END or cur_full))
         if joinable:
             cur.text += text
-            cur.pos += pos
+            cur.pos = [*cur.pos, *pos]  # (cur's own positions, joined)
         else:
-            cur = Para(text, pos, marker, level, heading, table, part)  # (pos: this line's own list)
+            cur = Para(text, pos, marker, level, heading, table, part)
             out.append(cur)
         cur_full = bool(full) and _display_width(text) >= full
     return out
