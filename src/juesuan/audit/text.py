@@ -131,7 +131,6 @@ SHARED_UNIT_RX = re.compile(r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)(?=\s*[,，、]\s*
 GROUPED_HINT = re.compile(r"[,，]\d{3}")  # in every match of the thousands pattern
 GROUPED_RX_PLAIN = re.compile(r"(?<![\d.])\d{1,3}(?:[,，]\d{3})+(?![\d])")  # a number with thousands separators
 GROUPED_RX = re.compile(r"\d(?<![\d.]\d)\d{0,2}(?:[,，]\d{3})+(?!\d)")  # the same, opening with its digit (as NUMBER_FAST)
-GROUP_SEPARATOR_RX = re.compile(r"[,，]")
 SHARED_HINT = re.compile(r"[,，、]\s*\d+(?:\.\d+)?\s*(?:万元|亿元|元|%)")  # the tail of every SHARED_UNIT_RX match
 WAN_RX = re.compile(r"(?<=\d)\s*万(?![元人次辆个件户亩株吨平册份名千余多])")
 WAN_HINT = re.compile(r"万(?![元人次辆个件户亩株吨平册份名千余多])")  # in every match of WAN_RX
@@ -177,7 +176,7 @@ def normalise(raw: str) -> Mapped:
         m = m.sub(r"\*\*", "")
     # thousands separators: "3,041.69", not the list "4125.49,4143.91万元"
     if GROUPED_HINT.search(m.text):
-        m = m.sub(GROUPED_RX, lambda x: GROUP_SEPARATOR_RX.sub("", x.group(0)))
+        m = m.sub(GROUPED_RX, lambda x: x.group(0).replace(",", "").replace("，", ""))
     # "1000.86万" (no 元) is money; "各是4125.49,4143.91万元": one unit after two figures
     if WAN_HINT.search(m.text):
         m = m.sub(WAN_RX, "万元")
