@@ -276,6 +276,10 @@ class PdfPool:
     def _work_uno(self, slot: int) -> None:
         office: Office | None = None
         try:
+            try:  # started at once: LibreOffice boots while the first documents are being written
+                office = self._office(slot)
+            except Exception:  # noqa: BLE001 — tried again, and reported, with the first document
+                office = None
             while True:
                 job = self.jobs.get()
                 if job is None:

@@ -109,9 +109,6 @@ def run_batch(in_dir: str | Path, out_dir: str | Path, jobs: int | None = None, 
         progress.update(done)
         if outcome is not None:
             state.record(outcome)
-    setup = _prepare(narrate) if todo else 0.0
-    gc.freeze()  # the format and the template stay for the whole run: keep them out of every collection
-    t1 = time.perf_counter()
     processed: list[Outcome] = []
     lock = threading.Lock()  # PDF workers report from their threads
 
@@ -121,7 +118,11 @@ def run_batch(in_dir: str | Path, out_dir: str | Path, jobs: int | None = None, 
             state.record(o)
             progress.update(o)
 
+    # the PDF workers first: their LibreOffice instances start while the template is prepared
     pdfs = _pdf_pool(out_dir, jobs, record, pdf_limit) if export and todo else None
+    setup = _prepare(narrate) if todo else 0.0
+    gc.freeze()  # the format and the template stay for the whole run: keep them out of every collection
+    t1 = time.perf_counter()
 
     def finished(o: Outcome) -> None:
         if pdfs is not None and o.export == "docx":  # Word written: the PDF pool reports it when done
