@@ -146,7 +146,7 @@ def test_sentences_and_segments_are_cut_where_the_plain_search_cuts_them(s: str)
     for at in range(-1, len(s) + 2):
         assert (model.sentence_span(s, at), model.segment_span(s, at)) == _spans_plain(s, at), at
         for stops in (model.SENTENCE_STOP, model.SEGMENT_STOP, extract.BOUNDARY):
-            assert model._stops(s, stops) == [i for i, ch in enumerate(s) if ch in stops]
+            assert model._stops(s, stops) == tuple(i for i, ch in enumerate(s) if ch in stops)
 
 
 @pytest.mark.parametrize("spans", [[], [(0, 5)], [(0, 5), (5, 9), (12, 20)], [(3, 3), (3, 8)],

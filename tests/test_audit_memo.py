@@ -38,7 +38,9 @@ def outcome(result: AuditResult) -> list[object]:
 
 
 def fresh(loaded: Loaded) -> list[object]:
-    forget()
+    from juesuan.audit.model import _stops
+
+    assert forget() >= 20 and _stops.cache_info().currsize == 0  # the memos were found and emptied
     return outcome(audit_loaded(loaded))
 
 

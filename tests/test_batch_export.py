@@ -219,3 +219,25 @@ def test_a_whole_pdf_ends_with_eof_just_inside_the_last_kib(tmp_path: Path) -> N
     assert not whole_pdf(pdf)
     pdf.write_bytes(b"%PDX-1.7\n%%EOF")
     assert not whole_pdf(pdf)
+
+
+def test_a_failure_while_the_template_is_prepared_leaves_no_libreoffice_behind(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lo: ModuleType, uno_bridge: None) -> None:
+    import io
+
+    from juesuan.batch import runner
+    from juesuan.batch.progress import Progress
+
+    write_synth(1, tmp_path / "in", seed=5)
+
+    def broken(narrate: bool) -> float:
+        time.sleep(1)  # the PDF workers are starting their LibreOffice meanwhile
+        raise RuntimeError("broken template")
+
+    monkeypatch.setattr(runner, "_prepare", broken)
+    quiet = Progress(0, tmp_path / "batch.log", stream=io.StringIO(), tty=False)
+    with pytest.raises(RuntimeError, match="broken template"):
+        runner.run_batch(tmp_path / "in", tmp_path / "out", jobs=1, force=True, export=True, progress=quiet)
+    time.sleep(0.5)
+    assert not office_pids(str(tmp_path / "out"))
+    assert not list((tmp_path / "out").glob(".juesuan-pdf-*"))

@@ -165,8 +165,12 @@ def test_picture_size_reads_png_and_jpeg_and_refuses_anything_else():
         out = io.BytesIO()
         Image.new("RGB", (321, 123), "white").save(out, fmt)
         assert picture_size(out.getvalue()) == (321, 123, ext)
+    jpeg = out.getvalue()  # the JPEG just made, with a fill byte before its second marker: the same size
+    assert picture_size(jpeg[:2] + b"\xff" + jpeg[2:]) == (321, 123, "jpeg")
     with pytest.raises(ValueError):
         picture_size(b"GIF89a" + bytes(20))
+    with pytest.raises(ValueError):
+        picture_size(jpeg[:2] + b"\x00" + jpeg[2:])  # no marker where one must be
 
 
 def test_font_stand_ins_for_this_machine_are_valid_profile_items():

@@ -69,7 +69,7 @@ class Doc:
 
 
 @lru_cache(maxsize=1024)
-def _stops(text: str, stops: str) -> list[int]:
+def _stops(text: str, stops: str) -> tuple[int, ...]:
     """The positions of ``stops`` characters in ``text``, in order (a paragraph asks many times)."""
     out: list[int] = []
     find, add = text.find, out.append
@@ -79,14 +79,7 @@ def _stops(text: str, stops: str) -> list[int]:
             add(i)
             i = find(ch, i + 1)
     out.sort()
-    return out
-
-
-def _around(text: str, at: int, stops: str) -> tuple[int, int]:
-    """(last stop before ``at``, else -1; first stop at or after ``at``, else -1), for 0 ≤ at ≤ len."""
-    pos = _stops(text, stops)
-    k = bisect_left(pos, at)
-    return (pos[k - 1] if k else -1), (pos[k] if k < len(pos) else -1)
+    return tuple(out)  # shared by the memo: never to be changed
 
 
 def sentence_span(text: str, at: int) -> tuple[int, int]:
@@ -96,7 +89,7 @@ def sentence_span(text: str, at: int) -> tuple[int, int]:
         at = n - 1
     if at < 0:
         at = 0
-    pos = _stops(text, SENTENCE_STOP)  # (as _around, inline: asked for every figure)
+    pos = _stops(text, SENTENCE_STOP)  # the last stop before ``at`` and the first at or after it
     k = bisect_left(pos, at)
     return (pos[k - 1] + 1 if k else 0), (pos[k] + 1 if k < len(pos) else n)
 
@@ -110,7 +103,7 @@ def segment_span(text: str, at: int) -> tuple[int, int]:
         start = max((text.rfind(ch, 0, at) for ch in SEGMENT_STOP), default=-1) + 1
         ends = [i for i in (text.find(ch, at) for ch in SEGMENT_STOP) if i >= 0]
         return start, (min(ends) if ends else len(text))
-    pos = _stops(text, SEGMENT_STOP)  # (as _around, inline)
+    pos = _stops(text, SEGMENT_STOP)  # (as in sentence_span)
     k = bisect_left(pos, at)
     return (pos[k - 1] + 1 if k else 0), (pos[k] if k < len(pos) else len(text))
 

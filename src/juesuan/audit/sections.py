@@ -223,7 +223,9 @@ def paragraphs(doc: Mapped, table_spans: list[tuple[int, int]] = (), pdf: bool =
                     and (cur.text[-1] not in SENTENCE_END or cur_full))
         if joinable:
             cur.text += text
-            cur.pos = [*cur.pos, *pos]  # (cur's own positions, joined)
+            if type(cur.pos) is not list:  # a one-line paragraph keeps a range: a list of its own once joined
+                cur.pos = list(cur.pos)
+            cur.pos += pos
         else:
             cur = Para(text, pos, marker, level, heading, table, part)
             out.append(cur)

@@ -129,10 +129,9 @@ class FastWriter:
     def formula_text(self, layout: BookLayout) -> FormulaText:
         """Formula text as :meth:`juesuan.expr.Expr.formula` gives it, fast: references through
         :class:`~juesuan.batch.formulas.FormulaRenderer`, and a per-row identity (``col.derive``,
-        whose references are the same row's cells) rendered once per process with a row that
-        cannot occur (:data:`SENTINEL`, one past Excel's last row), then the number put in."""
+        whose references are the same row's cells) from :meth:`row_template` with the row number put in."""
         fx = FormulaRenderer(layout)
-        columns, templates, tables = self._columns, self._row_formulas, layout.tables
+        columns, tables = self._columns, layout.tables
         constant = self._fixed_formulas if not any(tl.offset for tl in tables.values()) else {}
         fixed_only = self._fixed_only
 

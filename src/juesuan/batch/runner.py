@@ -120,7 +120,12 @@ def run_batch(in_dir: str | Path, out_dir: str | Path, jobs: int | None = None, 
 
     # the PDF workers first: their LibreOffice instances start while the template is prepared
     pdfs = _pdf_pool(out_dir, jobs, record, pdf_limit) if export and todo else None
-    setup = _prepare(narrate) if todo else 0.0
+    try:
+        setup = _prepare(narrate) if todo else 0.0
+    except BaseException:  # a broken template, Ctrl-C: the LibreOffice instances starting must not outlive this
+        if pdfs is not None:
+            pdfs.abort()
+        raise
     gc.freeze()  # the format and the template stay for the whole run: keep them out of every collection
     t1 = time.perf_counter()
 

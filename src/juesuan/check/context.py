@@ -90,10 +90,6 @@ class Prepared:
             found[i] = known[id(e)] = (e, [r for r in e.ref_keys if (kinds.get(r) or kind(r)) != "text"])
         return dict(zip(cells, map(itemgetter(1), found)))
 
-    def is_sum(self, key: Key) -> bool:
-        """Whether a derived cell is a plain Σ of cells (its value is the sum of its parts)."""
-        return self.exprs[key].sum_keys is not None
-
     def numeric_keys_of(self, table_key: str) -> list[Key]:
         """The number cells (inputs and derived) of one table."""
         if self._by_table is None:

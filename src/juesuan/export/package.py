@@ -261,6 +261,9 @@ class WordDocument:
         Path(path).write_bytes(archive(self.members()))
 
 
+SOF_MARKERS = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})  # frame headers
+
+
 def picture_size(picture: bytes) -> tuple[int, int, str]:
     """(width, height, extension) of a PNG (its IHDR) or a baseline/progressive JPEG (its SOF)."""
     if picture[:8] == b"\x89PNG\r\n\x1a\n":
@@ -268,12 +271,15 @@ def picture_size(picture: bytes) -> tuple[int, int, str]:
         return w, h, "png"
     if picture[:2] == b"\xff\xd8":
         i = 2
-        while i + 9 < len(picture):
-            marker, length = picture[i + 1], struct.unpack(">H", picture[i + 2:i + 4])[0]
-            if marker in (0xC0, 0xC1, 0xC2):
+        while i + 9 < len(picture) and picture[i] == 0xFF:
+            marker = picture[i + 1]
+            if marker == 0xFF:  # a fill byte before the marker
+                i += 1
+                continue
+            if marker in SOF_MARKERS:
                 h, w = struct.unpack(">HH", picture[i + 5:i + 9])
                 return w, h, "jpeg"
-            i += 2 + length
+            i += 2 + struct.unpack(">H", picture[i + 2:i + 4])[0]
     raise ValueError("not a PNG or JPEG picture")
 
 
