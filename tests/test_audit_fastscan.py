@@ -102,7 +102,7 @@ def test_what_is_checked_before_a_pattern_holds_for_every_match(n: int) -> None:
     rx, holds = CHECKED_FIRST[n]
     pieces = list("其中包括主要有分别为是：，增加减少长下降上升低节约超支持平无变化差异1万元%（）占完成执行率预算收支总计大于")
     pieces += ["收、支总计各是1万元，2万元", "完成预算的5%", "占总额的5%", "大于预算数1万元", "1万 ", "其中：",
-               "主要包括，", "分别为：", "其中“"]
+               "主要包括，", "分别为：", "其中“", "无差异", "无增减变动", "压减", "增加（减少）", "持平", "基本持平"]
     for s in drawn(pieces, 800, 8, 5 + n):
         for m in rx.finditer(s):
             assert holds(m.group(0)), (s, m.group(0))
