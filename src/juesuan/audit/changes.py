@@ -58,8 +58,14 @@ def years(text: str, end: int) -> list[int]:
 
 def last_year(text: str, end: int) -> int | None:
     """The last of :func:`years` (``years(text, end)[-1]``), or None when it names none."""
-    found = None
-    for stop, y in _year_marks(text):  # (in order of their ends)
+    return year_by(_year_marks(text), end)
+
+
+def year_by(marks: tuple[tuple[int, int], ...], end: int, default: int | None = None) -> int | None:
+    """The year of the last of ``marks`` (:func:`_year_marks`, in order of their ends) ending by
+    ``end``, else ``default``."""
+    found = default
+    for stop, y in marks:
         if stop > end:
             break
         found = y

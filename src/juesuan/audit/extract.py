@@ -27,7 +27,8 @@ from bisect import bisect_left
 from functools import lru_cache
 from typing import Iterator, Sequence
 
-from juesuan.audit.changes import _year_marks, last_year, link_change, read_changes, read_comparisons, read_sides
+from juesuan.audit.changes import _year_marks, last_year, link_change, read_changes, read_comparisons, read_sides, \
+    year_by
 from juesuan.audit.model import (Amount, Change, Claim, CountSum, Doc, Item, ListStmt, Rate, SectionFacts, Share,
                                  Skip, _stops, segment_span, sentence_span, sign_of)
 from juesuan.audit.sections import Para, Section
@@ -245,12 +246,7 @@ def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para, para_year: i
             role = "threshold"
         else:
             role = _label_role(label)
-        named = para_year
-        for stop, y in marks:  # last_year(text, at), from the marks at hand
-            if stop > at:
-                break
-            named = y
-        facts.amounts.append(Amount(f, role, label, "", i, at, named))
+        facts.amounts.append(Amount(f, role, label, "", i, at, year_by(marks, at, para_year)))
     for a in facts.amounts[first_new:]:
         if a.para == i and not a.name:
             a.name = _name(a, facts, doc)
