@@ -102,6 +102,19 @@ def test_compute_gives_the_values_and_order_of_each_expression_on_its_own(index:
     assert [str(v) for v in got.values()] == [str(v) for v in want.values()]  # same Decimals, exponents too
 
 
+@pytest.mark.parametrize("first", ["A", "B"])
+def test_a_cycle_of_sums_is_named_at_the_cell_it_started_from(first: str) -> None:
+    """A faulty pack whose Σ cells refer to each other: the error names the first cell of the
+    cycle in declaration order, as the call per cell did."""
+    a, b = ("表5", "A", "合计"), ("表5", "B", "合计")
+    exprs = {a: Sum([Ref(*b)]), b: Sum([Ref(*a)])}
+    if first == "B":
+        exprs = {b: exprs[b], a: exprs[a]}
+    book = book_from_data(_data())
+    with pytest.raises(RuntimeError, match=rf"cycle in derivations at \('表5', '{first}', '合计'\)"):
+        derive._compute(book, exprs)
+
+
 def test_sum_keys_only_for_a_plain_sum_of_cells() -> None:
     a, b = Ref("表5", "201", "合计"), Ref("表5", "204", "合计")
     assert Sum([a, b]).sum_keys == (a.key, b.key) and a.sum_keys == (a.key,)

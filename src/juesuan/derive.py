@@ -218,10 +218,12 @@ def _compute(book: Book, exprs: dict[Key, Expr]) -> dict[Key, Decimal]:
         if key in done:
             continue
         if expr.__class__ is Sum and (keys := expr.sum_keys) is not None:
-            result = ZERO  # as in get(), without the call (a cycle through ``key`` is caught there)
+            result = ZERO  # as in get(), without the call
+            visiting.add(key)  # (a cycle back to ``key`` is named at ``key``, as get() names it)
             for k in keys:
                 v = known.get(k)
                 result += get(k) if v is None else v
+            visiting.discard(key)
             known[key] = done[key] = result
         else:
             get(key)
