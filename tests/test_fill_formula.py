@@ -114,3 +114,34 @@ def test_cycles_are_found_through_ranges() -> None:
     assert find_cycle({("S", 1, 1): [("S", 2, 1)], ("S", 2, 1): []}) is None
     deep = {("S", i, 1): [("S", i + 1, 1)] for i in range(1, 20_000)}
     assert find_cycle(deep) is None  # no recursion limit on long chains
+
+
+RACE = """
+import threading
+from juesuan import xlformula
+barrier, errors = threading.Barrier(8), []
+def parse():
+    barrier.wait()
+    try:
+        xlformula.parse("=SUM(A1:A3)+B2")
+    except Exception as exc:
+        errors.append(repr(exc))
+threads = [threading.Thread(target=parse) for _ in range(8)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print(errors)
+"""
+
+
+def test_threads_parsing_their_first_formulas_at_once_all_succeed() -> None:
+    """The service parses in a request thread while its warm-up thread lints the template: each
+    fresh process here starts 8 threads parsing at once (formulas' first imports among them).
+    Without the parser's lock about half of these processes saw a half-imported schedula module."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    for _ in range(6):
+        out = subprocess.run([sys.executable, "-c", RACE], env=env, capture_output=True, text=True, check=True)
+        assert out.stdout.strip() == "[]", out.stdout

@@ -18,6 +18,7 @@ Example::
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -198,6 +199,12 @@ def _same_refs(a: list[Ref], b: list[Ref]) -> bool:
     return True
 
 
+# One thread parses at a time: formulas imports schedula's modules as it first needs them, and they
+# import each other, so a second thread importing them at the same moment sees a half-made module
+# (the service's warm-up thread and its first request did).  Parsing holds the GIL anyway.
+_PARSER_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=1)
 def _parser() -> Any:
     """The ``formulas`` parser, building the expression tree without compiling its functions.
@@ -235,7 +242,8 @@ def _parser() -> Any:
 def _tokenize(text: str) -> tuple[tuple[Token, ...], list[Ref]]:
     """Tokens by the ``formulas`` package, translated to our small token set."""
     try:
-        raw = _parser().ast(text)[0]
+        with _PARSER_LOCK:
+            raw = _parser().ast(text)[0]
     except Exception as exc:  # formulas raises several kinds (FormulaError, ParenthesesError…)
         raise FormulaSyntaxError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
     out: list[Token] = []
