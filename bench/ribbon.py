@@ -13,7 +13,6 @@ apply the actions is not in it (no Excel here).
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import tempfile
@@ -24,23 +23,19 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-REFERENCE = ROOT / "src" / "juesuan" / "reference" / "nmg-2023-reference.json"
+from reference_book import reference_workbook, repeat_option  # noqa: E402  (bench/reference_book.py)
+
 BUTTONS = {"填充": "fill", "校验": "check", "生成说明": "narrate"}
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
+    args = repeat_option()
     from xlwings_remote import open_remote  # noqa: E402  (tests/xlwings_remote.py)
 
     from juesuan import excel
-    from juesuan.book_io import new_book
-    from juesuan.data_file import read_data
 
     with tempfile.TemporaryDirectory() as tmp:
-        book = Path(tmp) / "reference.xlsx"
-        new_book(read_data(REFERENCE), book)
+        book = reference_workbook(Path(tmp))
         print(f"ribbon buttons on the reference workbook (xlwings remote engine), best / median of {args.repeat}:")
         for label, tag in BUTTONS.items():
             first = open_remote(book)

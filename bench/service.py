@@ -15,7 +15,6 @@ other processes' turns.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -30,11 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from juesuan.book_io import new_book  # noqa: E402
-from juesuan.data_file import read_data  # noqa: E402
 from juesuan.service import snapshot  # noqa: E402
-
-REFERENCE = ROOT / "src" / "juesuan" / "reference" / "nmg-2023-reference.json"
+from reference_book import reference_workbook, repeat_option  # noqa: E402  (bench/reference_book.py)
 
 
 def post(base: str, token: str, path: str, body: bytes) -> dict:
@@ -44,12 +40,9 @@ def post(base: str, token: str, path: str, body: bytes) -> dict:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--repeat", type=int, default=5)
-    args = ap.parse_args()
+    args = repeat_option()
     with tempfile.TemporaryDirectory() as tmp:
-        book = Path(tmp) / "reference.xlsx"
-        new_book(read_data(REFERENCE), book)
+        book = reference_workbook(Path(tmp))
         env = {**os.environ, "HOME": tmp, "PYTHONPATH": str(ROOT / "src")}
         env.pop("JUESUAN_HOME", None)
         proc = subprocess.Popen([sys.executable, "-m", "juesuan.cli", "serve", "--port", "0"], env=env,
