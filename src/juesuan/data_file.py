@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from juesuan.celltext import has_bad_characters, problem, require, shown
+from juesuan.containers import require_regular
 from juesuan.errors import InputError, Location
 from juesuan.formats import DEFAULT_FORMAT, load_format
 from juesuan.model import Book, Value, custom_names
@@ -35,10 +36,9 @@ RESERVED = {"format", "notes", "注", "科目名称"}
 def read_data(path: str | Path) -> Book:
     """Load and validate a data file; any problem is an InputError naming the file and key."""
     path = Path(path)
+    require_regular(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("找不到数据文件", "data file not found", Location(file=str(path))) from None
     except (UnicodeDecodeError, OSError) as exc:
         raise InputError("无法读取数据文件（须为 UTF-8 编码的 JSON）", f"cannot read data file: {exc}",
                          Location(file=str(path))) from None
