@@ -43,18 +43,50 @@ def read_data(path: str | Path) -> Book:
         raise InputError("无法读取数据文件（须为 UTF-8 编码的 JSON）", f"cannot read data file: {exc}",
                          Location(file=str(path))) from None
     try:
-        data = json.loads(text, parse_float=Decimal, parse_constant=_no_constant, object_pairs_hook=_unique_keys)
+        data = parse_json(text)
         check_texts(data)
         return book_from_data(data)
     except InputError as exc:
         raise exc.at(file=str(path)) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"数据文件不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）",
-                         f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
-                         Location(file=str(path))) from None
     except RecursionError:
-        raise InputError(f"数据文件嵌套过深（超过 {MAX_DEPTH} 层）", f"the data file is nested too deeply "
-                         f"(more than {MAX_DEPTH} levels)", Location(file=str(path))) from None
+        raise _too_deep(Location(file=str(path))) from None
+
+
+def parse_json(text: str, exact: bool = True, what: tuple[str, str] = ("数据文件", "the data file")) -> Any:
+    """JSON from outside, or an InputError saying why not (the caller adds the file): not JSON
+    (line and column), nested too deeply, NaN/Infinity or a number too large for a double, an
+    object with a key twice.  ``exact``: decimals as Decimal (amounts), else float (the service's
+    snapshot cells); integers too long for ``int()`` (4,300 digits) are kept as Decimal."""
+    try:
+        return json.loads(text, parse_float=Decimal if exact else _float, parse_int=_int if exact else _small_int,
+                          parse_constant=_no_constant, object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{what[0]}不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）",
+                         f"{what[1]} is not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise _too_deep(Location(), what) from None
+
+
+def _too_deep(where: Location, what: tuple[str, str] = ("数据文件", "the data file")) -> InputError:
+    return InputError(f"{what[0]}嵌套过深（超过 {MAX_DEPTH} 层）", f"{what[1]} is nested too deeply "
+                      f"(more than {MAX_DEPTH} levels)", where)
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise _out_of_range(text)
+    return value
+
+
+def _small_int(text: str) -> int:
+    if len(text) > 300:  # past any double
+        raise _out_of_range(text)
+    return int(text)
+
+
+def _out_of_range(text: str) -> InputError:
+    return InputError(f"数字 {shown(text)} 超出范围", f"the number {shown(text)} is out of range", Location())
 
 
 MAX_DEPTH = 32  # a data file is 4 levels deep (notes may nest a little more)
@@ -95,6 +127,12 @@ def _path(trail: Any) -> str:
         else:
             where = f"{where}/{shown(step)}" if where else shown(step)
     return where
+
+
+def _int(text: str) -> int | Decimal:
+    """A JSON integer; one too long for Python's int() (over 4,300 digits raises ValueError) is
+    kept as a Decimal, which the amount check then refuses as too large, naming its key."""
+    return int(text) if len(text) < 4000 else Decimal(text)
 
 
 def _no_constant(name: str) -> Any:

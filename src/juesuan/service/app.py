@@ -259,10 +259,13 @@ class Service:
 
 
 def _decode(data: bytes) -> Any:
+    from juesuan.data_file import parse_json
+
     try:
-        return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError("请求内容不是有效的 JSON", f"the request body is not valid JSON: {exc}") from None
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError("请求内容不是有效的 JSON（须为 UTF-8）", f"the request body is not valid JSON: {exc}") from None
+    return parse_json(text, exact=False, what=("请求内容", "the request body"))
 
 
 def _label(name: Any, default: str) -> str:
