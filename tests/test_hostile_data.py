@@ -85,3 +85,41 @@ def test_a_data_file_where_a_workbook_is_needed_says_so(tmp_path: Path, capsys, 
     data.write_text(json.dumps({"format": "nmg-2023"}), encoding="utf-8")
     rc, _, err = run(capsys, command, data)
     assert rc == 2 and "juesuan new --data" in err and "data file" in err
+
+
+@pytest.fixture()
+def limit_3(monkeypatch: pytest.MonkeyPatch) -> int:
+    """The record limit made 3, so the guard is tested at its edge without 10,000-row files."""
+    import juesuan.data_file
+    import juesuan.locate
+
+    monkeypatch.setattr(juesuan.data_file, "MAX_RECORDS", 3)
+    monkeypatch.setattr(juesuan.locate, "MAX_RECORDS", 3)
+    return 3
+
+
+def records_data(tmp_path: Path, n: int) -> Path:
+    data = json.loads(SMALL.read_text(encoding="utf-8"))
+    data["绩效指标"] = [dict(data["绩效指标"][0], 三级指标=f"指标{i}") for i in range(n)]
+    path = tmp_path / f"r{n}.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_record_tables_are_limited_in_data_files_and_sheets(tmp_path: Path, capsys, limit_3: int) -> None:
+    """100,000 绩效指标 records took minutes to write (no department has 10,000): refused at the
+    limit, naming the key (data file) or the sheet and first row past it (workbook)."""
+    rc, _, err = run(capsys, "new", "--data", records_data(tmp_path, limit_3 + 1), "-o", tmp_path / "o.xlsx")
+    assert rc == 2 and "绩效指标" in err and "上限 3 条" in err and "limit of 3" in err
+    assert not (tmp_path / "o.xlsx").exists()
+    with pytest.MonkeyPatch.context() as m:  # the workbook written under the real limit, then read under 3
+        import juesuan.data_file
+        import juesuan.locate
+
+        m.setattr(juesuan.data_file, "MAX_RECORDS", 10_000)
+        m.setattr(juesuan.locate, "MAX_RECORDS", 10_000)
+        assert run(capsys, "new", "--data", records_data(tmp_path, limit_3 + 1), "-o", tmp_path / "w.xlsx")[0] == 0
+    rc, _, err = run(capsys, "check", tmp_path / "w.xlsx")
+    assert rc == 2 and "工作表 sheet「绩效指标」" in err and "上限 3 条" in err
+    assert run(capsys, "new", "--data", records_data(tmp_path, limit_3), "-o", tmp_path / "ok.xlsx")[0] == 0
+    assert run(capsys, "check", tmp_path / "ok.xlsx")[0] in (0, 1)

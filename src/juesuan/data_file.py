@@ -28,7 +28,7 @@ from juesuan.formats import DEFAULT_FORMAT, load_format
 from juesuan.model import Book, Value, custom_names
 from juesuan.money import canonical, parse_amount, refusal
 from juesuan.schema import is_flat
-from juesuan.spec import INPUT, Format, Kind, Table
+from juesuan.spec import INPUT, MAX_RECORDS, Format, Kind, Table
 
 RESERVED = {"format", "notes", "注", "科目名称"}
 
@@ -288,6 +288,8 @@ def check_code(code: str, codes: dict[str, str], where: str) -> None:
 def _load_records(book: Book, table: Table, content: Any) -> None:
     if not isinstance(content, list):
         raise InputError("须为列表", "must be a list", Location(key=table.key))
+    if len(content) > MAX_RECORDS:
+        raise too_many_records(table, Location(key=table.key), len(content))
     inputs = {c.key: c for c in table.columns() if c.is_input}
     for i, record in enumerate(content):
         where = f"{table.key}/{i + 1}"
@@ -299,6 +301,14 @@ def _load_records(book: Book, table: Table, content: Any) -> None:
             if col.required and not book.values.get((table.key, str(i + 1), col.key)):
                 raise InputError(f"缺少必填栏「{col.key}」", f"required column {col.key!r} is missing", Location(key=where))
     book.records[table.key] = len(content)
+
+
+def too_many_records(table: Table, where: Location, n: int | None = None) -> InputError:
+    """More rows in a record table than :data:`~juesuan.spec.MAX_RECORDS` (data file or sheet)."""
+    count = (f"（共 {n:,} 条）", f" ({n:,})") if n is not None else ("", "")
+    return InputError(f"「{table.key}」的记录超过上限 {MAX_RECORDS:,} 条{count[0]}",
+                      f"{table.key} has more records than the limit of {MAX_RECORDS:,}{count[1]}", where,
+                      kind="structure")
 
 
 def data_from_book(book: Book) -> dict[str, Any]:
