@@ -34,6 +34,7 @@ def check_section(facts: SectionFacts, doc: Doc,
     out += check_changes(facts, doc, flagged)
     out += check_rates(facts, doc, flagged)
     out += check_shares(facts, doc, flagged, hint)
+    out += check_share_runs(facts, doc)
     out += check_precision(facts, doc, flagged)
     return out
 
@@ -293,6 +294,9 @@ def check_changes(facts: SectionFacts, doc: Doc, flagged: set[int]) -> list[Find
     out = []
     for ch in facts.changes:
         if ch.subject is None or ch.basis not in ("上年", "预算"):
+            if _opposed(ch):  # "较上年减 0.04 万元，增 0.01%": wrong whatever it is a change of
+                flagged.add(id(ch.pct))
+                out.append(_direction_finding(facts, doc, ch, _unlinked_label(facts, ch)))
             continue
         mine: set[int] = set()
         found = _change_findings(facts, doc, ch, ch.subject, mine)
@@ -331,10 +335,9 @@ def _change_findings(facts: SectionFacts, doc: Doc, ch: Change, now: Amount, fla
                                       f"{show(v.expected)}，文中为 {show(ch.base.value)}"))
     if ch.pct is None:
         return out
-    if ch.pct_sign not in (None, 0) and ch.sign != 0 and ch.pct_sign != ch.sign:
+    if _opposed(ch):
         flagged.add(id(ch.pct))
-        out.append(finding("A-CHANGE", quotes=q, label=label,
-                           detail=f"增减额为「{ch.word}」，增减率却为「{ch.pct_word}」，方向不一致"))
+        out.append(_direction_finding(facts, doc, ch, label))
         return out
     if prior == 0:
         if c.value != 0 or ch.pct.value != 0:
@@ -361,6 +364,25 @@ def _change_findings(facts: SectionFacts, doc: Doc, ch: Change, now: Amount, fla
                        detail=f"本年 {show(now.value)}，{ch.word} {show(c.value)}，{base_word} {show(prior)}，"
                               f"增减率应为 {show(v.expected)}%，文中为 {show(ch.pct.value)}%{note_of(v)}"))
     return out
+
+
+def _opposed(ch: Change) -> bool:
+    """An amount and a rate of one change stated in opposite directions ("增加 x，下降 p%")."""
+    return ch.amount is not None and ch.pct_sign not in (None, 0) and ch.sign != 0 and ch.pct_sign != ch.sign
+
+
+def _direction_finding(facts: SectionFacts, doc: Doc, ch: Change, label: str) -> Finding:
+    return finding("A-CHANGE", quotes=[quote_at(facts, doc, ch.para, ch.start)], label=label,
+                   detail=f"增减额为「{ch.word}」，增减率却为「{ch.pct_word}」，方向不一致")
+
+
+def _unlinked_label(facts: SectionFacts, ch: Change) -> str:
+    """What a change whose amount was not found is of: the words before it, else its section."""
+    from juesuan.audit.changes import subject_words
+
+    text = facts.section.paras[ch.para].text
+    words = re.sub(r"^[^\u4e00-\u9fff“]+", "", subject_words(text, segment_span(text, ch.at)[0], ch.at))
+    return words or facts.section.title
 
 
 def check_rates(facts: SectionFacts, doc: Doc, flagged: set[int]) -> list[Finding]:
@@ -433,6 +455,31 @@ def check_shares(facts: SectionFacts, doc: Doc, flagged: set[int],
                                    b=sh.base.value,
                                    diff=w.difference,
                                    note=f"（文中说占{base_label}的 100%，两数应相等{extra}）"))
+    return out
+
+
+def check_share_runs(facts: SectionFacts, doc: Doc) -> list[Finding]:
+    """"分别为 0.72、0.02 和 0.59 亿元，占规模的 54.54%、1.51% 和 44.69%": when the amounts add up
+    to their base (1.33 ≈ 1.32, inside the rounding), their shares add up to 100% within theirs."""
+    runs: dict[int, list[Share]] = {}
+    for sh in facts.shares:
+        if sh.lead is not None:
+            runs.setdefault(id(sh.lead), []).append(sh)
+    out = []
+    for run in runs.values():
+        base = run[0].base
+        if len(run) < 2 or base is None or any(sh.amount is None or sh.base is not base for sh in run):
+            continue
+        if judge(base.fig, *sum_band(sh.amount.fig for sh in run)).status not in ("ok", "info"):  # type: ignore[union-attr]
+            continue  # not a complete breakdown of the base
+        total, band = sum_band(sh.pct for sh in run)
+        if abs(total - 100) <= band:
+            continue
+        out.append(finding("A-SHARE-SUM", quotes=[quote_at(facts, doc, run[0].para, run[0].start)],
+                           expected=Decimal(100), actual=total, difference=total - 100, tolerance=band,
+                           parts="、".join(show(sh.amount.value) for sh in run),  # type: ignore[union-attr]
+                           base_label=run[0].base_text or base.name, base=base.value,
+                           shares="、".join(f"{show(sh.pct.value)}%" for sh in run), sum=total))
     return out
 
 
