@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,17 +15,37 @@ from juesuan.export import export_book
 from juesuan.export.toc import page_texts
 from juesuan.synth import synth_department
 
-AMOUNT = re.compile(r"\d\.\d\d\b")
+# a table row in pdftotext's layout text: it shows a subject code, an amount or a 合计/总计 label
+ROW = re.compile(r"(?<![\d.,])\d{3,7}(?![\d.,])|\d\.\d\d\b|合\s*计|总\s*计")
 TOC_LINE = re.compile(r"^(?P<title>\S.*?)\s*\.{3,}\s*(?P<page>\d+)$")
 
 
-def pages_of(book, tmp_path: Path, name: str) -> list[str]:  # type: ignore[no-untyped-def]
+def pages_of(book, tmp_path: Path, name: str) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-def]
+    """The PDF's pages in reading order and in layout order (one line per printed line)."""
     pdf = tmp_path / f"{name}.pdf"
     export_book(book, tmp_path / f"{name}.docx", pdf)
-    return page_texts(pdf)
+    layout = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                            check=True).stdout.split("\f")
+    return page_texts(pdf), layout
 
 
-def check_pages(pages: list[str]) -> None:
+def table_rows(layout_page: str) -> int:
+    """Printed table rows on a page: layout lines with a subject code, an amount or 合计/总计 (not the 注 line,
+    not a line wrapped inside a cell, not the page number)."""
+    return sum(1 for ln in layout_page.splitlines()
+               if ROW.search(ln) and not ln.strip().startswith(("注", "-")))
+
+
+def test_rows_are_counted_per_printed_line_not_per_amount() -> None:
+    page = ("科目编码  科目名称  决算数   科目编码  科目名称\n    31303   补充全国社会保障基金   39999  其他支出\n"
+            "          对机关事业单位职业年金的补\n    31304\n          助\n      合计      1,569.77\n"
+            "注：本表反映部门本年度一般公共预算财政拨款项目支出明细情况。\n\n        - 40 -\n")
+    assert table_rows(page) == 3
+    assert table_rows("科目编码  科目名称\n      合计      1,569.77\n注：本表反映 2023 年\n  - 41 -\n") == 1
+
+
+def check_pages(pages_and_layout: tuple[list[str], list[str]]) -> None:
+    pages, layout = pages_and_layout
     toc = next(i for i, p in enumerate(pages) if p.strip().startswith("目录"))
     entries = []
     for i in range(toc, len(pages)):
@@ -41,9 +62,8 @@ def check_pages(pages: list[str]) -> None:
         assert re.sub(r"\s+", "", title.split("、", 1)[-1]) in text, (title, n)  # the heading is on that page
     tables = next(n for t, n in entries if t.startswith("第五部分"))
     for i in range(tables, len(pages)):
-        rows = [ln for ln in pages[i].splitlines() if AMOUNT.search(ln) and not ln.strip().startswith("注")]
-        if len(rows) == 1:  # one row of figures: only a whole (empty) table may be that short
-            assert "公开" in pages[i], (i + 1, pages[i])
+        if table_rows(layout[i]) == 1:  # one row: only a whole (empty) table may be that short
+            assert "公开" in pages[i], (i + 1, layout[i])
 
 
 def test_reference_pdf_has_a_paged_contents_and_no_lonely_row(reference_path: Path, tmp_path: Path) -> None:
