@@ -389,3 +389,18 @@ def test_small_book_exports_and_lists_what_is_missing(tmp_path: Path) -> None:
 def test_default_paths_sit_next_to_the_workbook(tmp_path: Path) -> None:
     d, p = default_paths(tmp_path / "部门.xlsx")
     assert d == tmp_path / "部门_决算公开.docx" and p == tmp_path / "部门_决算公开.pdf"
+
+
+def test_the_word_contents_shows_the_page_numbers_the_pdf_prints(exported: Exported) -> None:
+    """One conversion: LibreOffice numbers the PDF's 目录 from PAGEREF fields; the Word document's
+    fields show the same numbers (read back from the PDF) before Word updates them."""
+    from pages_support import TOC_LINE
+
+    with zipfile.ZipFile(exported.docx) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    shown = [int(n) for n in re.findall(r'PAGEREF _JsToc\d+ </w:instrText></w:r><w:r><w:fldChar '
+                                        r'w:fldCharType="separate"/></w:r><w:r><w:t>(\d+)</w:t>', xml)]
+    toc = next(i for i, p in enumerate(exported.pages) if p.strip().startswith("目录"))
+    printed = [int(m.group("page")) for p in exported.pages[toc:toc + 3]
+               for m in map(TOC_LINE.match, (ln.strip() for ln in p.splitlines())) if m]
+    assert len(shown) >= 20 and shown == printed

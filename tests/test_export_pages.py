@@ -4,36 +4,20 @@ headings, and no table row alone on a page (the reference's 公开04表 总计 r
 from __future__ import annotations
 
 import random
-import re
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from juesuan.data_file import book_from_data, read_data
 from juesuan.export import export_book
-from juesuan.export.toc import page_texts
 from juesuan.synth import synth_department
-
-# a table row in pdftotext's layout text: it shows a subject code, an amount or a 合计/总计 label
-ROW = re.compile(r"(?<![\d.,])\d{3,7}(?![\d.,])|\d\.\d\d\b|合\s*计|总\s*计")
-TOC_LINE = re.compile(r"^(?P<title>\S.*?)\s*\.{3,}\s*(?P<page>\d+)$")
+from pages_support import check_pages, pdf_pages, table_rows
 
 
 def pages_of(book, tmp_path: Path, name: str) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-def]
-    """The PDF's pages in reading order and in layout order (one line per printed line)."""
     pdf = tmp_path / f"{name}.pdf"
     export_book(book, tmp_path / f"{name}.docx", pdf)
-    layout = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
-                            check=True).stdout.split("\f")
-    return page_texts(pdf), layout
-
-
-def table_rows(layout_page: str) -> int:
-    """Printed table rows on a page: layout lines with a subject code, an amount or 合计/总计 (not the 注 line,
-    not a line wrapped inside a cell, not the page number)."""
-    return sum(1 for ln in layout_page.splitlines()
-               if ROW.search(ln) and not ln.strip().startswith(("注", "-")))
+    return pdf_pages(pdf)
 
 
 def test_rows_are_counted_per_printed_line_not_per_amount() -> None:
@@ -42,28 +26,6 @@ def test_rows_are_counted_per_printed_line_not_per_amount() -> None:
             "注：本表反映部门本年度一般公共预算财政拨款项目支出明细情况。\n\n        - 40 -\n")
     assert table_rows(page) == 3
     assert table_rows("科目编码  科目名称\n      合计      1,569.77\n注：本表反映 2023 年\n  - 41 -\n") == 1
-
-
-def check_pages(pages_and_layout: tuple[list[str], list[str]]) -> None:
-    pages, layout = pages_and_layout
-    toc = next(i for i, p in enumerate(pages) if p.strip().startswith("目录"))
-    entries = []
-    for i in range(toc, len(pages)):
-        lines = [ln.strip() for ln in pages[i].splitlines() if ln.strip()]
-        found = [TOC_LINE.match(ln) for ln in lines]
-        if i > toc and not any(found):
-            break
-        entries += [(m.group("title"), int(m.group("page"))) for m in found if m]
-    assert len(entries) >= 20, entries
-    numbers = [n for _, n in entries]
-    assert numbers == sorted(numbers)  # in document order
-    for title, n in entries:
-        text = re.sub(r"\s+", "", pages[n - 1])
-        assert re.sub(r"\s+", "", title.split("、", 1)[-1]) in text, (title, n)  # the heading is on that page
-    tables = next(n for t, n in entries if t.startswith("第五部分"))
-    for i in range(tables, len(pages)):
-        if table_rows(layout[i]) == 1:  # one row: only a whole (empty) table may be that short
-            assert "公开" in pages[i], (i + 1, layout[i])
 
 
 def test_reference_pdf_has_a_paged_contents_and_no_lonely_row(reference_path: Path, tmp_path: Path) -> None:
