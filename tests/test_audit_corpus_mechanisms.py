@@ -154,3 +154,22 @@ def test_an_unnamed_share_of_a_sangong_item_is_of_the_sangong_total(tmp_path, pc
             "支出决算为6.28万元，完成预算的34.89%。\n（二）“三公”经费支出决算具体情况说明\n"
             f"2019年度一般公共预算财政拨款“三公”经费支出决算中，因公出国（境）费支出决算0万元；公务接待费支出决算6.28万元，占{pct}。\n")
     assert rules(tmp_path, text) == ["A-SHARE"] * errors
+
+
+@pytest.mark.parametrize("culture,errors", [("850088.3", 0), ("950088.3", 1)])
+def test_parts_adding_up_to_the_base_the_head_is_a_share_of_detail_that_base(tmp_path, culture, errors) -> None:
+    """"项目支出预算 48100 元，占支出总预算的 4.43%。其中：（四类科目）": 48100 ÷ 4.43% ≈ 1085800 ±
+    rounding, which the four classes make (1085203.63): they detail 支出总预算, not 项目支出."""
+    text = ("项目支出预算48100元，占支出总预算的4.43%，同比无增减变化。其中：\n"
+            f"（一）文化旅游体育与传媒支出类科目{culture}元。\n（二）社会保障和就业支出类科目116433.12元。\n"
+            "（三）卫生健康支出类科目43897.73元。\n（四）住房保障支出类科目74784.48元。\n")
+    assert rules(tmp_path, text) == ["A-SUM-PARTS"] * errors
+
+
+@pytest.mark.parametrize("last,errors", [("6.90", 0), ("6.95", 1)])
+def test_shares_adjusted_to_add_up_to_100_are_a_warning_not_an_error(tmp_path, last, errors) -> None:
+    """78.33%、10.73%、4.04%、6.90% of one base (exactly 4.0451% and 6.8913%): each within one unit of
+    its last digit and together 100.00% — printed shares adjusted to 100%, a warning; 6.95% is not."""
+    text = ("2025年文化旅游体育与传媒支出850088.3元，占支出总预算78.33%；社会保障和就业支出116433.12元，占支出总预算10.73%；"
+            f"卫生健康支出43897.73元，占支出总预算4.04%；住房保障支出74784.48元，占支出总预算{last}%。\n")
+    assert rules(tmp_path, text) == ["A-SHARE-BASES"] * errors

@@ -232,23 +232,42 @@ def check_share_bases(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
         for (k, _, _), shares in groups.items():
             if len(shares) < 2 or len(k) < 2:
                 continue
-            bands = []
-            for sh in shares:
-                a, p = sh.amount.fig, sh.pct  # type: ignore[union-attr]
-                lo = (a.value - a.half) / (p.value + p.half) * 100
-                hi = (a.value + a.half) / (p.value - p.half) * 100 if p.value > p.half else None
-                bands.append((lo, hi))
-            lo = max(b[0] for b in bands)
-            his = [b[1] for b in bands if b[1] is not None]
-            if not his or lo < min(his):
+            if _bases_meet(shares, 1):
                 continue
+            severity, note = None, ""
+            if _bases_meet(shares, 3) and _to_hundred(shares):
+                # "78.33%、10.73%、4.04%、6.90%" (= 100.00): each off by at most one in its last digit —
+                # the printed shares were adjusted to add up to 100%, not miscomputed
+                severity, note = WARNING, "（各比重合计凑足 100%，似为尾数调整）"
             implied = "、".join(f"{show(rounded(sh.amount.value * 100 / sh.pct.value, 2))}（{sh.label} {show(sh.amount.value)}"  # type: ignore[union-attr]
                                 f" ÷ {show(sh.pct.value)}%）" for sh in shares)
             out.append(finding("A-SHARE-BASES", quotes=[quote_at(facts, doc, sh.para, sh.start) for sh in shares],
+                               severity=severity,
                                shares="、".join(f"「{sh.label}」占 {show(sh.pct.value)}%" for sh in shares),
                                base_label=base_name(shares[0].base_text), bases=implied,
-                               note=f"；各比重之和 {show(sum(sh.pct.value for sh in shares))}%"))
+                               note=f"；各比重之和 {show(sum(sh.pct.value for sh in shares))}%{note}"))
     return out
+
+
+def _bases_meet(shares: list[Share], halves: int) -> bool:
+    """Whether one base lies in every share's interval (its amount and percentage as printed,
+    the percentage widened to ``halves`` half-units of its last digit)."""
+    bands = []
+    for sh in shares:
+        a, p = sh.amount.fig, sh.pct  # type: ignore[union-attr]
+        h = p.half * halves
+        lo = (a.value - a.half) / (p.value + h) * 100
+        hi = (a.value + a.half) / (p.value - h) * 100 if p.value > h else None
+        bands.append((lo, hi))
+    lo = max(b[0] for b in bands)
+    his = [b[1] for b in bands if b[1] is not None]
+    return not his or lo < min(his)
+
+
+def _to_hundred(shares: list[Share]) -> bool:
+    """Whether the shares, or all but one of them, add up to exactly 100% as printed."""
+    total = sum(sh.pct.value for sh in shares)
+    return total == 100 or any(total - sh.pct.value == 100 for sh in shares)
 
 
 SIDE_RX = re.compile(r"^(?:本年度?)?(?P<fiscal>财政拨款)?(?P<side>收入|支出)(?:决算)?总计$|^(?P<plain>总收入|总支出)$")

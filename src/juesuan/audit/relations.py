@@ -86,7 +86,7 @@ def check_lists(facts: SectionFacts, doc: Doc) -> list[Finding]:
         if lst.pair:
             out += _check_pair(facts, doc, lst, q)
             continue
-        out += _check_sum(lst, q)
+        out += _check_sum(lst, q, facts)
         if lst.complete:
             out += _list_budget(facts, doc, lst, q)
             out += _list_changes(facts, doc, lst, q, changes)
@@ -129,14 +129,27 @@ def _sangong_scope(lst: ListStmt, q: Quotes) -> tuple[list[Item], list[Finding]]
                           extra="、".join(f"{it.amount.name} {show(it.amount.value)}" for it in extra), sum=without)]
 
 
-def _check_sum(lst: ListStmt, q: Quotes) -> list[Finding]:
+def _details_base(facts: SectionFacts, lst: ListStmt, total: Decimal, band: Decimal) -> bool:
+    """"项目支出 48100 元，占支出总预算的 4.43%。其中：A…，B…": parts adding up to the base its
+    head is a share of (48100 ÷ 4.43% ≈ their 1085203.63) detail that base, not the head."""
+    for sh in facts.shares:
+        if sh.amount is lst.head and sh.base_text and sh.pct.value > sh.pct.half:
+            a, p = sh.amount.fig, sh.pct
+            lo = (a.value - a.half) / (p.value + p.half) * 100
+            hi = (a.value + a.half) / (p.value - p.half) * 100
+            if lo - band <= total <= hi + band:
+                return True
+    return False
+
+
+def _check_sum(lst: ListStmt, q: Quotes, facts: SectionFacts) -> list[Finding]:
     head = lst.head
     items, scope = _sangong_scope(lst, q)
     if scope or len(items) < len(lst.items):
         return scope
     total, band = sum_band(it.amount.fig for it in lst.items)
     v = judge(head.fig, total, band)
-    if v.ok:
+    if v.ok or v.status != "info" and total > head.value and _details_base(facts, lst, total, band):
         return []
     if lst.alt_items and judge(head.fig, *sum_band(it.amount.fig for it in lst.alt_items)).status in ("ok", "info"):
         return []  # one item per ；-clause adds up: the other figures were the items' details
