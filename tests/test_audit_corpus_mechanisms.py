@@ -173,3 +173,11 @@ def test_shares_adjusted_to_add_up_to_100_are_a_warning_not_an_error(tmp_path, l
     text = ("2025年文化旅游体育与传媒支出850088.3元，占支出总预算78.33%；社会保障和就业支出116433.12元，占支出总预算10.73%；"
             f"卫生健康支出43897.73元，占支出总预算4.04%；住房保障支出74784.48元，占支出总预算{last}%。\n")
     assert rules(tmp_path, text) == ["A-SHARE-BASES"] * errors
+
+
+@pytest.mark.parametrize("label,errors", [("平均每辆车的运行维护费用为", 0), ("公务接待费为", 1)])
+def test_a_per_unit_figure_is_part_of_no_total(tmp_path, label, errors) -> None:
+    """"决算数为 2488.79 万元，其中公务用车购置及运行费 1229.65 万元，平均每辆车 5.41 万元": one part
+    and a per-unit average (1114.65 / 206), not two parts adding up to 1235.06."""
+    text = f"2010年“三公经费”决算数为2488.79万元，其中公务用车购置及运行费达1229.65万元，{label}5.41万元。\n"
+    assert rules(tmp_path, text) == ["A-SUM-PARTS"] * errors

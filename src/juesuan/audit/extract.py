@@ -195,6 +195,7 @@ FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本�
 
 RATE_BUDGET_LABEL = re.compile(r"完成了?(?:年初|全年|调整后?)?预算(?:数)?为?$")
 THRESHOLDS = ("（含）以上", "以上", "以下")  # after a figure: a threshold ("单价100万元以上")
+PER_UNIT_LABEL = re.compile(r"平均|人均|户均|车均|单车|每[辆人户个台次件套项]")
 ROUGH_LABEL = re.compile(r"(?:突破|超过|逾|不足|近|约)$")  # "首次突破 2 万亿元": a mark passed, not the figure
 CHANGE_LABEL_RX = re.compile(r"(差值|差额|差异)(?:为|是)?$")
 DONE_RX = re.compile(r"完成|执行")
@@ -270,6 +271,8 @@ def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para, para_year: i
             role, in_rate = "budget", True  # "完成预算 0 万元的--%": a rate's budget, its rate not a figure
         elif label.endswith("单价") or text.startswith(THRESHOLDS, f.end) or ROUGH_LABEL.search(label):
             role = "threshold"
+        elif PER_UNIT_LABEL.search(label):
+            role = "average"  # "平均每辆车运行维护费 5.41 万元": per unit, part of no total
         else:
             role = _label_role(label)
         facts.amounts.append(Amount(f, role, label, "", i, at, year_by(marks, at, para_year), in_rate))

@@ -113,7 +113,8 @@ class Amount:
     """A money or count figure in a paragraph, with its role and what it is an amount of.
 
     role: ``actual`` (决算/执行数/a stated amount), ``budget`` (预算), ``change`` (增减额),
-    ``prior`` (上年数), ``reason`` (inside a 变动原因 text), ``threshold`` (单价100万元以上).
+    ``prior`` (上年数), ``reason`` (inside a 变动原因 text), ``threshold`` (单价100万元以上, 突破2万亿元),
+    ``average`` (平均每辆车 5.41 万元: per unit, part of no total).
     """
 
     fig: Figure
