@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 from types import ModuleType
 
@@ -26,6 +27,7 @@ from juesuan.export import page
 from juesuan.export.package import WordDocument
 from juesuan.export.wordxml import paragraph
 from juesuan.synth import write_synth
+from pages_support import check_pages, pdf_pages
 
 N = 4
 
@@ -97,6 +99,25 @@ def test_a_libreoffice_worker_killed_mid_batch_costs_no_pdf_and_the_summary_is_r
     assert not list(out.glob(".juesuan-pdf-*"))  # the staging folder is gone
     assert f"Word + PDF {N}" in stdout and "已导出 Word/PDF" in stderr  # progress and the totals shown
     assert "UNO" not in stderr  # the long-lived workers, not the fallback
+
+
+def test_a_batch_pdf_has_a_paged_contents_from_its_one_conversion(tmp_path: Path, lo: ModuleType,
+                                                                 uno_bridge: None) -> None:
+    """The batch converts each document once (no first layout to read the pages from): the 目录's
+    PAGEREF fields to the headings' bookmarks are numbered by LibreOffice as it lays the pages out."""
+    import io
+
+    from juesuan.batch.progress import Progress
+    from juesuan.batch.runner import run_batch
+
+    write_synth(1, tmp_path / "in", seed=11)
+    quiet = Progress(0, tmp_path / "batch.log", stream=io.StringIO(), tty=False)
+    (outcome,) = run_batch(tmp_path / "in", tmp_path / "out", jobs=1, force=True, export=True,
+                           progress=quiet).outcomes
+    with zipfile.ZipFile(outcome.docx) as z:
+        docx_xml = z.read("word/document.xml").decode("utf-8")
+    assert docx_xml.count("PAGEREF _JsToc") == docx_xml.count('w:name="_JsToc') >= 20  # a field per heading
+    check_pages(pdf_pages(Path(outcome.pdf)))
 
 
 def test_a_hung_long_lived_libreoffice_is_replaced_at_the_time_limit_and_the_document_converted(

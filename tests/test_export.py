@@ -168,6 +168,27 @@ def test_wide_tables_are_landscape_on_a4(exported: Exported) -> None:
         assert {round(section.page_width.cm, 1), round(section.page_height.cm, 1)} == {21.0, 29.7}
 
 
+def shown_wrapped(text: str, page: str, most: int = 3) -> bool:
+    """``text`` is on ``page`` (pdftotext), in one piece or wrapped in its cell over up to ``most`` lines
+    (pdftotext may put a cell's second line apart from its first: each piece is then a line of its own)."""
+    if squash(text) in squash(page):
+        return True
+    lines = {squash(line) for line in page.splitlines() if line.strip()}
+    want = squash(text)
+
+    def split(rest: str, left: int) -> bool:
+        return rest in lines or left > 1 and any(rest[:i] in lines and split(rest[i:], left - 1)
+                                                 for i in range(1, len(rest)))
+    return split(want, most)
+
+
+def test_a_header_wrapped_in_its_cell_is_found_only_when_every_piece_is_a_line_of_the_page() -> None:
+    assert shown_wrapped("对附属单位补助支出", "项目\n对附属单位补助支\n合计\n出\n")
+    assert shown_wrapped("对附属单位补助支出", "经营支出对附属单位补助支出")
+    assert not shown_wrapped("对附属单位补助支出", "项目\n对附属单位补助支\n合计\n")  # its last piece is missing
+    assert not shown_wrapped("对附属单位补助支出", "对\n合计\n附\n合计\n属\n合计\n单位补助支出\n")  # four pieces
+
+
 def test_each_tables_rightmost_header_is_on_its_title_page_inside_the_page(exported: Exported) -> None:
     """The last column's header appears on the page of the title, and no word runs past the edge."""
     bbox = subprocess.run(["pdftotext", "-bbox", str(exported.pdf), "-"], capture_output=True, text=True,
@@ -179,7 +200,7 @@ def test_each_tables_rightmost_header_is_on_its_title_page_inside_the_page(expor
         assert title_pages, table.title
         page = title_pages[0]
         last = table.blocks[-1].columns[-1].path[-1]
-        assert squash(last) in squash(exported.pages[page]), (table.key, last)
+        assert shown_wrapped(last, exported.pages[page]), (table.key, last)
         width, _, words = pages[page]
         right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', words))
         assert right <= float(width) - 28, (table.key, right, width)  # inside a 1 cm margin at least
@@ -300,7 +321,16 @@ def test_chinese_fonts_are_named_explicitly(exported: Exported) -> None:
     defaults = styles.element.find(qn("w:docDefaults"))
     assert defaults.find(f".//{qn('w:lang')}").get(qn("w:eastAsia")) == "zh-CN"
     pdffonts = subprocess.run(["pdffonts", str(exported.pdf)], capture_output=True, text=True).stdout
-    assert "CJK" in pdffonts and "DejaVu" not in pdffonts  # Chinese printed with a CJK face, never a fallback
+    assert "DejaVu" not in pdffonts  # Chinese printed with a Chinese face, never a fallback
+
+
+def test_pdf_prints_song_with_the_ming_stand_in_and_hei_with_the_sans_one_as_truetype(exported: Exported) -> None:
+    """The Makefile installs the Arphic and WenQuanYi faces: 宋体/仿宋 print in AR PL UMing, 黑体 in
+    WenQuanYi Micro Hei,楷体 in AR PL UKai, each embedded as a TrueType subset (no Noto CFF → Type 1)."""
+    rows = subprocess.run(["pdffonts", str(exported.pdf)], capture_output=True, text=True).stdout.splitlines()[2:]
+    faces = {row.split()[0].split("+", 1)[-1]: row.split()[1] for row in rows}
+    assert {"UMingCN", "WenQuanYiMicroHei", "UKaiCN"} <= set(faces), faces
+    assert all(kind == "TrueType" for kind in faces.values()), faces
 
 
 def test_cover_and_contact_come_from_unit_info(exported: Exported, reference_book) -> None:
@@ -359,3 +389,18 @@ def test_small_book_exports_and_lists_what_is_missing(tmp_path: Path) -> None:
 def test_default_paths_sit_next_to_the_workbook(tmp_path: Path) -> None:
     d, p = default_paths(tmp_path / "部门.xlsx")
     assert d == tmp_path / "部门_决算公开.docx" and p == tmp_path / "部门_决算公开.pdf"
+
+
+def test_the_word_contents_shows_the_page_numbers_the_pdf_prints(exported: Exported) -> None:
+    """One conversion: LibreOffice numbers the PDF's 目录 from PAGEREF fields; the Word document's
+    fields show the same numbers (read back from the PDF) before Word updates them."""
+    from pages_support import TOC_LINE
+
+    with zipfile.ZipFile(exported.docx) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    shown = [int(n) for n in re.findall(r'PAGEREF _JsToc\d+ </w:instrText></w:r><w:r><w:fldChar '
+                                        r'w:fldCharType="separate"/></w:r><w:r><w:t>(\d+)</w:t>', xml)]
+    toc = next(i for i, p in enumerate(exported.pages) if p.strip().startswith("目录"))
+    printed = [int(m.group("page")) for p in exported.pages[toc:toc + 3]
+               for m in map(TOC_LINE.match, (ln.strip() for ln in p.splitlines())) if m]
+    assert len(shown) >= 20 and shown == printed

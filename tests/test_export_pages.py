@@ -4,46 +4,28 @@ headings, and no table row alone on a page (the reference's 公开04表 总计 r
 from __future__ import annotations
 
 import random
-import re
 from pathlib import Path
 
 import pytest
 
 from juesuan.data_file import book_from_data, read_data
 from juesuan.export import export_book
-from juesuan.export.toc import page_texts
 from juesuan.synth import synth_department
-
-AMOUNT = re.compile(r"\d\.\d\d\b")
-TOC_LINE = re.compile(r"^(?P<title>\S.*?)\s*\.{3,}\s*(?P<page>\d+)$")
+from pages_support import check_pages, pdf_pages, table_rows
 
 
-def pages_of(book, tmp_path: Path, name: str) -> list[str]:  # type: ignore[no-untyped-def]
+def pages_of(book, tmp_path: Path, name: str) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-def]
     pdf = tmp_path / f"{name}.pdf"
     export_book(book, tmp_path / f"{name}.docx", pdf)
-    return page_texts(pdf)
+    return pdf_pages(pdf)
 
 
-def check_pages(pages: list[str]) -> None:
-    toc = next(i for i, p in enumerate(pages) if p.strip().startswith("目录"))
-    entries = []
-    for i in range(toc, len(pages)):
-        lines = [ln.strip() for ln in pages[i].splitlines() if ln.strip()]
-        found = [TOC_LINE.match(ln) for ln in lines]
-        if i > toc and not any(found):
-            break
-        entries += [(m.group("title"), int(m.group("page"))) for m in found if m]
-    assert len(entries) >= 20, entries
-    numbers = [n for _, n in entries]
-    assert numbers == sorted(numbers)  # in document order
-    for title, n in entries:
-        text = re.sub(r"\s+", "", pages[n - 1])
-        assert re.sub(r"\s+", "", title.split("、", 1)[-1]) in text, (title, n)  # the heading is on that page
-    tables = next(n for t, n in entries if t.startswith("第五部分"))
-    for i in range(tables, len(pages)):
-        rows = [ln for ln in pages[i].splitlines() if AMOUNT.search(ln) and not ln.strip().startswith("注")]
-        if len(rows) == 1:  # one row of figures: only a whole (empty) table may be that short
-            assert "公开" in pages[i], (i + 1, pages[i])
+def test_rows_are_counted_per_printed_line_not_per_amount() -> None:
+    page = ("科目编码  科目名称  决算数   科目编码  科目名称\n    31303   补充全国社会保障基金   39999  其他支出\n"
+            "          对机关事业单位职业年金的补\n    31304\n          助\n      合计      1,569.77\n"
+            "注：本表反映部门本年度一般公共预算财政拨款项目支出明细情况。\n\n        - 40 -\n")
+    assert table_rows(page) == 3
+    assert table_rows("科目编码  科目名称\n      合计      1,569.77\n注：本表反映 2023 年\n  - 41 -\n") == 1
 
 
 def test_reference_pdf_has_a_paged_contents_and_no_lonely_row(reference_path: Path, tmp_path: Path) -> None:

@@ -175,11 +175,25 @@ def test_picture_size_reads_png_and_jpeg_and_refuses_anything_else():
 
 def test_font_stand_ins_for_this_machine_are_valid_profile_items():
     pairs = missing_fonts()
-    assert set(pairs) >= {"宋体", "黑体"}  # a machine with fonts-noto-cjk and no Windows fonts
-    assert set(pairs.values()) <= set(FALLBACKS.values())
+    assert set(pairs) >= {"宋体", "黑体"}  # a machine with the Makefile's fonts and no Windows fonts
+    assert set(pairs.values()) <= {face for faces in FALLBACKS.values() for face in faces}
     root = etree.fromstring(f'<oor:items xmlns:oor="http://openoffice.org/2001/registry">'
                             f'{substitution_registry(pairs)}</oor:items>'.encode())
     assert len(root) == len(pairs) + 1
+
+
+def test_each_missing_font_takes_the_first_installed_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    from juesuan.export import fonts
+
+    monkeypatch.setattr(fonts, "installed_families", lambda: {"Noto Serif CJK SC", "Noto Sans CJK SC", "AR PL UMing CN"})
+    assert fonts.missing_fonts() == {"宋体": "AR PL UMing CN", "仿宋": "AR PL UMing CN", "楷体": "AR PL UMing CN",
+                                     "黑体": "Noto Sans CJK SC", "SimSun": "AR PL UMing CN",
+                                     "FangSong": "AR PL UMing CN", "KaiTi": "AR PL UMing CN",
+                                     "SimHei": "Noto Sans CJK SC"}
+    monkeypatch.setattr(fonts, "installed_families", lambda: {"宋体", "Noto Serif CJK SC"})
+    assert fonts.missing_fonts() == {"仿宋": "Noto Serif CJK SC", "楷体": "Noto Serif CJK SC",
+                                     "SimSun": "Noto Serif CJK SC", "FangSong": "Noto Serif CJK SC",
+                                     "KaiTi": "Noto Serif CJK SC"}  # 宋体 installed: kept; no sans face: 黑体 left
 
 
 def test_cover_shows_a_placeholder_for_each_missing_entry(small):

@@ -29,9 +29,10 @@ NUM = r"\d+(?:\.\d+)?"
 ZERO_WORDS = ("持平", "无变化", "无差异", "相同", "无增减变化", "无增减", "无增减变动")
 DIR_RX = re.compile(
     rf"(?P<dir>增加（减少）|减少（增加）|增长（下降）|下降（增长）|增（减）|增加|减少|增长|下降|上升|降低|节约|超支|压减"
-    rf"|减|增(?!长|加)|无增减变化|无增减变动|无增减|持平|无变化|无差异)了?"
+    rf"|增收|减收|增支|减支|减|增(?!长|加)|无增减变化|无增减变动|无增减|持平|无变化|无差异)了?"
     rf"(?:(?P<amt>{NUM})(?P<unit>万元|亿元|元)|(?P<pct1>{NUM})%)?"
-    rf"(?:[，（]?(?:幅度|比例|比率)?(?P<dir2>增加|减少|增长|下降|上升|降低)了?(?:幅度)?(?:为|达)?(?P<pct>{NUM})%）?)?")
+    rf"(?:[，（]?(?:幅度|比例|比率)?(?P<dir2>增加|减少|增长|下降|上升|降低|增幅|减幅|降幅|增|减)了?(?:幅度)?"
+    rf"(?:为|达)?(?P<pct>{NUM})%）?)?")
 DIR_HINTS = ("增", "减", "降", "升", "节约", "超支", "持平", "无变化", "无差异")  # one is in every DIR_RX match
 
 
@@ -267,6 +268,12 @@ def read_changes(facts: SectionFacts, i: int, text: str, reasons: Sequence[tuple
             else:
                 basis = "其他"
         amount = _fig(amt, m.start("amt"), m.group("unit")) if amt else None
+        last = facts.changes[-1] if facts.changes else None
+        if amount is not None and not (pct or pct1) and last is not None and last.para == i and last.amount is None \
+                and last.pct is not None and text[last.end:m.start()] in ("，", "、") and last.basis == basis:
+            # "同比增长 10.85%，增收 2798 万元": the rate, then its amount — one change
+            last.amount, last.word, last.sign, last.end = amount, word, sign_of(word), m.end()
+            continue
         pct_text = pct or pct1
         pct_fig = _fig(pct_text, m.start("pct") if pct else m.start("pct1"), "%") if pct_text else None
         ch = Change(basis, sign_of(word), word, amount, pct_fig, m.group("dir2") or (word if pct1 else None),
@@ -358,7 +365,7 @@ def link_change(facts: SectionFacts, ch: Change, first_in_block: Amount | None) 
     money = ch.amount is not None
     roles = ("actual", "budget")
     own = [a for a in facts.in_para(ch.para) if seg_start <= a.at < ch.at and a.role in roles
-           and (not money or a.fig.is_money)]
+           and (not money or a.fig.is_money) and not a.in_rate]  # (a rate's own budget changes nothing)
     if own:
         ch.subject = own[-1]
     else:
@@ -370,6 +377,14 @@ def link_change(facts: SectionFacts, ch: Change, first_in_block: Amount | None) 
             ch.subject = same_year[-1] if same_year else None
         else:
             ch.subject = first_in_block
+    if ch.subject is not None and ch.subject.role == "budget" and ch.basis == "上年":
+        # "A 预算为 x，支出决算为 y，完成预算的 p%；较上年减少 c": a final is compared with last
+        # year's final — the actual stated after the budget in the change's sentence, if any
+        s, _ = sentence_span(text, ch.at)
+        later = [a for a in facts.in_para(ch.para) if a.role == "actual" and max(s, ch.subject.at) < a.at < ch.at
+                 and (not money or a.fig.is_money)]
+        if later:
+            ch.subject = later[-1]
     if ch.basis == "上年预算":
         ch.basis = "上年" if ch.subject is not None and ch.subject.role == "budget" else "其他"
     if ch.subject is None or ch.base is not None:

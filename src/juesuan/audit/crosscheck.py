@@ -134,10 +134,29 @@ def hint_for(all_facts: list[SectionFacts]) -> Callable[[Decimal, Amount], str]:
 
 # ------------------------------------------------------------------ bases of shares
 
+def _sangong_totals(all_facts: list[SectionFacts]) -> list[tuple[int, int, int, Amount]]:
+    """(section index, paragraph, offset, amount) of each 三公 total stated in a 三公 section."""
+    from juesuan.audit.vocab import item_of
+
+    return [(n, a.para, a.at, a) for n, facts in enumerate(all_facts) if facts.kind == "sangong"
+            for a in facts.amounts if a.role == "actual" and a.fig.is_money and item_of(a.name) == "sangong_total"]
+
+
 def resolve_bases(all_facts: list[SectionFacts], doc: Doc) -> None:
-    """Find the named base of each share, in its section first, then through concept aliases."""
-    for facts in all_facts:
+    """Find the named base of each share, in its section first, then through concept aliases; an
+    unnamed share of a 三公 item in a 三公 section without a total of its own is of the 三公 total."""
+    from juesuan.audit.vocab import SANGONG_ITEMS, item_of
+
+    totals: list[tuple[int, int, int, Amount]] | None = None
+    for n, facts in enumerate(all_facts):
         for sh in facts.shares:
+            if not sh.base_text and sh.base is None and sh.amount is not None and facts.kind == "sangong" \
+                    and item_of(sh.amount.name) in SANGONG_ITEMS[1:]:
+                if totals is None:
+                    totals = _sangong_totals(all_facts)
+                before = [t[3] for t in totals if (t[0], t[1], t[2]) < (n, sh.para, sh.start)]
+                if before and before[-1] is not sh.amount:
+                    sh.base, sh.base_where = before[-1], "“三公”经费合计"
             if not sh.base_text or sh.base is not None:
                 continue
             base = _in_section(facts, sh)
@@ -193,6 +212,11 @@ def check(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
     return out
 
 
+# A base each share names for its own item: "占同类产品采购规模的 86.9%" (each product's own
+# category), "占调整预算 105.47%" (each item's own budget: a completion rate) — no common base.
+OWN_BASE = re.compile(r"^同类|^(?:年初|全年|调整后?的?)?预算数?$")
+
+
 def check_share_bases(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
     """Shares of one named base that is not stated ("基本支出 x 元，占一般公共预算支出的 84.06%；
     项目支出 y 元，占一般公共预算支出的 19.62%"): each implies the base lies in an interval (its
@@ -201,29 +225,49 @@ def check_share_bases(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
     for facts in all_facts:
         groups: dict[tuple[str, str, int | None], list[Share]] = {}
         for sh in facts.shares:
-            if sh.base is None and sh.base_text and sh.amount is not None and sh.pct.value > 0:
+            if sh.base is None and sh.base_text and sh.amount is not None and sh.pct.value > 0 \
+                    and not OWN_BASE.search(base_name(sh.base_text)):
                 k = re.sub(r"预算$", "", key(base_name(sh.base_text)))
                 groups.setdefault((k, "", sh.amount.year), []).append(sh)
         for (k, _, _), shares in groups.items():
             if len(shares) < 2 or len(k) < 2:
                 continue
-            bands = []
-            for sh in shares:
-                a, p = sh.amount.fig, sh.pct  # type: ignore[union-attr]
-                lo = (a.value - a.half) / (p.value + p.half) * 100
-                hi = (a.value + a.half) / (p.value - p.half) * 100 if p.value > p.half else None
-                bands.append((lo, hi))
-            lo = max(b[0] for b in bands)
-            his = [b[1] for b in bands if b[1] is not None]
-            if not his or lo < min(his):
+            if _bases_meet(shares, 1):
                 continue
+            severity, note = None, ""
+            if _bases_meet(shares, 3) and _to_hundred(shares):
+                # "78.33%、10.73%、4.04%、6.90%" (= 100.00): each off by at most one in its last digit —
+                # the printed shares were adjusted to add up to 100%, not miscomputed
+                severity, note = WARNING, "（各比重合计凑足 100%，似为尾数调整）"
             implied = "、".join(f"{show(rounded(sh.amount.value * 100 / sh.pct.value, 2))}（{sh.label} {show(sh.amount.value)}"  # type: ignore[union-attr]
                                 f" ÷ {show(sh.pct.value)}%）" for sh in shares)
             out.append(finding("A-SHARE-BASES", quotes=[quote_at(facts, doc, sh.para, sh.start) for sh in shares],
+                               severity=severity,
                                shares="、".join(f"「{sh.label}」占 {show(sh.pct.value)}%" for sh in shares),
                                base_label=base_name(shares[0].base_text), bases=implied,
-                               note=f"；各比重之和 {show(sum(sh.pct.value for sh in shares))}%"))
+                               note=f"；各比重之和 {show(sum(sh.pct.value for sh in shares))}%{note}"))
     return out
+
+
+def _bases_meet(shares: list[Share], halves: int) -> bool:
+    """Whether one base lies in every share's interval (its amount and percentage as printed,
+    the percentage widened to ``halves`` half-units of its last digit)."""
+    bands = []
+    for sh in shares:
+        a, p = sh.amount.fig, sh.pct  # type: ignore[union-attr]
+        h = p.half * halves
+        lo = (a.value - a.half) / (p.value + h) * 100
+        hi = (a.value + a.half) / (p.value - h) * 100 if p.value > h else None
+        bands.append((lo, hi))
+    lo = max(b[0] for b in bands)
+    his = [b[1] for b in bands if b[1] is not None]
+    return not his or lo < min(his)
+
+
+def _to_hundred(shares: list[Share]) -> bool:
+    """Whether the shares, or all but one of them, add up to exactly 100% as printed."""
+    total = sum(sh.pct.value for sh in shares)
+    return total == 100 or any(total - sh.pct.value == 100 for sh in shares)
 
 
 SIDE_RX = re.compile(r"^(?:本年度?)?(?P<fiscal>财政拨款)?(?P<side>收入|支出)(?:决算)?总计$|^(?P<plain>总收入|总支出)$")

@@ -33,6 +33,7 @@ from juesuan.audit.model import (Amount, Change, Claim, CountSum, Doc, Item, Lis
                                  Skip, _stops, segment_span, sentence_span, sign_of)
 from juesuan.audit.sections import Para, Section
 from juesuan.audit.text import COUNT_UNITS, FIGURE_RX, Figure, figure_at, parse_figure
+from juesuan.audit.tolerance import judge, sum_band
 
 NUM = r"\d+(?:\.\d+)?"
 REASON_RX = re.compile(r"(?:变动|差异|增减变化|变化|增减)?(?:的)?原因(?:是|为|主要是|主要为|如下|分析)?[：:]?"
@@ -44,9 +45,10 @@ CHANGE_RX = re.compile(
     rf"{BASIS}[，]?(?P<filler>[^，。；\d%]{{0,12}}?)(?P<dir>{DIRS})了?"
     rf"(?:(?P<amt>{NUM})(?P<unit>万元|亿元|元)|(?P<pct1>{NUM})%)?"
     rf"(?:[，（]?(?:幅度|比例)?(?P<dir2>增加|减少|增长|下降|上升|降低)了?(?:幅度)?(?:为|达)?(?P<pct>{NUM})%）?)?")
-RATE_RX = re.compile(rf"完成了?(?:年初|全年|调整后?)?预算(?:数)?的?(?P<pct>{NUM})%"
+RATE_RX = re.compile(rf"完成了?(?:年初|全年|调整后?)?预算(?:数)?(?:为?(?P<bamt>{NUM})(?P<bunit>万元|亿元|元)的)?的?(?P<pct>{NUM})%"
                      rf"|(?:预算)?(?:执行|完成)(?:率|进度)(?:为|达到|达)?(?P<pct2>{NUM})%")
 SHARE_RX = re.compile(rf"(?:所)?占(?P<base>[^，。；%\d]{{0,40}}?)(?:的)?(?:比重|比例|份额)?(?:为|是|达)?(?P<pct>{NUM})%")
+MORE_PCTS_RX = re.compile(rf"(?:(?:[、，]|和|及|与)\s*{NUM}%)+")  # "、q% 和 r%" after a share
 LIST_WORDS = ("包括", "主要有", "其中", "分别")  # one is in every LIST_RX match
 
 
@@ -191,7 +193,10 @@ def _fig(text: str, start: int, unit: str) -> Figure:
 FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|预算单位|部门预算|预算管理")
 
 
+RATE_BUDGET_LABEL = re.compile(r"完成了?(?:年初|全年|调整后?)?预算(?:数)?为?$")
 THRESHOLDS = ("（含）以上", "以上", "以下")  # after a figure: a threshold ("单价100万元以上")
+PER_UNIT_LABEL = re.compile(r"平均|人均|户均|车均|单车|每[辆人户个台次件套项]")
+ROUGH_LABEL = re.compile(r"(?:突破|超过|逾|不足|近|约)$")  # "首次突破 2 万亿元": a mark passed, not the figure
 CHANGE_LABEL_RX = re.compile(r"(差值|差额|差异)(?:为|是)?$")
 DONE_RX = re.compile(r"完成|执行")
 PRIOR_LABEL_RX = re.compile(r"上年(?:决算)?(?:数)?(?:为|是)?$")
@@ -214,6 +219,7 @@ def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para, para_year: i
     text = p.text
     reasons = _reason_spans(text)
     claimed: list[tuple[int, int]] = []
+    stated: dict[int, Rate] = {}  # where a rate prints its own budget → the rate
     first_new = len(facts.amounts)  # paragraph i's amounts are all appended below (read once, in order)
     read_sides(facts, i, text, claimed, para_year or doc.year)
     read_changes(facts, i, text, reasons, claimed, doc.year)
@@ -224,15 +230,33 @@ def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para, para_year: i
         g = "pct" if m.group("pct") else "pct2"
         facts.rates.append(Rate(_fig(m.group(g), m.start(g), "%"), i, m.start(), m.end()))
         claimed.append((m.start(), m.end()))
+        if m.group("bamt"):  # "完成全年预算 84.82 万元的 73.2%": the budget is printed inside the rate
+            stated[m.start("bamt")] = facts.rates[-1]
     for m in SHARE_RX.finditer(text) if "占" in text and "%" in text else ():  # (in every match)
         if _inside(m.start(), reasons) or _inside(m.start("pct"), claimed):
             continue
         base = re.sub(r"^(比重|比例|比)", "", m.group("base")).strip()
-        facts.shares.append(Share(_fig(m.group("pct"), m.start("pct"), "%"), base, "", i, m.start(), m.end()))
+        first = Share(_fig(m.group("pct"), m.start("pct"), "%"), base, "", i, m.start(), m.end())
+        facts.shares.append(first)
         claimed.append((m.start(), m.end()))
+        more = MORE_PCTS_RX.match(text, m.end())
+        if more:  # "分别为 a、b 和 c 亿元，占…的 p%、q% 和 r%": one share per amount, in order
+            pcts = list(re.finditer(rf"({NUM})%", more.group(0)))
+            first.lead, first.run = first, len(pcts) + 1
+            for k, pm in enumerate(pcts, 1):
+                at = more.start() + pm.start(1)
+                facts.shares.append(Share(_fig(pm.group(1), at, "%"), base, "", i, at, more.start() + pm.end(),
+                                          lead=first, rank=k, run=first.run))
+            claimed.append((more.start(), more.end()))
     bounds = None  # (what each figure's label is cut at: once per paragraph, at its first figure)
     marks = _year_marks(text)
     for m in FIGURE_RX.finditer(text):  # as figures(text), parsing only the figures kept
+        if stated and m.start() in stated:
+            budget = Amount(parse_figure(m), "budget", "预算数", "", i, m.start(), year_by(marks, m.start(), para_year),
+                            in_rate=True)
+            stated[m.start()].budget = budget
+            facts.amounts.append(budget)
+            continue
         if m.group("unit") == "%" or claimed and _inside(m.start(), claimed):
             continue
         f = parse_figure(m)
@@ -240,13 +264,18 @@ def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para, para_year: i
         if bounds is None:
             bounds = _stops(text, BOUNDARY)
         label = _label(text, at, p, bounds)
+        in_rate = False
         if reasons and _inside(at, reasons):
             role = "reason"
-        elif label.endswith("单价") or text.startswith(THRESHOLDS, f.end):
+        elif RATE_BUDGET_LABEL.search(label) and text.startswith("的", f.end):
+            role, in_rate = "budget", True  # "完成预算 0 万元的--%": a rate's budget, its rate not a figure
+        elif label.endswith("单价") or text.startswith(THRESHOLDS, f.end) or ROUGH_LABEL.search(label):
             role = "threshold"
+        elif PER_UNIT_LABEL.search(label):
+            role = "average"  # "平均每辆车运行维护费 5.41 万元": per unit, part of no total
         else:
             role = _label_role(label)
-        facts.amounts.append(Amount(f, role, label, "", i, at, year_by(marks, at, para_year)))
+        facts.amounts.append(Amount(f, role, label, "", i, at, year_by(marks, at, para_year), in_rate))
     for a in facts.amounts[first_new:]:
         if a.para == i and not a.name:
             a.name = _name(a, facts, doc)
@@ -360,7 +389,7 @@ def _read_claims(facts: SectionFacts, i: int, p: Para, own: list[Change] | None 
                                           i, offset, m.end("dir"), of))
 
 
-LABEL_UNITS = r"(?:万元|亿元|元|%|个|辆|批次|人次|台（套）|台|套|人|次|项|件|份|名)"
+LABEL_UNITS = r"(?:万亿元|万元|亿元|元|%|个|辆|批次|人次|台（套）|台|套|人|次|项|件|份|名)"
 LABEL_FIGURE_RX = re.compile(rf"\d\d*(?:\.\d+)?\s*{LABEL_UNITS}")  # \d\d* is \d+: opening with a digit, it is skipped to
 LABEL_FIGURE_RX_PLAIN = re.compile(rf"{NUM}\s*{LABEL_UNITS}")
 
@@ -462,7 +491,8 @@ def _read_lists(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
             continue
         word = m.group("word") or m.group("bare")
         s, _ = sentence_span(p.text, m.start())
-        before = [a for a in facts.in_para(i) if s <= a.at < m.start() and a.role in ("actual", "budget")]
+        before = [a for a in facts.in_para(i) if s <= a.at < m.start() and a.role in ("actual", "budget")
+                  and not a.in_rate]  # (a rate's own budget heads no list)
         head = before[-1] if before else _previous_sentence_total(facts, i, s, m.start())
         rest = p.text[m.end():].strip()
         items: list[Item] = []
@@ -474,10 +504,19 @@ def _read_lists(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
         else:
             stream = _stream(paras, i, m.end())
             stream = _cut_at_next_list(paras, stream, word)
-            stream = _inside_enclosing(facts, paras, stream, i, m.start())
+            enclosed = _inside_enclosing(facts, paras, stream, i, m.start())
             if head is None:
                 continue
-            items = _stream_items(facts, stream, head)
+            summed = None
+            if enclosed != stream and head.role != "budget":  # (a budget head's items take its role)
+                # a nested list may run on over its enclosing list's next ；-clauses, as far as they add up
+                summed = _summing_clauses(facts, paras, stream, _stream_items(facts, stream, head), head)
+            if summed is None:
+                stream = enclosed
+                items = _stream_items(facts, stream, head)
+                summed = _summing_clauses(facts, paras, stream, items, head)
+            if summed is not None:
+                items, stream = summed
             if len(items) < 2 and not rest and _paragraph_items(facts, i + 1, head):
                 items, stream = _paragraph_items(facts, i + 1, head), None
         if not items:
@@ -487,12 +526,65 @@ def _read_lists(facts: SectionFacts, doc: Doc, i: int, p: Para) -> None:
         complete = not partial_word and not ends_with_etc and len(items) >= 2
         head_text = paras[head.para].text
         pair = bool(PAIR_RX.search(head_text[segment_span(head_text, head.at)[0]:head.at])) and not stream
+        groups = _by_classification(paras, stream, items) if stream is not None else None
+        if groups is not None:  # "其中：按功能分类，A…；按经济分类，B…": one breakdown each
+            for group in groups:
+                facts.lists.append(ListStmt(head, word, group, complete and len(group) >= 2, False, i, m.start(),
+                                            stream))
+            continue
         lst = ListStmt(head, word, items, complete, pair, i, m.start(), stream)
         if stream is not None and "；" in _stream_text(paras, stream):
             alt = _first_per_clause(facts, items)
             lst.alt_items = alt if len(alt) < len(items) else None
         facts.lists.append(lst)
     _drop_nested(facts)
+
+
+CLASSIFIED_RX = re.compile(r"按[^，。；：、\d]{0,12}?(?:分类|划分)")
+
+
+def _by_classification(paras: list[Para], stream: tuple[int, int, int, int], items: list[Item]) -> list[list[Item]] | None:
+    """The items of a list that gives one total two ways ("按功能分类科目，…按经济分类科目，…"),
+    split at each "按…分类": None unless there are two such ways with items after each."""
+    i, start, k, end = stream
+    if not any("分类" in paras[x].text or "划分" in paras[x].text for x in range(i, k + 1)):
+        return None  # (in every match: most lists give their total one way)
+    marks = [(x, mm.start()) for x in range(i, k + 1)
+             for mm in CLASSIFIED_RX.finditer(paras[x].text, start if x == i else 0, end if x == k else len(paras[x].text))]
+    if len(marks) < 2:
+        return None
+    groups: list[list[Item]] = [[] for _ in marks]
+    for it in items:
+        before = [n for n, mark in enumerate(marks) if mark <= (it.amount.para, it.amount.at)]
+        if before:
+            groups[before[-1]].append(it)
+    groups = [g for g in groups if g]
+    return groups if len(groups) >= 2 else None
+
+
+def _summing_clauses(facts: SectionFacts, paras: list[Para], stream: tuple[int, int, int, int], items: list[Item],
+                     head: Amount) -> tuple[list[Item], tuple[int, int, int, int]] | None:
+    """A list whose items run on across ；-clauses ends with the first clauses that add up to its
+    total: "公务用车费 1054，其中运行维护费 1054，购置 0；因公出国费 20" — the clause after them
+    is the total's sibling, not its part.  The items and the stream cut there, or None."""
+    if len(items) < 2 or "；" not in _stream_text(paras, stream) or _by_classification(paras, stream, items):
+        return None  # (a total given two ways is split at its "按…分类", not where a way adds up)
+    clauses: list[tuple[tuple[int, int], list[Item]]] = []
+    for it in items:
+        text = paras[it.amount.para].text
+        seg = (it.amount.para, segment_span(text, it.amount.at)[1])
+        if clauses and clauses[-1][0] == seg:
+            clauses[-1][1].append(it)
+        else:
+            clauses.append((seg, [it]))
+    if len(clauses) < 2:
+        return None
+    taken: list[Item] = []
+    for (para, end), group in clauses[:-1]:
+        taken += group
+        if judge(head.fig, *sum_band(it.amount.fig for it in taken)).status in ("ok", "info"):
+            return taken, (stream[0], stream[1], para, end)
+    return None
 
 
 def _drop_nested(facts: SectionFacts) -> None:
@@ -507,7 +599,10 @@ def _drop_nested(facts: SectionFacts) -> None:
             continue
         inner_items = {id(it.amount) for other in facts.lists if other is not outer and other.stream
                        and _in_stream(other.head, outer.stream) for it in other.items}
-        outer.items = [it for it in outer.items if id(it.amount) not in inner_items]
+        kept = [it for it in outer.items if id(it.amount) not in inner_items]
+        if len(kept) < len(outer.items) and len(kept) < 2:
+            outer.complete = False  # one part left once its sub-parts go: no decomposition claimed
+        outer.items = kept
 
 
 def _previous_sentence_total(facts: SectionFacts, i: int, s: int, at: int) -> Amount | None:
@@ -696,6 +791,8 @@ def _cut_at_next_list(paras: list[Para], stream: tuple[int, int, int, int],
             if (m.group("word") or m.group("bare")) != word:
                 continue
             seg = segment_span(text, m.start())[0]
+            if not text[seg:m.start()].strip("，：、 "):
+                continue  # "…；其中：…" opens its clause: a breakdown of the item before, nested
             cut = max(seg - 1, lo) if seg > lo else None
             if cut is not None and (x > i or seg > start):
                 return i, start, x, cut
@@ -775,20 +872,27 @@ def _link(facts: SectionFacts, doc: Doc) -> None:
     ends = _ends_by_para(facts)  # (no rate or share is added while linking)
     for r in facts.rates:
         r.actual = _nearest(facts, r.para, r.start, "actual", "万元")
-        r.budget = _rate_budget(facts, r, ends)
+        if r.budget is None:  # (else printed in the rate itself)
+            r.budget = _rate_budget(facts, r, ends)
         if r.budget is None or r.actual is None:
             facts.skipped.append(Skip(section.title, "完成率找不到对应的预算数或决算数，未检查",
                                       "a completion rate without its budget or actual figure; not checked",
                                       doc.sentence(section, section.paras[r.para], r.start)))
+    runs: dict[int, list[Amount]] = {}  # id of a run's first share → the amounts of the run, in order
     for sh in facts.shares:
         p = section.paras[sh.para]
-        seg_start, _ = segment_span(p.text, sh.start)
-        fence = max([seg_start] + [x.end for x in facts.shares if x.para == sh.para and x.end <= sh.start]
-                    + [x.end for x in facts.rates if x.para == sh.para and x.end <= sh.start]
-                    + [x.end for x in facts.changes if x.para == sh.para and x.end <= sh.start])
-        own = [a for a in facts.in_para(sh.para) if fence <= a.at < sh.start
+        lead = sh.lead or sh
+        seg_start, _ = segment_span(p.text, lead.start)
+        fence = max([seg_start] + [x.end for x in facts.shares if x.para == sh.para and x.end <= lead.start]
+                    + [x.end for x in facts.rates if x.para == sh.para and x.end <= lead.start]
+                    + [x.end for x in facts.changes if x.para == sh.para and x.end <= lead.start])
+        own = [a for a in facts.in_para(sh.para) if fence <= a.at < lead.start
                and a.role in ("actual", "budget")]
-        sh.amount = own[-1] if own else None
+        if sh.lead is not None:  # the run's k-th share is of the k-th of its last ``run`` amounts
+            run = runs.setdefault(id(lead), own[-sh.run:] if len(own) >= sh.run else [])
+            sh.amount = run[sh.rank] if run else None
+        else:
+            sh.amount = own[-1] if own else None
         sh.label = sh.amount.name if sh.amount else _strip(p.text[fence:sh.start]) or p.text[fence:sh.start]
         for lst in facts.lists:
             if lst.stream and _in_stream_pos(sh.para, sh.start, lst.stream):

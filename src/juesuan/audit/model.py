@@ -113,7 +113,8 @@ class Amount:
     """A money or count figure in a paragraph, with its role and what it is an amount of.
 
     role: ``actual`` (决算/执行数/a stated amount), ``budget`` (预算), ``change`` (增减额),
-    ``prior`` (上年数), ``reason`` (inside a 变动原因 text), ``threshold`` (单价100万元以上).
+    ``prior`` (上年数), ``reason`` (inside a 变动原因 text), ``threshold`` (单价100万元以上, 突破2万亿元),
+    ``average`` (平均每辆车 5.41 万元: per unit, part of no total).
     """
 
     fig: Figure
@@ -123,6 +124,7 @@ class Amount:
     para: int
     at: int  # position of the figure in the paragraph text
     year: int | None = None  # the year its sentence or paragraph names, when it names one
+    in_rate: bool = False  # printed inside a completion rate ("完成预算 x 万元的 p%"): its budget
 
     @property
     def value(self) -> Decimal:
@@ -156,9 +158,9 @@ class Change:
 def sign_of(word: str) -> int:
     """+1 for 增加/增长/上升/超支, −1 for 减少/下降/降低/节约, 0 for 持平 and the like (and for a
     template's "增加（减少）", which says no direction)."""
-    if word in ("增加", "增长", "上升", "超支", "提高", "增"):
+    if word in ("增加", "增长", "上升", "超支", "提高", "增", "增收", "增支", "增幅"):
         return 1
-    if word in ("减少", "下降", "降低", "节约", "减", "压减"):
+    if word in ("减少", "下降", "降低", "节约", "减", "压减", "减收", "减支", "减幅", "降幅"):
         return -1
     return 0
 
@@ -189,6 +191,9 @@ class Share:
     base: Amount | None = None
     base_where: str | None = None  # where the base was found, for messages
     in_list: "ListStmt | None" = None
+    lead: "Share | None" = None  # the first share of "分别为 a、b 和 c，占…的 p%、q% 和 r%" (None: alone)
+    rank: int = 0  # its place in that run
+    run: int = 1  # how many shares the run has
 
 
 @dataclass(eq=False)

@@ -34,6 +34,7 @@ def check_section(facts: SectionFacts, doc: Doc,
     out += check_changes(facts, doc, flagged)
     out += check_rates(facts, doc, flagged)
     out += check_shares(facts, doc, flagged, hint)
+    out += check_share_runs(facts, doc)
     out += check_precision(facts, doc, flagged)
     return out
 
@@ -85,7 +86,7 @@ def check_lists(facts: SectionFacts, doc: Doc) -> list[Finding]:
         if lst.pair:
             out += _check_pair(facts, doc, lst, q)
             continue
-        out += _check_sum(lst, q)
+        out += _check_sum(lst, q, facts)
         if lst.complete:
             out += _list_budget(facts, doc, lst, q)
             out += _list_changes(facts, doc, lst, q, changes)
@@ -128,14 +129,27 @@ def _sangong_scope(lst: ListStmt, q: Quotes) -> tuple[list[Item], list[Finding]]
                           extra="、".join(f"{it.amount.name} {show(it.amount.value)}" for it in extra), sum=without)]
 
 
-def _check_sum(lst: ListStmt, q: Quotes) -> list[Finding]:
+def _details_base(facts: SectionFacts, lst: ListStmt, total: Decimal, band: Decimal) -> bool:
+    """"项目支出 48100 元，占支出总预算的 4.43%。其中：A…，B…": parts adding up to the base its
+    head is a share of (48100 ÷ 4.43% ≈ their 1085203.63) detail that base, not the head."""
+    for sh in facts.shares:
+        if sh.amount is lst.head and sh.base_text and sh.pct.value > sh.pct.half:
+            a, p = sh.amount.fig, sh.pct
+            lo = (a.value - a.half) / (p.value + p.half) * 100
+            hi = (a.value + a.half) / (p.value - p.half) * 100
+            if lo - band <= total <= hi + band:
+                return True
+    return False
+
+
+def _check_sum(lst: ListStmt, q: Quotes, facts: SectionFacts) -> list[Finding]:
     head = lst.head
     items, scope = _sangong_scope(lst, q)
     if scope or len(items) < len(lst.items):
         return scope
     total, band = sum_band(it.amount.fig for it in lst.items)
     v = judge(head.fig, total, band)
-    if v.ok:
+    if v.ok or v.status != "info" and total > head.value and _details_base(facts, lst, total, band):
         return []
     if lst.alt_items and judge(head.fig, *sum_band(it.amount.fig for it in lst.alt_items)).status in ("ok", "info"):
         return []  # one item per ；-clause adds up: the other figures were the items' details
@@ -293,6 +307,9 @@ def check_changes(facts: SectionFacts, doc: Doc, flagged: set[int]) -> list[Find
     out = []
     for ch in facts.changes:
         if ch.subject is None or ch.basis not in ("上年", "预算"):
+            if _opposed(ch):  # "较上年减 0.04 万元，增 0.01%": wrong whatever it is a change of
+                flagged.add(id(ch.pct))
+                out.append(_direction_finding(facts, doc, ch, _unlinked_label(facts, ch)))
             continue
         mine: set[int] = set()
         found = _change_findings(facts, doc, ch, ch.subject, mine)
@@ -331,10 +348,9 @@ def _change_findings(facts: SectionFacts, doc: Doc, ch: Change, now: Amount, fla
                                       f"{show(v.expected)}，文中为 {show(ch.base.value)}"))
     if ch.pct is None:
         return out
-    if ch.pct_sign not in (None, 0) and ch.sign != 0 and ch.pct_sign != ch.sign:
+    if _opposed(ch):
         flagged.add(id(ch.pct))
-        out.append(finding("A-CHANGE", quotes=q, label=label,
-                           detail=f"增减额为「{ch.word}」，增减率却为「{ch.pct_word}」，方向不一致"))
+        out.append(_direction_finding(facts, doc, ch, label))
         return out
     if prior == 0:
         if c.value != 0 or ch.pct.value != 0:
@@ -361,6 +377,25 @@ def _change_findings(facts: SectionFacts, doc: Doc, ch: Change, now: Amount, fla
                        detail=f"本年 {show(now.value)}，{ch.word} {show(c.value)}，{base_word} {show(prior)}，"
                               f"增减率应为 {show(v.expected)}%，文中为 {show(ch.pct.value)}%{note_of(v)}"))
     return out
+
+
+def _opposed(ch: Change) -> bool:
+    """An amount and a rate of one change stated in opposite directions ("增加 x，下降 p%")."""
+    return ch.amount is not None and ch.pct_sign not in (None, 0) and ch.sign != 0 and ch.pct_sign != ch.sign
+
+
+def _direction_finding(facts: SectionFacts, doc: Doc, ch: Change, label: str) -> Finding:
+    return finding("A-CHANGE", quotes=[quote_at(facts, doc, ch.para, ch.start)], label=label,
+                   detail=f"增减额为「{ch.word}」，增减率却为「{ch.pct_word}」，方向不一致")
+
+
+def _unlinked_label(facts: SectionFacts, ch: Change) -> str:
+    """What a change whose amount was not found is of: the words before it, else its section."""
+    from juesuan.audit.changes import subject_words
+
+    text = facts.section.paras[ch.para].text
+    words = re.sub(r"^[^\u4e00-\u9fff“]+", "", subject_words(text, segment_span(text, ch.at)[0], ch.at))
+    return words or facts.section.title
 
 
 def check_rates(facts: SectionFacts, doc: Doc, flagged: set[int]) -> list[Finding]:
@@ -433,6 +468,31 @@ def check_shares(facts: SectionFacts, doc: Doc, flagged: set[int],
                                    b=sh.base.value,
                                    diff=w.difference,
                                    note=f"（文中说占{base_label}的 100%，两数应相等{extra}）"))
+    return out
+
+
+def check_share_runs(facts: SectionFacts, doc: Doc) -> list[Finding]:
+    """"分别为 0.72、0.02 和 0.59 亿元，占规模的 54.54%、1.51% 和 44.69%": when the amounts add up
+    to their base (1.33 ≈ 1.32, inside the rounding), their shares add up to 100% within theirs."""
+    runs: dict[int, list[Share]] = {}
+    for sh in facts.shares:
+        if sh.lead is not None:
+            runs.setdefault(id(sh.lead), []).append(sh)
+    out = []
+    for run in runs.values():
+        base = run[0].base
+        if len(run) < 2 or base is None or any(sh.amount is None or sh.base is not base for sh in run):
+            continue
+        if judge(base.fig, *sum_band(sh.amount.fig for sh in run)).status not in ("ok", "info"):  # type: ignore[union-attr]
+            continue  # not a complete breakdown of the base
+        total, band = sum_band(sh.pct for sh in run)
+        if abs(total - 100) <= band:
+            continue
+        out.append(finding("A-SHARE-SUM", quotes=[quote_at(facts, doc, run[0].para, run[0].start)],
+                           expected=Decimal(100), actual=total, difference=total - 100, tolerance=band,
+                           parts="、".join(show(sh.amount.value) for sh in run),  # type: ignore[union-attr]
+                           base_label=run[0].base_text or base.name, base=base.value,
+                           shares="、".join(f"{show(sh.pct.value)}%" for sh in run), sum=total))
     return out
 
 

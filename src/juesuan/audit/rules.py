@@ -75,6 +75,8 @@ _DECLARED = (
          "a 三公 total that adds 会议费/培训费 to the three 三公 items"),
     Rule("A-SHARE-BASES", E, "{shares}所指的同一基数「{base_label}」不可能同时成立：按各自金额和比重推算，基数分别为 {bases}{note}",
          "shares of one named base imply different bases (at least one share is wrong)"),
+    Rule("A-SHARE-SUM", E, "{parts}之和等于「{base_label}」{base}，其比重 {shares} 合计却为 {sum}%，应为 100%",
+         "the shares of parts that add up to their base do not add up to 100%"),
     Rule("A-TABLE-SUM", E, "表「{table}」{column}：{total_label} {total} 与{parts} 之和 {sum} 不符，差 {diff}",
          "a table's total row differs from the rows it adds up"),
     Rule("A-TABLE-TEXT", E, "「{label}」{role}：{where_a}为 {a}，{where_b}为 {b}，差 {diff}",

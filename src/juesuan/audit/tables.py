@@ -85,7 +85,7 @@ def _figure(cell: str, unit: str) -> Figure:
     if unit == "元":
         value, places = value.scaleb(-4), places + 4
     elif unit == "亿元":
-        value, places = value.scaleb(4), max(places - 4, 0)
+        value, places = value.scaleb(4), places - 4
     return Figure(value, places, "万元", clean + ("万元" if unit == "万元" else unit), 0, 0)
 
 

@@ -132,8 +132,8 @@ GROUPED_HINT = re.compile(r"[,，]\d{3}")  # in every match of the thousands pat
 GROUPED_RX_PLAIN = re.compile(r"(?<![\d.])\d{1,3}(?:[,，]\d{3})+(?![\d])")  # a number with thousands separators
 GROUPED_RX = re.compile(r"\d(?<![\d.]\d)\d{0,2}(?:[,，]\d{3})+(?!\d)")  # the same, opening with its digit (as NUMBER_FAST)
 SHARED_HINT = re.compile(r"[,，、]\s*\d+(?:\.\d+)?\s*(?:万元|亿元|元|%)")  # the tail of every SHARED_UNIT_RX match
-WAN_RX = re.compile(r"(?<=\d)\s*万(?![元人次辆个件户亩株吨平册份名千余多])")
-WAN_HINT = re.compile(r"万(?![元人次辆个件户亩株吨平册份名千余多])")  # in every match of WAN_RX
+WAN_RX = re.compile(r"(?<=\d)\s*万(?![元人次辆个件户亩株吨平册份名千余多亿])")
+WAN_HINT = re.compile(r"万(?![元人次辆个件户亩株吨平册份名千余多亿])")  # in every match of WAN_RX
 SPACES_RX = re.compile(r" +")
 CJK_RX = re.compile(rf"[{CJK_CHARS}]")
 CJK_PCT_RX = re.compile(rf"[{CJK_CHARS}%]")
@@ -260,7 +260,7 @@ def half_unit(places: int) -> Decimal:
     return Decimal(5).scaleb(-(places + 1))
 
 
-MONEY_UNITS = {"万元": 0, "元": -4, "亿元": 4}
+MONEY_UNITS = {"万元": 0, "元": -4, "亿元": 4, "万亿元": 8}
 COUNT_UNITS = ("台（套）", "人次", "批次", "辆", "个", "台", "套", "人", "次", "项", "件", "份", "名", "家", "分")
 
 NUMBER = r"(?<![\d.])-?\d+(?:\.\d+)?(?![\d.]*\d)"
@@ -268,7 +268,7 @@ NUMBER = r"(?<![\d.])-?\d+(?:\.\d+)?(?![\d.]*\d)"
 # after it: the same matches, and the pattern engine skips ahead to that character instead of
 # trying the look-behind at every position (a pattern opening with a look-around is tried at each).
 NUMBER_FAST = r"[-\d](?<![\d.][-\d])(?:(?<=-)\d+|(?<=\d)\d*)(?:\.\d+)?(?![\d.]*\d)"
-FIGURE_UNITS = rf"万元|亿元|元|%|{'|'.join(COUNT_UNITS)}"
+FIGURE_UNITS = rf"万亿元|万元|亿元|元|%|{'|'.join(COUNT_UNITS)}"
 FIGURE_RX = re.compile(rf"(?P<num>{NUMBER_FAST})\s*(?P<unit>{FIGURE_UNITS})")
 FIGURE_RX_PLAIN = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>{FIGURE_UNITS})")  # what FIGURE_RX stands for
 
@@ -289,7 +289,7 @@ def parse_figure(m: re.Match[str], offset: int = 0) -> Figure:
     if unit in MONEY_UNITS:
         shift = MONEY_UNITS[unit]
         value = value.scaleb(shift)
-        places = max(places - shift, 0)
+        places = places - shift  # 亿元 to 0.01: exact to 100 万元 (negative places)
         unit = "万元"
     start, end = m.span()
     return Figure(value, places, unit, m.group(0), start + offset, end + offset)
@@ -302,7 +302,7 @@ def figure_at(number: str, start: int, unit: str) -> Figure:
     printed = unit
     if unit in MONEY_UNITS and unit != "万元":
         shift = MONEY_UNITS[unit]
-        value, places = value.scaleb(shift), max(places - shift, 0)
+        value, places = value.scaleb(shift), places - shift
         unit = "万元"
     return Figure(value, places, unit, number + printed, start, start + len(number) + len(printed))
 

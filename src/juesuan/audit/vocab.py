@@ -32,7 +32,7 @@ CONTENT_CUES: tuple[tuple[str, str], ...] = (
 # Concepts a table row/column or a sentence names: id → (Chinese name, pattern on a label).
 # Order matters: the first match wins, so parts come before the totals that contain their words.
 ITEMS: dict[str, tuple[str, str]] = {
-    "sangong_total": ("“三公”经费合计", r"^(合计|总计)$|三公.*(合计|总计|支出$|经费$)|^总“?三公|^“?三公”?经费$"),
+    "sangong_total": ("“三公”经费合计", r"^(合计|总计)$|三公.*(合计|总计|总额|支出$|经费$|经费(预算|决算)数?$)|^总“?三公|^“?三公”?经费$"),
     "vehicle": ("公务用车购置及运行维护费", r"公务用车(购置)?及运行|公务用车费$|公务用车购置及运行维护"),
     "vehicle_purchase": ("公务用车购置费", r"公务用车购置(费|支出)?$|^（?[\d一二]）?[.、]?公务用车购置(费)?$"),
     "vehicle_run": ("公务用车运行维护费", r"公务用车运行(维护)?(费|支出)?(用)?$|运行维护费$"),

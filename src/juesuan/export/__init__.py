@@ -44,8 +44,8 @@ def export_book(book: Book, docx_path: str | Path, pdf_path: str | Path | None =
     """
     from juesuan.export.content import content_of
     from juesuan.export.docx_writer import build_document, toc_entries
+    from juesuan.export.word_styles import TABLE_TITLE
     from juesuan.export.toc import find_pages, page_texts
-    from juesuan.money import cn
     from juesuan.export.pdf import docx_to_pdf, require_libreoffice
     from juesuan.workbook_file import write_atomic
 
@@ -59,14 +59,15 @@ def export_book(book: Book, docx_path: str | Path, pdf_path: str | Path | None =
     pdf = None
     if pdf_path is not None:
         with _writable(Path(pdf_path)):
-            pdf = docx_to_pdf(docx, pdf_path)
-            titles = {f"{cn(i + 1)}、{t.title}": t.title for i, t in enumerate(content.tables)}
-            pages = find_pages([text for text, _ in toc_entries(content)], page_texts(pdf), titles)
-            if pages:  # the 目录 with page numbers: the same layout, numbers after a dot leader
+            pdf = docx_to_pdf(docx, pdf_path)  # its 目录 numbered by LibreOffice (PAGEREF fields)
+            entries = toc_entries(content)
+            titles = {e.text: e.heading for e in entries if e.target == TABLE_TITLE.style_id}
+            pages = find_pages([e.text for e in entries], page_texts(pdf), titles)
+            if pages:  # the Word document shows the same numbers before Word updates its fields
                 content.toc_pages = pages
                 document = build_document(content)
-                write_atomic(docx, lambda tmp: document.save(str(tmp)))
-                pdf = docx_to_pdf(docx, pdf_path)
+                with _writable(docx):
+                    write_atomic(docx, lambda tmp: document.save(str(tmp)))
     return ExportResult(docx, pdf, len(content.tables), len(content.perf), content.missing)
 
 

@@ -12,6 +12,7 @@ whose constant parts (styles, theme, settings) are prepared once per process.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from juesuan.export import page
@@ -21,7 +22,7 @@ from juesuan.export.package import WordDocument
 from juesuan.export.plain import section_items
 from juesuan.export.tables import add_grid, add_printed_table
 from juesuan.export.word_styles import (BODY, CAPTION, COVER_GAP, COVER_LINE, FIGURE, PART, PERF_TITLE, SECTION,
-                                        SUBHEADING, TITLE, TOC_LINE, TOC_PART, TOC_TITLE, StyleSpec)
+                                        SUBHEADING, TABLE_TITLE, TITLE, TOC_LINE, TOC_PART, TOC_TITLE, StyleSpec)
 from juesuan.export.wordxml import paragraph, run
 from juesuan.money import cn
 from juesuan.narrate.document import Paragraph, Section
@@ -65,7 +66,7 @@ def build_document(content: Content) -> WordDocument:
     w.doc.footer = page.footer_paragraph()  # no number on the cover (the first section's first page)
     _properties(w.doc, content)
     _cover(w, content)
-    _contents(w, content)
+    toc_at, usable = len(w.doc.body), w.usable
     after = content.outline.tables_after
     tables_done = False
     for part in content.narrative.parts:
@@ -79,6 +80,9 @@ def build_document(content: Content) -> WordDocument:
             tables_done = True
     if not tables_done:
         _tables(w, content)
+    entries = toc_entries(content)
+    marks = _bookmark_headings(w.doc.body, toc_at, entries)
+    w.doc.body[toc_at:toc_at] = _contents(content, marks, usable)
     return w.finish()
 
 
@@ -111,19 +115,30 @@ def _cover(w: Writer, content: Content) -> None:
               runs=run(f"{label}：{text}"))
 
 
-def toc_entries(content: Content) -> list[tuple[str, str]]:
-    """(text, style) of every 目录 line in order: parts, their sections, the public tables."""
-    out: list[tuple[str, str]] = []
+@dataclass(frozen=True)
+class TocEntry:
+    """One 目录 line and the heading it points at."""
+
+    text: str  # as the 目录 prints it ("一、收入支出决算总表")
+    style: str  # TOC_PART.name or TOC_LINE.name
+    target: str  # the heading's paragraph style id
+    heading: str  # the heading's text ("收入支出决算总表")
+
+
+def toc_entries(content: Content) -> list[TocEntry]:
+    """Every 目录 line in order: parts, their sections, the public tables."""
+    out: list[TocEntry] = []
     after = content.outline.tables_after
     listed = False
 
     def tables() -> None:
-        out.append((content.tables_title, TOC_PART.name))
-        out.extend((f"{cn(i + 1)}、{t.title}", TOC_LINE.name) for i, t in enumerate(content.tables))
+        out.append(TocEntry(content.tables_title, TOC_PART.name, PART.style_id, content.tables_title))
+        out.extend(TocEntry(f"{cn(i + 1)}、{t.title}", TOC_LINE.name, TABLE_TITLE.style_id, t.title)
+                   for i, t in enumerate(content.tables))
 
     for part in content.narrative.parts:
-        out.append((part.title, TOC_PART.name))
-        out.extend((s.title, TOC_LINE.name) for s in part.sections if s.title)
+        out.append(TocEntry(part.title, TOC_PART.name, PART.style_id, part.title))
+        out.extend(TocEntry(s.title, TOC_LINE.name, SECTION.style_id, s.title) for s in part.sections if s.title)
         if after and not listed and part.title.startswith(after):
             tables()
             listed = True
@@ -132,18 +147,55 @@ def toc_entries(content: Content) -> list[tuple[str, str]]:
     return out
 
 
-def _contents(w: Writer, content: Content) -> None:
-    """A static 目录 as the seed prints it (parts, their sections, the eleven tables), with each
-    entry's page after a dot leader once a first layout gave them (:mod:`juesuan.export.toc`)."""
-    w.add(TOC_TITLE, "目录", PAGE_BREAK)
-    usable = w.usable
-    for text, style in toc_entries(content):
-        spec = TOC_LINE if style == TOC_LINE.name else TOC_PART
-        number = content.toc_pages.get(text)
-        tabs = f'<w:tabs><w:tab w:pos="{usable}" w:val="right" w:leader="dot"/></w:tabs>' if number is not None else ""
+def _contents(content: Content, marks: dict[int, str], usable: int) -> list[str]:
+    """A 目录 as the seed prints it (parts, their sections, the eleven tables), each entry with its
+    page after a dot leader: a PAGEREF field to the bookmark at its heading, which LibreOffice works
+    out as it lays the pages out (one conversion gives the PDF its numbers) and Word when it prints
+    (F9 in Word updates them on screen).  The field shows the page a first layout gave
+    (``content.toc_pages``) until then, or nothing."""
+    out = [paragraph(TOC_TITLE.style_id, "目录", PAGE_BREAK)]
+    for k, entry in enumerate(toc_entries(content)):
+        spec = TOC_LINE if entry.style == TOC_LINE.name else TOC_PART
+        tabs = f'<w:tabs><w:tab w:pos="{usable}" w:val="right" w:leader="dot"/></w:tabs>'
         indent = f'<w:ind w:left="{page.twips(page.cm(0.8))}"/>' if spec is TOC_LINE else ""
-        runs = run(text) + (run(f"\t{number}") if number is not None else "")
-        w.add(spec, properties=tabs + indent, runs=runs)
+        number = content.toc_pages.get(entry.text)
+        shown = "" if number is None else str(number)
+        runs = run(entry.text)
+        if k in marks:
+            runs += "<w:r><w:tab/></w:r>" + page_reference(marks[k], shown)
+        elif number is not None:
+            runs += run(f"\t{number}")
+        out.append(paragraph(spec.style_id, properties=tabs + indent, runs=runs))
+    return out
+
+
+def page_reference(bookmark: str, shown: str) -> str:
+    """A PAGEREF field to ``bookmark`` (the page it is on), showing ``shown`` until it is updated."""
+    return ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r><w:instrText xml:space="preserve"> PAGEREF {bookmark} </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+            f'{run(shown) if shown else ""}<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+
+
+def _bookmark_headings(body: list[str], start: int, entries: list[TocEntry]) -> dict[int, str]:
+    """Put a bookmark ``_JsTocN`` on the heading of each 目录 entry N, searching ``body`` in order
+    from ``start``; entry index → bookmark name for the headings found (an entry whose heading is
+    not found gets no field: a PAGEREF to a missing bookmark would print an error)."""
+    marks: dict[int, str] = {}
+    at = start
+    for k, entry in enumerate(entries):
+        opening, closing = f'<w:p><w:pPr><w:pStyle w:val="{entry.target}"/>', run(entry.heading) + "</w:p>"
+        for i in range(at, len(body)):
+            xml = body[i]
+            if xml.startswith(opening) and xml.endswith(closing):
+                name = f"_JsToc{k}"
+                cut = xml.index("</w:pPr>") + len("</w:pPr>")
+                body[i] = (f'{xml[:cut]}<w:bookmarkStart w:id="{k}" w:name="{name}"/>{xml[cut:-len("</w:p>")]}'
+                           f'<w:bookmarkEnd w:id="{k}"/></w:p>')
+                marks[k] = name
+                at = i + 1
+                break
+    return marks
 
 
 def _section(w: Writer, content: Content, section: Section, terms: bool = False) -> None:

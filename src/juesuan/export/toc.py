@@ -1,11 +1,12 @@
-"""目录 page numbers: lay the document out once, read where each heading landed, write them in.
+"""目录 page numbers read back from the PDF: where each heading landed.
 
-LibreOffice does not fill a Word TOC field when it converts headless, so the 目录 is static text
-(:func:`juesuan.export.docx_writer._contents`) and its page numbers come from a first PDF: each
-entry's page is the first page after the 目录 whose text has a line starting with the entry
-(pdftotext, page by page; the footer prints the physical page number).  The numbers sit after a
-right tab with a dot leader, so adding them does not move any page.  Without ``pdftotext`` the
-目录 keeps its entries without numbers.
+The 目录 (:func:`juesuan.export.docx_writer._contents`) numbers its entries with PAGEREF fields to
+bookmarks on the headings; LibreOffice works them out while it lays the document out, so one
+conversion prints them.  A field also stores the number it showed last, which Word displays until
+it updates its fields: the interactive export reads each heading's page from the PDF here (the first
+page after the 目录 whose text has a line starting with the entry, by pdftotext page by page; the
+footer prints the physical page number) and writes the numbers into the Word document.  Without
+``pdftotext`` the Word document's fields show nothing until Word updates them.
 """
 
 from __future__ import annotations
