@@ -181,3 +181,15 @@ def test_a_per_unit_figure_is_part_of_no_total(tmp_path, label, errors) -> None:
     and a per-unit average (1114.65 / 206), not two parts adding up to 1235.06."""
     text = f"2010年“三公经费”决算数为2488.79万元，其中公务用车购置及运行费达1229.65万元，{label}5.41万元。\n"
     assert rules(tmp_path, text) == ["A-SUM-PARTS"] * errors
+
+
+@pytest.mark.parametrize("reception,errors", [("8.48", 0), ("9.48", 1)])
+def test_clauses_that_all_add_up_are_all_parts_even_when_the_last_is_zero(tmp_path, reception, errors) -> None:
+    """"决算 18.57，其中：A 2.43；B 16.14；公务接待费 0.00": the first two clauses already add up, yet the
+    third is a part too (adding 0.00) — the list is not cut there, so the budgets 2.75、19.13、8.48 are
+    all parts of 预算 30.35 (a tail difference); with 9.48 they are not."""
+    text = ("八、财政拨款“三公”经费支出决算情况说明\n（一）财政拨款“三公”经费支出总体情况说明。\n"
+            "某局2023年度财政拨款“三公”经费预算30.35万元，支出决算18.57万元，完成预算的61.18%。其中：因公出国（境）费"
+            "预算2.75万元，支出决算2.43万元，完成预算的88.50%；公务用车购置及运行维护费预算19.13万元，支出决算16.14万元，"
+            f"完成预算的84.37%；公务接待费预算{reception}万元，支出决算0.00万元，完成预算的0.00%。\n")
+    assert rules(tmp_path, text) == ["A-SUM-PARTS"] * errors
