@@ -202,3 +202,15 @@ def test_an_items_two_years_are_its_change_not_two_parts(tmp_path, prior, errors
             f"其中：1、公务接待费2016年预算8万元，2015年预算{prior}万元；对比减少4.35万元。"
             "2、公务车辆运行2016年预算25万元，2015年预算45.2万元；对比减少20.20万元。\n")
     assert rules(tmp_path, text) == ["A-CHANGE"] * errors
+
+
+@pytest.mark.parametrize("reception,errors", [("8.48", 0), ("9.48", 1)])
+def test_clauses_that_all_add_up_are_all_parts_even_when_the_last_is_zero(tmp_path, reception, errors) -> None:
+    """"决算 18.57，其中：A 2.43；B 16.14；公务接待费 0.00": the first two clauses already add up, yet the
+    third is a part too (adding 0.00) — the list is not cut there, so the budgets 2.75、19.13、8.48 are
+    all parts of 预算 30.35 (a tail difference); with 9.48 they are not."""
+    text = ("八、财政拨款“三公”经费支出决算情况说明\n（一）财政拨款“三公”经费支出总体情况说明。\n"
+            "某局2023年度财政拨款“三公”经费预算30.35万元，支出决算18.57万元，完成预算的61.18%。其中：因公出国（境）费"
+            "预算2.75万元，支出决算2.43万元，完成预算的88.50%；公务用车购置及运行维护费预算19.13万元，支出决算16.14万元，"
+            f"完成预算的84.37%；公务接待费预算{reception}万元，支出决算0.00万元，完成预算的0.00%。\n")
+    assert rules(tmp_path, text) == ["A-SUM-PARTS"] * errors

@@ -16,6 +16,7 @@ get their own dict each time; the expressions in it are immutable.
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import eq, is_
 from typing import Callable
 
 from juesuan.expr import Expr, Key, Ref, Sum, SumIf
@@ -25,16 +26,45 @@ from juesuan.spec import INPUT, Table
 ZERO = Decimal(0)
 
 
-MEMO = "_derive_memo"  # book.__dict__ entry: {"structure", "exprs", "inputs", "values"}
+MEMO = "_derive_memo"  # book.__dict__ entry: {"structure", "exprs", "shape", "inputs", "values", "seen"}
+
+
+class Snapshot:
+    """The very objects a dict holds, in order.  ``same(d)``: ``d`` still holds them (told in C,
+    nothing built); False says only that a comparison of the values is needed."""
+
+    __slots__ = ("keys", "vals")
+
+    def __init__(self, d: dict) -> None:  # type: ignore[type-arg]
+        self.keys, self.vals = tuple(d), tuple(d.values())
+
+    def same(self, d: dict) -> bool:  # type: ignore[type-arg]
+        return len(d) == len(self.keys) and all(map(is_, d, self.keys)) and all(map(is_, d.values(), self.vals))
+
+
+def _shape(book: Book) -> tuple:  # type: ignore[type-arg]
+    """What the structure is compared by, kept so that an unchanged book is told without building it."""
+    return book.format, tuple(book.codes), list(map(list, book.codes.values())), tuple(book.records.items())
+
+
+def _same_shape(book: Book, shape: tuple | None) -> bool:  # type: ignore[type-arg]
+    if shape is None:
+        return False
+    fmt, tables, codes, records = shape  # (the code lists compared in C: list == list)
+    return (fmt is book.format and tuple(book.codes) == tables and all(map(eq, book.codes.values(), codes))
+            and tuple(book.records.items()) == records)
 
 
 def _memo(book: Book) -> dict:
     """The book's remembered derivations, recomputed when its structure changed."""
+    memo = book.__dict__.get(MEMO)
+    if memo is not None and _same_shape(book, memo.get("shape")):  # (a list typed in place is compared)
+        return memo  # type: ignore[no-any-return]
     structure = (id(book.format), tuple((k, tuple(v)) for k, v in book.codes.items()),
                  tuple(book.records.items()))
-    memo = book.__dict__.get(MEMO)
     if memo is None or memo["structure"] != structure:
         memo = book.__dict__[MEMO] = {"structure": structure, "exprs": _derivations(book)}
+    memo["shape"] = _shape(book)
     return memo
 
 
@@ -160,10 +190,13 @@ def compute(book: Book, exprs: dict[Key, Expr] | None = None) -> dict[Key, Decim
     if exprs is not None:
         return _compute(book, exprs)
     memo = _memo(book)
-    inputs = tuple(book.values.items())
-    if memo.get("inputs") != inputs:
-        memo["values"] = _compute(book, memo["exprs"])
-        memo["inputs"] = inputs
+    seen = memo.get("seen")  # the values' very objects when last compared: unchanged, nothing to build
+    if seen is None or not seen.same(book.values):
+        inputs = tuple(book.values.items())
+        if memo.get("inputs") != inputs:
+            memo["values"] = _compute(book, memo["exprs"])
+            memo["inputs"] = inputs
+        memo["seen"] = Snapshot(book.values)
     return dict(memo["values"])
 
 

@@ -572,9 +572,11 @@ def _by_classification(paras: list[Para], stream: tuple[int, int, int, int], ite
 
 def _summing_clauses(facts: SectionFacts, paras: list[Para], stream: tuple[int, int, int, int], items: list[Item],
                      head: Amount) -> tuple[list[Item], tuple[int, int, int, int]] | None:
-    """A list whose items run on across ；-clauses ends with the first clauses that add up to its
-    total: "公务用车费 1054，其中运行维护费 1054，购置 0；因公出国费 20" — the clause after them
-    is the total's sibling, not its part.  The items and the stream cut there, or None."""
+    """A list whose items run on across ；-clauses but do not add up to its total ends with the
+    clauses that do: "公务用车费 1054，其中运行维护费 1054，购置 0；因公出国费 20" — the clause
+    after them is the total's sibling, not its part.  The items and the stream cut there, or None
+    (also when every clause together adds up: "…2.43；…16.14；公务接待费 0.00" with 18.57 — a part
+    of 0.00 adds nothing, yet it is a part).  Of several cuts that add up, the one keeping most."""
     if len(items) < 2 or "；" not in _stream_text(paras, stream) or _by_classification(paras, stream, items):
         return None  # (a total given two ways is split at its "按…分类", not where a way adds up)
     clauses: list[tuple[tuple[int, int], list[Item]]] = []
@@ -585,14 +587,18 @@ def _summing_clauses(facts: SectionFacts, paras: list[Para], stream: tuple[int, 
             clauses[-1][1].append(it)
         else:
             clauses.append((seg, [it]))
-    if len(clauses) < 2:
+    if len(clauses) < 2 or _adds_up(head, items):
         return None
-    taken: list[Item] = []
-    for (para, end), group in clauses[:-1]:
-        taken += group
-        if judge(head.fig, *sum_band(it.amount.fig for it in taken)).status in ("ok", "info"):
+    for n in range(len(clauses) - 1, 0, -1):
+        taken = [it for _, group in clauses[:n] for it in group]
+        if _adds_up(head, taken):
+            para, end = clauses[n - 1][0]
             return taken, (stream[0], stream[1], para, end)
     return None
+
+
+def _adds_up(head: Amount, items: list[Item]) -> bool:
+    return judge(head.fig, *sum_band(it.amount.fig for it in items)).status in ("ok", "info")
 
 
 def _drop_nested(facts: SectionFacts) -> None:

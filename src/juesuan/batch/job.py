@@ -27,12 +27,13 @@ from typing import Any
 from juesuan.errors import InputError
 from juesuan.export import SUFFIX
 from juesuan.formats import get_pack
-from juesuan.expr import Address, Key
-from juesuan.findings import Finding, summarize
+from juesuan.expr import Address, Key, column_letter
+from juesuan.findings import CellRef, Finding, summarize
 from juesuan.layout import BookLayout
 from juesuan.locate import Found, FoundBook
 
 STAGES = ("read", "derive", "narrate", "write", "save", "check")
+REF_CACHE = 200_000  # CellRefs remembered per table (then forgotten at once)
 FIRST_FINDINGS = 5  # findings listed per department in the summary
 
 
@@ -76,6 +77,7 @@ class FastFound(Found):
 
     cols: dict[str, int]  # column key → sheet column (one block, or a table that is not fixed)
     row_cols: dict[str, dict[str, int]] | None  # fixed, side-by-side blocks: row key → its block's
+    refs: dict[tuple[str, str, int], CellRef]  # (row key, column key, sheet row) → its CellRef
 
     def index_columns(self) -> "FastFound":
         t, layout = self.table, self.layout
@@ -90,6 +92,10 @@ class FastFound(Found):
                 known = {}, {row: by_block[layout.block_index(row)] for row in self.rows}
             t.__dict__["_fast_columns"] = known
         self.cols, self.row_cols = known
+        refs = t.__dict__.get("_fast_refs")
+        if refs is None or len(refs) > REF_CACHE:
+            refs = t.__dict__["_fast_refs"] = {}
+        self.refs = refs
         return self
 
     def address(self, row_key: str, col_key: str) -> Address | None:
@@ -98,6 +104,23 @@ class FastFound(Found):
             return None
         c = (self.cols if self.row_cols is None else self.row_cols[row_key]).get(col_key)
         return None if c is None else Address(self.table.sheet, r, c)
+
+    def ref(self, row_key: str, col_key: str) -> CellRef | None:
+        """Where a finding points for the cell (None when it is not on the sheet), as
+        ``Prepared.ref`` builds it from :meth:`address`; one CellRef per table, row key, column
+        key and sheet row, shared by every book of the process (the column is the table's)."""
+        r = self.rows.get(row_key)
+        if r is None:
+            return None
+        known = self.refs.get((row_key, col_key, r))
+        if known is not None:
+            return known
+        c = (self.cols if self.row_cols is None else self.row_cols[row_key]).get(col_key)
+        if c is None:
+            return None
+        t = self.table
+        ref = self.refs[(row_key, col_key, r)] = CellRef(t.sheet, f"{column_letter(c)}{r}", t.key, row_key, col_key)
+        return ref
 
     def has(self, row_key: str, col_key: str) -> bool:
         if row_key not in self.rows:
@@ -115,6 +138,10 @@ class FastFoundBook(FoundBook):
         if f is None or key[1] not in f.rows:
             return False
         return key[2] in (f.cols if f.row_cols is None else f.row_cols[key[1]])
+
+    def ref(self, key: Key) -> CellRef | None:
+        f = self.tables.get(key[0])
+        return None if f is None else f.ref(key[1], key[2])
 
     def has_all(self, keys: list[Key]) -> bool:
         # a one-block table has a cell exactly when it has its row and its column: for a run of

@@ -29,7 +29,7 @@ from typing import Any, Iterable, Mapping
 from juesuan import derive
 from juesuan.balance import is_balanced
 from juesuan.check.values import Problem, is_blank, normalize
-from juesuan.expr import Address, Expr, Key
+from juesuan.expr import Address, Expr, Key, Sum
 from juesuan.findings import CellRef
 from juesuan.layout import book_layout
 from juesuan.locate import FoundBook
@@ -38,7 +38,7 @@ from juesuan.spec import Kind, Table
 
 ZERO = Decimal(0)
 MISSING = object()
-NOT_KNOWN = (None, None)  # no entry (an expression is never None)
+NOT_KNOWN = (None, None, False)  # no entry (an expression is never None)
 PARTS_LIMIT = 50_000  # expressions whose number cells are remembered (per format) before starting afresh
 SINGLE_COLUMNS = {"金额", "决算数", "数值", "值"}  # the one value column of a table: not named
 
@@ -57,6 +57,9 @@ class Prepared:
         self._where = found.address if found is not None else None  # else the book's layout, when asked
         if found is not None:
             self.placed = found.has  # type: ignore[method-assign]
+            fast_ref = getattr(found, "ref", None)  # the batch's FoundBook builds CellRefs itself
+            if fast_ref is not None:
+                self.ref = fast_ref  # type: ignore[method-assign]
         self.exprs: dict[Key, Expr] = derive.derivations(book)
         self._kinds: dict[Key, Kind] = format_cache(self.fmt, "_check_kinds")  # a cell's kind is the format's
         self._addresses: dict[Key, Address | None] = {}
@@ -78,17 +81,29 @@ class Prepared:
     @cached_property
     def parts(self) -> dict[Key, list[Key]]:
         """The number cells each derived cell refers to (shared lists: do not change them)."""
+        return dict(zip(self.numeric_derived, map(itemgetter(1), self._parts)))
+
+    @cached_property
+    def plain_sums(self) -> list[bool]:
+        """For each of ``numeric_derived``: whether it is a Σ of number cells alone (a :class:`Sum`
+        of :class:`Ref`s none of which is a text cell), its value the sum of its :attr:`parts`."""
+        return list(map(itemgetter(2), self._parts))
+
+    @cached_property
+    def _parts(self) -> list[tuple[Expr, list[Key], bool]]:
+        """(expression, its number cells, whether it is a plain Σ of them) of each of ``numeric_derived``."""
         kinds, kind, exprs = self._kinds, self.kind, self.exprs
-        known = format_cache(self.fmt, "_check_parts")  # id(expression) → (expression, its number cells)
+        known = format_cache(self.fmt, "_check_parts")  # id(expression) → (expression, number cells, plain Σ)
         if len(known) > PARTS_LIMIT:
             known.clear()
-        cells = self.numeric_derived
-        es = list(map(exprs.__getitem__, cells))
+        es = list(map(exprs.__getitem__, self.numeric_derived))
         found = list(map(known.get, map(id, es), repeat(NOT_KNOWN)))  # in C; then the new ones (the entry
         for i in compress(range(len(es)), map(is_not, map(itemgetter(0), found), es)):  # keeps its expression:
             e = es[i]  # its id stays its own)
-            found[i] = known[id(e)] = (e, [r for r in e.ref_keys if (kinds.get(r) or kind(r)) != "text"])
-        return dict(zip(cells, map(itemgetter(1), found)))
+            cells = [r for r in e.ref_keys if (kinds.get(r) or kind(r)) != "text"]
+            plain = e.__class__ is Sum and e.sum_keys is not None and len(cells) == len(e.sum_keys)
+            found[i] = known[id(e)] = (e, cells, plain)
+        return found
 
     def numeric_keys_of(self, table_key: str) -> list[Key]:
         """The number cells (inputs and derived) of one table."""

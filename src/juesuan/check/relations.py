@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import compress, repeat
-from operator import is_not
+from operator import and_, attrgetter, is_, is_not, ne, not_, or_
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from juesuan import derive
@@ -64,29 +64,31 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
     """One pass over every derived cell: F-2 for stale formula cells, else the cell's own rule."""
     stale = rules["F-2"]
     prep = ctx.prep
-    numbers = {k: v for k, v in ctx.values.items() if v is not None}
+    values = ctx.values
+    numbers = dict(compress(values.items(), map(is_not, values.values(), repeat(None))))  # (in C)
     value = numbers.get  # value(k, ZERO) is ctx.value(k)
     exprs, parts_of = prep.exprs, prep.parts
     skipped = ctx.computed | ctx.unplaced | ctx.problems.keys()
     formulas_known = ctx.formulas is not None  # the batch has none: no formula_state call per cell
     # the cells whose stored value carries 元 precision (more than two decimals), for is_precise
-    cents = map(Decimal.quantize, numbers.values(), repeat(CENT))  # in C: no call of ours per number
-    precise_cells = {k for (k, v), c in zip(numbers.items(), cents) if v != c}
+    # (round2 differs from the number exactly when a cent rounded any way does: one quantize each, in C)
+    stored = numbers.values()
+    rounded_numbers = list(map(Decimal.quantize, stored, repeat(CENT), repeat(ROUND_HALF_UP)))
+    precise_cells = set(compress(numbers, map(ne, stored, rounded_numbers)))
     printed_of: dict[Key, Decimal] | None = None  # round2 of each stored number, when first needed
-    computed = as_computed(ctx)
+    computed = as_computed(ctx)  # (then nothing is skipped: no problem, nothing computed or unplaced)
     cells = [k for k in prep.numeric_derived if k not in skipped] if skipped else prep.numeric_derived
     if computed and not precise_cells:  # every Σ of number cells holds and nothing is to be rounded:
         rules.rules_for(cells)  # (each cell's rule is still asked for: a cell without one is a pack's bug)
-        cells = [k for k, parts, expr in zip(cells, map(parts_of.__getitem__, cells), map(exprs.__getitem__, cells))
-                 if not (expr.__class__ is Sum and len(parts) == len(expr.sum_keys))]  # type: ignore[arg-type]
+        cells = list(compress(cells, map(not_, prep.plain_sums)))
     elif computed:  # every Σ of number cells holds: a ROUNDED one is reported only when its printed
         # figure is not the sum of its parts' printed figures (as the loop below finds): keep those
-        printed_of = _printed_numbers(numbers)
-        printed = printed_of.get
-        cells = [k for k, rule, parts, expr in zip(cells, rules.rules_for(cells), map(parts_of.__getitem__, cells),
-                                                   map(exprs.__getitem__, cells))
-                 if not (rule.mode is ROUNDED and expr.__class__ is Sum and len(parts) == len(expr.sum_keys))
-                 or printed(k, PRINTED_ZERO) != sum(map(printed, parts, repeat(PRINTED_ZERO)), ZERO)]  # type: ignore[arg-type]
+        printed_of = _Printed(zip(numbers, rounded_numbers))
+        printed = printed_of.__getitem__  # (0.00 for a blank cell)
+        rounded = map(is_, map(attrgetter("mode"), rules.rules_for(cells)), repeat(ROUNDED))
+        unchecked = map(not_, map(and_, prep.plain_sums, rounded))
+        sums = map(sum, map(map, repeat(printed), map(parts_of.__getitem__, cells)), repeat(ZERO))
+        cells = list(compress(cells, map(or_, unchecked, map(ne, map(printed, cells), sums))))  # (all in C)
     for key, rule, parts, expr in zip(cells, rules.rules_for(cells), map(parts_of.__getitem__, cells),
                                       map(exprs.__getitem__, cells)):
         simple = expr.sum_keys is not None
@@ -114,7 +116,7 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
                 printed = expr.value(_printed(ctx))
             else:  # sum(round2(v) for v in values), from the numbers rounded once
                 if printed_of is None:
-                    printed_of = _printed_numbers(numbers)
+                    printed_of = _Printed(zip(numbers, rounded_numbers))
                 printed = sum(map(printed_of.get, parts, repeat(PRINTED_ZERO)), ZERO)
                 if abs(actual - expected) <= EPS and printed_of.get(key, PRINTED_ZERO) == printed:
                     continue  # what compare() finds here: equal stored values, equal printed figures
@@ -127,9 +129,11 @@ def run(ctx: "Context", rules: "RuleSet") -> Iterator[Finding]:
                                relation=describe(ctx, expr, key))
 
 
-def _printed_numbers(numbers: dict[Key, Decimal]) -> dict[Key, Decimal]:
-    """round2 of each number (in C: no call of ours per number)."""
-    return dict(zip(numbers, map(Decimal.quantize, numbers.values(), repeat(CENT), repeat(ROUND_HALF_UP))))
+class _Printed(dict):  # type: ignore[type-arg]
+    """round2 of each stored number; 0.00 for a cell without one (``printed[key]``)."""
+
+    def __missing__(self, key: Key) -> Decimal:
+        return PRINTED_ZERO
 
 
 def as_computed(ctx: "Context") -> bool:

@@ -5,6 +5,9 @@
 
 from __future__ import annotations
 
+from operator import eq
+
+from juesuan.derive import Snapshot
 from juesuan.formats import get_pack
 from juesuan.model import Book
 from juesuan.narrate.document import Narrative, Paragraph, Part, Section
@@ -24,7 +27,7 @@ def year(book: Book) -> str:
     return typed or str(book.format.year)
 
 
-MEMO = "_narrative_memo"  # book.__dict__ entry: (state, outline, narrative, metrics)
+MEMO = "_narrative_memo"  # book.__dict__ entry: (state, outline, narrative, metrics, seen)
 
 
 def narrative_state(book: Book) -> tuple:  # type: ignore[type-arg]
@@ -41,6 +44,21 @@ def _remembered(book: Book, outline: NarrativeOutline, state: tuple) -> tuple | 
     return None
 
 
+def _seen(book: Book) -> tuple:  # type: ignore[type-arg]
+    """What :func:`_unchanged` compares: the values' very objects, the rows, the names and notes."""
+    return (book.format, Snapshot(book.values), list(map(list, book.codes.values())), tuple(book.codes),
+            tuple(book.records.items()), tuple(book.names.items()), tuple(book.footnotes.items()))
+
+
+def _unchanged(book: Book, seen: tuple) -> bool:  # type: ignore[type-arg]
+    """Whether ``book`` is as :func:`_seen` saw it (its values the very objects: no state built);
+    False says only that :func:`narrative_state` must be compared."""
+    fmt, values, codes, tables, records, names, notes = seen
+    return (fmt is book.format and values.same(book.values) and tuple(book.codes) == tables
+            and all(map(eq, book.codes.values(), codes)) and tuple(book.records.items()) == records
+            and tuple(book.names.items()) == names and tuple(book.footnotes.items()) == notes)
+
+
 def metrics_of(book: Book, outline: NarrativeOutline | None = None) -> object:
     """The pack's metrics of ``book`` (``outline.metrics(book)``), reusing the ones its last
     narrative was written from while the book is unchanged."""
@@ -55,12 +73,16 @@ def narrative(book: Book, outline: NarrativeOutline | None = None) -> Narrative:
     Remembered on the book until a value, a row or a name changes (a batch narrates, then checks
     the same text): the result is shared, never change it."""
     outline = outline or get_pack(book.format.id).narrative
+    memo = book.__dict__.get(MEMO)
+    if memo is not None and memo[1] is outline and _unchanged(book, memo[4]):
+        return memo[2]  # type: ignore[no-any-return]
     state = narrative_state(book)
     memo = _remembered(book, outline, state)
     if memo is not None:
+        book.__dict__[MEMO] = (*memo[:4], _seen(book))
         return memo[2]  # type: ignore[no-any-return]
     told, figures = _narrative(book, outline)
-    book.__dict__[MEMO] = (state, outline, told, figures)
+    book.__dict__[MEMO] = (state, outline, told, figures, _seen(book))
     return told
 
 
