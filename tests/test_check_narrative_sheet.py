@@ -1,0 +1,96 @@
+"""check reads the narrative sheet the workbook holds (决算情况说明), the text that may be printed as it is.
+
+A figure typed over by hand is audited at its row (N-SHEET-TEXT); a sheet written before the numbers
+changed is stale (N-SHEET-STALE); a sheet as 生成说明 wrote it draws neither, and a hand edit that
+only repeats what the generated text already says is not reported twice.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from juesuan.check import check_file
+from juesuan.narrate_command import narrate_file
+
+SHEET = "决算情况说明"
+SHARE_ROW = re.compile(r"本年一般公共预算财政拨款收入[\d,.]+万元，占(\d+\.\d\d)%")
+
+
+@pytest.fixture(scope="module")
+def narrated(filled_reference: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("narrated") / "narrated.xlsx"
+    narrate_file(filled_reference, out)
+    return out
+
+
+def edited(narrated: Path, tmp_path: Path, change) -> Path:  # type: ignore[no-untyped-def]
+    """A copy of the narrated workbook with ``change(workbook)`` applied and saved (openpyxl)."""
+    path = tmp_path / "edited.xlsx"
+    shutil.copyfile(narrated, path)
+    wb = openpyxl.load_workbook(path)
+    change(wb)
+    wb.save(path)
+    return path
+
+
+def type_share(share: str):  # type: ignore[no-untyped-def]
+    """Type ``share`` over the share of 一般公共预算财政拨款收入 in 二、收入决算情况说明 (row 63 of the reference),
+    and a note after it (so the row is edited by hand even where the share is the same)."""
+    def change(wb) -> None:  # type: ignore[no-untyped-def]
+        for (c,) in wb[SHEET].iter_rows(min_col=1, max_col=1):
+            m = SHARE_ROW.search(c.value or "")
+            if m:
+                c.value = c.value[:m.start(1)] + share + c.value[m.end(1):] + "（已核对）"
+                return
+        raise AssertionError("the share sentence is not in the sheet")
+    return change
+
+
+def sheet_findings(path: Path) -> list:  # type: ignore[type-arg]
+    return [f for f in check_file(path) if f.rule.startswith("N-SHEET")]
+
+
+def test_the_sheet_as_narrate_wrote_it_draws_no_sheet_finding(narrated: Path) -> None:
+    assert sheet_findings(narrated) == []
+
+
+@pytest.mark.parametrize("share,errors", [("99.88", 0), ("99.89", 1), ("427.00", 1)])
+def test_a_share_typed_over_by_hand_is_audited_at_its_row(narrated: Path, tmp_path: Path, share: str,
+                                                          errors: int) -> None:
+    """3,038.13 of 3,041.67 is 99.88 % (99.878–99.889 from the printed figures): the row edited by hand
+    with 99.88 draws nothing, with 99.89 (just outside) or 427.00 an error at the row typed over."""
+    found = sheet_findings(edited(narrated, tmp_path, type_share(share)))
+    assert [f.rule for f in found if f.severity.value == "error"] == ["N-SHEET-TEXT"] * errors
+    for f in found:
+        assert f.cells[0].sheet == SHEET and f.cells[0].cell == "A63", f.cells
+        assert "已手工修改" in f.message and share in f.message
+
+
+def test_a_hand_edit_without_figures_repeats_nothing_the_generated_text_draws(narrated: Path, tmp_path: Path) -> None:
+    """The reference's own N-REASON warning (十一 vs 八) comes from the generated text; a sheet edited
+    elsewhere (a sentence added) does not report it again."""
+    def add_sentence(wb) -> None:  # type: ignore[no-untyped-def]
+        c = wb[SHEET]["A3"]
+        c.value = (c.value or "") + "本部门将持续做好决算公开工作。"
+    findings = check_file(edited(narrated, tmp_path, add_sentence))
+    assert any(f.rule == "N-REASON" for f in findings)
+    assert [f for f in findings if f.rule.startswith("N-SHEET")] == []
+
+
+def test_a_sheet_written_before_the_numbers_changed_is_stale_at_its_first_differing_row(
+        narrated: Path, tmp_path: Path) -> None:
+    def change_income(wb) -> None:  # type: ignore[no-untyped-def]
+        ws = wb["上年决算"]
+        ws["B5"] = (ws["B5"].value or 0) + 100  # last year's 收支总计: the comparison in 一 changes
+    found = sheet_findings(edited(narrated, tmp_path, change_income))
+    assert [f.rule for f in found] == ["N-SHEET-STALE"]
+    (f,) = found
+    row = int(f.cells[0].cell[1:])
+    wb = openpyxl.load_workbook(narrated)
+    assert str(wb[SHEET][f"A{row}"].value).strip()[:20] in f.message  # the row as printed, quoted
+    assert "与上年决算相比" in str(wb[SHEET][f"A{row}"].value)  # the first row comparing with last year
