@@ -1,7 +1,8 @@
 """check reads the narrative sheet the workbook holds (决算情况说明), the text that may be printed as it is.
 
-A figure typed over by hand is audited at its row (N-SHEET-TEXT); a sheet written before the numbers
-changed is stale (N-SHEET-STALE); a sheet as 生成说明 wrote it draws neither, and a hand edit that
+A figure typed over by hand is reported at its row with the figure due (N-SHEET-FIGURE), a row
+reworded by hand is audited as typed (N-SHEET-TEXT); a sheet written before the numbers changed is
+stale (N-SHEET-STALE); a sheet as 生成说明 wrote it draws neither, and a hand edit that
 only repeats what the generated text already says is not reported twice.
 """
 
@@ -38,14 +39,14 @@ def edited(narrated: Path, tmp_path: Path, change) -> Path:  # type: ignore[no-u
     return path
 
 
-def type_share(share: str):  # type: ignore[no-untyped-def]
-    """Type ``share`` over the share of 一般公共预算财政拨款收入 in 二、收入决算情况说明 (row 63 of the reference),
-    and a note after it (so the row is edited by hand even where the share is the same)."""
+def type_share(share: str, note: str = ""):  # type: ignore[no-untyped-def]
+    """Type ``share`` over the share of 一般公共预算财政拨款收入 in 二、收入决算情况说明 (row 63 of the
+    reference), and ``note`` after the row (a row reworded: no longer the generated row's words)."""
     def change(wb) -> None:  # type: ignore[no-untyped-def]
         for (c,) in wb[SHEET].iter_rows(min_col=1, max_col=1):
             m = SHARE_ROW.search(c.value or "")
             if m:
-                c.value = c.value[:m.start(1)] + share + c.value[m.end(1):] + "（已核对）"
+                c.value = c.value[:m.start(1)] + share + c.value[m.end(1):] + note
                 return
         raise AssertionError("the share sentence is not in the sheet")
     return change
@@ -59,12 +60,24 @@ def test_the_sheet_as_narrate_wrote_it_draws_no_sheet_finding(narrated: Path) ->
     assert sheet_findings(narrated) == []
 
 
-@pytest.mark.parametrize("share,errors", [("99.88", 0), ("99.89", 1), ("427.00", 1)])
-def test_a_share_typed_over_by_hand_is_audited_at_its_row(narrated: Path, tmp_path: Path, share: str,
-                                                          errors: int) -> None:
-    """3,038.13 of 3,041.67 is 99.88 % (99.878–99.889 from the printed figures): the row edited by hand
-    with 99.88 draws nothing, with 99.89 (just outside) or 427.00 an error at the row typed over."""
+@pytest.mark.parametrize("share", ["99.89", "427.00"])
+def test_a_figure_typed_over_by_hand_is_an_error_at_its_row_with_the_figure_due(narrated: Path, tmp_path: Path,
+                                                                                share: str) -> None:
+    """The row keeps the generated row's words: each figure that differs from the one the numbers give is
+    reported (99.88 due), one hundredth off or 427.00, and the audit does not report the row again."""
     found = sheet_findings(edited(narrated, tmp_path, type_share(share)))
+    assert [(f.rule, f.severity.value) for f in found] == [("N-SHEET-FIGURE", "error")]
+    (f,) = found
+    assert f.cells[0].sheet == SHEET and f.cells[0].cell == "A63", f.cells
+    assert f"写 {share}，按当前数字应为 99.88" in f.message
+
+
+@pytest.mark.parametrize("share,errors", [("99.88", 0), ("99.89", 1), ("427.00", 1)])
+def test_a_reworded_row_is_audited_at_its_row(narrated: Path, tmp_path: Path, share: str, errors: int) -> None:
+    """A row reworded by hand (a note added) is audited as typed: 3,038.13 of 3,041.67 is 99.88 %
+    (99.878–99.889 from the printed figures), so 99.88 draws nothing, 99.89 (just outside) and 427.00
+    an error at the row."""
+    found = sheet_findings(edited(narrated, tmp_path, type_share(share, "（已核对）")))
     assert [f.rule for f in found if f.severity.value == "error"] == ["N-SHEET-TEXT"] * errors
     for f in found:
         assert f.cells[0].sheet == SHEET and f.cells[0].cell == "A63", f.cells

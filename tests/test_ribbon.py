@@ -107,7 +107,7 @@ def test_narrate_keeps_a_hand_edited_sheet(tmp_path: Path, filled_reference: Pat
 
 
 def test_check_audits_a_narrative_sheet_typed_over_by_hand(tmp_path: Path, filled_reference: Path, lo):
-    """校验 reads the 决算情况说明 sheet too: a share typed over as 427.00 % is an error at its row."""
+    """校验 reads the 决算情况说明 sheet too: a share typed over as 427.00 % is an error at its row (99.88 due)."""
     import re
 
     from juesuan.check.acknowledge import SHEET as REPORT
@@ -126,8 +126,8 @@ def test_check_audits_a_narrative_sheet_typed_over_by_hand(tmp_path: Path, fille
     message, _, _ = run(shown, "check", applied)
     assert "错误 1 个" in message, message
     rows = [r for r in openpyxl.load_workbook(applied)[REPORT].iter_rows(min_row=5, values_only=True) if r[0]]
-    assert [(r[1], r[2]) for r in rows if r[1] == "N-SHEET-TEXT"] == [("N-SHEET-TEXT", "错误")]
-    assert any(f"{SHEET}!{cell.coordinate}" in str(r[-1]) for r in rows if r[1] == "N-SHEET-TEXT")
+    assert [(r[1], r[2]) for r in rows if r[1].startswith("N-SHEET")] == [("N-SHEET-FIGURE", "错误")]
+    assert any(f"{SHEET}!{cell.coordinate}" in str(r[-1]) for r in rows if r[1] == "N-SHEET-FIGURE")
 
 
 def test_export_writes_word_next_to_the_workbook(tmp_path: Path, filled_reference: Path, monkeypatch):

@@ -67,6 +67,8 @@ NARRATIVE_SHEET_RULES: list[Rule] = [  # the 决算情况说明 sheet the workbo
     rule("N-SHEET-STALE", WARNING, "说明页与当前数字不符", "「决算情况说明」第 {row} 行是按此前的数字生成的，与按当前数字生成的"
          "说明不同（现为「{shown}」，应为「{expected}」）；请点击「生成说明」（juesuan narrate）重新生成", Mode.NONE,
          narrative_sheet.stale),
+    rule("N-SHEET-FIGURE", ERROR, "手改说明的数字与表格不符", "「决算情况说明」第 {row} 行（已手工修改）写 {shown}，"
+         "按当前数字应为 {due}：「{quote}」", Mode.NONE, narrative_sheet.hand_figures),
     rule("N-SHEET-TEXT", ERROR, "手改说明审阅发现的问题", "「决算情况说明」第 {row} 行（已手工修改）：{text}（审阅规则 {audit_rule}）",
          Mode.NONE, narrative_sheet.hand_text, "juesuan audit on the sheet's own text, when edited by hand"),
 ]
