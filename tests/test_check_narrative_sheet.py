@@ -107,3 +107,21 @@ def test_a_sheet_written_before_the_numbers_changed_is_stale_at_its_first_differ
     wb = openpyxl.load_workbook(narrated)
     assert str(wb[SHEET][f"A{row}"].value).strip()[:20] in f.message  # the row as printed, quoted
     assert "与上年决算相比" in str(wb[SHEET][f"A{row}"].value)  # the first row comparing with last year
+
+
+@pytest.mark.parametrize("format_id", ["nmg-2023", "national-2023"])
+def test_the_sheet_the_batch_writes_draws_no_sheet_finding(tmp_path: Path, format_id: str) -> None:
+    """The batch writes its narrative sheet with its own fast writer: the same text and digest as
+    生成说明, so checking its workbook finds the sheet neither stale nor edited."""
+    import io
+
+    from juesuan.batch.progress import Progress
+    from juesuan.batch.runner import run_batch
+    from juesuan.synth import write_synth
+
+    write_synth(2, tmp_path / "in", seed=21, format_id=format_id)
+    quiet = Progress(0, tmp_path / "batch.log", stream=io.StringIO(), tty=False)
+    outcomes = run_batch(tmp_path / "in", tmp_path / "out", jobs=1, force=True, progress=quiet).outcomes
+    for o in outcomes:
+        assert o.output and SHEET in openpyxl.load_workbook(o.output, read_only=True).sheetnames
+        assert sheet_findings(Path(o.output)) == []
