@@ -147,13 +147,6 @@ def openpyxl_edit(src: Path, dst: Path, fn: Callable[[Any], None]) -> Path:
     return dst
 
 
-def zip_with(dst: Path, members: list[tuple[str, bytes]], method: int = zipfile.ZIP_DEFLATED) -> Path:
-    with zipfile.ZipFile(dst, "w", method) as z:
-        for name, data in members:
-            z.writestr(name, data)
-    return dst
-
-
 def ole(dst: Path, encrypted: bool) -> Path:
     """A compound file (OLE) header as an .xls or a password-protected .xlsx starts."""
     head = bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 16 + b"\x3e\x00\x03\x00\xfe\xff\x09\x00" + b"\0" * 480
@@ -622,8 +615,6 @@ def raw_zip(entries: list[tuple[str, bytes, int, int]]) -> bytes:
 
 def json_cases() -> list[Case]:
     C: list[Case] = []
-    small = json.loads(SMALL_JSON.read_text(encoding="utf-8"))
-
     def raw(name: str, make: Callable[[], bytes], texts: list[str] | None = None) -> None:
         def build(d: Path, b: Bases) -> Path:
             (d / "dept.json").write_bytes(make())
@@ -731,7 +722,6 @@ def json_cases() -> list[Case]:
 
     edited("formula-like text in every text field (small)", formula_texts, texts=HOSTILE)
     edited("formula-like text in every text field (reference)", formula_texts, texts=HOSTILE, base=REF_JSON)
-    del small
     return C
 
 
