@@ -55,7 +55,7 @@ def test_a_snapshot_request_with_unusable_numbers_is_a_clear_refusal(tmp_path: P
 
     with pytest.raises(InputError) as info:  # was ValueError / RecursionError: a 500
         run_snapshot("check", body, tmp_path, tmp_path / "r")
-    assert re.search(words, info.value.message)
+    assert re.search(words, info.value.message) and info.value.where.file == "快照 snapshot"
 
 
 @pytest.mark.parametrize("text,words", [

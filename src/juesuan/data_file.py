@@ -136,7 +136,7 @@ def _int(text: str) -> int | Decimal:
 
 
 def _no_constant(name: str) -> Any:
-    raise InputError(f"数据文件中有非数字值 {name}", f"{name} is not a number", Location())
+    raise InputError(f"JSON 中有非数字值 {name}", f"{name} is not a number", Location())
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

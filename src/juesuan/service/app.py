@@ -264,8 +264,12 @@ def _decode(data: bytes) -> Any:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError("请求内容不是有效的 JSON（须为 UTF-8）", f"the request body is not valid JSON: {exc}") from None
-    return parse_json(text, exact=False, what=("请求内容", "the request body"))
+        raise InputError("请求内容不是有效的 JSON（须为 UTF-8）", f"the request body is not valid JSON: {exc}",
+                         Location(file="快照 snapshot")) from None
+    try:
+        return parse_json(text, exact=False, what=("请求内容", "the request body"))
+    except InputError as exc:
+        raise exc.at(file="快照 snapshot") from None
 
 
 def _label(name: Any, default: str) -> str:
