@@ -181,3 +181,36 @@ def test_a_per_unit_figure_is_part_of_no_total(tmp_path, label, errors) -> None:
     and a per-unit average (1114.65 / 206), not two parts adding up to 1235.06."""
     text = f"2010年“三公经费”决算数为2488.79万元，其中公务用车购置及运行费达1229.65万元，{label}5.41万元。\n"
     assert rules(tmp_path, text) == ["A-SUM-PARTS"] * errors
+
+
+@pytest.mark.parametrize("total,errors", [("583.83", 0), ("583.93", 1)])
+def test_a_breakdown_of_an_item_is_nested_not_a_parallel_list(tmp_path, total, errors) -> None:
+    """"583.83，其中：出国 0；接待 201.25，其中：…批次；公务用车 382.58（其中：…）": the second
+    其中 and the bracketed one break items down; the 三公 list still has its three items."""
+    text = (f"2017年全县“三公”经费决算汇总数为{total}万元。其中：因公出国（境）费为0万元；公务接待费201.25万元，"
+            "其中：国内公务接待4032批次，33409人次；公务用车购置及运行维护费为382.58万元（其中：公务用车购置费18.85万元、"
+            "公务用车运行维护费363.73万元）。\n")
+    found = rules(tmp_path, text)
+    assert found.count("A-SUM-PARTS") == errors
+
+
+@pytest.mark.parametrize("prior,errors", [("12.35", 0), ("12.5", 1)])
+def test_an_items_two_years_are_its_change_not_two_parts(tmp_path, prior, errors) -> None:
+    """"其中：1、公务接待费2016年预算8万元，2015年预算p万元；对比减少4.35万元": 2016's 8 + 25 = 33
+    (the 2015 figures are no parts) and the change is 8's against its 2015 figure."""
+    text = ("2016年三公经费预算拨入33万元，2015年三公经费预算拨入57.55万元，与上年对比减少24.55万元。"
+            f"其中：1、公务接待费2016年预算8万元，2015年预算{prior}万元；对比减少4.35万元。"
+            "2、公务车辆运行2016年预算25万元，2015年预算45.2万元；对比减少20.20万元。\n")
+    assert rules(tmp_path, text) == ["A-CHANGE"] * errors
+
+
+@pytest.mark.parametrize("reception,errors", [("8.48", 0), ("9.48", 1)])
+def test_clauses_that_all_add_up_are_all_parts_even_when_the_last_is_zero(tmp_path, reception, errors) -> None:
+    """"决算 18.57，其中：A 2.43；B 16.14；公务接待费 0.00": the first two clauses already add up, yet the
+    third is a part too (adding 0.00) — the list is not cut there, so the budgets 2.75、19.13、8.48 are
+    all parts of 预算 30.35 (a tail difference); with 9.48 they are not."""
+    text = ("八、财政拨款“三公”经费支出决算情况说明\n（一）财政拨款“三公”经费支出总体情况说明。\n"
+            "某局2023年度财政拨款“三公”经费预算30.35万元，支出决算18.57万元，完成预算的61.18%。其中：因公出国（境）费"
+            "预算2.75万元，支出决算2.43万元，完成预算的88.50%；公务用车购置及运行维护费预算19.13万元，支出决算16.14万元，"
+            f"完成预算的84.37%；公务接待费预算{reception}万元，支出决算0.00万元，完成预算的0.00%。\n")
+    assert rules(tmp_path, text) == ["A-SUM-PARTS"] * errors

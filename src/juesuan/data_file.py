@@ -22,12 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from juesuan.celltext import has_bad_characters, problem, require, shown
+from juesuan.containers import require_regular
 from juesuan.errors import InputError, Location
 from juesuan.formats import DEFAULT_FORMAT, load_format
 from juesuan.model import Book, Value, custom_names
 from juesuan.money import canonical, parse_amount, refusal
 from juesuan.schema import is_flat
-from juesuan.spec import INPUT, Format, Kind, Table
+from juesuan.spec import INPUT, MAX_RECORDS, Format, Kind, Table
 
 RESERVED = {"format", "notes", "注", "科目名称"}
 
@@ -35,26 +36,57 @@ RESERVED = {"format", "notes", "注", "科目名称"}
 def read_data(path: str | Path) -> Book:
     """Load and validate a data file; any problem is an InputError naming the file and key."""
     path = Path(path)
+    require_regular(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("找不到数据文件", "data file not found", Location(file=str(path))) from None
     except (UnicodeDecodeError, OSError) as exc:
         raise InputError("无法读取数据文件（须为 UTF-8 编码的 JSON）", f"cannot read data file: {exc}",
                          Location(file=str(path))) from None
     try:
-        data = json.loads(text, parse_float=Decimal, parse_constant=_no_constant, object_pairs_hook=_unique_keys)
+        data = parse_json(text)
         check_texts(data)
         return book_from_data(data)
     except InputError as exc:
         raise exc.at(file=str(path)) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"数据文件不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）",
-                         f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
-                         Location(file=str(path))) from None
     except RecursionError:
-        raise InputError(f"数据文件嵌套过深（超过 {MAX_DEPTH} 层）", f"the data file is nested too deeply "
-                         f"(more than {MAX_DEPTH} levels)", Location(file=str(path))) from None
+        raise _too_deep(Location(file=str(path))) from None
+
+
+def parse_json(text: str, exact: bool = True, what: tuple[str, str] = ("数据文件", "the data file")) -> Any:
+    """JSON from outside, or an InputError saying why not (the caller adds the file): not JSON
+    (line and column), nested too deeply, NaN/Infinity or a number too large for a double, an
+    object with a key twice.  ``exact``: decimals as Decimal (amounts), else float (the service's
+    snapshot cells); integers too long for ``int()`` (4,300 digits) are kept as Decimal."""
+    try:
+        return json.loads(text, parse_float=Decimal if exact else _float, parse_int=_int if exact else _small_int,
+                          parse_constant=_no_constant, object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{what[0]}不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）",
+                         f"{what[1]} is not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise _too_deep(Location(), what) from None
+
+
+def _too_deep(where: Location, what: tuple[str, str] = ("数据文件", "the data file")) -> InputError:
+    return InputError(f"{what[0]}嵌套过深（超过 {MAX_DEPTH} 层）", f"{what[1]} is nested too deeply "
+                      f"(more than {MAX_DEPTH} levels)", where)
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise _out_of_range(text)
+    return value
+
+
+def _small_int(text: str) -> int:
+    if len(text) > 300:  # past any double
+        raise _out_of_range(text)
+    return int(text)
+
+
+def _out_of_range(text: str) -> InputError:
+    return InputError(f"数字 {shown(text)} 超出范围", f"the number {shown(text)} is out of range", Location())
 
 
 MAX_DEPTH = 32  # a data file is 4 levels deep (notes may nest a little more)
@@ -95,6 +127,12 @@ def _path(trail: Any) -> str:
         else:
             where = f"{where}/{shown(step)}" if where else shown(step)
     return where
+
+
+def _int(text: str) -> int | Decimal:
+    """A JSON integer; one too long for Python's int() (over 4,300 digits raises ValueError) is
+    kept as a Decimal, which the amount check then refuses as too large, naming its key."""
+    return int(text) if len(text) < 4000 else Decimal(text)
 
 
 def _no_constant(name: str) -> Any:
@@ -250,6 +288,8 @@ def check_code(code: str, codes: dict[str, str], where: str) -> None:
 def _load_records(book: Book, table: Table, content: Any) -> None:
     if not isinstance(content, list):
         raise InputError("须为列表", "must be a list", Location(key=table.key))
+    if len(content) > MAX_RECORDS:
+        raise too_many_records(table, Location(key=table.key), len(content))
     inputs = {c.key: c for c in table.columns() if c.is_input}
     for i, record in enumerate(content):
         where = f"{table.key}/{i + 1}"
@@ -261,6 +301,14 @@ def _load_records(book: Book, table: Table, content: Any) -> None:
             if col.required and not book.values.get((table.key, str(i + 1), col.key)):
                 raise InputError(f"缺少必填栏「{col.key}」", f"required column {col.key!r} is missing", Location(key=where))
     book.records[table.key] = len(content)
+
+
+def too_many_records(table: Table, where: Location, n: int | None = None) -> InputError:
+    """More rows in a record table than :data:`~juesuan.spec.MAX_RECORDS` (data file or sheet)."""
+    count = (f"（共 {n:,} 条）", f" ({n:,})") if n is not None else ("", "")
+    return InputError(f"「{table.key}」的记录超过上限 {MAX_RECORDS:,} 条{count[0]}",
+                      f"{table.key} has more records than the limit of {MAX_RECORDS:,}{count[1]}", where,
+                      kind="structure")
 
 
 def data_from_book(book: Book) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from juesuan.expr import Address, Key, column_letter
 from juesuan.layout import HEADER_ROW, TableLayout, header_spans, table_layout
 from juesuan.model import Book, Value
 from juesuan.money import parse_amount, refusal
-from juesuan.spec import INPUT, Format, Kind, Table
+from juesuan.spec import INPUT, MAX_RECORDS, Format, Kind, Table
 
 Grid = Sequence[Sequence[Any]]
 UNNAMED = "（未命名）"  # a required text left empty, read leniently
@@ -423,6 +423,10 @@ def _read_records(book: Book, table: Table, grid: Grid, offset: int, problems: P
         if all(v is None or str(v).strip() == "" for v in values):
             continue
         n += 1
+        if n > MAX_RECORDS:
+            from juesuan.data_file import too_many_records
+
+            raise too_many_records(table, _where(table, r, 1))
         rows[str(n)] = r
         for i, col in enumerate(cols):
             if col.is_input:

@@ -45,7 +45,7 @@ def parse_amount(value: object) -> Decimal | None:
             raise ValueError(f"not a number: {value!r}")
         value = Decimal(text.replace(",", ""))
     if isinstance(value, Decimal):
-        if not value.is_finite() or abs(value) >= LIMIT:
+        if not value.is_finite() or value.copy_abs() >= LIMIT:  # copy_abs: exact (abs() overflows at 1E+999999999)
             raise ValueError(f"not a usable amount: {value!r}")
         return value
     raise ValueError(f"not a number: {value!r}")

@@ -7,6 +7,8 @@ which file it may change in place (``fill BOOK`` without ``-o``).  Before the co
 - an output that is one of the inputs, unless changing that input is the command's job
   (``export B.xlsx --docx B.xlsx`` would replace the workbook with a Word file);
 - two outputs that are one file (``--docx X --pdf X`` would lose the .docx);
+- an input that is not a readable regular file (missing, a folder, a FIFO: reading one would
+  wait for ever);
 - an output that exists and is read-only (mode 0444: respected even when the system would
   let this user replace it), or that is a folder;
 
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from juesuan.containers import require_regular
 from juesuan.errors import InputError, Location
 from juesuan.workbook_file import hold, refuse_read_only
 
@@ -45,7 +48,7 @@ def plan(args: argparse.Namespace) -> Plan:
     cmd = args.command
     out = getattr(args, "output", None)
     if cmd == "new":
-        return Plan(_paths(getattr(args, "data", None)), _paths(out))
+        return Plan(_paths(getattr(args, "data", None), getattr(args, "prior", None)), _paths(out))
     if cmd == "dump":
         return Plan(_paths(args.book), _paths(out))
     if cmd in ("fill", "narrate"):
@@ -54,7 +57,7 @@ def plan(args: argparse.Namespace) -> Plan:
         return Plan(_paths(args.book), _paths(args.book), _paths(args.book))
     if cmd == "check":
         writes = _paths(args.book) if getattr(args, "write", False) else []
-        return Plan(_paths(args.book), writes, writes)
+        return Plan(_paths(args.book, getattr(args, "prior", None)), writes, writes)
     if cmd == "export":
         return Plan(_paths(args.book), _paths(args.docx, getattr(args, "pdf", None)))
     if cmd == "audit":
@@ -65,7 +68,7 @@ def plan(args: argparse.Namespace) -> Plan:
     if cmd == "batch":
         from juesuan.batch.state import STATE_FILE
 
-        return Plan(_paths(args.dir), [Path(out) / STATE_FILE])
+        return Plan([], [Path(out) / STATE_FILE])  # its input is a folder (the runner reads its regular files)
     return Plan()
 
 
@@ -80,7 +83,10 @@ def same_file(a: Path, b: Path) -> bool:
 
 
 def check(p: Plan) -> None:
-    """Refuse outputs that would overwrite an input, each other, a read-only file or a folder."""
+    """Refuse inputs that are not readable regular files (a FIFO would block the command for
+    ever), then outputs that would overwrite an input, each other, a read-only file or a folder."""
+    for src in p.inputs:
+        require_regular(src)
     for i, out in enumerate(p.outputs):
         where = Location(file=str(out))
         for other in p.outputs[:i]:

@@ -22,6 +22,8 @@ from juesuan.expr import Expr
 
 Kind = Literal["amount", "number", "count", "text"]
 INPUT = "input"
+MAX_RECORDS = 10_000  # rows of one record table (绩效自评, 绩效指标): no department has more; past it a
+# data file or sheet is a mistake or hostile, and writing it would take minutes
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,10 @@ def check_readable(path: Path) -> None:
     if path.suffix.lower() == ".xls":
         raise InputError("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx", "old .xls files are not supported; "
                          "save as .xlsx", where)
+    if path.suffix.lower() == ".json":
+        raise InputError("这是数据文件（.json），此处需要工作簿（.xlsx）；可先用 juesuan new --data 由它生成工作簿",
+                         "this is a data file (.json) where a workbook (.xlsx) is needed; juesuan new --data "
+                         "makes one from it", where)
     check_zip(path, ".xlsx 工作簿", ".xlsx workbook", "xl/workbook.xml")
 
 

@@ -376,7 +376,7 @@ def link_change(facts: SectionFacts, ch: Change, first_in_block: Amount | None) 
             same_year = [a for a in named if ch.year is None or a.year in (None, ch.year)]
             ch.subject = same_year[-1] if same_year else None
         else:
-            ch.subject = first_in_block
+            ch.subject = _latest_in_sentence(facts, ch, text, money) or first_in_block
     if ch.subject is not None and ch.subject.role == "budget" and ch.basis == "上年":
         # "A 预算为 x，支出决算为 y，完成预算的 p%；较上年减少 c": a final is compared with last
         # year's final — the actual stated after the budget in the change's sentence, if any
@@ -406,6 +406,21 @@ def link_change(facts: SectionFacts, ch: Change, first_in_block: Amount | None) 
              and same_item(ch.subject.name, a.name)]
     if prior:
         ch.base = prior[-1]
+
+
+def _latest_in_sentence(facts: SectionFacts, ch: Change, text: str, money: bool) -> Amount | None:
+    """"A 2016年预算 8 万元，2015年预算 12.5 万元；对比减少 4.35 万元": a change in a clause of its
+    own is of the item its sentence just stated — its figure of the latest year named (8)."""
+    if ch.basis != "上年":
+        return None
+    s, _ = sentence_span(text, ch.at)
+    before = [a for a in facts.in_para(ch.para) if s <= a.at < ch.at and a.role in ("actual", "budget")
+              and (not money or a.fig.is_money) and not a.in_rate]
+    years = {a.year for a in before}
+    if not before or None in years or len(years) < 2:
+        return None  # (only when the sentence states the item in two years)
+    latest = max(years)  # type: ignore[type-var]
+    return [a for a in before if a.year == latest][-1]
 
 
 def position(facts: SectionFacts, para: int, at: int) -> int:

@@ -204,8 +204,15 @@ PRIOR_LABEL_RX = re.compile(r"上年(?:决算)?(?:数)?(?:为|是)?$")
 
 @lru_cache(maxsize=8192)
 def _label_role(label: str) -> str:
-    """The role its label gives a figure that is neither a reason's nor a threshold (pure; labels
-    recur in every department)."""
+    """The role its label gives a figure that is not a reason's (pure; labels recur in every
+    department): threshold, average (per unit), rate_budget (a completion rate's own budget when
+    "的" follows the figure), change, budget, prior or actual."""
+    if label.endswith("单价") or ROUGH_LABEL.search(label):
+        return "threshold"
+    if PER_UNIT_LABEL.search(label):
+        return "average"  # "平均每辆车运行维护费 5.41 万元": per unit, part of no total
+    if RATE_BUDGET_LABEL.search(label):
+        return "rate_budget"  # (the caller decides: a budget when "的" follows the figure)
     if CHANGE_LABEL_RX.search(label):
         return "change"
     if "预算" in FUND_NAMES.sub("", label) and not DONE_RX.search(label):
@@ -267,14 +274,12 @@ def _read_paragraph(facts: SectionFacts, doc: Doc, i: int, p: Para, para_year: i
         in_rate = False
         if reasons and _inside(at, reasons):
             role = "reason"
-        elif RATE_BUDGET_LABEL.search(label) and text.startswith("的", f.end):
-            role, in_rate = "budget", True  # "完成预算 0 万元的--%": a rate's budget, its rate not a figure
-        elif label.endswith("单价") or text.startswith(THRESHOLDS, f.end) or ROUGH_LABEL.search(label):
+        elif text.startswith(THRESHOLDS, f.end):
             role = "threshold"
-        elif PER_UNIT_LABEL.search(label):
-            role = "average"  # "平均每辆车运行维护费 5.41 万元": per unit, part of no total
         else:
             role = _label_role(label)
+            if role == "rate_budget":  # "完成预算 0 万元的--%": a rate's budget, its rate not a figure
+                role, in_rate = ("budget", True) if text.startswith("的", f.end) else ("actual", False)
         facts.amounts.append(Amount(f, role, label, "", i, at, year_by(marks, at, para_year), in_rate))
     for a in facts.amounts[first_new:]:
         if a.para == i and not a.name:
@@ -547,7 +552,10 @@ def _by_classification(paras: list[Para], stream: tuple[int, int, int, int], ite
     """The items of a list that gives one total two ways ("按功能分类科目，…按经济分类科目，…"),
     split at each "按…分类": None unless there are two such ways with items after each."""
     i, start, k, end = stream
-    if not any("分类" in paras[x].text or "划分" in paras[x].text for x in range(i, k + 1)):
+    for x in range(i, k + 1):
+        if "分类" in paras[x].text or "划分" in paras[x].text:
+            break
+    else:
         return None  # (in every match: most lists give their total one way)
     marks = [(x, mm.start()) for x in range(i, k + 1)
              for mm in CLASSIFIED_RX.finditer(paras[x].text, start if x == i else 0, end if x == k else len(paras[x].text))]
@@ -564,9 +572,11 @@ def _by_classification(paras: list[Para], stream: tuple[int, int, int, int], ite
 
 def _summing_clauses(facts: SectionFacts, paras: list[Para], stream: tuple[int, int, int, int], items: list[Item],
                      head: Amount) -> tuple[list[Item], tuple[int, int, int, int]] | None:
-    """A list whose items run on across ；-clauses ends with the first clauses that add up to its
-    total: "公务用车费 1054，其中运行维护费 1054，购置 0；因公出国费 20" — the clause after them
-    is the total's sibling, not its part.  The items and the stream cut there, or None."""
+    """A list whose items run on across ；-clauses but do not add up to its total ends with the
+    clauses that do: "公务用车费 1054，其中运行维护费 1054，购置 0；因公出国费 20" — the clause
+    after them is the total's sibling, not its part.  The items and the stream cut there, or None
+    (also when every clause together adds up: "…2.43；…16.14；公务接待费 0.00" with 18.57 — a part
+    of 0.00 adds nothing, yet it is a part).  Of several cuts that add up, the one keeping most."""
     if len(items) < 2 or "；" not in _stream_text(paras, stream) or _by_classification(paras, stream, items):
         return None  # (a total given two ways is split at its "按…分类", not where a way adds up)
     clauses: list[tuple[tuple[int, int], list[Item]]] = []
@@ -577,14 +587,18 @@ def _summing_clauses(facts: SectionFacts, paras: list[Para], stream: tuple[int, 
             clauses[-1][1].append(it)
         else:
             clauses.append((seg, [it]))
-    if len(clauses) < 2:
+    if len(clauses) < 2 or _adds_up(head, items):
         return None
-    taken: list[Item] = []
-    for (para, end), group in clauses[:-1]:
-        taken += group
-        if judge(head.fig, *sum_band(it.amount.fig for it in taken)).status in ("ok", "info"):
+    for n in range(len(clauses) - 1, 0, -1):
+        taken = [it for _, group in clauses[:n] for it in group]
+        if _adds_up(head, taken):
+            para, end = clauses[n - 1][0]
             return taken, (stream[0], stream[1], para, end)
     return None
+
+
+def _adds_up(head: Amount, items: list[Item]) -> bool:
+    return judge(head.fig, *sum_band(it.amount.fig for it in items)).status in ("ok", "info")
 
 
 def _drop_nested(facts: SectionFacts) -> None:
@@ -791,8 +805,13 @@ def _cut_at_next_list(paras: list[Para], stream: tuple[int, int, int, int],
             if (m.group("word") or m.group("bare")) != word:
                 continue
             seg = segment_span(text, m.start())[0]
-            if not text[seg:m.start()].strip("，：、 "):
+            lead = text[seg:m.start()]
+            if not lead.strip("，：、 "):
                 continue  # "…；其中：…" opens its clause: a breakdown of the item before, nested
+            if lead.count("（") > lead.count("）"):
+                continue  # "B 382.58 万元（其中：…）": a bracketed breakdown of B, nested
+            if word == "其中" and LABEL_FIGURE_RX.search(lead):
+                continue  # "；B 201.25 万元，其中：…": a breakdown of the item B, not a parallel list
             cut = max(seg - 1, lo) if seg > lo else None
             if cut is not None and (x > i or seg > start):
                 return i, start, x, cut
@@ -818,6 +837,8 @@ def _stream_items(facts: SectionFacts, stream: tuple[int, int, int, int], head: 
             continue
         if a.role != head.role and not (inherit and a.role == "actual"):
             continue
+        if a.year is not None and head.year is not None and a.year != head.year:
+            continue  # "A 2016年预算 8，2015年预算 12.5": the other year's figure is no part
         p = facts.section.paras[a.para]
         lead = p.text[stream[1] if a.para == stream[0] else 0:a.at]
         if lead.count("（") > lead.count("）"):

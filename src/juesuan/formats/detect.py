@@ -40,7 +40,7 @@ def detect_format_id(source: str | Path | Mapping[str, Any]) -> str:
     if path.suffix.lower() == ".json":
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return DEFAULT_FORMAT  # the data-file reader reports the problem
         return detect_format_id(data) if isinstance(data, dict) else DEFAULT_FORMAT
     stamp, sheets = workbook_stamp_and_sheets(path)

@@ -35,7 +35,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from juesuan.errors import InputError
+from juesuan.errors import InputError, Location
 from juesuan.service import edits, pipeline, snapshot
 from juesuan.service.token import matches
 
@@ -259,10 +259,13 @@ class Service:
 
 
 def _decode(data: bytes) -> Any:
+    from juesuan.data_file import parse_json
+
     try:
-        return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError("请求内容不是有效的 JSON", f"the request body is not valid JSON: {exc}") from None
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError("请求内容不是有效的 JSON（须为 UTF-8）", f"the request body is not valid JSON: {exc}") from None
+    return parse_json(text, exact=False, what=("请求内容", "the request body"))
 
 
 def _label(name: Any, default: str) -> str:
@@ -317,12 +320,14 @@ def run_upload(name: str, data: bytes, work: Path, result_dir: Path, want_export
     """A workbook (.xlsx) or data file (.json): fill, check --write, narrate, export; files to download."""
     label = _label(name, "工作簿.xlsx")
     suffix = Path(label).suffix.lower()
+    where = Location(file=label)
     if suffix == ".xls":
-        raise InputError("不支持旧版 .xls 文件，请另存为 .xlsx 后再上传", "old .xls files are not supported; save as .xlsx")
+        raise InputError("不支持旧版 .xls 文件，请另存为 .xlsx 后再上传", "old .xls files are not supported; save as .xlsx",
+                         where)
     if suffix not in (".xlsx", ".json"):
-        raise InputError("请上传 .xlsx 工作簿或 .json 数据文件", "upload an .xlsx workbook or a .json data file")
+        raise InputError("请上传 .xlsx 工作簿或 .json 数据文件", "upload an .xlsx workbook or a .json data file", where)
     if not data:
-        raise InputError("上传的文件是空的", "the uploaded file is empty")
+        raise InputError("上传的文件是空的", "the uploaded file is empty", where)
     source = work / f"input{suffix}"
     source.write_bytes(data)
     book = work / "book.xlsx"

@@ -27,6 +27,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.utils.datetime import to_excel
 
+from juesuan.celltext import problem
 from juesuan.errors import InputError, Location
 from juesuan.expr import column_letter
 from juesuan.locate import is_error_text
@@ -35,7 +36,6 @@ from juesuan.xleval import XlError
 VERSION = 1
 MAX_SHEETS = 200
 MAX_CELLS = 2_000_000  # all sheets together
-MAX_TEXT = 32767  # Excel's limit for one cell
 # COM error numbers (CVErr) as some hosts hand them to scripts
 COM_ERRORS = {-2146826281: "#DIV/0!", -2146826246: "#N/A", -2146826259: "#NAME?", -2146826288: "#NULL!",
               -2146826252: "#NUM!", -2146826265: "#REF!", -2146826273: "#VALUE!"}
@@ -128,9 +128,9 @@ def _grid(raw: Any, sheet: str, what: str) -> list[list[Any]]:
                     row[c - 1] = None
                 continue
             if isinstance(v, str):
-                if len(v) > MAX_TEXT:
-                    raise _bad("单元格文字超过 32767 个字符", "cell text longer than 32,767 characters",
-                               sheet=sheet, cell=f"{column_letter(c)}{r}")
+                why = problem(v)  # what a cell cannot hold (control characters, over 32,767 characters)
+                if why is not None:
+                    raise _bad(*why, sheet=sheet, cell=f"{column_letter(c)}{r}")
                 continue
             raise _bad(f"不支持的单元格值类型 {type(v).__name__}", f"unsupported cell value of type {type(v).__name__}",
                        sheet=sheet, cell=f"{column_letter(c)}{r}")
