@@ -46,7 +46,7 @@ import tempfile
 import time
 import zipfile
 import zlib
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -144,13 +144,6 @@ def openpyxl_edit(src: Path, dst: Path, fn: Callable[[Any], None]) -> Path:
     wb = openpyxl.load_workbook(src)
     fn(wb)
     wb.save(dst)
-    return dst
-
-
-def zip_with(dst: Path, members: list[tuple[str, bytes]], method: int = zipfile.ZIP_DEFLATED) -> Path:
-    with zipfile.ZipFile(dst, "w", method) as z:
-        for name, data in members:
-            z.writestr(name, data)
     return dst
 
 
@@ -622,8 +615,6 @@ def raw_zip(entries: list[tuple[str, bytes, int, int]]) -> bytes:
 
 def json_cases() -> list[Case]:
     C: list[Case] = []
-    small = json.loads(SMALL_JSON.read_text(encoding="utf-8"))
-
     def raw(name: str, make: Callable[[], bytes], texts: list[str] | None = None) -> None:
         def build(d: Path, b: Bases) -> Path:
             (d / "dept.json").write_bytes(make())
@@ -718,7 +709,8 @@ def json_cases() -> list[Case]:
         d["单位信息"].update(部门名称=HOSTILE[1], 部门负责人=HOSTILE[0], 财务负责人=HOSTILE[2], 编制人=HOSTILE[3],
                              报送日期=HOSTILE[4], 联系人=HOSTILE[5], 联系电话=HOSTILE[6])
         d["部门概况"] = {"部门职能": HOSTILE[7], "主要职责": HOSTILE[0], "机构设置": HOSTILE[1]}
-        d["变动原因"] = {k: HOSTILE[i % len(HOSTILE)] for i, k in enumerate(d.get("变动原因", {}))}
+        d["变动原因"] = {k: {**v, "原因": HOSTILE[i % len(HOSTILE)]} if isinstance(v, dict) else HOSTILE[i % len(HOSTILE)]
+                         for i, (k, v) in enumerate(d.get("变动原因", {}).items())}
         d["年初预算"]["2010301"]["差异原因"] = HOSTILE[3]
         for r in d["绩效自评"]:
             r["项目名称"] = HOSTILE[4]
@@ -730,7 +722,6 @@ def json_cases() -> list[Case]:
 
     edited("formula-like text in every text field (small)", formula_texts, texts=HOSTILE)
     edited("formula-like text in every text field (reference)", formula_texts, texts=HOSTILE, base=REF_JSON)
-    del small
     return C
 
 
@@ -1090,7 +1081,10 @@ LOCATED = re.compile(r"文件 file|工作表 sheet|单元格 cell|键 key|快照
 
 
 def judge(case: Case | None, name: str, command: str, run: Run, x: Path | None, before: dict[Path, str | None],
-          rc: int | None, out: str, err: str, secs: float, cwd: Path) -> Outcome:
+          rc: int | None, out: str, err: str, secs: float, cwd: Path, preexisting: frozenset[str] = frozenset()
+          ) -> Outcome:
+    """The verdict on one run; ``preexisting``: live formulas the input already had (a user's own
+    formula in their workbook is theirs to keep, e.g. through check --write)."""
     text = "\n".join(ln for ln in (err or out).splitlines() if not ln.startswith("RTRSS")).strip()
     msg = next((ln for ln in text.splitlines() if ln.startswith(("错误", "内部错误"))), text.splitlines()[-1]
                if text else "")
@@ -1125,8 +1119,8 @@ def judge(case: Case | None, name: str, command: str, run: Run, x: Path | None, 
         list((cwd / "batch").glob("*.xlsx")) + list((cwd / "service").glob("**/*.xlsx")) + \
         list((cwd / "service").glob("**/*.docx"))
     for o in written:
-        if o.suffix in (".xlsx", ".docx") and sha(o) and (rc in (0, 1) or o in before):
-            fails += live_formulas(o)
+        if o.suffix in (".xlsx", ".docx") and sha(o) and rc in (0, 1):
+            fails += [f"{f} ({o.name})" for f in live_formulas(o) if f not in preexisting]
     for stray in (cwd.parent.parent / "rt-escaped.txt", Path("/tmp/rt-escaped-abs.txt"), cwd / "rt-escaped.txt"):
         if stray.exists():
             fails.append(f"zip-slip wrote {stray}")
@@ -1144,7 +1138,7 @@ def _unzipped(path: Path) -> bytes:
     try:
         with zipfile.ZipFile(path) as z:
             return b"".join(z.read(n) for n in z.namelist() if n.endswith(".xml") and z.getinfo(n).file_size < 5e7)
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except Exception:  # noqa: BLE001 — damaged (zlib.error, BadZipFile, …): nothing to scan
         return b""
 
 
@@ -1160,17 +1154,17 @@ def live_formulas(path: Path) -> list[str]:
                 if n.startswith("xl/"):
                     for f in re.findall(r"<f[ >](.*?)</f>", xml, re.S):
                         if MARK in f:
-                            found.append(f"live formula in {path.name}:{n}")
+                            found.append(f"live formula in {n}")
                     for f in re.findall(r"<definedName[^>]*>(.*?)</definedName>", xml, re.S):
                         if MARK in f:
-                            found.append(f"live name in {path.name}")
+                            found.append("live defined name")
                 if n.startswith("word/"):
                     for f in re.findall(r"<w:instrText[^>]*>(.*?)</w:instrText>|<w:fldSimple[^>]*w:instr=\"([^\"]*)\"",
                                         xml, re.S):
                         if MARK in "".join(f) or "DDE" in "".join(f):
-                            found.append(f"live field in {path.name}:{n}")
-    except (zipfile.BadZipFile, OSError):
-        found.append(f"written file is not a valid zip ({path.name})")
+                            found.append(f"live field in {n}")
+    except Exception:  # noqa: BLE001 — zlib.error, BadZipFile, …
+        found.append("written file is not a valid zip")
     return found
 
 
@@ -1196,9 +1190,15 @@ def run_case(case: Case, b: Bases, base: Path, commands: list[str] | None, lo: l
         run = table(x, w, b)[command]
         watched = [x, b.book, b.small_json] + ([Path(os.path.realpath(x))] if x.is_symlink() else [])
         before = {p: sha(p) for p in watched}
+        preexisting = frozenset(live_formulas(x)) if before[x] and x.suffix == ".xlsx" else frozenset()
         before.update({o: "absent" for o in run.outputs if not o.exists()})
-        rc, out, err, secs, rss = execute(run, w, case.as_nobody)
-        o = judge(case, case.name, command, run, x, before, rc, out, err, secs, w)
+        try:
+            rc, out, err, secs, rss = execute(run, w, case.as_nobody)
+        except OSError as exc:  # e.g. the unprivileged user cannot run this Python
+            outcomes.append(Outcome(case.name, command, f"NOT RUN: {exc}", None, 0, ""))
+            _cleanup(w)
+            continue
+        o = judge(case, case.name, command, run, x, before, rc, out, err, secs, w, preexisting)
         o.rss_mb = rss
         outcomes.append(o)
         if case.texts and rc in (0, 1):
@@ -1231,7 +1231,11 @@ def run_outputs(b: Bases, base: Path) -> list[Outcome]:
         before = {p: sha(p) for p in (guarded, w / "b.xlsx", w / "ro.xlsx", w / "d.json", w / "d.docx")}
         before.update({o: "absent" for o in run.outputs if not o.exists()})
         nobody = "nobody" in name
-        rc, out, err, secs, rss = execute(run, w, nobody)
+        try:
+            rc, out, err, secs, rss = execute(run, w, nobody)
+        except OSError as exc:
+            outcomes.append(Outcome(name, run.argv[3], f"NOT RUN: {exc}", None, 0, ""))
+            continue
         o = judge(None, name, run.argv[3], run, guarded, before, rc, out, err, secs, w)
         if run.expects_write and rc not in (0, 1):
             o.verdict = "FAIL: refused a writable output" if o.verdict == "refused" else o.verdict
@@ -1343,9 +1347,13 @@ def main() -> int:
     lo: list = []
     results: list[Outcome] = []
     with ThreadPoolExecutor(a.jobs) as pool:
-        futures = [pool.submit(run_case, c, b, base, commands, lo) for c in cases]
-        for f in futures:
-            for o in f.result():
+        futures = {pool.submit(run_case, c, b, base, commands, lo): c for c in cases}
+        for f in as_completed(futures):
+            try:
+                done = f.result()
+            except Exception as exc:  # noqa: BLE001 — the harness's own failure: say so, go on
+                done = [Outcome(futures[f].name, "-", f"NOT RUN: harness {type(exc).__name__}: {exc}", None, 0, "")]
+            for o in done:
                 results.append(o)
                 print(f"{o.case[:52]:52} | {o.command[:24]:24} | {o.verdict[:70]:70} | {o.seconds:5.1f}s | "
                       f"{o.message[:100]}", flush=True)
@@ -1358,14 +1366,15 @@ def main() -> int:
         libreoffice_texts(lo, base)
         for o in {id(item[0]): item[0] for item in lo}.values():
             print(f"LibreOffice: {o.case[:44]:44} | {o.command[:24]:24} | {o.verdict[:90]}")
-    fails = [o for o in results if o.verdict.startswith(("FAIL", "NOT"))]
+    fails = [o for o in results if o.verdict.startswith("FAIL")]
+    not_run = [o for o in results if o.verdict.startswith("NOT")]
     kinds: dict[str, int] = {}
     for o in fails:
         for k in o.verdict.removeprefix("FAIL: ").split(", "):
             kinds[re.sub(r"\(.*", "", k).strip()] = kinds.get(re.sub(r"\(.*", "", k).strip(), 0) + 1
     n_cases = len({o.case for o in results})
     print(f"\n{n_cases} cases, {len(results)} runs (case × command), {len(fails)} failed, "
-          f"{time.perf_counter() - t0:.0f} s; slowest {max((o.seconds for o in results), default=0):.1f} s")
+          f"{len(not_run)} not run, {time.perf_counter() - t0:.0f} s; slowest {max((o.seconds for o in results), default=0):.1f} s")
     for k, n in sorted(kinds.items(), key=lambda kv: -kv[1]):
         print(f"  {n:4}  {k}")
     if not a.work:

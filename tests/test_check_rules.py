@@ -92,6 +92,38 @@ def f2_stale(s: Sheets) -> None:
     s.set(("表5", "2010301", "基本支出"), 101)
 
 
+def narrative_sheet(s: Sheets, digest_of_shown: bool, reword: bool = False) -> None:
+    """Add the 决算情况说明 sheet with the text the numbers give, its first share line typed over as
+    427.00 % (``reword``: and a note added); ``digest_of_shown``: with the digest of that text in C1
+    (as juesuan writes it: a sheet written from other numbers), else none (edited by hand)."""
+    import re
+
+    from juesuan.narrate import narrative
+    from juesuan.narrate.document import text_hash
+    from juesuan.narrate.sheet import HASH_PREFIX, written_text
+
+    lines = [written_text(p) for p in narrative(s.book).paragraphs()]
+    k = next(i for i, line in enumerate(lines) if re.search(r"占\d+\.\d\d%", line))
+    lines[k] = re.sub(r"占\d+\.\d\d%", "占427.00%", lines[k], count=1) + ("（已核对）" if reword else "")
+    grid = [[line] for line in lines]
+    if digest_of_shown:
+        grid[0] = [lines[0], None, HASH_PREFIX + text_hash(lines)]
+    s.values["决算情况说明"] = grid
+    s.formulas["决算情况说明"] = [list(row) for row in grid]
+
+
+def n_sheet_stale(s: Sheets) -> None:
+    narrative_sheet(s, digest_of_shown=True)
+
+
+def n_sheet_figure(s: Sheets) -> None:
+    narrative_sheet(s, digest_of_shown=False)
+
+
+def n_sheet_text(s: Sheets) -> None:
+    narrative_sheet(s, digest_of_shown=False, reword=True)
+
+
 def f3_other(s: Sheets) -> None:
     s.set_formula(("表5", "2010301", "小计"), "=D10+E10+0")
 
@@ -223,6 +255,9 @@ CASES: dict[str, tuple[str, object, set[str]]] = {
                              (("表7", "30217", "决算数"), 2), (("表7", "30227", "决算数"), 28)), set()),
     "B-1": ("recalc", balanced_record(["表5", "2010301", "基本支出", "99.99", "99.994"]), set()),
     "B-2": ("recalc", balanced_record(["表5", "2010301", "基本支出", "100", "100.02"]), set()),
+    "N-SHEET-STALE": ("sheet", n_sheet_stale, set()),
+    "N-SHEET-FIGURE": ("sheet", n_sheet_figure, set()),
+    "N-SHEET-TEXT": ("sheet", n_sheet_text, set()),
     "F-0": ("typed", {}, set()),
     "F-1": ("sheet", f1_constant, set()),
     "F-2": ("sheet", f2_stale, set()),

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from juesuan.errors import InputError
-from safe_support import book, run, small_book  # noqa: F401  (fixtures)
+from safe_support import run
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ROOT / "tests" / "data" / "small.json"

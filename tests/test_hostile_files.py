@@ -94,3 +94,34 @@ def test_an_old_xls_renamed_xlsx_is_said_to_be_one(tmp_path: Path, capsys) -> No
     bad = compound_file(tmp_path / "old.xlsx", ["Workbook"])
     rc, _, err = run(capsys, "fill", bad)
     assert rc == 2 and ".xls" in err and "old binary Office file" in err
+
+
+def test_cells_are_counted_exactly_across_stream_chunks(tmp_path: Path) -> None:
+    """The guard counts ``<c`` elements as the XML streams out in 1 MB chunks: a 3 MB sheet of
+    known cells (prefixed and not, some self-closing) is counted exactly."""
+    from juesuan.workbook_file import _count_cells
+
+    cells = ['<c r="A1"><v>1</v></c>', '<x:c r="B1" s="3"/>', "<c>", '<col min="1"/>', "<cfRule/>"]
+    body = "".join(cells[i % 5] for i in range(150_000))
+    path = tmp_path / "z.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", "<worksheet><sheetData>" + body + "</sheetData></worksheet>")
+    with zipfile.ZipFile(path) as z:
+        assert _count_cells(z, z.getinfo("xl/worksheets/sheet1.xml")) == 90_000
+
+
+def test_a_workbook_past_the_cell_limit_is_refused_naming_its_largest_sheet(book: Path, tmp_path: Path, capsys,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """1,000,000 rows pasted below a table kept every command busy for minutes (openpyxl reads
+    them all); the guard is tested at a limit set just below and at the workbook's own count."""
+    import juesuan.workbook_file as wf
+
+    with zipfile.ZipFile(book) as z:
+        own = sum(wf._count_cells(z, i) for i in z.infolist() if i.filename.startswith("xl/worksheets/"))
+    monkeypatch.setattr(wf, "MAX_WORKBOOK_CELLS", own)
+    assert run(capsys, "check", book)[0] in (0, 1)
+    monkeypatch.setattr(wf, "MAX_WORKBOOK_CELLS", own - 1)
+    before = book.read_bytes()
+    rc, _, err = run(capsys, "fill", book)
+    assert rc == 2 and "单元格过多" in err and "too many cells" not in err and "more than" in err
+    assert "工作表 sheet「" in err and book.read_bytes() == before

@@ -33,3 +33,18 @@ def test_upload_refusals_name_the_uploaded_file(tmp_path: Path, name: str, body:
         run_upload(name, body, tmp_path, tmp_path / "r", False, False)
     assert info.value.where.file == name
     assert name in info.value.message
+
+
+@pytest.mark.parametrize("text", ["\t=HYPERLINK(\"http://x\",\"点击\")", "\r=1+1", " =1+1", "\n@SUM(1)"])
+def test_text_starting_with_space_then_equals_is_text_through_every_reader(tmp_path: Path, text: str) -> None:
+    """A data file's 联系人 of "\\t=…" is text, written as text; the openpyxl reader (the service's
+    pipeline, narrate's fallback) stripped it and took it for a formula in an input cell."""
+    from juesuan.session import Session
+
+    data = json.loads((Path(__file__).parent / "data" / "small.json").read_text(encoding="utf-8"))
+    data["单位信息"]["联系人"] = text
+    body = json.dumps(data, ensure_ascii=False).encode()
+    answer = run_upload("部门.json", body, tmp_path, tmp_path / "r", False, False)
+    assert answer["ok"]
+    book = next((tmp_path / "r").glob("*.xlsx"))
+    assert Session.workbook(book).book.values[("单位信息", "联系人", "值")] == text

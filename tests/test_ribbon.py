@@ -106,6 +106,30 @@ def test_narrate_keeps_a_hand_edited_sheet(tmp_path: Path, filled_reference: Pat
     assert f"{SHEET}(手改1)" in openpyxl.load_workbook(twice).sheetnames
 
 
+def test_check_audits_a_narrative_sheet_typed_over_by_hand(tmp_path: Path, filled_reference: Path, lo):
+    """校验 reads the 决算情况说明 sheet too: a share typed over as 427.00 % is an error at its row (99.88 due)."""
+    import re
+
+    from juesuan.check.acknowledge import SHEET as REPORT
+
+    once = tmp_path / "once.xlsx"
+    run(filled_reference, "narrate", once)
+    wb = openpyxl.load_workbook(once)
+    (cell,) = [c for (c,) in wb[SHEET].iter_rows(min_col=1, max_col=1)
+               if re.search(r"财政拨款收入[\d,.]+万元，占99\.88%", c.value or "")]
+    cell.value = cell.value.replace("占99.88%", "占427.00%")
+    edited = tmp_path / "edited" / "typed.xlsx"
+    edited.parent.mkdir()
+    wb.save(edited)
+    (shown,) = lo.convert([edited], tmp_path, "xlsx")  # the values Excel would show
+    applied = tmp_path / "applied.xlsx"
+    message, _, _ = run(shown, "check", applied)
+    assert "错误 1 个" in message, message
+    rows = [r for r in openpyxl.load_workbook(applied)[REPORT].iter_rows(min_row=5, values_only=True) if r[0]]
+    assert [(r[1], r[2]) for r in rows if r[1].startswith("N-SHEET")] == [("N-SHEET-FIGURE", "错误")]
+    assert any(f"{SHEET}!{cell.coordinate}" in str(r[-1]) for r in rows if r[1] == "N-SHEET-FIGURE")
+
+
 def test_export_writes_word_next_to_the_workbook(tmp_path: Path, filled_reference: Path, monkeypatch):
     book = tmp_path / "部门.xlsx"
     shutil.copy(filled_reference, book)

@@ -224,7 +224,9 @@ def check(xlbook: Any) -> str:
 
     fmt = book_pack(xlbook).format
     names = [s.name for s in xlbook.sheets]
-    wanted = [t.sheet for t in fmt.tables] + ([acknowledge.SHEET] if acknowledge.SHEET in names else [])
+    from juesuan.narrate.sheet import SHEET as NARRATIVE  # the narrative as it may be printed (N-SHEET-*)
+
+    wanted = [t.sheet for t in fmt.tables] + [s for s in (acknowledge.SHEET, NARRATIVE) if s in names]
     values = read_grids(xlbook, wanted)
     formulas: dict[str, list[list[Any]]] | None = {}
     for t in fmt.tables:

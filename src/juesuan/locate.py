@@ -237,7 +237,7 @@ def read_value(table: Table, kind: Kind, value: Any, r: int, c: int) -> Value:
         if is_error_text(s):
             raise InputError(f"输入单元格是公式错误 {shown(s)}", f"the input cell holds a formula error {shown(s)}", where,
                              kind="value")
-        if s.startswith("=") and not isinstance(value, Literal):
+        if value.startswith("=") and not isinstance(value, Literal):  # a formula starts with "=" itself: "\t=…" is text
             raise InputError(f"输入单元格应填数值或文字，不应是公式「{shown(s)}」", f"an input cell holds a formula {shown(s)!r}",
                              where, kind="value")
     if kind == "text":

@@ -8,7 +8,10 @@ never leaves a half-written workbook, and refuses a workbook Excel holds open (`
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import zipfile
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
@@ -33,6 +36,68 @@ def check_readable(path: Path) -> None:
                          "this is a data file (.json) where a workbook (.xlsx) is needed; juesuan new --data "
                          "makes one from it", where)
     check_zip(path, ".xlsx 工作簿", ".xlsx workbook", "xl/workbook.xml")
+    check_cell_count(path)
+
+
+MAX_WORKBOOK_CELLS = 500_000  # cells of all sheets together: a 决算 workbook has about 10,000; openpyxl
+# takes about a minute for 500,000, so past it a file (a pasted ledger, a hostile one) is refused
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+
+
+def check_cell_count(path: Path) -> None:
+    """Refuse a workbook with more than :data:`MAX_WORKBOOK_CELLS` cells, counted in its sheet XML
+    as it streams out of the zip (nothing is parsed or kept), naming the largest sheet."""
+    counts: dict[str, int] = {}
+    try:
+        with zipfile.ZipFile(path) as z:
+            for info in z.infolist():
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    counts[info.filename] = _count_cells(z, info)
+                    if sum(counts.values()) > MAX_WORKBOOK_CELLS:
+                        break
+            total = sum(counts.values())
+            if total <= MAX_WORKBOOK_CELLS:
+                return
+            biggest = max(counts, key=counts.__getitem__)
+            sheet = _sheet_name(z, biggest)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+        return  # a damaged part: the readers say so, naming it
+    raise InputError(f"工作簿中的单元格过多（超过 {MAX_WORKBOOK_CELLS:,} 个），决算工作簿用不到这么多；"
+                     "请把与决算无关的大表移到别的工作簿后再运行",
+                     f"the workbook holds more than {MAX_WORKBOOK_CELLS:,} cells; move unrelated large sheets "
+                     "to another workbook", Location(file=str(path), sheet=sheet))
+
+
+def _count_cells(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    n, tail = 0, b""
+    with z.open(info) as f:
+        while chunk := f.read(1 << 20):
+            data = tail + chunk
+            n += len(_CELL.findall(data))
+            tail = data[-40:]
+            n -= len(_CELL.findall(tail))  # counted again with the next chunk
+    return n + len(_CELL.findall(tail))
+
+
+def _sheet_name(z: zipfile.ZipFile, part: str) -> str | None:
+    """The name of the sheet stored in ``part`` (from workbook.xml and its relationships)."""
+    from html import unescape
+
+    try:
+        wb = z.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except KeyError:
+        return None
+    target = part.removeprefix("xl/")
+    for rel in re.findall(r"<Relationship\b[^>]*>", rels):
+        t = re.search(r'Target="([^"]*)"', rel)
+        i = re.search(r'Id="([^"]*)"', rel)
+        if t and i and t.group(1).lstrip("/").removeprefix("xl/") == target:
+            for sheet in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", wb):
+                if re.search(r'\bid="' + re.escape(i.group(1)) + '"', sheet):
+                    name = re.search(r'\bname="([^"]*)"', sheet)
+                    return unescape(name.group(1)) if name else None
+    return None
 
 
 def load(path: str | Path, data_only: bool = False) -> Workbook:

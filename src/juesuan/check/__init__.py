@@ -106,6 +106,7 @@ def check_read(book: Book, found: FoundBook, read_findings: list[Finding], value
                formulas: Grids | None = None, prior: Book | None = None) -> list[Finding]:
     """Check a book already read (leniently) from ``values``: the reader's findings first."""
     prep = Prepared(book, found)
+    prep.sheets = values  # the narrative sheet as printed (check.narrative_sheet)
     stored, texts = stored_and_formulas(book, found, values, formulas, [*prep.input_keys, *prep.exprs])
     explanations = acknowledge.read(values.get(acknowledge.SHEET))
     findings = check_book(prep, None, stored, texts, prior=prior)

@@ -8,7 +8,7 @@ only the format's declarations (code tables, notes, derivations), never a concre
 
 from __future__ import annotations
 
-from juesuan.check import balanced, integrity, sanity
+from juesuan.check import balanced, integrity, narrative_sheet, sanity
 from juesuan.check.registry import ERROR, INFO, WARNING, Rule, rule
 from juesuan.check.tolerance import Mode
 
@@ -61,4 +61,14 @@ FORMULA_RULES: list[Rule] = [
     rule("F-6", ERROR, "公式错误", "{cell}显示公式错误 {shown}", Mode.NONE, integrity.formula_errors),
     rule("F-7", WARNING, "工作簿未填充", "全部 {count} 个派生单元格（合计、小计等）为空且没有公式，工作簿尚未填充；"
          "已按输入数计算其余校验，请运行 juesuan fill", Mode.NONE, integrity.unfilled),
+]
+
+NARRATIVE_SHEET_RULES: list[Rule] = [  # the 决算情况说明 sheet the workbook holds (juesuan.check.narrative_sheet)
+    rule("N-SHEET-STALE", WARNING, "说明页与当前数字不符", "「决算情况说明」第 {row} 行是按此前的数字生成的，与按当前数字生成的"
+         "说明不同（现为「{shown}」，应为「{expected}」）；请点击「生成说明」（juesuan narrate）重新生成", Mode.NONE,
+         narrative_sheet.stale),
+    rule("N-SHEET-FIGURE", ERROR, "手改说明的数字与表格不符", "「决算情况说明」第 {row} 行（已手工修改）写 {shown}，"
+         "按当前数字应为 {due}：「{quote}」", Mode.NONE, narrative_sheet.hand_figures),
+    rule("N-SHEET-TEXT", ERROR, "手改说明审阅发现的问题", "「决算情况说明」第 {row} 行（已手工修改）：{text}（审阅规则 {audit_rule}）",
+         Mode.NONE, narrative_sheet.hand_text, "juesuan audit on the sheet's own text, when edited by hand"),
 ]

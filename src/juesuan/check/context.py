@@ -55,6 +55,7 @@ class Prepared:
         self.book = book
         self.fmt = book.format
         self.found = found
+        self.sheets: Mapping[str, Any] | None = None  # every sheet's grid, when read from a workbook
         self._where = found.address if found is not None else None  # else the book's layout, when asked
         if found is not None:
             self.placed = found.has  # type: ignore[method-assign]

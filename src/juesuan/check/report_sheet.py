@@ -217,13 +217,25 @@ def mark(wb: Workbook, findings: list[Finding]) -> None:
     for (sheet, a1), lines in notes.items():
         if sheet not in wb.sheetnames:
             continue
-        c = wb[sheet][a1]
+        c = _anchor(wb[sheet], wb[sheet][a1])
         if c.comment is not None:  # the user's own comment: leave it, the report sheet links here
             continue
         text = "\n".join(lines)
         comment = Comment(text, AUTHOR)
         comment.width, comment.height = 360, min(60 + 40 * len(lines), 400)
         c.comment = comment
+
+
+def _anchor(ws: Any, cell: Any) -> Any:
+    """The cell that can carry a comment: a cell inside a merged range (merged by the user, or left
+    over a row the user inserted) gives way to the range's top-left cell."""
+    from openpyxl.cell.cell import MergedCell
+
+    if isinstance(cell, MergedCell):
+        for rng in ws.merged_cells.ranges:
+            if cell.coordinate in rng:
+                return ws.cell(rng.min_row, rng.min_col)
+    return cell
 
 
 def cached_values(values: Mapping[str, Grid], formulas: Mapping[str, Grid]) -> dict[str, dict[str, Any]]:

@@ -7,7 +7,7 @@ companion (X14 has no counterpart), 机关运行经费 is typed on 其他事项 
 
 from __future__ import annotations
 
-from juesuan.check.common import BALANCE_RULES, FORMULA_RULES, input_rules
+from juesuan.check.common import BALANCE_RULES, FORMULA_RULES, NARRATIVE_SHEET_RULES, input_rules
 from juesuan.check.years import ACROSS_YEARS
 from juesuan.check.registry import ANY, ERROR, EQ, GE, WARNING, RuleSet, derived, one_of, rule
 from juesuan.check.tolerance import Mode
@@ -72,6 +72,7 @@ RULE_LIST = [
          "（三公含项目支出，请核实）：" + EQ, Mode.ROUNDED, c.x22, "tables.md X22"),
     *ACROSS_YEARS,  # X25, X26-1: with last year's book (check --prior)
     *input_rules(2023),
+    *NARRATIVE_SHEET_RULES,
     *BALANCE_RULES,
     *FORMULA_RULES,
 ]

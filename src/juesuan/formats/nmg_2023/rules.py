@@ -19,7 +19,7 @@ pattern names an unregistered id, or a comparison of the format has no 变动原
 
 from __future__ import annotations
 
-from juesuan.check.common import BALANCE_RULES, FORMULA_RULES, input_rules
+from juesuan.check.common import BALANCE_RULES, FORMULA_RULES, NARRATIVE_SHEET_RULES, input_rules
 from juesuan.check.years import ACROSS_YEARS
 from juesuan.check.registry import (ANY, EQ, ERROR, GE, WARNING, DerivedRule, Rule, RuleSet, derived, ends, one_of,
                                     rule, starts)
@@ -157,6 +157,7 @@ RULE_LIST: list[Rule] = [
          narrative.audited, "juesuan audit A-REASON-DIRECTION on the generated text"),
     rule("N-TEXT", WARNING, "说明文字审阅发现的问题", "决算情况说明{section}：{text}（审阅规则 {audit_rule}）", Mode.NONE,
          narrative.audited, "juesuan audit (every other rule) on the generated text"),
+    *NARRATIVE_SHEET_RULES,
     # ── 公式 formula integrity ──────────────────────────────────────────────────────────
     *BALANCE_RULES,
     *FORMULA_RULES,
