@@ -145,7 +145,7 @@ def test_the_batch_finds_every_cell_where_the_general_reader_does(name: str) -> 
     fast = found_of(layout)
     general = FoundBook({k: Found(f.table, f.layout, f.first_data_row, f.last_data_row, f.footnote_row, dict(f.rows))
                          for k, f in fast.tables.items()})
-    prep = Prepared(book, fast)
+    prep, general_prep = Prepared(book, fast), Prepared(book, general)
     keys = [*prep.input_keys, *prep.exprs, ("表5", "999", "基本支出"), ("表1", "收入总计", "无此列"), ("无此表", "1", "x")]
     keys += [(t, r, c) for t, f in fast.tables.items() if len(f.table.blocks) > 1
              for r in f.rows for b in f.table.blocks for c in (col.key for col in b.columns)]
@@ -157,7 +157,28 @@ def test_the_batch_finds_every_cell_where_the_general_reader_does(name: str) -> 
         assert fast.address(k) == general.address(k), k
         assert fast.has(k) == general.has(k) == (general.address(k) is not None), k
         assert prep.placed(k) == (prep.address(k) is not None), k
+        assert prep.ref(k) == general_prep.ref(k) == found_of(layout).ref(k), k  # (the second: remembered)
     copy.deepcopy(fast)  # still plain data
+
+
+def test_compute_and_narrative_see_a_value_replaced_and_a_code_added_in_place() -> None:
+    """The memos' shortcut (the very objects unchanged) must not hide a change made in place."""
+    from juesuan.narrate import narrative
+
+    book = book_from_data(_data())
+    key = ("表5", "2010301", "基本支出")
+    before, told = derive.compute(book), narrative(book)
+    assert narrative(book) is told and derive.compute(book) == before
+    book.values[key] = book.values[key] + 1  # the same key, another object
+    after = derive.compute(book)
+    assert after[("表5", "合计", "基本支出")] == before[("表5", "合计", "基本支出")] + 1
+    assert narrative(book) is not told
+    book.values[key] = Decimal(str(book.values[key]))  # an equal value, another object: nothing recomputed
+    assert derive.compute(book) == after
+    told = narrative(book)
+    book.codes["表5"].append("2010302")  # a code typed into the same list
+    assert ("表5", "2010302", "小计") in derive.derivations(book)  # its per-row identity
+    assert narrative(book) is not told
 
 
 def _findings(book: Book, stored: dict) -> list[tuple]:  # type: ignore[type-arg]

@@ -23,7 +23,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cached_property
 from itertools import compress, groupby, repeat
-from operator import eq, is_, is_not, itemgetter, ne
+from operator import eq, is_, is_not, itemgetter, ne, not_
 from typing import Any, Iterable, Mapping
 
 from juesuan import derive
@@ -38,6 +38,7 @@ from juesuan.spec import Kind, Table
 
 ZERO = Decimal(0)
 MISSING = object()
+PLAIN = {Decimal, type(None)}  # stored values taken as they are (a blank, a number not a count)
 NOT_KNOWN = (None, None, False)  # no entry (an expression is never None)
 PARTS_LIMIT = 50_000  # expressions whose number cells are remembered (per format) before starting afresh
 SINGLE_COLUMNS = {"金额", "决算数", "数值", "值"}  # the one value column of a table: not named
@@ -231,7 +232,7 @@ class Context:
         """:meth:`_store` of each key, in order; blanks and plain Decimals at once (in C)."""
         self.values.update(zip(keys, raws))
         counts = self.prep.counts
-        odd = set(compress(range(len(keys)), map(is_not, map(type, raws), repeat(Decimal))))
+        odd = set(compress(range(len(keys)), map(not_, map(PLAIN.__contains__, map(type, raws)))))
         if counts:
             odd.update(compress(range(len(keys)), map(counts.__contains__, keys)))
         for i in sorted(odd):
@@ -312,7 +313,7 @@ class Context:
 
     def refs(self, keys: Iterable[Key]) -> list[CellRef]:
         ref = self.prep.ref
-        return [r for r in map(ref, dict.fromkeys(keys)) if r is not None]  # each key once, in order
+        return list(filter(None, map(ref, dict.fromkeys(keys))))  # each key once, in order; None left out
 
     def row_label(self, table_key: str, row: str) -> str:
         """A row as an accountant names it: 表5「2010301 行政运行」, 绩效自评「第1行」."""

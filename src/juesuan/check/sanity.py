@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import is_not, itemgetter, lt
 from typing import TYPE_CHECKING, Iterator
 
 from juesuan.check.relations import formula_state
@@ -122,8 +124,9 @@ def _norm_name(text: str) -> str:
 
 def negatives(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
     """S-4: amounts and counts are never negative (a formula cell inherits its inputs' sign)."""
-    below = [(key, value) for key, value in ctx.values.items() if value is not None and value < 0]
-    for key, value in below:
+    values = ctx.values  # the numbers below zero, in cell order (in C: no call of ours per cell)
+    numbers = list(compress(values.items(), map(is_not, values.values(), repeat(None))))
+    for key, value in compress(numbers, map(lt, map(itemgetter(1), numbers), repeat(0))):
         if key in ctx.computed or key in ctx.unplaced:
             continue
         if key in ctx.exprs and formula_state(ctx, key) == "declared":

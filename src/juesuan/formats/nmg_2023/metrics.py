@@ -22,6 +22,7 @@ from decimal import Decimal
 from juesuan.expr import Key
 from juesuan.formats.nmg_2023 import INCOME_LINES, OFFICE, PERSONNEL, PURCHASE_TYPES, SPENDING_KINDS, VEHICLES
 from juesuan.model import Book, code_name
+from juesuan.spec import Table
 from juesuan.narrate.figures import Change, Completion, Flow, Group, Item, shares
 from juesuan.narrate.figures import Source as BookSource
 from juesuan.narrate.numbers import is_zero, ratio
@@ -142,11 +143,20 @@ def general_budget(src: Source) -> GeneralBudget:
 
 # ── 六 基本支出, 七 项目支出 (经济分类 "主要包括" lists) ──────────────────────────────────────
 def _econ_group(src: Source, table: str, classes: list[str], name: str, total: Decimal) -> Group:
-    fmt_table = src.book.format.table(table)
-    items = [Item(r.label, a, None, (table, r.key, "决算数")) for r in fmt_table.fixed_rows()
-             if r.code and len(r.code) == 5 and r.code[:3] in classes
-             for a in [src.amount(table, r.key, "决算数")] if not is_zero(a)]
+    lines = _econ_lines(src.book.format.table(table), tuple(classes))
+    items = [Item(label, a, None, key) for label, key in lines for a in [src.amount(*key)] if not is_zero(a)]
     return Group(name, total, items)
+
+
+def _econ_lines(fmt_table: Table, classes: tuple[str, ...]) -> list[tuple[str, Key]]:
+    """(label, 决算数 cell) of the 款 rows of ``classes`` in ``fmt_table``, in table order; the
+    same for every book of the format (kept on the table)."""
+    known = fmt_table.__dict__.setdefault("_econ_lines", {})
+    lines = known.get(classes)
+    if lines is None:
+        lines = known[classes] = [(r.label, (fmt_table.key, r.key, "决算数")) for r in fmt_table.fixed_rows()
+                                  if r.code and len(r.code) == 5 and r.code[:3] in classes]
+    return lines  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
