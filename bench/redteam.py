@@ -206,14 +206,46 @@ def prepare(base: Path) -> Bases:
     return Bases(SMALL_JSON, REF_JSON, book, lo_dir / "good.xlsx", docx, from_file(book))
 
 
-def xlsx_cases() -> list[Case]:
-    C: list[Case] = []
-
-    def case(name: str, texts: list[str] | None = None, nobody: bool = False):
+def registrar(C: list[Case], kind: str):  # type: ignore[no-untyped-def]
+    """A decorator ``@case(name, texts, nobody)`` adding the input a function builds to ``C``."""
+    def case(name: str, texts: list[str] | None = None, nobody: bool = False):  # type: ignore[no-untyped-def]
         def deco(fn: Callable[[Path, Bases], Path]) -> Callable[[Path, Bases], Path]:
-            C.append(Case(name, "xlsx", fn, texts or [], nobody))
+            C.append(Case(name, kind, fn, texts or [], nobody))
             return fn
         return deco
+    return case
+
+
+def not_a_file(case, name: str, good: Callable[[Bases], Path], fifo: str | None = None,  # type: ignore[no-untyped-def]
+               dangling: bool = False) -> None:
+    """The inputs named ``name`` that are no readable regular file: a folder, a FIFO (named ``fifo``),
+    the good input without read permission (run as nobody) and, with ``dangling``, a link to nothing."""
+    @case(f"a folder named {name}")
+    def _(d: Path, b: Bases) -> Path:
+        (d / name).mkdir()
+        return d / name
+
+    @case(f"a FIFO named {fifo or name}")
+    def _(d: Path, b: Bases) -> Path:
+        os.mkfifo(d / (fifo or name))
+        return d / (fifo or name)
+
+    @case("no read permission", nobody=True)
+    def _(d: Path, b: Bases) -> Path:
+        p = Path(shutil.copy(good(b), d / name))
+        p.chmod(0)
+        return p
+
+    if dangling:
+        @case("dangling symlink")
+        def _(d: Path, b: Bases) -> Path:
+            (d / name).symlink_to(d / "gone.xlsx")
+            return d / name
+
+
+def xlsx_cases() -> list[Case]:
+    C: list[Case] = []
+    case = registrar(C, "xlsx")
 
     @case("good (control)")
     def _(d: Path, b: Bases) -> Path:
@@ -228,26 +260,7 @@ def xlsx_cases() -> list[Case]:
         (d / "b.xlsx").write_bytes(b"")
         return d / "b.xlsx"
 
-    @case("a folder named b.xlsx")
-    def _(d: Path, b: Bases) -> Path:
-        (d / "b.xlsx").mkdir()
-        return d / "b.xlsx"
-
-    @case("a FIFO named b.xlsx")
-    def _(d: Path, b: Bases) -> Path:
-        os.mkfifo(d / "b.xlsx")
-        return d / "b.xlsx"
-
-    @case("no read permission", nobody=True)
-    def _(d: Path, b: Bases) -> Path:
-        p = Path(shutil.copy(b.book, d / "b.xlsx"))
-        p.chmod(0)
-        return p
-
-    @case("dangling symlink")
-    def _(d: Path, b: Bases) -> Path:
-        (d / "b.xlsx").symlink_to(d / "gone.xlsx")
-        return d / "b.xlsx"
+    not_a_file(case, "b.xlsx", lambda b: b.book, dangling=True)
 
     @case("symlink to a good book")
     def _(d: Path, b: Bases) -> Path:
@@ -727,12 +740,7 @@ def json_cases() -> list[Case]:
 
 def doc_cases() -> list[Case]:
     C: list[Case] = []
-
-    def case(name: str, texts: list[str] | None = None, nobody: bool = False):
-        def deco(fn: Callable[[Path, Bases], Path]) -> Callable[[Path, Bases], Path]:
-            C.append(Case(name, "doc", fn, texts or [], nobody))
-            return fn
-        return deco
+    case = registrar(C, "doc")
 
     @case("good .docx (control)")
     def _(d: Path, b: Bases) -> Path:
@@ -793,21 +801,7 @@ def doc_cases() -> list[Case]:
     def _(d: Path, b: Bases) -> Path:
         return ole(d / "doc.docx", encrypted=True)
 
-    @case("a folder named doc.docx")
-    def _(d: Path, b: Bases) -> Path:
-        (d / "doc.docx").mkdir()
-        return d / "doc.docx"
-
-    @case("a FIFO named doc.txt")
-    def _(d: Path, b: Bases) -> Path:
-        os.mkfifo(d / "doc.txt")
-        return d / "doc.txt"
-
-    @case("no read permission", nobody=True)
-    def _(d: Path, b: Bases) -> Path:
-        p = Path(shutil.copy(b.docx, d / "doc.docx"))
-        p.chmod(0)
-        return p
+    not_a_file(case, "doc.docx", lambda b: b.docx, fifo="doc.txt")
 
     @case(".txt in GBK")
     def _(d: Path, b: Bases) -> Path:
