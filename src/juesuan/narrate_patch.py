@@ -132,11 +132,9 @@ def narrate_patched(src: Path, format_id: str | None) -> tuple[Package, Any, Any
 def _hand_edited(grid: Any) -> bool:
     """:func:`juesuan.narrate.sheet.hand_edited` on the sheet as read: its column A no longer
     hashes to the digest juesuan stored in C1 (or it has none)."""
-    from juesuan.locate import cell
-    from juesuan.narrate.sheet import digest_of, edited_since
+    from juesuan.narrate.sheet import SheetText
 
-    lines = [row[0] for row in grid if len(row) and isinstance(row[0], str) and row[0] != ""]
-    return edited_since(digest_of(cell(grid, 1, 3)), lines)  # narrate.sheet.HASH_CELL, C1
+    return SheetText.of(grid).by_hand
 
 
 def _text_numbers(pkg: Package, sheets: dict[str, str], numbers: Any) -> dict[Any, Any]:

@@ -24,72 +24,38 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from juesuan.findings import CellRef, Finding, Severity
 
 if TYPE_CHECKING:
     from juesuan.check.context import Context
     from juesuan.check.registry import Rule
+    from juesuan.narrate.sheet import SheetText
 
 CLIP = 60  # characters of a row shown in a message
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")  # a figure as the narrative prints it (3,041.67; 99.88; 2023)
 
 
-@dataclass(frozen=True)
-class SheetText:
-    """Column A of the narrative sheet: its non-empty rows (row number, text) and stored digest."""
+def _sheet(ctx: "Context") -> "SheetText | None":
+    """The narrative sheet of the workbook checked (None: none, or no text), read once per check."""
+    if "_narrative_sheet" not in ctx.__dict__:
+        from juesuan.narrate.sheet import SHEET, SheetText
 
-    rows: list[tuple[int, str]]
-    digest: str | None
-
-    @property
-    def lines(self) -> list[str]:
-        return [text for _, text in self.rows]
-
-    @property
-    def by_hand(self) -> bool:
-        from juesuan.narrate.sheet import edited_since
-
-        return edited_since(self.digest, self.lines)
-
-    def row_at(self, position: int | None) -> int:
-        """The sheet row holding character ``position`` of ``"\\n".join(lines)`` (the first row when unknown)."""
-        if position is not None:
-            end = -1
-            for row, text in self.rows:
-                end += len(text) + 1
-                if position <= end:
-                    return row
-        return self.rows[0][0]
-
-
-def sheet_text(grid: Any) -> SheetText | None:
-    """The narrative sheet's text from its grid (rows of cell values, as the checker reads sheets);
-    None when the workbook has no such sheet or it holds no text."""
-    from juesuan.locate import cell
-    from juesuan.narrate.sheet import digest_of
-
-    if not grid:
-        return None
-    rows = [(r, row[0]) for r, row in enumerate(grid, 1) if len(row) and isinstance(row[0], str) and row[0] != ""]
-    return SheetText(rows, digest_of(cell(grid, 1, 3))) if rows else None  # narrate.sheet.HASH_CELL, C1
-
-
-def _sheet(ctx: "Context") -> SheetText | None:
-    from juesuan.narrate.sheet import SHEET
-
-    sheets = getattr(ctx.prep, "sheets", None)
-    return sheet_text(sheets.get(SHEET)) if sheets else None
+        sheets = getattr(ctx.prep, "sheets", None)
+        sheet = SheetText.of(sheets.get(SHEET)) if sheets and sheets.get(SHEET) else None
+        ctx.__dict__["_narrative_sheet"] = sheet if sheet is not None and sheet.rows else None
+    return ctx.__dict__["_narrative_sheet"]  # type: ignore[no-any-return]
 
 
 def expected_lines(ctx: "Context") -> list[str]:
-    """Column A as 生成说明 would write it from the numbers now."""
-    from juesuan.narrate import narrative
-    from juesuan.narrate.sheet import written_text
+    """Column A as 生成说明 would write it from the numbers now (once per check)."""
+    if "_expected_lines" not in ctx.__dict__:
+        from juesuan.narrate import narrative
+        from juesuan.narrate.sheet import written_text
 
-    return [written_text(p) for p in narrative(ctx.book).paragraphs()]
+        ctx.__dict__["_expected_lines"] = [written_text(p) for p in narrative(ctx.book).paragraphs()]
+    return ctx.__dict__["_expected_lines"]  # type: ignore[no-any-return]
 
 
 def _clip(text: str) -> str:
@@ -114,7 +80,7 @@ def stale(ctx: "Context", rule: "Rule") -> Iterator[Finding]:
                   expected=_clip(expected[k]) if k < len(expected) else "（无）")
 
 
-def figure_gaps(ctx: "Context", sheet: SheetText) -> dict[int, list[tuple[str, str]]]:
+def figure_gaps(ctx: "Context", sheet: "SheetText") -> dict[int, list[tuple[str, str]]]:
     """Row → (figure shown, figure due) for each row of a hand-edited sheet that has the words of a
     generated row (the n-th row of those words matched with the n-th generated one) but not all
     its figures; kept on ``ctx`` for N-SHEET-TEXT."""

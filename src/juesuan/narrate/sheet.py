@@ -17,7 +17,8 @@ from __future__ import annotations
 import math
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from juesuan.celltext import put
 from juesuan.formats import get_pack
@@ -117,6 +118,42 @@ def digest_of(value: object) -> str | None:
 def edited_since(digest: str | None, lines: list[str]) -> bool:
     """Whether column A's ``lines`` differ from what juesuan last wrote (``digest``; None: never)."""
     return digest is None or digest != text_hash(lines)
+
+
+@dataclass
+class SheetText:
+    """Column A of the sheet as read into a grid (rows of cell values): its non-empty text rows
+    (row number, text) and the digest juesuan stored in :data:`HASH_CELL`."""
+
+    rows: list[tuple[int, str]]
+    digest: str | None
+
+    @classmethod
+    def of(cls, grid: Any) -> "SheetText":
+        from juesuan.locate import cell
+
+        rows = [(r, row[0]) for r, row in enumerate(grid or [], 1)
+                if len(row) and isinstance(row[0], str) and row[0] != ""]
+        return cls(rows, digest_of(cell(grid, 1, 3)) if grid else None)  # HASH_CELL, C1
+
+    @property
+    def lines(self) -> list[str]:
+        return [text for _, text in self.rows]
+
+    @cached_property
+    def by_hand(self) -> bool:
+        """The text differs from what juesuan last wrote (or it never did): :func:`hand_edited`."""
+        return edited_since(self.digest, self.lines)
+
+    def row_at(self, position: int | None) -> int:
+        """The row holding character ``position`` of ``"\\n".join(lines)`` (the first row when unknown)."""
+        if position is not None:
+            end = -1
+            for row, text in self.rows:
+                end += len(text) + 1
+                if position <= end:
+                    return row
+        return self.rows[0][0]
 
 
 def sheet_lines(ws: Worksheet) -> list[str]:
