@@ -82,7 +82,7 @@ def build_document(content: Content) -> WordDocument:
         _tables(w, content)
     entries = toc_entries(content)
     marks = _bookmark_headings(w.doc.body, toc_at, entries)
-    w.doc.body[toc_at:toc_at] = _contents(content, marks, usable)
+    w.doc.body[toc_at:toc_at] = _contents(content, entries, marks, usable)
     return w.finish()
 
 
@@ -147,14 +147,14 @@ def toc_entries(content: Content) -> list[TocEntry]:
     return out
 
 
-def _contents(content: Content, marks: dict[int, str], usable: int) -> list[str]:
+def _contents(content: Content, entries: list[TocEntry], marks: dict[int, str], usable: int) -> list[str]:
     """A 目录 as the seed prints it (parts, their sections, the eleven tables), each entry with its
     page after a dot leader: a PAGEREF field to the bookmark at its heading, which LibreOffice works
     out as it lays the pages out (one conversion gives the PDF its numbers) and Word when it prints
     (F9 in Word updates them on screen).  The field shows the page a first layout gave
     (``content.toc_pages``) until then, or nothing."""
     out = [paragraph(TOC_TITLE.style_id, "目录", PAGE_BREAK)]
-    for k, entry in enumerate(toc_entries(content)):
+    for k, entry in enumerate(entries):
         spec = TOC_LINE if entry.style == TOC_LINE.name else TOC_PART
         tabs = f'<w:tabs><w:tab w:pos="{usable}" w:val="right" w:leader="dot"/></w:tabs>'
         indent = f'<w:ind w:left="{page.twips(page.cm(0.8))}"/>' if spec is TOC_LINE else ""
