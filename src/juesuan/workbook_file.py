@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from juesuan.containers import check_zip
+from juesuan.containers import check_zip, require_regular
 from juesuan.errors import InputError, Location
 
 if TYPE_CHECKING:  # openpyxl (and the numpy it pulls in) is imported by what loads a workbook, not by every command
@@ -26,8 +26,7 @@ if TYPE_CHECKING:  # openpyxl (and the numpy it pulls in) is imported by what lo
 
 def check_readable(path: Path) -> None:
     where = Location(file=str(path))
-    if not path.exists():
-        raise InputError("找不到文件", "file not found", where)
+    require_regular(path)  # missing, a folder, a FIFO, unreadable: said before the name is looked at
     if path.suffix.lower() == ".xls":
         raise InputError("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx", "old .xls files are not supported; "
                          "save as .xlsx", where)
@@ -81,23 +80,14 @@ def _count_cells(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
 
 def _sheet_name(z: zipfile.ZipFile, part: str) -> str | None:
     """The name of the sheet stored in ``part`` (from workbook.xml and its relationships)."""
-    from html import unescape
+    from xml.etree.ElementTree import ParseError
+
+    from juesuan.cached import sheet_paths
 
     try:
-        wb = z.read("xl/workbook.xml").decode("utf-8", "replace")
-        rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    except KeyError:
+        return next((title for title, p in sheet_paths(z).items() if p == part), None)
+    except (KeyError, ParseError):
         return None
-    target = part.removeprefix("xl/")
-    for rel in re.findall(r"<Relationship\b[^>]*>", rels):
-        t = re.search(r'Target="([^"]*)"', rel)
-        i = re.search(r'Id="([^"]*)"', rel)
-        if t and i and t.group(1).lstrip("/").removeprefix("xl/") == target:
-            for sheet in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", wb):
-                if re.search(r'\bid="' + re.escape(i.group(1)) + '"', sheet):
-                    name = re.search(r'\bname="([^"]*)"', sheet)
-                    return unescape(name.group(1)) if name else None
-    return None
 
 
 def load(path: str | Path, data_only: bool = False) -> Workbook:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from juesuan.celltext import shown
-from juesuan.containers import check_zip
+from juesuan.containers import check_zip, require_regular
 from juesuan.errors import InputError, Location
 
 SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm")
@@ -38,8 +38,7 @@ def load(path: str | Path) -> Loaded:
     """Read ``path`` by its extension; raise InputError when it gives no usable text."""
     p = Path(path)
     where = Location(file=str(path))
-    if not p.is_file():
-        raise InputError("文件不存在", "file not found", where)
+    require_regular(p)  # missing, a folder, a FIFO (opening one would wait for ever), unreadable
     suffix = p.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(f"不支持的文件类型「{suffix or '无扩展名'}」，请使用 .txt .docx .pdf .html",
