@@ -232,13 +232,19 @@ def all_internal(book: Book) -> Elimination:
 
 
 def read_elimination(path: str | Path, book: Book) -> Elimination:
-    """经费差额 file: ``{"表2": {"2050101": {"上级补助收入": 10}}, "表3": {…: {"对附属单位补助支出": 10}}}``."""
+    """经费差额 file: ``{"表2": {"2050101": {"上级补助收入": 10}}, "表3": {…: {"对附属单位补助支出": 10}}}``;
+    any InputError names the file."""
+    try:
+        return _read_elimination(path, book)
+    except InputError as exc:
+        raise exc.at(file=str(path)) from None
+
+
+def _read_elimination(path: str | Path, book: Book) -> Elimination:
     from juesuan.data_file import check_code, convert, parse_json
 
     try:
         data = parse_json(Path(path).read_text(encoding="utf-8-sig"), what=("经费差额文件", "the elimination file"))
-    except InputError as exc:
-        raise exc.at(file=str(path)) from None
     except FileNotFoundError:
         raise InputError("找不到经费差额文件", "elimination file not found", Location(file=str(path))) from None
     except (ValueError, OSError) as exc:

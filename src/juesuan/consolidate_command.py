@@ -47,10 +47,7 @@ def run(args: argparse.Namespace) -> int:
                          "some units fail the check; fix them or add --force", Location(file=failed[0][0].source))
     book = consolidate(units, name=args.name)
     if args.eliminate:
-        try:
-            elim = all_internal(book) if args.eliminate == "all" else read_elimination(args.eliminate, book)
-        except InputError as exc:  # a key of the 经费差额 file: name the file too
-            raise exc.at(file=args.eliminate) from None
+        elim = all_internal(book) if args.eliminate == "all" else read_elimination(args.eliminate, book)
         for line in eliminate(book, elim):
             print(line)
     else:

@@ -18,7 +18,6 @@ answer is JSON ``{"ok": false, "error": {"zh", "en", "message"}}`` on failure.
 
 from __future__ import annotations
 
-import json
 import secrets
 import shutil
 import threading
