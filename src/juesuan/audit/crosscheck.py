@@ -252,13 +252,7 @@ def check_share_bases(all_facts: list[SectionFacts], doc: Doc) -> list[Finding]:
 def _bases_meet(shares: list[Share], halves: int) -> bool:
     """Whether one base lies in every share's interval (its amount and percentage as printed,
     the percentage widened to ``halves`` half-units of its last digit)."""
-    bands = []
-    for sh in shares:
-        a, p = sh.amount.fig, sh.pct  # type: ignore[union-attr]
-        h = p.half * halves
-        lo = (a.value - a.half) / (p.value + h) * 100
-        hi = (a.value + a.half) / (p.value - h) * 100 if p.value > h else None
-        bands.append((lo, hi))
+    bands = [sh.base_band(halves) for sh in shares]
     lo = max(b[0] for b in bands)
     his = [b[1] for b in bands if b[1] is not None]
     return not his or lo < min(his)

@@ -332,14 +332,13 @@ PRIOR_YEAR_RX = re.compile(r"上一?年|去年")
 
 
 def _reason_clauses(facts: SectionFacts, i: int, text: str,
-                    own: list[Change] | None = None) -> list[tuple[int, int, str, Change | None]]:
+                    own: list[Change]) -> list[tuple[int, int, str, Change | None]]:
     """(start, end, basis, change explained) of each reason text of paragraph ``i``: what follows
     原因/变动原因 (basis from the change before it in the sentence, else from 预算/上年 in the
     words before it), and the rest of a sentence after a stated change (its basis).  ``own``:
-    the changes of the section that include all of paragraph ``i``'s, when the caller has them."""
+    changes that include all of paragraph ``i``'s (those read with it)."""
     out: list[tuple[int, int, str, Change | None]] = []
-    pool = facts.changes if own is None else own
-    changes = sorted((c for c in pool if c.para == i), key=_start) if pool else []
+    changes = sorted((c for c in own if c.para == i), key=_start)
     if not changes and not has_reason_word(text):  # (then _reason_matches(text) is empty too)
         return out
     for m_start, m_end, words in _reason_matches(text):
@@ -368,7 +367,7 @@ def _start(c: Change) -> int:
     return c.start
 
 
-def _read_claims(facts: SectionFacts, i: int, p: Para, own: list[Change] | None = None) -> None:
+def _read_claims(facts: SectionFacts, i: int, p: Para, own: list[Change]) -> None:
     """Items a reason text says increased or decreased ("接待费减少", "维修费、餐补等费用较上年增加").
     ``own``: as for :func:`_reason_clauses`."""
     text = p.text

@@ -195,6 +195,14 @@ class Share:
     rank: int = 0  # its place in that run
     run: int = 1  # how many shares the run has
 
+    def base_band(self, halves: int = 1) -> tuple[Decimal, Decimal | None]:
+        """The base its amount and percentage imply as printed (the percentage widened to
+        ``halves`` half-units of its last digit): (lowest, highest; None when unbounded)."""
+        a, p = self.amount.fig, self.pct  # type: ignore[union-attr]
+        h = p.half * halves
+        lo = (a.value - a.half) / (p.value + h) * 100
+        return lo, (a.value + a.half) / (p.value - h) * 100 if p.value > h else None
+
 
 @dataclass(eq=False)
 class Item:

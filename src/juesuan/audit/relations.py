@@ -133,11 +133,9 @@ def _details_base(facts: SectionFacts, lst: ListStmt, total: Decimal, band: Deci
     """"项目支出 48100 元，占支出总预算的 4.43%。其中：A…，B…": parts adding up to the base its
     head is a share of (48100 ÷ 4.43% ≈ their 1085203.63) detail that base, not the head."""
     for sh in facts.shares:
-        if sh.amount is lst.head and sh.base_text and sh.pct.value > sh.pct.half:
-            a, p = sh.amount.fig, sh.pct
-            lo = (a.value - a.half) / (p.value + p.half) * 100
-            hi = (a.value + a.half) / (p.value - p.half) * 100
-            if lo - band <= total <= hi + band:
+        if sh.amount is lst.head and sh.base_text:
+            lo, hi = sh.base_band()
+            if hi is not None and lo - band <= total <= hi + band:
                 return True
     return False
 
