@@ -42,15 +42,16 @@ class Snapshot:
         return len(d) == len(self.keys) and all(map(is_, d, self.keys)) and all(map(is_, d.values(), self.vals))
 
 
-def _shape(book: Book) -> tuple:  # type: ignore[type-arg]
+def shape(book: Book) -> tuple:  # type: ignore[type-arg]
     """What the structure is compared by, kept so that an unchanged book is told without building it."""
     return book.format, tuple(book.codes), list(map(list, book.codes.values())), tuple(book.records.items())
 
 
-def _same_shape(book: Book, shape: tuple | None) -> bool:  # type: ignore[type-arg]
-    if shape is None:
+def same_shape(book: Book, seen: tuple | None) -> bool:  # type: ignore[type-arg]
+    """Whether ``book`` has the format, rows and records :func:`shape` saw."""
+    if seen is None:
         return False
-    fmt, tables, codes, records = shape  # (the code lists compared in C: list == list)
+    fmt, tables, codes, records = seen  # (the code lists compared in C: list == list)
     return (fmt is book.format and tuple(book.codes) == tables and all(map(eq, book.codes.values(), codes))
             and tuple(book.records.items()) == records)
 
@@ -58,13 +59,13 @@ def _same_shape(book: Book, shape: tuple | None) -> bool:  # type: ignore[type-a
 def _memo(book: Book) -> dict:
     """The book's remembered derivations, recomputed when its structure changed."""
     memo = book.__dict__.get(MEMO)
-    if memo is not None and _same_shape(book, memo.get("shape")):  # (a list typed in place is compared)
+    if memo is not None and same_shape(book, memo.get("shape")):  # (a list typed in place is compared)
         return memo  # type: ignore[no-any-return]
     structure = (id(book.format), tuple((k, tuple(v)) for k, v in book.codes.items()),
                  tuple(book.records.items()))
     if memo is None or memo["structure"] != structure:
         memo = book.__dict__[MEMO] = {"structure": structure, "exprs": _derivations(book)}
-    memo["shape"] = _shape(book)
+    memo["shape"] = shape(book)
     return memo
 
 

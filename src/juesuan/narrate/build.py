@@ -5,9 +5,8 @@
 
 from __future__ import annotations
 
-from operator import eq
 
-from juesuan.derive import Snapshot
+from juesuan.derive import Snapshot, same_shape, shape
 from juesuan.formats import get_pack
 from juesuan.model import Book
 from juesuan.narrate.document import Narrative, Paragraph, Part, Section
@@ -45,18 +44,17 @@ def _remembered(book: Book, outline: NarrativeOutline, state: tuple) -> tuple | 
 
 
 def _seen(book: Book) -> tuple:  # type: ignore[type-arg]
-    """What :func:`_unchanged` compares: the values' very objects, the rows, the names and notes."""
-    return (book.format, Snapshot(book.values), list(map(list, book.codes.values())), tuple(book.codes),
-            tuple(book.records.items()), tuple(book.names.items()), tuple(book.footnotes.items()))
+    """What :func:`_unchanged` compares: the structure (:func:`juesuan.derive.shape`), the values'
+    very objects, the names and notes."""
+    return shape(book), Snapshot(book.values), tuple(book.names.items()), tuple(book.footnotes.items())
 
 
 def _unchanged(book: Book, seen: tuple) -> bool:  # type: ignore[type-arg]
     """Whether ``book`` is as :func:`_seen` saw it (its values the very objects: no state built);
     False says only that :func:`narrative_state` must be compared."""
-    fmt, values, codes, tables, records, names, notes = seen
-    return (fmt is book.format and values.same(book.values) and tuple(book.codes) == tables
-            and all(map(eq, book.codes.values(), codes)) and tuple(book.records.items()) == records
-            and tuple(book.names.items()) == names and tuple(book.footnotes.items()) == notes)
+    structure, values, names, notes = seen
+    return (values.same(book.values) and same_shape(book, structure) and tuple(book.names.items()) == names
+            and tuple(book.footnotes.items()) == notes)
 
 
 def metrics_of(book: Book, outline: NarrativeOutline | None = None) -> object:
